@@ -1,0 +1,36 @@
+import type * as vscode from 'vscode';
+
+/** Disposes every item, keeps going after an error, and rethrows the first one at the end. */
+export function disposeAll(items: Iterable<vscode.Disposable>): void {
+  let first: unknown;
+  for (const item of items) {
+    try {
+      item.dispose();
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
+/** Owns what it registers and disposes it, newest first, exactly once. */
+export class Disposable implements vscode.Disposable {
+  private readonly owned: vscode.Disposable[] = [];
+  private disposed = false;
+
+  protected get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  register<T extends vscode.Disposable>(item: T): T {
+    if (this.disposed) item.dispose();
+    else this.owned.push(item);
+    return item;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    disposeAll(this.owned.splice(0).reverse());
+  }
+}

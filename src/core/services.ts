@@ -1,0 +1,24 @@
+import type * as vscode from 'vscode';
+import type { RunStore } from '../store/types';
+
+/** Why the index changed: runs whose logs changed or disappeared since the last event. */
+export interface StoreChange {
+  changedRuns: string[];
+  removedRuns: string[];
+}
+
+/** The extension host's one run store: opened lazily, kept up to date by watching the run folders. */
+export interface StoreService extends vscode.Disposable {
+  /** Opens (and the first time, indexes) the store; later calls return the same promise. */
+  ready(): Promise<RunStore>;
+  /** Indexes now, for the refresh command. */
+  refresh(): Promise<void>;
+  readonly onDidChange: vscode.Event<StoreChange>;
+}
+
+/** What every feature's `register` receives. */
+export interface FeatureContext {
+  readonly extension: vscode.ExtensionContext;
+  readonly store: StoreService;
+  readonly output: vscode.LogOutputChannel;
+}

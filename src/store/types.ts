@@ -1,0 +1,178 @@
+// The store's public contract: what the extension host, the CLI and the benchmarks may rely on.
+// Everything here is plain data (structured-clone safe), so it can cross to a webview or a worker unchanged.
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'killed' | 'crashed';
+
+/** A flattened param value (nested config keys are joined with dots: `optimizer.lr`). */
+export type ParamValue = string | number | boolean | null;
+
+export interface MetricSummary {
+  /** Value at the highest step seen (NaN and ±Infinity are kept as such). */
+  last: number;
+  lastStep: number;
+  /** Min and max over finite values; NaN when the series has no finite value. */
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface ErrorSummary {
+  type?: string;
+  message?: string;
+  traceback?: string;
+}
+
+export interface ArtifactInfo {
+  /** Relative to the run folder, always with forward slashes. */
+  path: string;
+  kind?: string;
+  size?: number;
+  sha256?: string;
+  time: number;
+}
+
+export interface RunEnvironment {
+  git?: { commit?: string; branch?: string; dirty?: boolean; diffArtifact?: string; remote?: string };
+  python?: { version?: string; executable?: string };
+  os?: string;
+  hostname?: string;
+  packages?: Record<string, string>;
+  gpu?: unknown;
+  seed?: number | null;
+  [key: string]: unknown;
+}
+
+export interface RunSummary {
+  id: string;
+  /** The root folder the run was found under, and its folder. */
+  root: string;
+  dir: string;
+  name: string;
+  project: string;
+  group?: string;
+  parent?: string;
+  tags: string[];
+  notes?: string;
+  status: RunStatus;
+  /** Unix milliseconds. */
+  startTime: number;
+  endTime?: number;
+  lastHeartbeat?: number;
+  /** Last time anything was written (ms). */
+  lastUpdate: number;
+  exitCode?: number;
+  error?: ErrorSummary;
+  lastStep?: number;
+  params: Record<string, ParamValue>;
+  metrics: Record<string, MetricSummary>;
+  summary: Record<string, ParamValue>;
+  gitCommit?: string;
+  gitDirty?: boolean;
+}
+
+export interface RunDetail extends RunSummary {
+  argv: string[];
+  cwd?: string;
+  executable?: string;
+  env: RunEnvironment;
+  artifacts: ArtifactInfo[];
+  /** Params that came from TRACKSIDE_CONFIG_OVERRIDES. */
+  overrides: Record<string, ParamValue>;
+}
+
+export interface Diagnostic {
+  file: string;
+  /** 1-based line number, when the problem is on one line. */
+  line?: number;
+  reason: string;
+}
+
+export interface IndexReport {
+  runs: number;
+  /** Points added by this pass. */
+  points: number;
+  /** Runs whose log changed in this pass. */
+  changedRuns: string[];
+  removedRuns: string[];
+  diagnostics: Diagnostic[];
+  ms: number;
+}
+
+export type SortKey =
+  | { kind: 'start' }
+  | { kind: 'duration' }
+  | { kind: 'name' }
+  | { kind: 'status' }
+  | { kind: 'param'; key: string }
+  | { kind: 'metric'; key: string };
+
+export interface RunQuery {
+  status?: RunStatus[];
+  project?: string;
+  tags?: string[];
+  since?: number;
+  until?: number;
+  /** Param/metric comparisons, all of which must hold. */
+  where?: Array<{ field: 'param' | 'metric'; key: string; op: '<' | '<=' | '>' | '>=' | '=' | '!='; value: ParamValue }>;
+  sort?: { key: SortKey; descending?: boolean };
+  limit?: number;
+}
+
+export type XAxis = 'step' | 'time';
+
+export interface SeriesRequest {
+  runIds: string[];
+  keys: string[];
+  /** Target points per series after downsampling (first, last and extremes are kept). */
+  points: number;
+  x?: XAxis;
+  /** Restrict to this x range (inclusive) before downsampling: zoom. */
+  range?: [number, number];
+  /** Only points with step greater than this: live appends. */
+  afterStep?: number;
+}
+
+export interface Series {
+  runId: string;
+  key: string;
+  /** Parallel arrays. `time` is unix ms. */
+  steps: Float64Array;
+  times: Float64Array;
+  values: Float64Array;
+  /** Points in the stored series before downsampling (within the range). */
+  total: number;
+}
+
+export interface ParamsDiffRow {
+  key: string;
+  values: ParamValue[];
+  /** True when not every run has the same value (missing counts as a value). */
+  differs: boolean;
+}
+
+export interface StoreOptions {
+  /** Folders holding `runs/<id>/events.jsonl`. */
+  roots: string[];
+  /** Where the persisted index lives; undefined keeps it in memory only. */
+  dbPath?: string;
+  /** sql.js's wasm file; defaults to the one next to the bundle or in node_modules. */
+  wasmPath?: string;
+  /** Runs without a status whose last heartbeat is older than this are `crashed` (ms). */
+  crashAfterMs?: number;
+  now?: () => number;
+}
+
+export interface RunStore {
+  /** Indexes what changed since the last call (or since the persisted state). Safe to call often. */
+  index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport>;
+  listRuns(query?: RunQuery): RunSummary[];
+  getRun(id: string): RunDetail | undefined;
+  /** Metric keys seen in these runs (all runs when omitted), sorted. */
+  metricKeys(runIds?: string[]): string[];
+  series(req: SeriesRequest): Series[];
+  paramsDiff(runIds: string[]): ParamsDiffRow[];
+  diagnostics(): Diagnostic[];
+  /** Writes the index to dbPath atomically, if anything changed. */
+  persist(): Promise<void>;
+  close(): Promise<void>;
+}
