@@ -2,6 +2,10 @@ import * as vscode from 'vscode';
 import { Disposable } from './core/lifecycle';
 import type { FeatureContext } from './core/services';
 import { WorkspaceStore } from './workspace/workspaceStore';
+import { registerExplorer } from './explorer/register';
+import { registerPythonPath } from './pythonPath/register';
+import { registerChartPanels } from './webviews/register';
+import { registerRerun } from './rerun/rerunCommand';
 
 /** The root object: owns the output channel, the store service and every feature. */
 export class Trackside extends Disposable {
@@ -10,6 +14,10 @@ export class Trackside extends Disposable {
     const output = this.register(vscode.window.createOutputChannel('Trackside', { log: true }));
     const store = this.register(new WorkspaceStore(extension, output));
     const features: FeatureContext = { extension, store, output };
+    this.register(registerChartPanels(features));
+    this.register(registerExplorer(features));
+    this.register(registerPythonPath(features));
+    this.register(registerRerun(features));
     void features;
   }
 }

@@ -1,3 +1,17 @@
-// `trackside` command line: placeholder until the CLI lands.
-console.error('trackside: the CLI is not built yet.');
-process.exit(2);
+// `trackside` command line entry point (bundled to dist/cli.js).
+import { main } from './cli';
+
+main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`trackside: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 3;
+  },
+);

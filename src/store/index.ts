@@ -1,2 +1,4 @@
 export * from './types';
-export { openStore } from './runStore';
+export { openStore, LOG_FILE, USER_FILE } from './runStore';
+export { stringifyWithFloats, parseWithFloats } from './floats';
+export { downsampleIndices } from './downsample';

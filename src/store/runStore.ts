@@ -1,6 +1,488 @@
-import type { RunStore, StoreOptions } from './types';
+// The run store: finds run logs under the roots, tails what changed since the last pass into the sql.js index,
+// keeps run summaries in memory for listing, and persists the index atomically.
+import type { Stats } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CHUNK_POINTS } from './chunks';
+import { downsampleIndices, gather } from './downsample';
+import { IndexDb, type StoredRun } from './indexDb';
+import { parseLine } from './lineParser';
+import { diffParams, queryRuns } from './query';
+import { applyRecord } from './records';
+import { MAX_PROBLEM_DETAILS, newFileState, newRunState, type FileState, type RunState } from './runState';
+import { PendingPoints } from './seriesBuffer';
+import { dedupeSteps, emptyMeta, toSummary, type SeriesMeta } from './seriesMeta';
+import { loadSqlJs } from './sqlite';
+import { fingerprintOf, MAX_LINE_BYTES, readLines } from './tailer';
+import type {
+  Diagnostic,
+  IndexReport,
+  MetricSummary,
+  ParamsDiffRow,
+  RunDetail,
+  RunQuery,
+  RunStatus,
+  RunStore,
+  RunSummary,
+  Series,
+  SeriesRequest,
+  StoreOptions,
+} from './types';
+import { parseUserEdits } from './userEdits';
 
-// Placeholder until the indexer lands: the signature is the contract the host, CLI and benchmarks use.
-export async function openStore(_options: StoreOptions): Promise<RunStore> {
-  throw new Error('The run store is not built yet.');
+export const LOG_FILE = 'events.jsonl';
+export const USER_FILE = 'user.json';
+const DEFAULT_CRASH_AFTER_MS = 120_000;
+/** A run with this many unwritten points is checkpointed mid-file, so memory stays bounded on huge logs. */
+const FLUSH_POINTS = 1 << 20;
+/** Line-level details kept per file in one index report. */
+const REPORT_DETAILS = 20;
+const STAT_BATCH = 64;
+
+interface CachedRun extends StoredRun {
+  summary?: RunSummary;
+  crashed?: RunSummary;
+}
+
+interface Candidate {
+  id: string;
+  root: string;
+  dir: string;
+}
+
+function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message}` : err instanceof Error ? err.message : String(err);
+}
+
+async function statOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function openStore(options: StoreOptions): Promise<RunStore> {
+  const SQL = await loadSqlJs(options.wasmPath);
+  let bytes: Uint8Array | undefined;
+  if (options.dbPath !== undefined) {
+    try {
+      bytes = await readFile(options.dbPath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') bytes = new Uint8Array(0);
+    }
+  }
+  const { db, runs, rebuilt } = IndexDb.open(SQL, bytes);
+  return new SqlRunStore(options, db, runs, rebuilt);
+}
+
+export class SqlRunStore implements RunStore {
+  private readonly runs: Map<string, CachedRun>;
+  private readonly crashAfterMs: number;
+  private readonly now: () => number;
+  /** Problems not tied to one log line: unreadable roots, duplicate ids, a dropped index. */
+  private general: Diagnostic[] = [];
+  private dirty: boolean;
+  /** Told once, in the first index report: why a persisted index was dropped. */
+  private notes: Diagnostic[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly options: StoreOptions,
+    private readonly db: IndexDb,
+    runs: Map<string, StoredRun>,
+    rebuilt?: string,
+  ) {
+    this.runs = runs;
+    this.crashAfterMs = options.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS;
+    this.now = options.now ?? Date.now;
+    this.dirty = rebuilt !== undefined;
+    if (rebuilt !== undefined && options.dbPath !== undefined) {
+      this.notes.push({ file: options.dbPath, reason: `index rebuilt from the logs (${rebuilt})` });
+    }
+  }
+
+  /** Runs `task` after everything queued before it, so passes, persists and close never interleave. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
+    return this.serial(() => this.indexPass(signal, onProgress));
+  }
+
+  private async discover(general: Diagnostic[]): Promise<Candidate[]> {
+    const out: Candidate[] = [];
+    const seen = new Map<string, string>();
+    for (const root of this.options.roots) {
+      const runsDir = join(root, 'runs');
+      let entries;
+      try {
+        entries = await readdir(runsDir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') general.push({ file: runsDir, reason: `cannot list runs (${errorText(err)})` });
+        continue;
+      }
+      for (const e of entries) {
+        if (!e.isDirectory() && !e.isSymbolicLink()) continue;
+        const dir = join(runsDir, e.name);
+        const other = seen.get(e.name);
+        if (other !== undefined) {
+          general.push({ file: dir, reason: `run id ${e.name} is also in ${other}; this copy is ignored` });
+          continue;
+        }
+        seen.set(e.name, dir);
+        out.push({ id: e.name, root, dir });
+      }
+    }
+    return out;
+  }
+
+  private async indexPass(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
+    const started = performance.now();
+    const report: IndexReport = { runs: 0, points: 0, changedRuns: [], removedRuns: [], diagnostics: [], ms: 0 };
+    if (this.closed) throw new Error('The run store is closed.');
+    const general: Diagnostic[] = [];
+    const candidates = await this.discover(general);
+    const present = new Set(candidates.map((c) => c.id));
+    for (const id of [...this.runs.keys()]) {
+      if (!present.has(id)) this.removeRun(id, report);
+    }
+    let done = 0;
+    onProgress?.(0, candidates.length);
+    for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
+      const batch = candidates.slice(b, b + STAT_BATCH);
+      const stats = await Promise.all(batch.map((c) => Promise.all([statOrUndefined(join(c.dir, LOG_FILE)), statOrUndefined(join(c.dir, USER_FILE))])));
+      for (let i = 0; i < batch.length && !signal?.aborted; i++) {
+        const c = batch[i];
+        const [logStat, userStat] = stats[i];
+        const cached = this.runs.get(c.id);
+        if (logStat === undefined || !logStat.isFile()) {
+          // A folder without a log is a run being created (or not a run): nothing to show yet.
+          if (cached !== undefined) this.removeRun(c.id, report);
+        } else {
+          const userMtime = userStat?.mtimeMs ?? -1;
+          const unchanged = cached !== undefined && cached.file.size === logStat.size && cached.file.mtimeMs === logStat.mtimeMs && cached.file.userMtimeMs === userMtime && cached.state.root === c.root;
+          if (!unchanged) await this.indexRun(c, logStat, userStat, report, general, signal);
+        }
+        onProgress?.(++done, candidates.length);
+      }
+    }
+    this.general = general;
+    report.diagnostics.push(...this.notes, ...general);
+    this.notes = [];
+    report.runs = this.runs.size;
+    report.ms = Math.round(performance.now() - started);
+    return report;
+  }
+
+  private removeRun(id: string, report: IndexReport): void {
+    this.db.transaction(() => this.db.deleteRun(id));
+    this.runs.delete(id);
+    report.removedRuns.push(id);
+    this.dirty = true;
+  }
+
+  private async indexRun(c: Candidate, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal): Promise<void> {
+    const cached = this.runs.get(c.id);
+    const path = join(c.dir, LOG_FILE);
+    let state: RunState = cached !== undefined && cached.state.root === c.root ? structuredClone(cached.state) : newRunState(c.id, c.root, c.dir);
+    let file: FileState = cached !== undefined && cached.state.root === c.root ? { ...cached.file } : newFileState(path);
+    let series = new Map<string, SeriesMeta>();
+    if (cached !== undefined && cached.state.root === c.root) for (const [k, m] of cached.series) series.set(k, { ...m });
+    let reset = cached === undefined || cached.state.root !== c.root;
+    const points = new PendingPoints();
+    const passDetails: Array<{ line: number; reason: string }> = [];
+    let passCount = 0;
+
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      general.push({ file: path, reason: `cannot read the log (${errorText(err)})` });
+      return;
+    }
+    try {
+      const fingerprint = await fingerprintOf(handle);
+      if (!reset && (logStat.size < file.offset || !fingerprint.startsWith(file.fingerprint))) {
+        // Truncated or replaced: what we indexed no longer describes this file.
+        reset = true;
+      }
+      if (reset) {
+        state = newRunState(c.id, c.root, c.dir);
+        file = newFileState(path);
+        series = new Map();
+      }
+      file.fingerprint = fingerprint;
+      file.path = path;
+
+      const userMtime = userStat?.mtimeMs ?? -1;
+      if (file.userMtimeMs !== userMtime) {
+        delete state.user;
+        delete state.userProblem;
+        if (userStat !== undefined) {
+          try {
+            const parsed = parseUserEdits(await readFile(join(c.dir, USER_FILE), 'utf8'));
+            if (parsed.edits !== undefined) state.user = parsed.edits;
+            if (parsed.problem !== undefined) state.userProblem = parsed.problem;
+          } catch (err) {
+            state.userProblem = `cannot read user.json (${errorText(err)})`;
+          }
+        }
+        file.userMtimeMs = userMtime;
+      }
+
+      let lineNo = 0;
+      let lastComplaintLine = -1;
+      const complain = (reason: string, line = lineNo) => {
+        if (line === lastComplaintLine) return;
+        lastComplaintLine = line;
+        state.problems.count++;
+        if (state.problems.first.length < MAX_PROBLEM_DETAILS) state.problems.first.push({ line, reason });
+        passCount++;
+        if (passDetails.length < REPORT_DETAILS) passDetails.push({ line, reason });
+      };
+
+      const checkpoint = () => {
+        const before = report.points;
+        try {
+          this.db.transaction(() => {
+            if (reset) this.db.deleteRunData(c.id);
+            for (const [key, buf] of points.byKey) {
+              let meta = series.get(key);
+              if (meta === undefined) series.set(key, (meta = emptyMeta()));
+              this.db.appendSeries(c.id, key, meta, buf);
+              report.points += buf.length;
+            }
+            this.db.writeRun(state, state.status ?? 'running', { params: true, tags: true, artifacts: true, problems: true });
+            this.db.writeFile(c.id, file);
+          });
+        } catch (err) {
+          report.points = before;
+          throw err;
+        } finally {
+          points.clear();
+        }
+        reset = false;
+        this.runs.set(c.id, { state: structuredClone(state), file: { ...file }, series: new Map([...series].map(([k, m]) => [k, { ...m }])) });
+        this.dirty = true;
+      };
+
+      for await (const batch of readLines(handle, file.offset, file.lines, logStat.size, MAX_LINE_BYTES)) {
+        const text = batch.text;
+        lineNo = batch.firstLine;
+        let i = 0;
+        while (i < text.length) {
+          let nl = text.indexOf('\n', i);
+          if (nl < 0) nl = text.length;
+          if (nl > i && !(nl === i + 1 && text.charCodeAt(i) === 13)) {
+            const parsed = parseLine(text.slice(i, nl));
+            if (parsed.ok) applyRecord(state, file, parsed.record, points, complain);
+            else complain(parsed.reason);
+          }
+          lineNo++;
+          i = nl + 1;
+        }
+        for (const line of batch.tooLong) complain(`line longer than ${MAX_LINE_BYTES >> 20} MB skipped`, line);
+        file.offset = batch.endOffset;
+        file.lines = batch.endLines;
+        if (points.total >= FLUSH_POINTS) checkpoint();
+        if (signal?.aborted) break;
+      }
+      if (!signal?.aborted) {
+        file.size = logStat.size;
+        file.mtimeMs = logStat.mtimeMs;
+      }
+      checkpoint();
+      report.changedRuns.push(c.id);
+      if (passCount > 0) {
+        report.diagnostics.push({ file: path, line: passDetails[0].line, reason: passDetails[0].reason, count: passCount, lines: passDetails });
+      }
+    } catch (err) {
+      general.push({ file: path, reason: `indexing failed (${errorText(err)})` });
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+
+  private summaryOf(run: CachedRun): RunSummary {
+    if (run.summary === undefined) {
+      const { state, file } = run;
+      const metrics: Record<string, MetricSummary> = {};
+      let lastStep: number | undefined;
+      for (const [key, m] of run.series) {
+        metrics[key] = toSummary(m);
+        if (!key.startsWith('system/') && m.count > 0 && (lastStep === undefined || m.lastStep > lastStep)) lastStep = m.lastStep;
+      }
+      const startTime = state.startTime ?? state.firstTime ?? file.mtimeMs;
+      const user = state.user;
+      const s: RunSummary = {
+        id: state.id,
+        root: state.root,
+        dir: state.dir,
+        name: user?.name ?? state.name ?? state.id,
+        project: state.project ?? '',
+        tags: user?.tags ?? state.tags,
+        status: state.status ?? 'running',
+        startTime,
+        lastUpdate: state.lastUpdate ?? startTime,
+        params: state.params,
+        metrics,
+        summary: state.summary,
+      };
+      if (state.group !== undefined) s.group = state.group;
+      if (state.parent !== undefined) s.parent = state.parent;
+      const notes = user?.notes ?? state.notes;
+      if (notes !== undefined) s.notes = notes;
+      if (state.endTime !== undefined) s.endTime = state.endTime;
+      if (state.lastHeartbeat !== undefined) s.lastHeartbeat = state.lastHeartbeat;
+      if (state.exitCode !== undefined) s.exitCode = state.exitCode;
+      if (state.error !== undefined) s.error = state.error;
+      if (lastStep !== undefined) s.lastStep = lastStep;
+      if (state.env.git?.commit !== undefined) s.gitCommit = state.env.git.commit;
+      if (state.env.git?.dirty !== undefined) s.gitDirty = state.env.git.dirty;
+      if (user?.starred !== undefined) s.starred = user.starred;
+      if (user?.archived !== undefined) s.archived = user.archived;
+      run.summary = s;
+    }
+    const s = run.summary;
+    if (s.status === 'running' && this.now() - s.lastUpdate > this.crashAfterMs) {
+      run.crashed ??= { ...s, status: 'crashed' as RunStatus };
+      return run.crashed;
+    }
+    return s;
+  }
+
+  listRuns(query?: RunQuery): RunSummary[] {
+    const all: RunSummary[] = [];
+    for (const run of this.runs.values()) all.push(this.summaryOf(run));
+    return queryRuns(all, query);
+  }
+
+  getRun(id: string): RunDetail | undefined {
+    const run = this.runs.get(id);
+    if (run === undefined) return undefined;
+    const { state } = run;
+    const detail: RunDetail = {
+      ...this.summaryOf(run),
+      argv: state.argv,
+      env: state.env,
+      artifacts: state.artifacts,
+      overrides: state.overrides,
+    };
+    if (state.cwd !== undefined) detail.cwd = state.cwd;
+    if (state.executable !== undefined) detail.executable = state.executable;
+    return detail;
+  }
+
+  metricKeys(runIds?: string[]): string[] {
+    const keys = new Set<string>();
+    const runs = runIds === undefined ? this.runs.values() : runIds.map((id) => this.runs.get(id));
+    for (const run of runs) if (run !== undefined) for (const k of run.series.keys()) keys.add(k);
+    return [...keys].sort();
+  }
+
+  series(req: SeriesRequest): Series[] {
+    const out: Series[] = [];
+    const byTime = req.x === 'time';
+    for (const runId of req.runIds) {
+      const run = this.runs.get(runId);
+      if (run === undefined) continue;
+      for (const key of req.keys) {
+        const meta = run.series.get(key);
+        if (meta === undefined || meta.chunks === 0) continue;
+        try {
+          out.push(this.readSeries(runId, key, meta, req, byTime));
+        } catch (err) {
+          // A damaged chunk must not take the chart down with it; the next full reindex repairs it.
+          this.general.push({ file: join(run.state.dir, LOG_FILE), reason: `cannot read ${key} from the index (${errorText(err)})` });
+        }
+      }
+    }
+    return out;
+  }
+
+  private readSeries(runId: string, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean): Series {
+    const [lo, hi] = req.range ?? [-Infinity, Infinity];
+    const after = req.afterStep;
+    // Chunk-level pruning is only sound when no later chunk can overwrite an earlier step.
+    const filter = meta.monotone
+      ? {
+          ...(byTime ? {} : { stepMin: Math.max(lo, after !== undefined ? after + 1e-9 : -Infinity), stepMax: hi }),
+          ...(byTime ? { timeMin: lo, timeMax: hi, ...(after !== undefined ? { stepMin: after + 1e-9 } : {}) } : {}),
+        }
+      : {};
+    for (const k of Object.keys(filter) as Array<keyof typeof filter>) if (!Number.isFinite(filter[k])) delete filter[k];
+    let cols = this.db.readChunks(runId, key, meta.chunks * CHUNK_POINTS, filter);
+    if (!meta.monotone) cols = dedupeSteps(cols.steps, cols.times, cols.values);
+    let { steps, times, values } = cols;
+    if (req.range !== undefined || after !== undefined) {
+      const x = byTime ? times : steps;
+      let k = 0;
+      const keep = new Uint32Array(steps.length);
+      for (let i = 0; i < steps.length; i++) {
+        if (x[i] >= lo && x[i] <= hi && (after === undefined || steps[i] > after)) keep[k++] = i;
+      }
+      if (k !== steps.length) [steps, times, values] = gather(keep.subarray(0, k), steps, times, values);
+    }
+    const total = steps.length;
+    const idx = downsampleIndices(values, req.points);
+    if (idx.length !== total) [steps, times, values] = gather(idx, steps, times, values);
+    else [steps, times, values] = [steps.slice(), times.slice(), values.slice()];
+    return { runId, key, steps, times, values, total };
+  }
+
+  paramsDiff(runIds: string[]): ParamsDiffRow[] {
+    return diffParams(runIds.map((id) => this.runs.get(id)?.state));
+  }
+
+  diagnostics(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const run of this.runs.values()) {
+      const { problems } = run.state;
+      if (problems.count > 0) {
+        const first = problems.first[0];
+        const more = problems.count - 1;
+        out.push({
+          file: run.file.path,
+          line: first.line,
+          reason: more > 0 ? `${first.reason} (and ${more} more bad line${more === 1 ? '' : 's'})` : first.reason,
+          count: problems.count,
+          lines: problems.first,
+        });
+      }
+      if (run.state.userProblem !== undefined) out.push({ file: join(run.state.dir, USER_FILE), reason: run.state.userProblem });
+    }
+    return [...out, ...this.general];
+  }
+
+  persist(): Promise<void> {
+    return this.serial(async () => {
+      const target = this.options.dbPath;
+      if (target === undefined || !this.dirty || this.closed) return;
+      const bytes = this.db.export();
+      await mkdir(dirname(target), { recursive: true });
+      const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      try {
+        await writeFile(temp, bytes);
+        await rename(temp, target);
+      } catch (err) {
+        await unlink(temp).catch(() => undefined);
+        throw err;
+      }
+      this.dirty = false;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.db.close();
+    });
+  }
 }

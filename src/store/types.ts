@@ -68,6 +68,9 @@ export interface RunSummary {
   summary: Record<string, ParamValue>;
   gitCommit?: string;
   gitDirty?: boolean;
+  /** From `<run>/user.json` (the explorer's edits); name, tags and notes above already include its overrides. */
+  starred?: boolean;
+  archived?: boolean;
 }
 
 export interface RunDetail extends RunSummary {
@@ -85,6 +88,9 @@ export interface Diagnostic {
   /** 1-based line number, when the problem is on one line. */
   line?: number;
   reason: string;
+  /** Bad lines in this file, when more than one; `lines` holds the first few with their own reasons. */
+  count?: number;
+  lines?: Array<{ line: number; reason: string }>;
 }
 
 export interface IndexReport {
@@ -116,6 +122,10 @@ export interface RunQuery {
   where?: Array<{ field: 'param' | 'metric'; key: string; op: '<' | '<=' | '>' | '>=' | '=' | '!='; value: ParamValue }>;
   sort?: { key: SortKey; descending?: boolean };
   limit?: number;
+  /** Case-insensitive substring of id, name, project, group, notes or a tag. */
+  text?: string;
+  starred?: boolean;
+  archived?: boolean;
 }
 
 export type XAxis = 'step' | 'time';
@@ -148,6 +158,8 @@ export interface ParamsDiffRow {
   values: ParamValue[];
   /** True when not every run has the same value (missing counts as a value). */
   differs: boolean;
+  /** Whether each run has the key at all (`values` shows null for both a null value and a missing one). */
+  present?: boolean[];
 }
 
 export interface StoreOptions {

@@ -1,40 +1,220 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { StoreChange, StoreService } from '../core/services';
-import { openStore, type RunStore } from '../store';
+import { openStore, type IndexReport, type RunStore } from '../store';
+import { DiagnosticLog } from './diagnosticLog';
+import { Debouncer } from './debouncer';
+import { resolveRoots, type RunRoot } from './roots';
 
-/** Placeholder store service: opens the store over the workspace's `.trackside` folders on first use. */
+const VIEW_ID = 'trackside.runs';
+/** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
+const QUIET_MS = 40;
+/** …but never longer than this after the first event, so a chatty run still shows up within the 250 ms target. */
+const MAX_WAIT_MS = 150;
+const PERSIST_AFTER_MS = 5_000;
+
+/**
+ * The extension host's one run store. Nothing happens until a feature asks (`ready()`): then it resolves the run
+ * folders, opens the index in workspace storage, indexes with progress in the Runs view, and from then on keeps
+ * the index current from file events, with polling as the fallback for file systems that send none.
+ */
 export class WorkspaceStore extends Disposable implements StoreService {
   private readonly changed = this.register(new vscode.EventEmitter<StoreChange>());
   readonly onDidChange = this.changed.event;
+  private readonly diagnostics: DiagnosticLog;
+  private readonly indexSoon: Debouncer;
+  private readonly persistSoon: Debouncer;
   private opening: Promise<RunStore> | undefined;
+  private store: RunStore | undefined;
+  private live: vscode.Disposable[] = [];
+  private roots: RunRoot[] = [];
+  private running: Promise<void> | undefined;
+  private again = false;
+  private generation = 0;
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
   ) {
     super();
+    this.diagnostics = new DiagnosticLog(output);
+    this.indexSoon = this.register(new Debouncer(QUIET_MS, MAX_WAIT_MS, () => void this.indexNow()));
+    this.persistSoon = this.register(new Debouncer(PERSIST_AFTER_MS, PERSIST_AFTER_MS * 4, () => void this.persist()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!this.opening) return;
+        if (e.affectsConfiguration('trackside.runFolders') || e.affectsConfiguration('trackside.crashAfterSeconds')) void this.reopen('run folder settings changed');
+        else if (e.affectsConfiguration('trackside.pollInterval')) this.startPolling();
+      }),
+    );
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.opening && void this.reopen('workspace folders changed')));
+    this.register({ dispose: () => this.shutdown() });
+  }
+
+  /** The run folders in use (after `ready()`). */
+  get runRoots(): readonly string[] {
+    return this.roots.map((r) => r.fsPath);
   }
 
   ready(): Promise<RunStore> {
-    this.opening ??= this.open();
+    this.opening ??= this.open(this.generation).catch((err: unknown) => {
+      // Let the next caller try again (say, after the user fixed a setting) instead of caching the failure.
+      this.opening = undefined;
+      this.output.error(`Could not open the run index: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
+    });
     return this.opening;
   }
 
   async refresh(): Promise<void> {
-    const store = await this.ready();
-    const report = await store.index();
-    this.changed.fire({ changedRuns: report.changedRuns, removedRuns: report.removedRuns });
+    await this.ready();
+    await this.indexNow();
   }
 
-  private async open(): Promise<RunStore> {
-    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.trackside').fsPath);
+  private async open(generation: number): Promise<RunStore> {
+    const started = Date.now();
+    const { roots, globs } = await resolveRoots();
+    const dbPath = await this.indexPath();
+    const crashAfterSeconds = vscode.workspace.getConfiguration('trackside').get<number>('crashAfterSeconds', 120);
     const store = await openStore({
-      roots,
+      roots: roots.map((r) => r.fsPath),
+      dbPath,
       wasmPath: vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
+      crashAfterMs: Math.max(1, crashAfterSeconds) * 1000,
     });
-    const report = await store.index();
-    this.output.info(`Indexed ${report.runs} runs in ${report.ms} ms.`);
+    if (generation !== this.generation || this.isDisposed) {
+      await store.close();
+      throw new Error('The run index was reopened while opening.');
+    }
+    this.store = store;
+    this.roots = roots;
+    this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
+    const report = await vscode.window.withProgress(
+      { location: { viewId: VIEW_ID }, title: 'Indexing runs' },
+      (progress) => {
+        let last = 0;
+        return store.index(undefined, (done, total) => {
+          const pct = total ? (done / total) * 100 : 0;
+          progress.report({ increment: pct - last, message: `${done} of ${total} runs` });
+          last = pct;
+        });
+      },
+    );
+    this.afterIndex(report);
+    this.output.info(`Indexed ${report.runs} runs (${report.points} new points) in ${report.ms} ms; ready after ${Date.now() - started} ms.`);
+    this.watch(roots, globs);
     return store;
+  }
+
+  private async indexPath(): Promise<string | undefined> {
+    const dir = this.extension.storageUri;
+    if (!dir || dir.scheme !== 'file') return undefined;
+    await vscode.workspace.fs.createDirectory(dir);
+    return path.join(dir.fsPath, 'runs-index.sqlite');
+  }
+
+  private watch(roots: RunRoot[], globs: vscode.RelativePattern[]): void {
+    this.stopLive();
+    for (const root of roots) {
+      const watcher = vscode.workspace.createFileSystemWatcher(root.watch);
+      const poke = (): void => this.indexSoon.trigger();
+      this.live.push(watcher, watcher.onDidCreate(poke), watcher.onDidChange(poke), watcher.onDidDelete(poke));
+    }
+    // A new folder matching a glob in `trackside.runFolders` is a new root: resolve the roots again.
+    for (const glob of globs) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob, false, true, true);
+      this.live.push(
+        watcher,
+        watcher.onDidCreate((uri) => {
+          const root = path.dirname(path.dirname(path.dirname(uri.fsPath)));
+          if (!this.roots.some((r) => r.fsPath === root)) void this.reopen(`new run folder ${root}`);
+        }),
+      );
+    }
+    this.startPolling();
+  }
+
+  private startPolling(): void {
+    this.poller?.dispose();
+    const seconds = vscode.workspace.getConfiguration('trackside').get<number>('pollInterval', 5);
+    if (!(seconds > 0) || !this.store) return;
+    const timer = setInterval(() => this.indexSoon.trigger(), Math.max(0.25, seconds) * 1000);
+    this.poller = { dispose: () => clearInterval(timer) };
+  }
+
+  private poller: vscode.Disposable | undefined;
+
+  /** One index pass at a time; a request during a pass runs one more pass right after it. */
+  private indexNow(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const store = this.store;
+    if (!store) return Promise.resolve();
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          const report = await store.index();
+          if (store !== this.store) return;
+          this.afterIndex(report);
+        } while (this.again && store === this.store);
+      } catch (err) {
+        this.output.error(`Indexing failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private afterIndex(report: IndexReport): void {
+    this.diagnostics.add(report.diagnostics);
+    if (report.changedRuns.length || report.removedRuns.length) {
+      this.persistSoon.trigger();
+      this.changed.fire({ changedRuns: report.changedRuns, removedRuns: report.removedRuns });
+    }
+  }
+
+  private async persist(): Promise<void> {
+    try {
+      await this.store?.persist();
+    } catch (err) {
+      this.output.warn(`Could not save the run index (it will be rebuilt next time): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async reopen(why: string): Promise<void> {
+    this.output.info(`Reopening the run index: ${why}.`);
+    this.generation++;
+    const old = this.store;
+    this.store = undefined;
+    this.opening = undefined;
+    this.stopLive();
+    await this.running?.catch(() => undefined);
+    if (old) {
+      await old.persist().catch(() => undefined);
+      await old.close().catch(() => undefined);
+    }
+    this.diagnostics.clear();
+    await this.ready().catch(() => undefined);
+    this.changed.fire({ changedRuns: [], removedRuns: [] });
+  }
+
+  private stopLive(): void {
+    this.poller?.dispose();
+    this.poller = undefined;
+    for (const d of this.live.splice(0)) d.dispose();
+  }
+
+  private shutdown(): void {
+    this.generation++;
+    this.stopLive();
+    const store = this.store;
+    this.store = undefined;
+    // Deactivation does not wait for promises; persisting is best-effort, and the index is rebuilt if it is lost.
+    if (store) void store.persist().catch(() => undefined).finally(() => store.close().catch(() => undefined));
   }
 }

@@ -1,0 +1,241 @@
+// One measurement in a fresh process, so no figure is flattered by a cache a previous one warmed (V8's compiled
+// code, sql.js's heap, the store's own memoisation). The parent passes a task as JSON in argv[2]; the child prints
+// its result as one JSON line on stdout, prefixed so stray logging cannot be mistaken for it.
+import { open, readdir, readFile, stat, truncate, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import initSqlJs from 'sql.js';
+import { openStore } from '../src/store';
+import type { RunQuery, RunStore } from '../src/store';
+import { PeakMemory } from './memory';
+import { RESULT_PREFIX, type Result, type Task } from './protocol';
+
+const now = () => performance.now();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function logFiles(root: string): Promise<string[]> {
+  const ids = (await readdir(join(root, 'runs'))).sort();
+  return ids.map((id) => join(root, 'runs', id, 'events.jsonl'));
+}
+
+/**
+ * The floor P1 is compared to, reading the way the store does (files in chunks of up to 4 MB, each decoded to one
+ * string, then split on newlines): JSON.parse every line and nothing else.
+ */
+async function parse(root: string): Promise<Result> {
+  const files = await logFiles(root);
+  const t0 = now();
+  let bytes = 0;
+  let lines = 0;
+  let records = 0;
+  const chunk = Buffer.allocUnsafe(4 << 20);
+  for (const file of files) {
+    const fh = await open(file, 'r');
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      bytes += bytesRead;
+      // Decode only up to the last newline, so neither a line nor a multi-byte character is split across decodes.
+      const lastNl = chunk.lastIndexOf(10, bytesRead - 1);
+      if (lastNl < 0) {
+        carry = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
+        continue;
+      }
+      const head = chunk.subarray(0, lastNl + 1);
+      const text = (carry.length ? Buffer.concat([carry, head]) : head).toString('utf8');
+      carry = Buffer.from(chunk.subarray(lastNl + 1, bytesRead));
+      for (let s = 0, nl = text.indexOf('\n'); nl >= 0; s = nl + 1, nl = text.indexOf('\n', s)) {
+        const rec = JSON.parse(text.slice(s, nl)) as { values?: object };
+        // Touch the result so the parse cannot be optimised away.
+        if (rec.values) records++;
+        lines++;
+      }
+    }
+    await fh.close();
+  }
+  return { ms: now() - t0, bytes, lines, records };
+}
+
+async function coldIndex(root: string, dbPath: string): Promise<Result> {
+  await unlink(dbPath).catch(() => undefined);
+  const store = await openStore({ roots: [root], dbPath });
+  const mem = await PeakMemory.start();
+  const t0 = now();
+  const report = await store.index();
+  const ms = now() - t0;
+  const m = await mem.stop();
+  const t1 = now();
+  await store.persist();
+  const persistMs = now() - t1;
+  const dbBytes = (await stat(dbPath)).size;
+  await store.close();
+  return {
+    ms, persistMs, dbBytes, runs: report.runs, points: report.points, diagnostics: report.diagnostics.length,
+    rssBaseline: m.baseline, rssPeak: m.peak, memoryMethod: m.method,
+  };
+}
+
+async function warm(root: string, dbPath: string): Promise<Result> {
+  const t0 = now();
+  const store = await openStore({ roots: [root], dbPath });
+  const t1 = now();
+  const report = await store.index();
+  const t2 = now();
+  const runs = store.listRuns();
+  const t3 = now();
+  await store.close();
+  return { ms: t3 - t0, openMs: t1 - t0, indexMs: t2 - t1, listMs: t3 - t2, runs: runs.length, pointsAdded: report.points };
+}
+
+/** The floor P2 is compared to: load the same index file into sql.js and stat every log, as any warm start must. */
+async function warmBaseline(root: string, dbPath: string): Promise<Result> {
+  const t0 = now();
+  const SQL = await initSqlJs({ locateFile: (f: string) => join(process.cwd(), 'node_modules/sql.js/dist', f) });
+  const db = new SQL.Database(await readFile(dbPath));
+  let size = 0;
+  for (const file of await logFiles(root)) size += (await stat(file)).size;
+  const ms = now() - t0;
+  db.close();
+  return { ms, bytes: size };
+}
+
+async function openWarm(root: string, dbPath: string): Promise<RunStore> {
+  const store = await openStore({ roots: [root], dbPath });
+  await store.index();
+  return store;
+}
+
+/** P3: append one metrics line to a run, then index until that point is queryable. The log is restored after. */
+async function append(t: Extract<Task, { kind: 'append' }>): Promise<Result> {
+  const store = await openWarm(t.root, t.dbPath);
+  const file = join(t.root, 'runs', t.runId, 'events.jsonl');
+  const originalSize = (await stat(file)).size;
+  // Floor: with no file watcher hint, noticing a change means at least a stat of every log.
+  const s0 = now();
+  for (const f of await logFiles(t.root)) await stat(f);
+  const statAllMs = now() - s0;
+  const times: number[] = [];
+  try {
+    for (let i = 1; i <= t.repeats; i++) {
+      const step = t.lastStep + i;
+      const value = 0.5 + i / 1024;
+      const fh = await open(file, 'a');
+      await fh.write(`{"t":"metrics","ts":${1767225600 + step},"step":${step},"values":{"${t.key}":${value}}}\n`);
+      await fh.close();
+      const t0 = now();
+      await store.index();
+      const [series] = store.series({ runIds: [t.runId], keys: [t.key], points: 10, afterStep: step - 1 });
+      const ms = now() - t0;
+      const got = series?.values[series.values.length - 1];
+      if (series?.steps[series.steps.length - 1] !== step || got !== value) {
+        throw new Error(`appended point (step ${step}, ${value}) not queryable after index(): got step ${series?.steps.at(-1)} value ${got}`);
+      }
+      times.push(ms);
+    }
+  } finally {
+    await store.close();
+    await truncate(file, originalSize);
+  }
+  return { ms: median(times), firstMs: times[0], maxMs: Math.max(...times), repeats: times.length, statAllMs };
+}
+
+/** In-memory min/max-bucket downsampling of the same volume: the compute floor P4 is compared to. */
+function bucketBaseline(seriesCount: number, length: number, points: number): number {
+  const data: Float64Array[] = [];
+  for (let s = 0; s < seriesCount; s++) {
+    const a = new Float64Array(length);
+    for (let i = 0; i < length; i++) a[i] = Math.exp(-i / 10000) + Math.sin(i + s) * 0.01;
+    data.push(a);
+  }
+  const t0 = now();
+  let checksum = 0;
+  const buckets = Math.max(1, Math.floor(points / 2));
+  for (const a of data) {
+    const out = new Float64Array(buckets * 2);
+    const width = a.length / buckets;
+    for (let b = 0; b < buckets; b++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = Math.floor(b * width), end = Math.floor((b + 1) * width); i < end; i++) {
+        const v = a[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      out[2 * b] = lo;
+      out[2 * b + 1] = hi;
+    }
+    checksum += out[0];
+  }
+  const ms = now() - t0;
+  if (Number.isNaN(checksum)) throw new Error('baseline produced NaN');
+  return ms;
+}
+
+async function series(t: Extract<Task, { kind: 'series' }>): Promise<Result> {
+  const store = await openWarm(t.root, t.dbPath);
+  const runIds = store.listRuns().map((r) => r.id);
+  const times: number[] = [];
+  let returned = 0;
+  let total = 0;
+  for (let i = 0; i < t.repeats; i++) {
+    const t0 = now();
+    const out = store.series({ runIds, keys: [t.key], points: t.points });
+    times.push(now() - t0);
+    returned = out.reduce((a, s) => a + s.values.length, 0);
+    total = out.reduce((a, s) => a + s.total, 0);
+    if (out.length !== runIds.length) throw new Error(`series() returned ${out.length} series for ${runIds.length} runs`);
+  }
+  await store.close();
+  const perSeries = total / Math.max(1, runIds.length);
+  return {
+    ms: times[0], medianMs: median(times.slice(1).length ? times.slice(1) : times), runs: runIds.length, total, returned,
+    baselineMs: bucketBaseline(runIds.length, Math.round(perSeries), t.points),
+  };
+}
+
+async function list(t: Extract<Task, { kind: 'list' }>): Promise<Result> {
+  const store = await openWarm(t.root, t.dbPath);
+  const query: RunQuery = {
+    status: ['finished', 'failed'],
+    where: [{ field: 'param', key: 'optimizer.lr', op: '<=', value: 0.001 }],
+    sort: { key: { kind: 'metric', key: 'val/loss' }, descending: false },
+  };
+  const times: number[] = [];
+  let matched = 0;
+  for (let i = 0; i < t.repeats; i++) {
+    const t0 = now();
+    matched = store.listRuns(query).length;
+    times.push(now() - t0);
+  }
+  // Floor: the same filter and sort as plain JavaScript over run objects already in memory.
+  const all = store.listRuns();
+  const b0 = now();
+  const plain = all
+    .filter((r) => (r.status === 'finished' || r.status === 'failed') && typeof r.params['optimizer.lr'] === 'number' && r.params['optimizer.lr'] <= 0.001)
+    .sort((a, b) => (a.metrics['val/loss']?.last ?? Infinity) - (b.metrics['val/loss']?.last ?? Infinity));
+  const baselineMs = now() - b0;
+  await store.close();
+  return { ms: times[0], medianMs: median(times), runs: all.length, matched, plainMatched: plain.length, baselineMs };
+}
+
+async function run(task: Task): Promise<Result> {
+  switch (task.kind) {
+    case 'parse': return parse(task.root);
+    case 'index': return coldIndex(task.root, task.dbPath);
+    case 'warm': return warm(task.root, task.dbPath);
+    case 'warmBaseline': return warmBaseline(task.root, task.dbPath);
+    case 'append': return append(task);
+    case 'series': return series(task);
+    case 'list': return list(task);
+  }
+}
+
+run(JSON.parse(process.argv[2]) as Task).then(
+  (result) => {
+    process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    process.exitCode = 1;
+  },
+);

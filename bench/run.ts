@@ -1,0 +1,322 @@
+// `npm run bench`: the run store's performance figures (issue 2, part 5), each with its target and a baseline
+// measured in the same run, because on a shared 2-core machine the ratio is steadier than the time.
+// Timing never fails the command; only a crash (a measurement that could not be taken) exits non-zero.
+//
+//   tsx bench/run.ts [--quick] [--only P1,P4] [--json]
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureWorkspace, type GenerateOptions, type GeneratedWorkspace } from './generate';
+import { type Figure, formatFigure } from './figures';
+import { RESULT_PREFIX, type Result, type Task } from './protocol';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(BENCH_DIR, '..');
+const ALL = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'L1'] as const;
+type FigureId = (typeof ALL)[number];
+
+interface Sizes {
+  p1: GenerateOptions;
+  p4: GenerateOptions;
+  list: GenerateOptions;
+}
+
+const FULL: Sizes = {
+  p1: { runs: 1000, metrics: 10, steps: 1000 },
+  p4: { runs: 100, metrics: 1, steps: 100_000 },
+  list: { runs: 10_000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 },
+};
+const QUICK: Sizes = {
+  p1: { runs: 100, metrics: 10, steps: 1000 },
+  p4: { runs: 20, metrics: 1, steps: 20_000 },
+  list: { runs: 1000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 },
+};
+
+interface Args {
+  quick: boolean;
+  json: boolean;
+  only: Set<FigureId>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const onlyIdx = argv.indexOf('--only');
+  const only = new Set<FigureId>();
+  if (onlyIdx >= 0) {
+    for (const id of (argv[onlyIdx + 1] ?? '').split(',').map((s) => s.trim().toUpperCase())) {
+      if (!(ALL as readonly string[]).includes(id)) throw new Error(`--only: unknown figure "${id}" (known: ${ALL.join(', ')})`);
+      only.add(id as FigureId);
+    }
+  } else ALL.forEach((id) => only.add(id));
+  return { quick: argv.includes('--quick'), json: argv.includes('--json'), only };
+}
+
+let jsonMode = false;
+const progress = (msg: string) => (jsonMode ? process.stderr : process.stdout).write(`${msg}\n`);
+
+/** Runs one task in a fresh node process and returns its result line. */
+function child(task: Task): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(BENCH_DIR, 'child.ts'), JSON.stringify(task)], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code === 0 && line) return resolvePromise(JSON.parse(line.slice(RESULT_PREFIX.length)) as Result);
+      const why = err.trim().split('\n').slice(0, 12).join('\n') || `exit ${code ?? signal}`;
+      reject(new Error(`${task.kind}: ${why}`));
+    });
+  });
+}
+
+const n = (r: Result, k: string) => {
+  const v = r[k];
+  if (typeof v !== 'number') throw new Error(`result has no number "${k}": ${JSON.stringify(r)}`);
+  return v;
+};
+const fmtCount = (x: number) => x.toLocaleString('en-US');
+const MB = 1024 * 1024;
+
+function workspace(opts: GenerateOptions, label: string): GeneratedWorkspace {
+  const ws = ensureWorkspace(opts);
+  progress(ws.generateMs
+    ? `  generated ${label}: ${fmtCount(ws.runs.length)} runs, ${(ws.bytes / MB).toFixed(0)} MB in ${(ws.generateMs / 1000).toFixed(1)} s`
+    : `  ${label}: cached workspace ${ws.root}`);
+  return ws;
+}
+
+const dbFor = (ws: GeneratedWorkspace) => join(dirname(ws.root), 'bench.db');
+
+async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promise<void> {
+  const want = (id: FigureId) => args.only.has(id);
+  if (!['P1', 'P2', 'P3', 'P6'].some((id) => want(id as FigureId))) return;
+  const o = sizes.p1;
+  const ws = workspace(o, 'P1 workspace');
+  const db = dbFor(ws);
+  const shape = `${fmtCount(o.runs)} runs × ${o.metrics} metrics × ${fmtCount(o.steps)} steps (${(ws.metricPoints / 1e6).toFixed(2)} M points, ${(ws.bytes / MB).toFixed(0)} MB)`;
+
+  // The cold index always runs when any of these is asked for: P2 and P3 need the index it persists, and it must
+  // come from the store code as it is now.
+  progress('  P1/P6: JSON.parse baseline, then cold index (fresh processes)');
+  const base = await child({ kind: 'parse', root: ws.root }).catch((e: Error) => e);
+  const cold = await child({ kind: 'index', root: ws.root, dbPath: db }).catch((e: Error) => e);
+  if (want('P1')) {
+    if (cold instanceof Error || base instanceof Error) {
+      figures.push({ id: 'P1', title: `cold index, ${shape}`, error: (cold instanceof Error ? cold : (base as Error)).message });
+    } else {
+      const ms = n(cold, 'ms');
+      const baseMs = n(base, 'ms');
+      figures.push({
+        id: 'P1', title: `cold index, ${shape}`,
+        value: ms / 1000, unit: 's', target: { op: '<=', value: 3 },
+        baseline: { label: 'bare JSON.parse pass over the same bytes', value: baseMs / 1000, unit: 's' },
+        ratio: { label: 'throughput vs JSON.parse', value: baseMs / ms, target: { op: '>=', value: 0.5 } },
+        notes: [
+          `store ${(ws.bytes / MB / (ms / 1000)).toFixed(0)} MB/s, ${(n(cold, 'points') / (ms / 1000) / 1e6).toFixed(2)} M points/s; JSON.parse ${(ws.bytes / MB / (baseMs / 1000)).toFixed(0)} MB/s`,
+          `indexed ${fmtCount(n(cold, 'runs'))} runs, ${fmtCount(n(cold, 'points'))} points (generated ${fmtCount(ws.metricPoints + ws.systemPoints)} incl. system), ${n(cold, 'diagnostics')} diagnostics`,
+          `persist ${(n(cold, 'persistMs')).toFixed(0)} ms, index file ${(n(cold, 'dbBytes') / MB).toFixed(1)} MB`,
+        ],
+      });
+    }
+  }
+  if (want('P6')) {
+    if (cold instanceof Error) figures.push({ id: 'P6', title: 'peak memory growth while indexing P1', error: cold.message });
+    else {
+      const growth = (n(cold, 'rssPeak') - n(cold, 'rssBaseline')) / MB;
+      figures.push({
+        id: 'P6', title: `peak memory growth while indexing P1 (${(ws.bytes / MB).toFixed(0)} MB of logs)`,
+        value: growth, unit: 'MB', target: { op: '<=', value: 250 },
+        baseline: { label: 'RSS after sql.js load (openStore)', value: n(cold, 'rssBaseline') / MB, unit: 'MB' },
+        ratio: { label: 'growth / log bytes', value: growth / (ws.bytes / MB) },
+        notes: [`peak RSS ${(n(cold, 'rssPeak') / MB).toFixed(0)} MB (${cold.memoryMethod})`],
+      });
+    }
+  }
+  const haveDb = !(cold instanceof Error) && existsSync(db);
+  if (want('P2')) {
+    if (!haveDb) figures.push({ id: 'P2', title: 'warm start', error: 'no persisted index: the cold index failed' });
+    else {
+      progress('  P2: warm start (fresh processes)');
+      const [w, b] = [await child({ kind: 'warm', root: ws.root, dbPath: db }).catch((e: Error) => e), await child({ kind: 'warmBaseline', root: ws.root, dbPath: db }).catch((e: Error) => e)];
+      if (w instanceof Error || b instanceof Error) figures.push({ id: 'P2', title: 'warm start', error: (w instanceof Error ? w : (b as Error)).message });
+      else {
+        figures.push({
+          id: 'P2', title: `warm start from the persisted index, nothing changed: openStore + index() + listRuns() of ${fmtCount(n(w, 'runs'))} runs`,
+          value: n(w, 'ms'), unit: 'ms', target: { op: '<=', value: 300 },
+          baseline: { label: 'load the same index file into sql.js + stat every log', value: n(b, 'ms'), unit: 'ms' },
+          ratio: { label: 'store / floor', value: n(w, 'ms') / n(b, 'ms') },
+          notes: [`open ${n(w, 'openMs').toFixed(0)} ms, index() ${n(w, 'indexMs').toFixed(0)} ms (${n(w, 'pointsAdded')} points added), listRuns() ${n(w, 'listMs').toFixed(0)} ms`],
+        });
+      }
+    }
+  }
+  if (want('P3')) {
+    if (!haveDb) figures.push({ id: 'P3', title: 'append then query', error: 'no persisted index: the cold index failed' });
+    else {
+      progress('  P3: append one line, index, query (fresh process)');
+      const run = ws.runs[0];
+      const r = await child({ kind: 'append', root: ws.root, dbPath: db, runId: run.id, key: ws.metricKeys[0], lastStep: run.lastStep, repeats: 9 }).catch((e: Error) => e);
+      if (r instanceof Error) figures.push({ id: 'P3', title: 'append then query', error: r.message });
+      else {
+        figures.push({
+          id: 'P3', title: `one line appended to one run of the P1 store, index() until the point is queryable (median of ${n(r, 'repeats')})`,
+          value: n(r, 'ms'), unit: 'ms', target: { op: '<=', value: 50 },
+          baseline: { label: `stat every one of the ${fmtCount(ws.runs.length)} logs`, value: n(r, 'statAllMs'), unit: 'ms' },
+          ratio: { label: 'store / floor', value: n(r, 'ms') / n(r, 'statAllMs') },
+          notes: [`first ${n(r, 'firstMs').toFixed(1)} ms, worst ${n(r, 'maxMs').toFixed(1)} ms`],
+        });
+      }
+    }
+  }
+}
+
+async function setupIndex(ws: GeneratedWorkspace, label: string): Promise<Result> {
+  progress(`  ${label}: indexing the workspace once (setup, not timed as the figure)`);
+  return child({ kind: 'index', root: ws.root, dbPath: dbFor(ws) });
+}
+
+async function benchP4(sizes: Sizes, figures: Figure[]): Promise<void> {
+  const o = sizes.p4;
+  const ws = workspace(o, 'P4 workspace');
+  const title = `series({points: 1000}) of one key for all ${o.runs} runs × ${fmtCount(o.steps)} steps`;
+  try {
+    const setup = await setupIndex(ws, 'P4');
+    const r = await child({ kind: 'series', root: ws.root, dbPath: dbFor(ws), key: ws.metricKeys[0], points: 1000, repeats: 5 });
+    figures.push({
+      id: 'P4', title, value: n(r, 'ms'), unit: 'ms', target: { op: '<=', value: 150 },
+      baseline: { label: 'min/max buckets over the same points already in Float64Arrays', value: n(r, 'baselineMs'), unit: 'ms' },
+      ratio: { label: 'store / floor', value: n(r, 'ms') / n(r, 'baselineMs') },
+      notes: [
+        `first call in a fresh process; later calls median ${n(r, 'medianMs').toFixed(1)} ms`,
+        `${fmtCount(n(r, 'total'))} stored points → ${fmtCount(n(r, 'returned'))} returned`,
+        `setup: cold index of ${(ws.bytes / MB).toFixed(0)} MB (${fmtCount(n(setup, 'points'))} points) took ${(n(setup, 'ms') / 1000).toFixed(1)} s`,
+      ],
+    });
+  } catch (e) {
+    figures.push({ id: 'P4', title, error: (e as Error).message });
+  }
+}
+
+async function benchList(sizes: Sizes, figures: Figure[]): Promise<void> {
+  const o = sizes.list;
+  const ws = workspace(o, 'L1 workspace');
+  const title = `listRuns() of ${fmtCount(o.runs)} runs with a status + param filter, sorted by a metric (issue 4)`;
+  try {
+    await setupIndex(ws, 'L1');
+    const r = await child({ kind: 'list', root: ws.root, dbPath: dbFor(ws), repeats: 5 });
+    figures.push({
+      id: 'L1', title, value: n(r, 'ms'), unit: 'ms', target: { op: '<=', value: 100 },
+      baseline: { label: 'the same filter + sort in plain JS over runs in memory', value: n(r, 'baselineMs'), unit: 'ms' },
+      ratio: { label: 'store / floor', value: n(r, 'ms') / n(r, 'baselineMs') },
+      notes: [
+        `first call in a fresh process; median of ${5} ${n(r, 'medianMs').toFixed(1)} ms; ${fmtCount(n(r, 'matched'))} matched` +
+          (n(r, 'matched') === n(r, 'plainMatched') ? '' : ` (plain JS matched ${fmtCount(n(r, 'plainMatched'))}: check the query semantics)`),
+      ],
+    });
+  } catch (e) {
+    figures.push({ id: 'L1', title, error: (e as Error).message });
+  }
+}
+
+/** P5 is the Python logger's own benchmark; we run it and report what it measured. */
+async function benchP5(figures: Figure[]): Promise<void> {
+  const title = 'logger run.log() of 10 scalars (median per call)';
+  const script = join(BENCH_DIR, 'logger_bench.py');
+  if (!existsSync(script)) {
+    figures.push({ id: 'P5', title, skipped: 'bench/logger_bench.py is not there yet' });
+    return;
+  }
+  progress('  P5: python3 bench/logger_bench.py --json');
+  try {
+    const r = await pythonJson(script);
+    figures.push(loggerFigure(title, r));
+  } catch (e) {
+    figures.push({ id: 'P5', title, error: (e as Error).message });
+  }
+}
+
+function pythonJson(script: string): Promise<Record<string, unknown>> {
+  return new Promise((resolvePromise, reject) => {
+    const proc = spawn('python3', [script, '--json'], {
+      cwd: REPO,
+      env: { ...process.env, PYTHONPATH: join(REPO, 'logger') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const line = out.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+      if (code !== 0 || !line) return reject(new Error(`logger_bench.py exited ${code}: ${err.trim().slice(0, 800) || out.trim().slice(0, 800)}`));
+      try {
+        resolvePromise(JSON.parse(line) as Record<string, unknown>);
+      } catch (e) {
+        reject(new Error(`logger_bench.py --json printed no JSON object: ${(e as Error).message}`));
+      }
+    });
+  });
+}
+
+/**
+ * Reads the logger benchmark's JSON without owning its schema: a median per log() call and a json.dumps median,
+ * in µs, under the most likely names. Everything it printed is kept in the notes.
+ */
+function loggerFigure(title: string, r: Record<string, unknown>): Figure {
+  const flat: Record<string, number> = {};
+  const walk = (o: unknown, prefix: string) => {
+    if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) walk(v, prefix ? `${prefix}.${k}` : k);
+    else if (typeof o === 'number') flat[prefix] = o;
+  };
+  walk(r, '');
+  const pick = (re: RegExp) => Object.entries(flat).find(([k]) => re.test(k));
+  const toUs = (k: string, v: number) => (/_ns\b|ns$/.test(k) ? v / 1000 : /_ms\b|ms$/.test(k) ? v * 1000 : /_s$|seconds/.test(k) ? v * 1e6 : v);
+  const log = pick(/log.*median|median.*log/i) ?? pick(/median/i);
+  const dumps = pick(/dumps.*median|median.*dumps|json.*median|baseline/i);
+  const notes = [`logger_bench.py: ${JSON.stringify(r).slice(0, 400)}`];
+  if (!log) return { id: 'P5', title, error: 'could not find a median in the output', notes };
+  const logUs = toUs(log[0], log[1]);
+  const fig: Figure = { id: 'P5', title, value: logUs, unit: 'µs', target: { op: '<=', value: 5 }, notes };
+  if (dumps && dumps[0] !== log[0]) {
+    const dumpsUs = toUs(dumps[0], dumps[1]);
+    fig.baseline = { label: 'bare json.dumps of the same dict', value: dumpsUs, unit: 'µs' };
+    fig.ratio = { label: 'log() / json.dumps', value: logUs / dumpsUs, target: { op: '<=', value: 1.5 } };
+  }
+  return fig;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  jsonMode = args.json;
+  const sizes = args.quick ? QUICK : FULL;
+  const started = Date.now();
+  progress(`Trackside benchmarks${args.quick ? ' (--quick: smaller sizes, not the targets\' sizes)' : ''}: node ${process.version}, ${cpus().length} cores`);
+  const figures: Figure[] = [];
+  await benchP1P2P3P6(args, sizes, figures);
+  if (args.only.has('P4')) await benchP4(sizes, figures);
+  if (args.only.has('P5')) await benchP5(figures);
+  if (args.only.has('L1')) await benchList(sizes, figures);
+  figures.sort((a, b) => ALL.indexOf(a.id as FigureId) - ALL.indexOf(b.id as FigureId));
+  const seconds = (Date.now() - started) / 1000;
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, cores: cpus().length, quick: args.quick, seconds, figures }, null, 2)}\n`);
+  } else {
+    progress('');
+    for (const f of figures) progress(formatFigure(f));
+    progress(`(${seconds.toFixed(0)} s in all; targets are reported, never enforced)`);
+  }
+  if (figures.some((f) => f.error)) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : String(e));
+  process.exitCode = 1;
+});

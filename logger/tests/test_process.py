@@ -1,0 +1,174 @@
+"""Real child processes: signals, exit paths and SIGKILL at random moments."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+from tests.helpers import RootCase, child_env, read_records, run_dir, start_child, strict_loads
+
+LOOP = """
+import sys, time, trackside
+run = trackside.init(project="p", flush_interval=0.01)
+print("ready", flush=True)
+i = 0
+while True:
+    run.log({"i": i, "loss": 1.0 / (i + 1)})
+    i += 1
+    if i % 50 == 0:
+        time.sleep(0.001)
+"""
+
+
+def wait_for_ready(proc):
+    line = proc.stdout.readline()
+    assert line.strip() == b"ready", (line, proc.stderr.read())
+
+
+class SignalTest(RootCase):
+    def test_sigterm_marks_killed_and_dies_by_the_signal(self):
+        proc = start_child(LOOP, self.root)
+        wait_for_ready(proc)
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(10), -signal.SIGTERM)
+        proc.stdout.close()
+        proc.stderr.close()
+        records = read_records(os.path.join(run_dir(self.root), "events.jsonl"))
+        last = records[-1]
+        self.assertEqual((last["t"], last["status"], last["signal"], last["exit_code"]),
+                         ("status", "killed", "SIGTERM", 143))
+        steps = [r["step"] for r in records if r["t"] == "metrics"]
+        self.assertGreater(len(steps), 0)
+        self.assertEqual(steps, list(range(len(steps))), "everything logged before the signal is kept")
+
+    def test_sigterm_chains_to_the_previous_handler(self):
+        code = """
+import signal, sys, trackside
+def mine(signum, frame):
+    print("mine", flush=True)
+    sys.exit(7)
+signal.signal(signal.SIGTERM, mine)
+""" + LOOP
+        proc = start_child(code, self.root)
+        wait_for_ready(proc)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(10), 7)
+        self.assertEqual(proc.stdout.read().strip(), b"mine")
+        proc.stdout.close()
+        proc.stderr.close()
+        records = read_records(os.path.join(run_dir(self.root), "events.jsonl"))
+        self.assertEqual([r["status"] for r in records if r["t"] == "status"], ["killed"])
+
+    def test_sigint_marks_killed_and_still_raises_keyboard_interrupt(self):
+        code = LOOP.replace("while True:", "try:\n  while True:").replace("\n    ", "\n      ") + \
+            "\nexcept KeyboardInterrupt:\n  print('interrupted', flush=True)\n  sys.exit(3)\n"
+        proc = start_child(code, self.root)
+        wait_for_ready(proc)
+        proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(10), 3)
+        self.assertIn(b"interrupted", proc.stdout.read())
+        proc.stdout.close()
+        proc.stderr.close()
+        last = read_records(os.path.join(run_dir(self.root), "events.jsonl"))[-1]
+        self.assertEqual((last["status"], last["signal"]), ("killed", "SIGINT"))
+
+    def test_uncaught_exception_marks_failed_and_exit_marks_finished(self):
+        code = "import trackside\nrun = trackside.init()\nrun.log({'x': 1})\nraise RuntimeError('bad\\nthing')\n"
+        proc = subprocess.run([sys.executable, "-c", code], env=child_env(self.root), capture_output=True)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn(b"RuntimeError: bad", proc.stderr, "the usual traceback is still printed")
+        last = read_records(os.path.join(run_dir(self.root), "events.jsonl"))[-1]
+        self.assertEqual((last["status"], last["error"]["type"], last["error"]["message"]),
+                         ("failed", "RuntimeError", "bad\nthing"))
+
+        other = os.path.join(self.root, "other")
+        code = "import trackside\nrun = trackside.init(flush_interval=60)\nfor i in range(100): run.log({'x': i})\n"
+        proc = subprocess.run([sys.executable, "-c", code], env=child_env(other), capture_output=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        records = read_records(os.path.join(run_dir(other), "events.jsonl"))
+        self.assertEqual(len([r for r in records if r["t"] == "metrics"]), 100, "atexit flushes the queue")
+        self.assertEqual(records[-1]["status"], "finished")
+
+    def test_a_forked_child_does_not_write_the_parents_status(self):
+        code = """
+import os, trackside
+run = trackside.init()
+run.log({"x": 1})
+pid = os.fork()
+if pid == 0:
+    run.log({"from_child": 1})
+    os._exit(0)
+os.waitpid(pid, 0)
+run.log({"x": 2})
+"""
+        proc = subprocess.run([sys.executable, "-c", code], env=child_env(self.root), capture_output=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        records = read_records(os.path.join(run_dir(self.root), "events.jsonl"))
+        self.assertEqual([r["values"] for r in records if r["t"] == "metrics"], [{"x": 1}, {"x": 2}])
+        self.assertEqual([r["status"] for r in records if r["t"] == "status"], ["finished"])
+
+
+class SigkillTest(RootCase):
+    def test_sigkill_at_random_moments_never_damages_earlier_lines(self):
+        rng = random.Random(1234)
+        kills = 50
+        survivors = []
+        for n in range(kills):
+            root = os.path.join(self.root, "k%d" % n)
+            proc = start_child(LOOP, root)
+            survivors.append((root, proc))
+        # Kill each child at its own random moment after it started logging (children run in parallel,
+        # which keeps the whole test to a few seconds even on two cores).
+        for root, proc in survivors:
+            wait_for_ready(proc)
+        deadline = {id(p): time.monotonic() + rng.uniform(0.0, 0.4) for _, p in survivors}
+        pending = list(survivors)
+        while pending:
+            now = time.monotonic()
+            for item in list(pending):
+                if now >= deadline[id(item[1])]:
+                    item[1].kill()
+                    pending.remove(item)
+            time.sleep(0.002)
+        torn_seen = 0
+        for root, proc in survivors:
+            proc.wait(10)
+            proc.stdout.close()
+            proc.stderr.close()
+            self.assertEqual(proc.returncode, -signal.SIGKILL)
+            path = os.path.join(run_dir(root), "events.jsonl")
+            with open(path, "rb") as f:
+                data = f.read()
+            lines = data.split(b"\n")
+            complete, torn = lines[:-1], lines[-1]
+            torn_seen += bool(torn)
+            records = [strict_loads(line.decode("utf-8")) for line in complete]  # every complete line parses
+            self.assertEqual(records[0]["t"], "start")
+            steps = [r["step"] for r in records if r["t"] == "metrics"]
+            self.assertEqual(steps, list(range(len(steps))), "no record lost or glued before the last flush")
+            # A new writer appending to this log closes off a torn line before its first record.
+            rid = os.path.basename(run_dir(root))
+            code = "import trackside\nr = trackside.init(id=%r, resume=True)\nr.log({'after': 1}, step=10**6)\n" % rid
+            done = subprocess.run([sys.executable, "-c", code], env=child_env(root), capture_output=True)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(path, "rb") as f:
+                after = f.read()
+            self.assertTrue(after.startswith(data))
+            new_lines = after[len(data):].split(b"\n")
+            if torn:
+                self.assertEqual(new_lines[0], b"", "the torn line is terminated, not continued")
+                new_lines = new_lines[1:]
+            new = [strict_loads(ln.decode("utf-8")) for ln in new_lines if ln]
+            self.assertEqual([r["t"] for r in new], ["status", "metrics", "status"])
+            self.assertEqual(new[1]["values"], {"after": 1})
+        # Not asserted (the kernel decides), but reported: how often a kill landed mid-write.
+        sys.stderr.write("(%d of %d kills left a torn last line) " % (torn_seen, kills))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,147 @@
+"""The background writer: records queue on the training thread, a daemon thread encodes and appends them.
+
+``Run.log`` only copies the dict and appends a tuple to a deque (atomic under the GIL, no lock), so the
+training thread never waits on encoding or disk. The writer wakes every ``flush_interval`` seconds, or
+sooner once ``max_queued`` records wait, encodes everything queued and appends it with one ``write()``
+per batch of whole lines. No open/close or fsync per record: the file stays open, and the kernel keeps
+what was written when the process is killed.
+"""
+
+import collections
+import os
+import threading
+import time
+
+from ._encode import encode
+from ._warn import warn
+
+BATCH_BYTES = 1 << 20  # write at least this often while draining a long queue
+RETRY_CAP = 64 << 20  # bytes kept for retry while the disk refuses writes
+
+
+class Writer:
+    def __init__(self, path, flush_interval=0.5, max_queued=2000, heartbeat_interval=15.0):
+        self.path = path
+        self.flush_interval = flush_interval
+        self.max_queued = max_queued
+        self.heartbeat_interval = heartbeat_interval
+        self.queue = collections.deque()
+        self.writes = 0  # write() calls made, for tests and the bench
+        self._wake = threading.Event()
+        self._lock = threading.RLock()
+        self._closed = False
+        self._pending = b""
+        self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        size = os.fstat(self._fd).st_size
+        if size and os.pread(self._fd, 1, size - 1) != b"\n":
+            # A killed writer left a torn line: close it off so our first record is not glued to it.
+            self._pending = b"\n"
+        self._last_heartbeat = time.time()
+        self._thread = threading.Thread(target=self._loop, name="trackside-writer", daemon=True)
+        self._thread.start()
+
+    # -- training-thread side -------------------------------------------------------------------
+
+    def put(self, record):
+        """Queue a record (a dict, or a ``(ts, step, values)`` metrics tuple)."""
+        q = self.queue
+        q.append(record)
+        if len(q) >= self.max_queued:
+            self._wake.set()
+
+    # -- writer side ----------------------------------------------------------------------------
+
+    def _loop(self):
+        while not self._closed:
+            self._wake.wait(self.flush_interval)
+            self._wake.clear()
+            if self._closed:
+                break
+            now = time.time()
+            if now - self._last_heartbeat >= self.heartbeat_interval:
+                self._last_heartbeat = now
+                self.queue.append({"t": "heartbeat", "ts": now})
+            try:
+                self.flush()
+            except Exception as e:  # the writer thread must survive anything
+                warn("writer error: %s: %s" % (type(e).__name__, e), key="writer-loop")
+
+    def flush(self, timeout=-1):
+        """Encode and write everything queued so far. Safe from any thread and from signal handlers
+        (re-entrant: a handler interrupting a flush on the same thread drains what is left)."""
+        if not self._lock.acquire(timeout=timeout):
+            return False
+        try:
+            q = self.queue
+            parts = []
+            size = 0
+            while True:
+                try:
+                    rec = q.popleft()
+                except IndexError:
+                    break
+                line = _encode_record(rec)
+                if line is None:
+                    continue
+                parts.append(line)
+                size += len(line)
+                if size >= BATCH_BYTES:
+                    self._write(parts)
+                    parts, size = [], 0
+            if parts or self._pending:
+                self._write(parts)
+            return True
+        finally:
+            self._lock.release()
+
+    def _write(self, parts):
+        parts.append("")  # trailing newline after the last line
+        data = self._pending + "\n".join(parts).encode("utf-8", "surrogateescape") if parts != [""] else self._pending
+        self._pending = b""
+        view = memoryview(data)
+        while view:
+            try:
+                n = os.write(self._fd, view)
+                self.writes += 1
+            except InterruptedError:
+                continue
+            except OSError as e:
+                kept = bytes(view)
+                if len(kept) > RETRY_CAP:
+                    warn("cannot write %s (%s); %d bytes of records were dropped" % (self.path, e, len(kept)),
+                         key="write-drop")
+                    kept = b""
+                else:
+                    warn("cannot write %s (%s); records are kept and retried" % (self.path, e), key="write-fail")
+                self._pending = kept
+                return
+            view = view[n:]
+
+    def close(self, timeout=5.0):
+        """Stop the thread and write what is left. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._wake.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+        self.flush(timeout=timeout)
+        with self._lock:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+
+    @property
+    def closed(self):
+        return self._closed
+
+
+def _encode_record(rec):
+    if type(rec) is tuple:
+        ts, step, values = rec
+        body = encode(values)
+        if body is None:
+            return None
+        return '{"t":"metrics","ts":%r,"step":%d,"values":%s}' % (ts, step, body)
+    return encode(rec)

@@ -1,0 +1,194 @@
+// Compare runs: params diff, metric summary with best marked and deltas against a baseline, overlaid charts,
+// parallel coordinates and scatter. Built for hundreds of runs: the host downsamples, the webview only draws.
+import * as vscode from 'vscode';
+import type { FeatureContext } from '../core/services';
+import type { CompareData, CompareState, RunView, WebviewMessage, XMode } from '../contract/messages';
+import type { RunDetail, RunStore } from '../store/types';
+import { assignSlots, slotColor } from '../charts/colors';
+import { LiveCursor } from '../charts/liveCursor';
+import { paramRows } from '../charts/params';
+import { comparisonCsv, comparisonMarkdown, type Comparison } from '../charts/report';
+import { defaultBaseline, metricRows, orderKeys } from '../charts/summary';
+import { Coalescer } from '../webviews/coalesce';
+import { savePng, saveText, stamp } from '../webviews/exports';
+import { panelHtml, panelOptions } from '../webviews/html';
+import { PanelHost } from '../webviews/panelHost';
+import { pickRuns } from '../webviews/pickRuns';
+import { pointsPerSeries, runView, seriesData } from '../webviews/runView';
+import { maxPoints } from '../webviews/settings';
+
+export const COMPARE_VIEW = 'trackside.compare';
+
+export class ComparePanel extends PanelHost {
+  private readonly cursor = new LiveCursor();
+  private readonly live: Coalescer;
+  private slots = new Map<string, number>();
+  private keys: string[] = [];
+  private points = 2000;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    ctx: FeatureContext,
+    private state: CompareState,
+  ) {
+    super(panel, ctx);
+    this.live = new Coalescer(() => this.sendLive(), (err) => this.ctx.output.error(`Compare live update failed: ${String(err)}`));
+    this.register(
+      ctx.store.onDidChange((change) => {
+        const mine = new Set(this.state.runIds);
+        if (change.changedRuns.some((id) => mine.has(id)) || change.removedRuns.some((id) => mine.has(id))) this.live.trigger();
+      }),
+    );
+    panel.webview.options = panelOptions(ctx.extension.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri, 'compare', panel.title);
+  }
+
+  get runIds(): readonly string[] {
+    return this.state.runIds;
+  }
+
+  protected async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendFull();
+      case 'state':
+        if (message.state.kind !== 'compare') return;
+        return this.updateState(message.state);
+      case 'zoom':
+        return this.sendRange(message.requestId, message.x, message.range);
+      case 'openRun':
+        await vscode.commands.executeCommand('trackside.openRun', message.runId);
+        return;
+      case 'addRuns': {
+        const added = await pickRuns(this.ctx, { title: 'Add Runs to the Comparison', many: true, exclude: this.state.runIds });
+        if (added.length === 0) return;
+        this.state = { ...this.state, runIds: [...this.state.runIds, ...added] };
+        return this.sendFull();
+      }
+      case 'removeRun':
+        if (this.state.runIds.length <= 1 || !this.state.runIds.includes(message.runId)) return;
+        this.state = {
+          ...this.state,
+          runIds: this.state.runIds.filter((id) => id !== message.runId),
+          hidden: this.state.hidden.filter((id) => id !== message.runId),
+          baseline: this.state.baseline === message.runId ? undefined : this.state.baseline,
+        };
+        return this.sendFull();
+      case 'exportPng':
+        await savePng(message.name, message.dataUrl);
+        return;
+      case 'exportCsv': {
+        const c = await this.comparison();
+        await saveText(`trackside-compare-${stamp()}.csv`, { CSV: ['csv'] }, comparisonCsv(c), false);
+        return;
+      }
+      case 'exportMarkdown': {
+        const c = await this.comparison();
+        await saveText(`trackside-compare-${stamp()}.md`, { Markdown: ['md'] }, comparisonMarkdown(c, Date.now()), true);
+        return;
+      }
+      case 'painted':
+        this.ctx.output.info(
+          `Compare of ${this.state.runIds.length} runs: first paint ${message.ms.toFixed(0)} ms, ${message.charts} charts, ${message.points} points.`,
+        );
+        return;
+      case 'openArtifact':
+        return;
+    }
+  }
+
+  /** The webview changed options; only a new baseline needs an answer (new deltas). Run lists change via messages. */
+  private async updateState(next: CompareState): Promise<void> {
+    const sameRuns = next.runIds.length === this.state.runIds.length && next.runIds.every((id, i) => id === this.state.runIds[i]);
+    if (!sameRuns) return;
+    const baselineChanged = next.baseline !== this.state.baseline;
+    this.state = next;
+    if (!baselineChanged) return;
+    const { runs } = await this.load();
+    const baseline = this.baselineOf(runs);
+    await this.post({ type: 'compare/metrics', baseline, metrics: metricRows(runs, baseline) });
+  }
+
+  private async load(): Promise<{ store: RunStore; runs: RunDetail[]; missing: string[] }> {
+    const store = await this.ctx.store.ready();
+    const runs: RunDetail[] = [];
+    const missing: string[] = [];
+    for (const id of this.state.runIds) {
+      const run = store.getRun(id);
+      if (run) runs.push(run);
+      else missing.push(id);
+    }
+    this.slots = assignSlots(this.slots, this.state.runIds);
+    return { store, runs, missing };
+  }
+
+  private baselineOf(runs: RunDetail[]): string | undefined {
+    return this.state.baseline && runs.some((r) => r.id === this.state.baseline) ? this.state.baseline : defaultBaseline(runs);
+  }
+
+  private views(runs: RunDetail[]): RunView[] {
+    return runs.map((r) => runView(r, slotColor(this.slots.get(r.id) ?? 0)));
+  }
+
+  private async comparison(): Promise<Comparison> {
+    const { runs } = await this.load();
+    const baseline = this.baselineOf(runs);
+    return { runs: this.views(runs), params: paramRows(runs), metrics: metricRows(runs, baseline), baseline };
+  }
+
+  private async sendFull(): Promise<void> {
+    const started = performance.now();
+    const { store, runs, missing } = await this.load();
+    const ids = runs.map((r) => r.id);
+    this.panel.title = `Compare ${this.state.runIds.length} Runs`;
+    this.keys = orderKeys(store.metricKeys(ids));
+    this.points = pointsPerSeries(ids.length * this.keys.length, maxPoints());
+    const series = ids.length ? store.series({ runIds: ids, keys: this.keys, points: this.points, x: 'step' }).map(seriesData) : [];
+    this.cursor.reset(series);
+    const baseline = this.baselineOf(runs);
+    const data: CompareData = {
+      type: 'compare/state',
+      state: this.state,
+      runs: this.views(runs),
+      missing,
+      params: paramRows(runs),
+      metrics: metricRows(runs, baseline),
+      keys: this.keys,
+      series,
+      hostMs: performance.now() - started,
+    };
+    if (baseline !== undefined) data.baseline = baseline;
+    await this.post(data);
+  }
+
+  private async sendLive(): Promise<void> {
+    if (!this.ready) return;
+    const { store, runs, missing } = await this.load();
+    const keys = orderKeys(store.metricKeys(runs.map((r) => r.id)));
+    const grew = this.cursor.appended > this.points * 2;
+    if (missing.length > 0 || grew || keys.join('\n') !== this.keys.join('\n')) return this.sendFull();
+    const changed = runs.filter((r) => r.status === 'running' || this.cursor.afterStep(r.id, keys) < (r.lastStep ?? -1));
+    const series = changed.flatMap((r) =>
+      this.cursor.advance(
+        store.series({ runIds: [r.id], keys, points: this.points, x: 'step', afterStep: this.cursor.afterStep(r.id, keys) }).map(seriesData),
+      ),
+    );
+    await this.post({ type: 'series/append', series, runs: this.views(runs) });
+    // Summaries (last/best) move with the new points.
+    const baseline = this.baselineOf(runs);
+    await this.post({ type: 'compare/metrics', baseline, metrics: metricRows(runs, baseline) });
+  }
+
+  private async sendRange(requestId: number, x: XMode, range: [number, number] | null): Promise<void> {
+    const { store, runs } = await this.load();
+    const ids = runs.map((r) => r.id);
+    const axis = x === 'step' ? 'step' : 'time';
+    const series =
+      x === 'relative' && range
+        ? runs.flatMap((r) =>
+            store.series({ runIds: [r.id], keys: this.keys, points: this.points, x: axis, range: [range[0] + r.startTime, range[1] + r.startTime] }),
+          )
+        : store.series({ runIds: ids, keys: this.keys, points: this.points, x: axis, range: range ?? undefined });
+    await this.post({ type: 'series/range', requestId, range, series: series.map(seriesData) });
+  }
+}

@@ -1,0 +1,168 @@
+// One run's dashboard: header, metric charts grouped by prefix, params, artifacts, notes; live while the run
+// writes. The panel's only persistent state is the run id and chart options, so a reload rebuilds it from the store.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FeatureContext } from '../core/services';
+import type { ArtifactView, DashboardData, DashboardState, SeriesData, WebviewMessage, XMode } from '../contract/messages';
+import type { RunDetail, RunStore } from '../store/types';
+import { LiveCursor } from '../charts/liveCursor';
+import { orderKeys } from '../charts/summary';
+import { slotColor } from '../charts/colors';
+import { Coalescer } from '../webviews/coalesce';
+import { panelHtml, panelOptions } from '../webviews/html';
+import { PanelHost } from '../webviews/panelHost';
+import { pointsPerSeries, runView, seriesData } from '../webviews/runView';
+import { maxPoints } from '../webviews/settings';
+import { savePng } from '../webviews/exports';
+
+export const DASHBOARD_VIEW = 'trackside.dashboard';
+
+const IMAGE = /\.(png|jpe?g|gif|webp|bmp|svg)$/i;
+
+/** A path inside the run folder, or undefined when the artifact path would leave it. */
+export function insideRun(runDir: string, relative: string): string | undefined {
+  const full = path.resolve(runDir, relative);
+  return full.startsWith(path.resolve(runDir) + path.sep) ? full : undefined;
+}
+
+export class DashboardPanel extends PanelHost {
+  private readonly cursor = new LiveCursor();
+  private readonly live: Coalescer;
+  private keys: string[] = [];
+  private points = 2000;
+  private runDir: string | undefined;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    ctx: FeatureContext,
+    private state: DashboardState,
+    runDir?: string,
+  ) {
+    super(panel, ctx);
+    this.live = new Coalescer(() => this.sendLive(), (err) => this.ctx.output.error(`Dashboard live update failed: ${String(err)}`));
+    this.register(
+      ctx.store.onDidChange((change) => {
+        if (change.changedRuns.includes(this.state.runId) || change.removedRuns.includes(this.state.runId)) this.live.trigger();
+      }),
+    );
+    // The run folder is known before the HTML is set: changing localResourceRoots later reloads the page.
+    this.runDir = runDir;
+    panel.webview.options = panelOptions(ctx.extension.extensionUri, runDir ? [vscode.Uri.file(runDir)] : []);
+    panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri, 'dashboard', panel.title);
+  }
+
+  get runId(): string {
+    return this.state.runId;
+  }
+
+  /** Lets the webview load images from this run's folder, and only this panel's run. */
+  private allowRunFolder(run: RunDetail): void {
+    if (this.runDir === run.dir) return;
+    this.runDir = run.dir;
+    this.panel.webview.options = panelOptions(this.ctx.extension.extensionUri, [vscode.Uri.file(run.dir)]);
+  }
+
+  protected async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendFull();
+      case 'state':
+        if (message.state.kind === 'dashboard' && message.state.runId === this.state.runId) this.state = message.state;
+        return;
+      case 'zoom':
+        return this.sendRange(message.requestId, message.x, message.range);
+      case 'openRun':
+        await vscode.commands.executeCommand('trackside.openRun', message.runId);
+        return;
+      case 'openArtifact':
+        return this.openArtifact(message.path);
+      case 'exportPng':
+        await savePng(message.name, message.dataUrl);
+        return;
+      case 'painted':
+        this.ctx.output.info(`Dashboard of ${this.state.runId}: first paint ${message.ms.toFixed(0)} ms, ${message.charts} charts, ${message.points} points.`);
+        return;
+      default:
+        this.ctx.output.warn(`The dashboard does not handle ${message.type}.`);
+    }
+  }
+
+  private async sendFull(): Promise<void> {
+    const started = performance.now();
+    const store = await this.ctx.store.ready();
+    const run = store.getRun(this.state.runId);
+    if (!run) {
+      await this.post({ type: 'notice', level: 'error', message: `Run ${this.state.runId} is not in the index (deleted, or not indexed yet).` });
+      return;
+    }
+    this.allowRunFolder(run);
+    this.panel.title = `Run: ${run.name || run.id}`;
+    this.keys = orderKeys(store.metricKeys([run.id]));
+    this.points = pointsPerSeries(this.keys.length, maxPoints());
+    const series = store.series({ runIds: [run.id], keys: this.keys, points: this.points, x: 'step' }).map(seriesData);
+    this.cursor.reset(series);
+    const data: DashboardData = {
+      type: 'dashboard/state',
+      state: this.state,
+      run: runView(run, slotColor(0)),
+      params: Object.entries(run.params).sort(([a], [b]) => a.localeCompare(b)),
+      summary: Object.entries(run.summary).sort(([a], [b]) => a.localeCompare(b)),
+      keys: this.keys,
+      series,
+      artifacts: this.artifacts(run),
+      hostMs: performance.now() - started,
+    };
+    await this.post(data);
+  }
+
+  private artifacts(run: RunDetail): ArtifactView[] {
+    return run.artifacts.map((a) => {
+      const view: ArtifactView = { path: a.path };
+      if (a.kind) view.kind = a.kind;
+      if (a.size !== undefined) view.size = a.size;
+      const full = insideRun(run.dir, a.path);
+      if (full && (a.kind === 'image' || IMAGE.test(a.path))) view.src = this.panel.webview.asWebviewUri(vscode.Uri.file(full)).toString();
+      return view;
+    });
+  }
+
+  private async sendLive(): Promise<void> {
+    if (!this.ready) return;
+    const store = await this.ctx.store.ready();
+    const run = store.getRun(this.state.runId);
+    if (!run) {
+      await this.post({ type: 'notice', level: 'error', message: `Run ${this.state.runId} was removed.` });
+      return;
+    }
+    const keys = orderKeys(store.metricKeys([run.id]));
+    // New keys or too many raw appended points: resend downsampled, so the chart never holds more than it can draw.
+    if (keys.join('\n') !== this.keys.join('\n') || this.cursor.appended > this.points * 2) return this.sendFull();
+    const fresh = this.fetchAfter(store, run.id, keys);
+    await this.post({ type: 'series/append', series: fresh, runs: [runView(run, slotColor(0))] });
+  }
+
+  private fetchAfter(store: RunStore, runId: string, keys: string[]): SeriesData[] {
+    const afterStep = this.cursor.afterStep(runId, keys);
+    return this.cursor.advance(store.series({ runIds: [runId], keys, points: this.points, x: 'step', afterStep }).map(seriesData));
+  }
+
+  private async sendRange(requestId: number, x: XMode, range: [number, number] | null): Promise<void> {
+    const store = await this.ctx.store.ready();
+    const run = store.getRun(this.state.runId);
+    if (!run) return;
+    let r = range ?? undefined;
+    if (r && x === 'relative') r = [r[0] + run.startTime, r[1] + run.startTime];
+    const series = store
+      .series({ runIds: [run.id], keys: this.keys, points: this.points, x: x === 'step' ? 'step' : 'time', range: r })
+      .map(seriesData);
+    await this.post({ type: 'series/range', requestId, range, series });
+  }
+
+  private async openArtifact(relative: string): Promise<void> {
+    const store = await this.ctx.store.ready();
+    const run = store.getRun(this.state.runId);
+    const full = run && insideRun(run.dir, relative);
+    if (!full) throw new Error('that artifact is not inside the run folder');
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(full));
+  }
+}

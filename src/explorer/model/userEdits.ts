@@ -1,0 +1,58 @@
+// The shape of `<run>/user.json`: the user's edits, kept beside the log so the logger's file is never rewritten
+// while it may be appending. Pure merge and validation; the host does the (atomic) writing.
+
+export interface UserEdits {
+  name?: string;
+  tags?: string[];
+  notes?: string;
+  starred?: boolean;
+  archived?: boolean;
+}
+
+export const MAX_NAME = 200;
+export const MAX_TAG = 64;
+export const MAX_TAGS = 64;
+export const MAX_NOTES = 20_000;
+
+/** Reads whatever is in user.json, keeping the fields we know and any others a newer version wrote. */
+export function parseUserEdits(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Applies a patch; `undefined` in the patch removes the field (a cleared name falls back to the logged one). */
+export function mergeUserEdits(existing: Record<string, unknown>, patch: UserEdits): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...existing };
+  for (const [key, value] of Object.entries(patch) as Array<[keyof UserEdits, unknown]>) {
+    if (value === undefined || value === false || value === '') delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Splits what the user typed into tags: commas or whitespace separate, duplicates go, order stays. */
+export function parseTags(input: string): string[] {
+  const tags = input.split(/[,\s]+/).map((t) => t.trim()).filter(Boolean);
+  return [...new Set(tags)];
+}
+
+export function tagsProblem(input: string): string | undefined {
+  const tags = parseTags(input);
+  if (tags.length > MAX_TAGS) return `At most ${MAX_TAGS} tags.`;
+  const long = tags.find((t) => t.length > MAX_TAG);
+  if (long) return `Tags are at most ${MAX_TAG} characters: "${long.slice(0, 20)}…" is longer.`;
+  const bad = tags.find((t) => /[\u0000-\u001f]/.test(t));
+  if (bad !== undefined) return 'Tags cannot hold control characters.';
+  return undefined;
+}
+
+export function nameProblem(input: string): string | undefined {
+  if (input.length > MAX_NAME) return `Names are at most ${MAX_NAME} characters.`;
+  if (/[\u0000-\u001f]/.test(input)) return 'Names cannot hold control characters or line breaks.';
+  return undefined;
+}

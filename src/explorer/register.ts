@@ -1,0 +1,233 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../core/lifecycle';
+import type { FeatureContext } from '../core/services';
+import type { RunStore } from '../store/types';
+import { RunningStatusBar } from '../status/runningStatusBar';
+import { DOCS_URL, RunActions } from './actions';
+import { ContextKeys, ExplorerCommands, VIEW_ID } from './commands';
+import { askForFilter } from './filterInput';
+import type { ExplorerRun } from './model/run';
+import { describeSort, DEFAULT_SORT } from './model/sort';
+import { buildView } from './model/view';
+import { RunsTreeProvider, type Node } from './runsTree';
+import { askForSort } from './sortPicker';
+import { ViewState } from './viewState';
+
+export function registerExplorer(features: FeatureContext): vscode.Disposable {
+  return new Explorer(features);
+}
+
+/** While runs are live, elapsed times tick every second and statuses are re-read (to notice crashes) every few. */
+const TICK_MS = 1000;
+const RELIST_EVERY_TICKS = 5;
+
+class Explorer extends Disposable {
+  private readonly provider = this.register(new RunsTreeProvider());
+  private readonly tree: vscode.TreeView<Node>;
+  private readonly state: ViewState;
+  private readonly statusBar = this.register(new RunningStatusBar(`${VIEW_ID}.focus`));
+  private readonly actions: RunActions;
+  private store: RunStore | undefined;
+  private runs: ExplorerRun[] = [];
+  private loading: Promise<void> | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private ticks = 0;
+
+  constructor(private readonly features: FeatureContext) {
+    super();
+    this.state = new ViewState(features.extension.workspaceState);
+    this.tree = this.register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));
+    this.actions = new RunActions({
+      store: features.store,
+      output: features.output,
+      run: (id) => this.provider.current?.byId.get(id),
+      all: () => this.runs,
+      ensureLoaded: () => this.ensureLoaded(),
+    });
+    this.register({ dispose: () => this.stopTicking() });
+    this.setContext(ContextKeys.state, 'idle');
+    this.setContext(ContextKeys.filtered, this.state.filter !== '');
+    this.setContext(ContextKeys.showArchived, this.showArchived);
+    this.describe();
+
+    // Nothing is read until the view is shown or a command needs the runs.
+    if (this.tree.visible) void this.ensureLoaded();
+    this.register(this.tree.onDidChangeVisibility((e) => {
+      if (e.visible) {
+        void this.ensureLoaded();
+        this.startTickingIfLive();
+      } else {
+        this.stopTicking();
+      }
+    }));
+    this.register(features.store.onDidChange(() => this.store && this.rebuild()));
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('trackside.primaryMetric') || e.affectsConfiguration('trackside.showArchived')) {
+        this.setContext(ContextKeys.showArchived, this.showArchived);
+        this.rebuild();
+      }
+    }));
+    this.registerCommands();
+  }
+
+  private get showArchived(): boolean {
+    return this.state.showArchived ?? vscode.workspace.getConfiguration('trackside').get<boolean>('showArchived', false);
+  }
+
+  ensureLoaded(): Promise<void> {
+    this.loading ??= (async () => {
+      this.setContext(ContextKeys.state, 'loading');
+      try {
+        this.store = await this.features.store.ready();
+        this.rebuild();
+      } catch (err) {
+        this.loading = undefined;
+        this.setContext(ContextKeys.state, 'error');
+        this.tree.message = `Could not read runs: ${err instanceof Error ? err.message : String(err)}. See the Trackside output for details.`;
+      }
+    })();
+    return this.loading;
+  }
+
+  private rebuild(): void {
+    const store = this.store;
+    if (!store) return;
+    const started = performance.now();
+    this.runs = store.listRuns() as ExplorerRun[];
+    const now = Date.now();
+    const view = buildView(this.runs, {
+      filter: this.state.filter,
+      sort: this.state.sort,
+      showArchived: this.showArchived,
+      primarySetting: vscode.workspace.getConfiguration('trackside').get('primaryMetric'),
+      now,
+    });
+    this.provider.now = now;
+    this.provider.update(view, store);
+    const ms = performance.now() - started;
+    if (ms > 100) this.features.output.debug(`Runs view rebuilt in ${ms.toFixed(0)} ms for ${this.runs.length} runs.`);
+    this.setContext(ContextKeys.state, this.runs.length ? 'ready' : 'empty');
+    this.describe();
+    const running = this.runs.filter((r) => r.status === 'running');
+    this.statusBar.update(running.length, running.map((r) => r.name));
+    this.startTickingIfLive();
+  }
+
+  /** The view's description shows the filter, the sort and how many runs are shown; the message explains empty results. */
+  private describe(): void {
+    const view = this.provider.current;
+    const parts: string[] = [];
+    if (this.state.filter) parts.push(this.state.filter.length > 60 ? `${this.state.filter.slice(0, 59)}…` : this.state.filter);
+    const sort = this.state.sort;
+    if (sort.key.kind !== DEFAULT_SORT.key.kind || sort.descending !== DEFAULT_SORT.descending) parts.push(describeSort(sort));
+    if (view && (this.state.filter || view.archivedHidden)) parts.push(`${view.shown} of ${view.total}`);
+    this.tree.description = parts.join(' · ') || undefined;
+    if (!view) return;
+    if (view.filterError) this.tree.message = `Filter problem: ${view.filterError}`;
+    else if (view.total > 0 && view.shown === 0) {
+      this.tree.message = this.state.filter
+        ? `No runs match “${this.state.filter}”. Clear the filter with the title bar button.`
+        : `All ${view.archivedHidden} runs are archived. Show archived runs from the title bar.`;
+    } else this.tree.message = undefined;
+  }
+
+  private startTickingIfLive(): void {
+    const live = this.runs.some((r) => r.status === 'running');
+    if (!live || !this.tree.visible) {
+      this.stopTicking();
+      return;
+    }
+    this.ticker ??= setInterval(() => {
+      if (++this.ticks % RELIST_EVERY_TICKS === 0) this.rebuild();
+      else this.provider.tick(Date.now());
+    }, TICK_MS);
+  }
+
+  private stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private setContext(key: string, value: unknown): void {
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+
+  private async setFilter(filter: string): Promise<void> {
+    this.state.filter = filter;
+    await this.state.save();
+    this.setContext(ContextKeys.filtered, filter !== '');
+    this.rebuild();
+    this.describe();
+  }
+
+  private registerCommands(): void {
+    const a = this.actions;
+    // From a view menu VS Code passes (clicked node, selected nodes); from the palette, nothing: use the selection.
+    const withSelection = (fn: (arg: unknown, selection: unknown) => Promise<void>) => (arg?: unknown, selection?: unknown) =>
+      fn(arg, selection ?? (arg === undefined ? [...this.tree.selection] : undefined));
+    const commands: Record<string, (...args: never[]) => unknown> = {
+      [ExplorerCommands.refresh]: async () => {
+        await this.ensureLoaded();
+        await this.features.store.refresh();
+        this.rebuild();
+      },
+      [ExplorerCommands.filter]: async () => {
+        await this.ensureLoaded();
+        const before = this.state.filter;
+        const result = await askForFilter(before, (preview) => {
+          this.state.filter = preview;
+          this.rebuild();
+        });
+        await this.setFilter(result ?? before);
+      },
+      [ExplorerCommands.clearFilter]: () => this.setFilter(''),
+      [ExplorerCommands.sort]: async () => {
+        await this.ensureLoaded();
+        const metricKeys = this.store?.metricKeys() ?? [];
+        const paramKeys = [...new Set(this.runs.flatMap((r) => Object.keys(r.params)))].sort();
+        const spec = await askForSort(this.state.sort, metricKeys, paramKeys);
+        if (!spec) return;
+        this.state.sort = spec;
+        await this.state.save();
+        this.rebuild();
+      },
+      [ExplorerCommands.showArchived]: () => this.toggleArchived(true),
+      [ExplorerCommands.hideArchived]: () => this.toggleArchived(false),
+      [ExplorerCommands.compareSelected]: withSelection((x, s) => a.compareSelected(x, s)),
+      [ExplorerCommands.copyRunId]: withSelection((x, s) => a.copyRunId(x, s)),
+      [ExplorerCommands.copyValue]: (arg: unknown) => a.copyValue(arg),
+      [ExplorerCommands.revealRunFolder]: withSelection((x, s) => a.revealFolder(x, s)),
+      [ExplorerCommands.star]: withSelection((x, s) => a.star(x, s, true)),
+      [ExplorerCommands.unstar]: withSelection((x, s) => a.star(x, s, false)),
+      [ExplorerCommands.rename]: withSelection((x, s) => a.rename(x, s)),
+      [ExplorerCommands.editTags]: withSelection((x, s) => a.editTags(x, s)),
+      [ExplorerCommands.editNotes]: withSelection((x, s) => a.editNotes(x, s)),
+      [ExplorerCommands.archive]: withSelection((x, s) => a.archive(x, s, true)),
+      [ExplorerCommands.unarchive]: withSelection((x, s) => a.archive(x, s, false)),
+      [ExplorerCommands.delete]: withSelection((x, s) => a.delete(x, s)),
+      [ExplorerCommands.openArtifact]: (p: unknown) => a.openArtifact(p),
+      [ExplorerCommands.copyQuickstart]: () => a.copyQuickstart(),
+      [ExplorerCommands.openDocs]: () => vscode.env.openExternal(vscode.Uri.parse(DOCS_URL)),
+      [ExplorerCommands.showOutput]: () => this.features.output.show(true),
+    };
+    for (const [id, fn] of Object.entries(commands)) {
+      this.register(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          await (fn as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.features.output.error(`${id} failed: ${message}`);
+          void vscode.window.showErrorMessage(`Trackside: ${message}`);
+        }
+      }));
+    }
+  }
+
+  private async toggleArchived(show: boolean): Promise<void> {
+    this.state.showArchived = show;
+    await this.state.save();
+    this.setContext(ContextKeys.showArchived, show);
+    this.rebuild();
+    this.describe();
+  }
+}

@@ -1,0 +1,210 @@
+import * as vscode from 'vscode';
+import type { RunRef } from '../core/runRef';
+import type { RunDetail, RunStore } from '../store/types';
+import type { RunGroup, ProjectBucket } from './model/group';
+import {
+  artifactRows,
+  environmentRows,
+  errorRows,
+  groupRow,
+  metricRows,
+  notesRows,
+  packageRows,
+  paramRows,
+  projectRow,
+  runRow,
+  runSections,
+  type Row,
+  type SectionKind,
+} from './model/present';
+import type { ExplorerRun } from './model/run';
+import type { RunsView } from './model/view';
+import { ExplorerCommands } from './commands';
+
+export type Node =
+  | { kind: 'project'; bucket: ProjectBucket }
+  | { kind: 'group'; project: string; group: RunGroup }
+  | RunNode
+  | { kind: 'section'; runId: string; section: SectionKind; row: Row }
+  | { kind: 'detail'; runId: string; row: Row };
+
+/** A run row. `runId` makes it a RunRef, so other features' commands accept it from menus. */
+export interface RunNode extends RunRef {
+  kind: 'run';
+  run: ExplorerRun;
+  /** Row id of the run this one is nested under, when it is a child run. */
+  parentRowId?: string;
+}
+
+/**
+ * Maps the pure view model onto VS Code's tree. Run nodes are kept per row id so the one-second tick can
+ * re-render only the running rows.
+ */
+export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<Node | Node[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private view: RunsView | undefined;
+  private store: RunStore | undefined;
+  private runNodes = new Map<string, RunNode>();
+  private details = new Map<string, RunDetail | undefined>();
+  now = Date.now();
+
+  update(view: RunsView, store: RunStore): void {
+    this.view = view;
+    this.store = store;
+    this.runNodes.clear();
+    this.details.clear();
+    this.emitter.fire(undefined);
+  }
+
+  get current(): RunsView | undefined {
+    return this.view;
+  }
+
+  /** Re-renders running runs (elapsed time) without rebuilding the tree. */
+  tick(now: number): void {
+    this.now = now;
+    const live = [...this.runNodes.values()].filter((n) => n.run.status === 'running');
+    if (live.length) this.emitter.fire(live);
+  }
+
+  runningNodes(): RunNode[] {
+    return [...this.runNodes.values()].filter((n) => n.run.status === 'running');
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return toTreeItem(this.rowOf(node));
+  }
+
+  getChildren(node?: Node): Node[] {
+    const view = this.view;
+    if (!view) return [];
+    if (!node) {
+      const projects = view.tree.projects;
+      // One project is the common case: skip the level that would say nothing.
+      if (projects.length === 1) return this.bucketChildren(projects[0]!);
+      return projects.map((bucket) => ({ kind: 'project', bucket }));
+    }
+    switch (node.kind) {
+      case 'project':
+        return this.bucketChildren(node.bucket);
+      case 'group':
+        return node.group.runs.map((run) => this.runNode(run));
+      case 'run':
+        return this.sectionsOf(node);
+      case 'section':
+        return this.sectionChildren(node);
+      case 'detail':
+        return [];
+    }
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  private bucketChildren(bucket: ProjectBucket): Node[] {
+    return [
+      ...bucket.groups.map((group): Node => ({ kind: 'group', project: bucket.project, group })),
+      ...bucket.runs.map((run) => this.runNode(run)),
+    ];
+  }
+
+  private runNode(run: ExplorerRun, parentRowId?: string): RunNode {
+    const node: RunNode = { kind: 'run', runId: run.id, run, parentRowId };
+    this.runNodes.set(this.rowOf(node).id, node);
+    return node;
+  }
+
+  private rowOf(node: Node): Row {
+    const view = this.view!;
+    switch (node.kind) {
+      case 'project':
+        return projectRow(node.bucket, view.rankings.get(node.bucket.project)?.primary);
+      case 'group':
+        return groupRow(node.project, node.group);
+      case 'run': {
+        const ranking = view.rankings.get(node.run.project);
+        return runRow(node.run, { now: this.now, primary: ranking?.primary, best: ranking?.best, childCount: view.tree.children.get(node.runId)?.length }, node.parentRowId);
+      }
+      case 'section':
+      case 'detail':
+        return node.row;
+    }
+  }
+
+  private detail(runId: string): RunDetail | undefined {
+    if (!this.details.has(runId)) this.details.set(runId, this.store?.getRun(runId));
+    return this.details.get(runId);
+  }
+
+  private sectionsOf(node: RunNode): Node[] {
+    const detail = this.detail(node.runId);
+    if (!detail) return [];
+    const children = this.view?.tree.children.get(node.runId)?.length ?? 0;
+    return runSections(detail, children).map((row) => ({ kind: 'section', runId: node.runId, section: sectionOf(row), row }));
+  }
+
+  private sectionChildren(node: { runId: string; section: SectionKind }): Node[] {
+    const detail = this.detail(node.runId);
+    const view = this.view;
+    if (!detail || !view) return [];
+    const run = view.byId.get(node.runId);
+    const primary = run ? view.rankings.get(run.project)?.primary : undefined;
+    const leaves = (rows: Row[]): Node[] => rows.map((row) => (row.collapsible === 'none' ? { kind: 'detail', runId: node.runId, row } : { kind: 'section', runId: node.runId, section: sectionOf(row), row }));
+    switch (node.section) {
+      case 'children':
+        return (view.tree.children.get(node.runId) ?? []).map((child) => this.runNode(child, `run:${node.runId}`));
+      case 'params':
+        return leaves(paramRows(detail));
+      case 'metrics':
+        return leaves(metricRows(detail, primary));
+      case 'artifacts':
+        return leaves(artifactRows(detail));
+      case 'environment':
+        return leaves(environmentRows(detail));
+      case 'packages':
+        return leaves(packageRows(detail));
+      case 'notes':
+        return leaves(notesRows({ ...detail, starred: run?.starred, archived: run?.archived }));
+      case 'error':
+        return leaves(errorRows(detail));
+    }
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+function sectionOf(row: Row): SectionKind {
+  return row.contextValue.split(' ')[1] as SectionKind;
+}
+
+const COLLAPSE: Record<Row['collapsible'], vscode.TreeItemCollapsibleState> = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+};
+
+export function toTreeItem(row: Row): vscode.TreeItem {
+  const item = new vscode.TreeItem(row.label, COLLAPSE[row.collapsible]);
+  item.id = row.id;
+  item.description = row.description;
+  item.contextValue = row.contextValue;
+  if (row.icon) item.iconPath = new vscode.ThemeIcon(row.icon.id, row.icon.color ? new vscode.ThemeColor(row.icon.color) : undefined);
+  if (row.tooltip) {
+    // Log text is untrusted: no HTML, no command links; the presentation layer has escaped it already.
+    const md = new vscode.MarkdownString(row.tooltip, false);
+    md.supportHtml = false;
+    md.isTrusted = false;
+    item.tooltip = md;
+  }
+  if (row.action?.kind === 'openFile') {
+    item.resourceUri = vscode.Uri.file(row.action.path);
+    item.command = { command: ExplorerCommands.openArtifact, title: 'Open', arguments: [row.action.path] };
+  } else if (row.action?.kind === 'command') {
+    item.command = { command: row.action.command, title: row.action.title, arguments: row.action.args };
+  }
+  return item;
+}

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildPlan, chooseInterpreter, inheritedOverrides, type PlanInput } from './plan';
+
+const run: PlanInput['run'] = {
+  id: '20260101-000000-abcd1234',
+  name: 'baseline',
+  root: '/w/.trackside',
+  argv: ['/w/train.py', '--lr', '0.01', '--epochs=3'],
+  params: { lr: 0.01, epochs: 3, 'model.depth': 4 },
+  overrides: {},
+};
+const py = { path: '/w/.venv/bin/python', source: 'recorded' as const };
+
+test('interpreter: recorded when it exists, else the Python extension, else python3', () => {
+  assert.deepEqual(chooseInterpreter({ recorded: '/a/python', recordedExists: true, pythonExtension: '/b/python' }), { path: '/a/python', source: 'recorded' });
+  const ext = chooseInterpreter({ recorded: '/a/python', recordedExists: false, pythonExtension: '/b/python' });
+  assert.equal(ext.path, '/b/python');
+  assert.match(ext.note ?? '', /no longer exists/);
+  assert.equal(chooseInterpreter({ recordedExists: false }).path, 'python3');
+  assert.equal(chooseInterpreter({ recordedExists: false, windows: true }).path, 'python');
+});
+
+test('a plain rerun: same argv, only the Trackside variables, and the review shows the exact line', () => {
+  const plan = buildPlan({ run, overrides: {}, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.equal(plan.commandText, '/w/.venv/bin/python /w/train.py --lr 0.01 --epochs=3');
+  assert.deepEqual(plan.env, { TRACKSIDE_PARENT_RUN: run.id, TRACKSIDE_DIR: '/w/.trackside' });
+  assert.deepEqual(plan.changed, []);
+  assert.ok(plan.review.includes(plan.commandText as string));
+  assert.match(plan.review, /Overrides: none/);
+  assert.match(plan.review, /Working directory: \/w\n/);
+});
+
+test('overrides rewrite argv and travel in TRACKSIDE_CONFIG_OVERRIDES; the review says which way', () => {
+  const plan = buildPlan({ run, overrides: { lr: 0.02, 'model.depth': 8 }, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.deepEqual(plan.args, ['/w/train.py', '--lr', '0.02', '--epochs=3']);
+  assert.equal(plan.env.TRACKSIDE_CONFIG_OVERRIDES, '{"lr":0.02,"model.depth":8}');
+  assert.deepEqual(plan.changed, ['lr', 'model.depth']);
+  assert.deepEqual(plan.envOnly, ['model.depth']);
+  assert.match(plan.review, /lr = 0\.01 → 0\.02 {2}\(argument and environment\)/);
+  assert.match(plan.review, /model\.depth = 4 → 8 {2}\(environment\)/);
+});
+
+test("a parent's own overrides carry over, so a plain rerun of a rerun is the same configuration", () => {
+  const child = { ...run, params: { ...run.params, lr: 0.5, layers: '[1, 2]' }, overrides: { lr: 0.5, layers: '[1, 2]' } };
+  const overrides = inheritedOverrides(child.overrides);
+  assert.deepEqual(overrides, { lr: 0.5, layers: [1, 2] });
+  const plan = buildPlan({ run: child, overrides, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.deepEqual(plan.changed, []);
+  assert.equal(plan.env.TRACKSIDE_CONFIG_OVERRIDES, '{"layers":[1,2],"lr":0.5}');
+  assert.match(plan.review, /as recorded/);
+});
+
+test('a hostile recorded command is shown verbatim, quoted as data, and flagged', () => {
+  const hostile = { ...run, argv: ['-c', 'touch /tmp/pwned; echo $HOME `id`'] };
+  const plan = buildPlan({ run: hostile, overrides: {}, interpreter: { path: '/bin/sh', source: 'recorded' }, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.equal(plan.commandText, "/bin/sh -c 'touch /tmp/pwned; echo $HOME `id`'");
+  assert.match(plan.review, /does not look like Python/);
+  assert.ok(plan.review.includes(plan.commandText as string));
+});
+
+test('in a worktree the script and working directory move into it, the run root does not', () => {
+  const plan = buildPlan({ run, overrides: {}, interpreter: py, cwd: '/w/sub', shell: 'posix', shellName: 'bash', worktree: { repo: '/w', dir: '/tmp/wt' } });
+  assert.equal(plan.args[0], '/tmp/wt/train.py');
+  assert.equal(plan.cwd, '/tmp/wt/sub');
+  assert.equal(plan.env.TRACKSIDE_DIR, '/w/.trackside');
+  assert.match(plan.review, /temporary git worktree \/tmp\/wt/);
+});
+
+test('a command the shell cannot express is refused with the reason', () => {
+  const plan = buildPlan({ run: { ...run, argv: ['t.py', 'a\nb'] }, overrides: {}, interpreter: py, cwd: 'C:\\w', shell: 'cmd', shellName: 'cmd' });
+  assert.equal(plan.commandText, undefined);
+  assert.match(plan.unquotable ?? '', /newline/);
+  assert.match(plan.review, /cannot be typed into cmd/);
+});

@@ -1,0 +1,283 @@
+// The sql.js database behind the store: opening (or rebuilding) it, loading it into memory, and the writes a
+// checkpoint makes. Every write for one run happens synchronously inside one transaction, so no query ever
+// sees a run half-written and offsets always commit with the data read up to them.
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { CHUNK_POINTS, decodeChunkInto, encodeChunk } from './chunks';
+import { parseWithFloats, stringifyWithFloats } from './floats';
+import type { FileState, RunState } from './runState';
+import { SCHEMA, SCHEMA_VERSION } from './schema';
+import { ColumnBuffer } from './seriesBuffer';
+import { dedupeSteps, foldPoints, summaryFrom, type SeriesMeta } from './seriesMeta';
+import type { ParamValue } from './types';
+
+export interface StoredRun {
+  state: RunState;
+  file: FileState;
+  series: Map<string, SeriesMeta>;
+}
+
+export interface ChunkFilter {
+  stepMin?: number;
+  stepMax?: number;
+  timeMin?: number;
+  timeMax?: number;
+}
+
+const num = (v: SqlValue): number => (typeof v === 'number' ? v : NaN);
+
+export class IndexDb {
+  private readonly statements = new Map<string, Statement>();
+
+  private constructor(readonly db: Database) {}
+
+  /**
+   * Opens persisted bytes, or a fresh database when there are none or they are unusable. `rebuilt` says why
+   * a persisted index was dropped.
+   */
+  static open(SQL: SqlJsStatic, bytes: Uint8Array | undefined): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
+    if (bytes !== undefined) {
+      let db: Database | undefined;
+      try {
+        db = new SQL.Database(bytes);
+        const version = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
+        if (String(version) !== String(SCHEMA_VERSION)) throw new Error(`schema version ${String(version)}, expected ${SCHEMA_VERSION}`);
+        const index = new IndexDb(db);
+        index.db.exec(SCHEMA);
+        return { db: index, runs: index.loadAll() };
+      } catch (err) {
+        try {
+          db?.close();
+        } catch {
+          // a database that failed to open may also fail to close; it is dropped either way
+        }
+        const fresh = IndexDb.fresh(SQL);
+        return { db: fresh, runs: new Map(), rebuilt: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    return { db: IndexDb.fresh(SQL), runs: new Map() };
+  }
+
+  private static fresh(SQL: SqlJsStatic): IndexDb {
+    const db = new SQL.Database();
+    db.exec(SCHEMA);
+    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(SCHEMA_VERSION)]);
+    return new IndexDb(db);
+  }
+
+  private loadAll(): Map<string, StoredRun> {
+    const runs = new Map<string, StoredRun>();
+    const files = new Map<string, FileState>();
+    for (const row of this.db.exec('SELECT run, state FROM files')[0]?.values ?? []) {
+      files.set(String(row[0]), JSON.parse(String(row[1])) as FileState);
+    }
+    for (const row of this.db.exec('SELECT id, state FROM runs')[0]?.values ?? []) {
+      const id = String(row[0]);
+      const file = files.get(id);
+      if (file === undefined) continue;
+      runs.set(id, { state: parseWithFloats<RunState>(String(row[1])), file: reviveFile(file), series: new Map() });
+    }
+    const rows = this.db.exec('SELECT run, key, count, last, last_step, min, max, monotone, chunks, last_chunk_n, max_step FROM series')[0]?.values ?? [];
+    for (const r of rows) {
+      const run = runs.get(String(r[0]));
+      if (run === undefined) continue;
+      run.series.set(String(r[1]), {
+        count: num(r[2]),
+        last: num(r[3]),
+        lastStep: num(r[4]),
+        min: num(r[5]),
+        max: num(r[6]),
+        monotone: r[7] === 1,
+        chunks: num(r[8]),
+        lastChunkN: num(r[9]),
+        maxStep: num(r[10]),
+      });
+    }
+    return runs;
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private run(sql: string, params: SqlValue[]): void {
+    const s = this.stmt(sql);
+    s.run(params);
+  }
+
+  /** Runs `fn` in a transaction; rolls back and rethrows if it throws. */
+  transaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN');
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  deleteRun(id: string): void {
+    for (const table of ['runs', 'files']) this.run(`DELETE FROM ${table} WHERE ${table === 'runs' ? 'id' : 'run'} = ?`, [id]);
+    this.deleteRunData(id);
+  }
+
+  /** Everything read from a run's log (not the run row itself). */
+  deleteRunData(id: string): void {
+    for (const table of ['params', 'tags', 'artifacts', 'series', 'chunks', 'diagnostics']) this.run(`DELETE FROM ${table} WHERE run = ?`, [id]);
+  }
+
+  writeRun(state: RunState, status: string, what: { params: boolean; tags: boolean; artifacts: boolean; problems: boolean }): void {
+    const id = state.id;
+    this.run('INSERT OR REPLACE INTO runs (id, root, dir, name, project, status, start_time, last_update, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      state.root,
+      state.dir,
+      state.user?.name ?? state.name ?? id,
+      state.project ?? '',
+      status,
+      state.startTime ?? state.firstTime ?? null,
+      state.lastUpdate ?? null,
+      stringifyWithFloats(state),
+    ]);
+    if (what.params) {
+      this.run('DELETE FROM params WHERE run = ?', [id]);
+      for (const [key, value] of Object.entries(state.params)) this.run('INSERT INTO params (run, key, kind, num, text) VALUES (?, ?, ?, ?, ?)', [id, key, ...typed(value)]);
+    }
+    if (what.tags) {
+      this.run('DELETE FROM tags WHERE run = ?', [id]);
+      for (const tag of new Set(state.user?.tags ?? state.tags)) this.run('INSERT INTO tags (run, tag) VALUES (?, ?)', [id, tag]);
+    }
+    if (what.artifacts) {
+      this.run('DELETE FROM artifacts WHERE run = ?', [id]);
+      for (const a of state.artifacts) {
+        this.run('INSERT OR REPLACE INTO artifacts (run, path, kind, size, sha256, time) VALUES (?, ?, ?, ?, ?, ?)', [id, a.path, a.kind ?? null, a.size ?? null, a.sha256 ?? null, a.time]);
+      }
+    }
+    if (what.problems) {
+      this.run('DELETE FROM diagnostics WHERE run = ?', [id]);
+      for (const p of state.problems.first) this.run('INSERT INTO diagnostics (run, file, line, reason) VALUES (?, ?, ?, ?)', [id, 'events.jsonl', p.line, p.reason]);
+    }
+  }
+
+  writeFile(id: string, file: FileState): void {
+    this.run('INSERT OR REPLACE INTO files (run, state) VALUES (?, ?)', [id, JSON.stringify(file)]);
+  }
+
+  /** Appends points to a series: reopens its partly filled last chunk, writes full chunks, updates the summary. */
+  appendSeries(run: string, key: string, meta: SeriesMeta, buf: ColumnBuffer): void {
+    foldPoints(meta, buf.steps, buf.values, buf.length);
+    let cols = buf;
+    let seq = meta.chunks;
+    if (meta.lastChunkN > 0 && meta.lastChunkN < CHUNK_POINTS) {
+      seq = meta.chunks - 1;
+      const last = this.readChunks(run, key, meta.lastChunkN, { seq });
+      cols = new ColumnBuffer(last.steps.length + buf.length);
+      cols.pushAll(last.steps, last.times, last.values, last.steps.length);
+      cols.pushAll(buf.steps, buf.times, buf.values, buf.length);
+    }
+    let lastN = 0;
+    for (let from = 0; from < cols.length; from += CHUNK_POINTS) {
+      const to = Math.min(from + CHUNK_POINTS, cols.length);
+      const c = encodeChunk(cols.steps, cols.times, cols.values, from, to);
+      this.run(
+        'INSERT OR REPLACE INTO chunks (run, key, seq, n, step0, stride, steps, t0, times, vals, step_min, step_max, time_min, time_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [run, key, seq++, c.n, c.step0, c.stride, c.steps, c.t0, c.times, c.values, c.stepMin, c.stepMax, c.timeMin, c.timeMax],
+      );
+      lastN = c.n;
+    }
+    if (cols.length > 0) {
+      meta.chunks = seq;
+      meta.lastChunkN = lastN;
+    }
+    if (!meta.monotone) {
+      const all = this.readChunks(run, key, meta.chunks * CHUNK_POINTS, {});
+      const d = dedupeSteps(all.steps, all.times, all.values);
+      summaryFrom(meta, d.steps, d.values, d.steps.length);
+    }
+    this.run(
+      'INSERT OR REPLACE INTO series (run, key, count, last, last_step, min, max, monotone, chunks, last_chunk_n, max_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [run, key, meta.count, meta.last, meta.lastStep, meta.min, meta.max, meta.monotone ? 1 : 0, meta.chunks, meta.lastChunkN, meta.maxStep],
+    );
+  }
+
+  /**
+   * The stored points of one series in append order, restricted to chunks that can hold points in the filter's
+   * ranges. `capacity` is an upper bound on the points (the caller knows the chunk count).
+   */
+  readChunks(run: string, key: string, capacity: number, filter: ChunkFilter & { seq?: number }): { steps: Float64Array; times: Float64Array; values: Float64Array } {
+    const clauses = ['run = ?', 'key = ?'];
+    const params: SqlValue[] = [run, key];
+    const where = (clause: string, value: number | undefined) => {
+      if (value === undefined) return;
+      clauses.push(clause);
+      params.push(value);
+    };
+    where('seq = ?', filter.seq);
+    where('step_max >= ?', filter.stepMin);
+    where('step_min <= ?', filter.stepMax);
+    where('(time_max IS NULL OR time_max >= ?)', filter.timeMin);
+    where('(time_min IS NULL OR time_min <= ?)', filter.timeMax);
+    const s = this.stmt(`SELECT n, step0, stride, steps, t0, times, vals FROM chunks WHERE ${clauses.join(' AND ')} ORDER BY seq`);
+    s.bind(params);
+    let steps = new Float64Array(capacity);
+    let times = new Float64Array(capacity);
+    let values = new Float64Array(capacity);
+    let at = 0;
+    try {
+      while (s.step()) {
+        const r = s.get();
+        const n = num(r[0]);
+        if (at + n > steps.length) {
+          // The caller's bound was low (it never should be); grow rather than drop points.
+          const grow = (a: Float64Array) => {
+            const b = new Float64Array((at + n) * 2);
+            b.set(a.subarray(0, at));
+            return b;
+          };
+          steps = grow(steps);
+          times = grow(times);
+          values = grow(values);
+        }
+        decodeChunkInto(
+          { n, step0: num(r[1]), stride: r[2] === null ? null : num(r[2]), steps: r[3] instanceof Uint8Array ? r[3] : null, t0: num(r[4]), times: r[5] as Uint8Array, values: r[6] as Uint8Array },
+          steps,
+          times,
+          values,
+          at,
+        );
+        at += n;
+      }
+    } finally {
+      s.reset();
+    }
+    return { steps: steps.subarray(0, at), times: times.subarray(0, at), values: values.subarray(0, at) };
+  }
+
+  export(): Uint8Array {
+    return this.db.export();
+  }
+
+  close(): void {
+    for (const s of this.statements.values()) s.free();
+    this.statements.clear();
+    this.db.close();
+  }
+}
+
+function typed(value: ParamValue): [string, number | null, string | null] {
+  if (value === null) return ['null', null, null];
+  if (typeof value === 'number') return ['number', value, Number.isNaN(value) ? 'NaN' : null];
+  if (typeof value === 'boolean') return ['boolean', value ? 1 : 0, null];
+  return ['string', null, value];
+}
+
+function reviveFile(f: FileState): FileState {
+  // JSON has no NaN: a file whose records had no time yet stored lastTs as null.
+  return { ...f, lastTs: typeof f.lastTs === 'number' ? f.lastTs : NaN };
+}

@@ -1,0 +1,36 @@
+// The persisted index. Bump SCHEMA_VERSION whenever a table or an encoding changes: an index of another
+// version is dropped and rebuilt from the logs, which are the source of truth.
+
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+PRAGMA journal_mode = MEMORY;
+PRAGMA synchronous = OFF;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per run; state is the run's JSON (params, env, status…) as the indexer keeps it.
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY, root TEXT NOT NULL, dir TEXT NOT NULL, name TEXT, project TEXT, status TEXT,
+  start_time REAL, last_update REAL, state TEXT NOT NULL
+);
+-- Flattened params, typed: kind is 'number', 'string', 'boolean' or 'null'.
+CREATE TABLE IF NOT EXISTS params (run TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL, num REAL, text TEXT, PRIMARY KEY (run, key));
+CREATE TABLE IF NOT EXISTS tags (run TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (run, tag));
+CREATE TABLE IF NOT EXISTS artifacts (run TEXT NOT NULL, path TEXT NOT NULL, kind TEXT, size REAL, sha256 TEXT, time REAL, PRIMARY KEY (run, path));
+-- Tail position of each run's log, committed in the same transaction as the data read up to it.
+CREATE TABLE IF NOT EXISTS files (run TEXT PRIMARY KEY, state TEXT NOT NULL);
+-- Per run × metric key: the summary and how many chunks hold its points.
+CREATE TABLE IF NOT EXISTS series (
+  run TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, last REAL, last_step REAL, min REAL, max REAL,
+  monotone INTEGER NOT NULL, chunks INTEGER NOT NULL, last_chunk_n INTEGER NOT NULL, max_step REAL,
+  PRIMARY KEY (run, key)
+);
+-- Points, CHUNK_POINTS at most per row, in append order (seq). See chunks.ts for the encoding.
+CREATE TABLE IF NOT EXISTS chunks (
+  run TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
+  step0 REAL NOT NULL, stride REAL, steps BLOB, t0 REAL NOT NULL, times BLOB NOT NULL, vals BLOB NOT NULL,
+  step_min REAL, step_max REAL, time_min REAL, time_max REAL,
+  PRIMARY KEY (run, key, seq)
+);
+CREATE TABLE IF NOT EXISTS diagnostics (run TEXT NOT NULL, file TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS diagnostics_run ON diagnostics (run);
+`;

@@ -1,0 +1,66 @@
+// Points parsed from a log wait here, column by column in typed arrays, until the indexer writes them as
+// chunks. No per-point objects: the arrays grow geometrically and are dropped after each checkpoint.
+
+export class ColumnBuffer {
+  steps: Float64Array;
+  times: Float64Array;
+  values: Float64Array;
+  length = 0;
+
+  constructor(capacity = 256) {
+    this.steps = new Float64Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
+
+  push(step: number, time: number, value: number): void {
+    if (this.length === this.steps.length) this.grow(this.length * 2);
+    const i = this.length++;
+    this.steps[i] = step;
+    this.times[i] = time;
+    this.values[i] = value;
+  }
+
+  /** Appends `count` points from other arrays (used to reopen a partly filled chunk). */
+  pushAll(steps: ArrayLike<number>, times: ArrayLike<number>, values: ArrayLike<number>, count: number): void {
+    if (this.length + count > this.steps.length) this.grow(Math.max(this.length + count, this.steps.length * 2));
+    for (let i = 0; i < count; i++) {
+      this.steps[this.length + i] = steps[i];
+      this.times[this.length + i] = times[i];
+      this.values[this.length + i] = values[i];
+    }
+    this.length += count;
+  }
+
+  private grow(capacity: number): void {
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(capacity);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.steps = grow(this.steps);
+    this.times = grow(this.times);
+    this.values = grow(this.values);
+  }
+}
+
+/** New points of one run, per metric key. */
+export class PendingPoints {
+  readonly byKey = new Map<string, ColumnBuffer>();
+  total = 0;
+
+  add(key: string, step: number, time: number, value: number): void {
+    let buf = this.byKey.get(key);
+    if (buf === undefined) {
+      buf = new ColumnBuffer();
+      this.byKey.set(key, buf);
+    }
+    buf.push(step, time, value);
+    this.total++;
+  }
+
+  clear(): void {
+    this.byKey.clear();
+    this.total = 0;
+  }
+}

@@ -1,0 +1,96 @@
+// Per run × key bookkeeping: the summary the UI shows, and where the series' last chunk stands.
+import type { MetricSummary } from './types';
+
+export interface SeriesMeta {
+  /** Distinct steps. */
+  count: number;
+  last: number;
+  lastStep: number;
+  min: number;
+  max: number;
+  /** Steps strictly increased in append order; false once a step repeated or went back (dedupe at read). */
+  monotone: boolean;
+  chunks: number;
+  /** Points in the last chunk (it is rewritten until full). */
+  lastChunkN: number;
+  maxStep: number;
+}
+
+export function emptyMeta(): SeriesMeta {
+  return { count: 0, last: NaN, lastStep: -Infinity, min: NaN, max: NaN, monotone: true, chunks: 0, lastChunkN: 0, maxStep: -Infinity };
+}
+
+export function toSummary(m: SeriesMeta): MetricSummary {
+  return { last: m.last, lastStep: m.lastStep, min: m.min, max: m.max, count: m.count };
+}
+
+/** Folds appended points into a summary while the series stays monotone. */
+export function foldPoints(m: SeriesMeta, steps: Float64Array, values: Float64Array, n: number): void {
+  let { maxStep, min, max, monotone } = m;
+  for (let i = 0; i < n; i++) {
+    const s = steps[i];
+    const v = values[i];
+    if (!(s > maxStep)) monotone = false;
+    else maxStep = s;
+    if (v - v === 0) {
+      // finite: NaN-safe comparisons let NaN mean "no finite value yet"
+      if (!(v >= min)) min = v;
+      if (!(v <= max)) max = v;
+    }
+  }
+  m.monotone = monotone;
+  m.maxStep = maxStep;
+  m.min = min;
+  m.max = max;
+  if (n > 0 && monotone) {
+    m.last = values[n - 1];
+    m.lastStep = steps[n - 1];
+    m.count += n;
+  }
+}
+
+/** Recomputes a summary from a full, deduplicated, step-sorted series. */
+export function summaryFrom(m: SeriesMeta, steps: Float64Array, values: Float64Array, n: number): void {
+  let min = NaN;
+  let max = NaN;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v - v === 0) {
+      if (!(v >= min)) min = v;
+      if (!(v <= max)) max = v;
+    }
+  }
+  m.min = min;
+  m.max = max;
+  m.count = n;
+  m.last = n > 0 ? values[n - 1] : NaN;
+  m.lastStep = n > 0 ? steps[n - 1] : -Infinity;
+  m.maxStep = m.lastStep;
+}
+
+/**
+ * Sorts points by step, keeping for each step the one appended last ("later value wins"). Returns the input
+ * arrays untouched when steps already strictly increase.
+ */
+export function dedupeSteps(steps: Float64Array, times: Float64Array, values: Float64Array): { steps: Float64Array; times: Float64Array; values: Float64Array } {
+  const n = steps.length;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (!(steps[i] > steps[i - 1])) sorted = false;
+  if (sorted) return { steps, times, values };
+  const order = Array.from({ length: n }, (_, i) => i);
+  // Stable by construction: ties keep append order, so the last of each run of equal steps is the latest.
+  order.sort((a, b) => steps[a] - steps[b] || a - b);
+  const keep: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    if (k + 1 < n && steps[order[k + 1]] === steps[i]) continue;
+    keep.push(i);
+  }
+  const out = { steps: new Float64Array(keep.length), times: new Float64Array(keep.length), values: new Float64Array(keep.length) };
+  keep.forEach((i, j) => {
+    out.steps[j] = steps[i];
+    out.times[j] = times[i];
+    out.values[j] = values[i];
+  });
+  return out;
+}

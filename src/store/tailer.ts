@@ -1,0 +1,97 @@
+// Reads the new complete lines of a log, from a byte offset, in bounded chunks. An incomplete last line is left
+// for the next pass; a line longer than the cap is skipped (and reported once it is complete) instead of being
+// buffered whole.
+import { open, type FileHandle } from 'node:fs/promises';
+
+export const READ_CHUNK = 4 << 20;
+export const MAX_LINE_BYTES = 16 << 20;
+export const FINGERPRINT_BYTES = 256;
+
+export interface LineBatch {
+  /** Complete lines, decoded, joined with their `\n`s (invalid UTF-8 becomes U+FFFD). */
+  text: string;
+  /** 1-based number of the first line in `text`. */
+  firstLine: number;
+  /** Offset and line count just after this batch: a safe point to commit. */
+  endOffset: number;
+  endLines: number;
+  /** Lines skipped for their length, by 1-based number. */
+  tooLong: number[];
+}
+
+/** The hex fingerprint of a file's first bytes (up to FINGERPRINT_BYTES). */
+export async function fingerprintOf(handle: FileHandle, length = FINGERPRINT_BYTES): Promise<string> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buf, 0, length, 0);
+  return buf.toString('hex', 0, bytesRead);
+}
+
+/**
+ * Yields batches of complete lines between `offset` and `end`. Reading stops at `end` (the size seen by stat)
+ * so a writer appending meanwhile is picked up by the next pass, not half-read by this one.
+ */
+export async function* readLines(handle: FileHandle, offset: number, lines: number, end: number, maxLine = MAX_LINE_BYTES): AsyncGenerator<LineBatch> {
+  let buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(end - offset, 1)));
+  let pos = offset; // file position of buf[0]
+  let fill = 0;
+  let skipping = false; // inside a line longer than maxLine
+  while (pos + fill < end) {
+    if (fill === buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxLine + 1));
+      buf.copy(bigger, 0, 0, fill);
+      buf = bigger;
+    }
+    const want = Math.min(buf.length - fill, end - (pos + fill));
+    const { bytesRead } = await handle.read(buf, fill, want, pos + fill);
+    if (bytesRead === 0) break; // the file shrank under us; the next pass notices
+    const scanFrom = fill;
+    fill += bytesRead;
+    const lastNl = buf.lastIndexOf(10, fill - 1);
+    if (lastNl < scanFrom) {
+      // No line ends in what we just read.
+      if (skipping || fill > maxLine) {
+        // Drop the bytes of the overlong line but not the fact that it started at `pos`.
+        skipping = true;
+        pos += fill;
+        fill = 0;
+      }
+      continue;
+    }
+    const tooLong: number[] = [];
+    let start = 0;
+    let lineNo = lines;
+    if (skipping) {
+      lineNo++;
+      tooLong.push(lineNo);
+      skipping = false;
+      start = buf.indexOf(10, 0) + 1;
+    }
+    // Only a buffer grown past the cap can hold a complete overlong line.
+    const mayHoldOverlong = buf.length > maxLine;
+    let count = 0;
+    for (let s = start, nl = buf.indexOf(10, s); nl !== -1 && nl <= lastNl; s = nl + 1, nl = buf.indexOf(10, s)) {
+      count++;
+      if (mayHoldOverlong && nl - s >= maxLine) tooLong.push(lineNo + count);
+    }
+    const text = tooLong.length > (start > 0 ? 1 : 0) ? decodeWithout(buf, start, lastNl, maxLine) : buf.toString('utf8', start, lastNl + 1);
+    const batch: LineBatch = { text, firstLine: lineNo + 1, endOffset: pos + lastNl + 1, endLines: lineNo + count, tooLong };
+    buf.copy(buf, 0, lastNl + 1, fill);
+    fill -= lastNl + 1;
+    pos += lastNl + 1;
+    lines = batch.endLines;
+    yield batch;
+  }
+}
+
+/** Decodes the lines in [start, lastNl], replacing overlong ones by empty lines so numbering stays right. */
+function decodeWithout(buf: Buffer, start: number, lastNl: number, maxLine: number): string {
+  const parts: string[] = [];
+  for (let s = start, nl = buf.indexOf(10, s); nl !== -1 && nl <= lastNl; s = nl + 1, nl = buf.indexOf(10, s)) {
+    parts.push(nl - s >= maxLine ? '\n' : buf.toString('utf8', s, nl + 1));
+  }
+  return parts.join('');
+}
+
+export async function openForRead(path: string): Promise<FileHandle> {
+  return open(path, 'r');
+}

@@ -1,0 +1,57 @@
+// What every chart panel shares: the ready handshake, message validation at the trust boundary, typed posting,
+// and the panel's lifetime. The webview announces `ready` (first load, reload, or re-shown after being hidden,
+// since we do not retain hidden contexts) and the host answers with the full state every time.
+import * as vscode from 'vscode';
+import { Disposable } from '../core/lifecycle';
+import type { FeatureContext } from '../core/services';
+import { parseWebviewMessage } from '../contract/guards';
+import type { HostMessage, WebviewMessage } from '../contract/messages';
+
+export abstract class PanelHost extends Disposable {
+  private isReady = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    protected readonly ctx: FeatureContext,
+  ) {
+    super();
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
+  }
+
+  protected get ready(): boolean {
+    return this.isReady && !this.isDisposed;
+  }
+
+  /** Posts a message once the webview is listening; earlier messages are dropped (ready resends everything). */
+  protected async post(message: HostMessage): Promise<boolean> {
+    if (!this.ready) return false;
+    return this.panel.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.ctx.output.warn(`Ignored a message from the ${this.panel.viewType} webview: ${parsed.reason}`);
+      return;
+    }
+    const message = parsed.value;
+    if (message.type === 'ready') this.isReady = true;
+    try {
+      await this.handle(message);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      this.ctx.output.error(`${this.panel.viewType}: ${message.type} failed: ${text}`);
+      await this.post({ type: 'notice', level: 'error', message: `${message.type} failed: ${text}` });
+    }
+  }
+
+  /** Handles a validated message; `ready` means "send the full state now". */
+  protected abstract handle(message: WebviewMessage): Promise<void>;
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
+    this.panel.dispose();
+  }
+}

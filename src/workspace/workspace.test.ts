@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { summarizeDiagnostics } from './diagnosticLines';
+
+test('one output line per bad file, pointing at its first bad line', () => {
+  const lines = summarizeDiagnostics([
+    { file: '/w/runs/a/events.jsonl', line: 9, reason: 'not JSON' },
+    { file: '/w/runs/a/events.jsonl', line: 3, reason: 'metrics.values is not an object' },
+    { file: '/w/runs/a/events.jsonl', line: 12, reason: 'not JSON' },
+    { file: '/w/runs/b/user.json', reason: 'user.json is not an object\nsecond line' },
+  ]);
+  assert.deepEqual(lines, [
+    '/w/runs/a/events.jsonl:3: metrics.values is not an object (and 2 more problems in this file)',
+    '/w/runs/b/user.json: user.json is not an object second line',
+  ]);
+  assert.deepEqual(summarizeDiagnostics([]), []);
+});
+
+test('the debouncer waits for quiet but never past the max wait', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const { Debouncer } = await import('./debouncer');
+  let fired = 0;
+  const d = new Debouncer(40, 150, () => fired++);
+  d.trigger();
+  t.mock.timers.tick(30);
+  d.trigger();
+  t.mock.timers.tick(30);
+  assert.equal(fired, 0, 'still inside the burst');
+  t.mock.timers.tick(15);
+  assert.equal(fired, 1, 'quiet for 40 ms');
+  // A steady stream every 20 ms is served at the 150 ms mark.
+  for (let i = 0; i < 7; i++) {
+    d.trigger();
+    t.mock.timers.tick(20);
+  }
+  assert.equal(fired, 1);
+  d.trigger();
+  t.mock.timers.tick(20);
+  assert.equal(fired, 2);
+  d.trigger();
+  d.dispose();
+  t.mock.timers.tick(1000);
+  assert.equal(fired, 2, 'disposed: nothing more');
+});

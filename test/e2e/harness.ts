@@ -1,0 +1,292 @@
+// The e2e harness: a real VS Code (code-server) with Trackside loaded, driven by headless Chromium through
+// playwright-core. Each `vscodeTest` gets a fresh profile and server, screenshots on failure, and stops every
+// process it started, also when the test fails. See README.md beside this file.
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { repoRoot } from '../../scripts/vscode-server';
+import { startServer, type RunningServer, type ServerOptions } from './server';
+
+export type { ServerOptions, Theme } from './server';
+
+export const resultsDir = join(repoRoot, 'test-results');
+
+export interface VSCodeOptions extends Omit<ServerOptions, 'workspace'> {
+  /** Folder to open; a fresh empty temp folder when absent. */
+  workspace?: string;
+  /** Browser viewport; screenshots for docs look best at the default. */
+  viewport?: { width: number; height: number };
+  /** With `trust: false`: answer the trust prompt ("restricted" clicks "No, I don't trust the authors"). */
+  trustAnswer?: 'trust' | 'restricted' | 'none';
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** One running VS Code window and the helpers a test drives it with. */
+export class VSCode {
+  private shots = 0;
+
+  private constructor(
+    readonly page: Page,
+    readonly server: RunningServer,
+    readonly workspace: string,
+    private readonly browser: Browser,
+    private readonly testName: string,
+  ) {}
+
+  static async launch(testName: string, options: VSCodeOptions = {}): Promise<VSCode> {
+    const workspace = options.workspace ?? (await mkdtemp(join(tmpdir(), 'trackside-ws-')));
+    const server = await startServer({ ...options, workspace });
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      const vscode = new VSCode(page, server, workspace, browser, testName);
+      await page.goto(server.url);
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+      if (options.trust === false && (options.trustAnswer ?? 'restricted') !== 'none') {
+        await vscode.answerTrust(options.trustAnswer === 'trust');
+      }
+      // The activity bar is built after the workbench shell; wait so helpers start from a usable window.
+      await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+      return vscode;
+    } catch (err) {
+      await browser?.close().catch(() => {});
+      await server.stop();
+      throw err;
+    }
+  }
+
+  /** Answers the workspace-trust dialog of a server started with `trust: false`. */
+  async answerTrust(trust: boolean): Promise<void> {
+    const label = trust ? /Yes, I trust the authors/ : /No, I don't trust the authors/;
+    await this.page.getByRole('button', { name: label }).click({ timeout: 60_000 });
+  }
+
+  /** Opens the Trackside container from the activity bar and returns its side bar. */
+  async openTrackside(): Promise<Locator> {
+    const item = this.page.locator('.part.activitybar').getByRole('tab', { name: /^Trackside/ });
+    await item.waitFor({ state: 'visible', timeout: 60_000 });
+    const sidebar = this.page.locator('.part.sidebar');
+    const title = sidebar.locator('.composite.title .title-label');
+    if (!/trackside/i.test((await title.textContent().catch(() => '')) ?? '')) await item.click();
+    await title.filter({ hasText: /trackside/i }).waitFor({ timeout: 30_000 });
+    return sidebar;
+  }
+
+  /** A view pane in the side bar by its name (e.g. "Runs"), expanded. */
+  async view(name: string | RegExp): Promise<Locator> {
+    const pane = this.page.locator('.part.sidebar .pane').filter({
+      has: this.page.locator('.pane-header').filter({ hasText: name }),
+    });
+    await pane.first().waitFor({ timeout: 30_000 });
+    const header = pane.first().locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    return pane.first();
+  }
+
+  /** Tree items (rows) of a view, optionally only those whose text matches. */
+  treeItems(view: Locator, text?: string | RegExp): Locator {
+    const rows = view.locator('.monaco-list-row[role="treeitem"]');
+    return text === undefined ? rows : rows.filter({ hasText: text });
+  }
+
+  /** Waits until a tree item with this text shows in the view and returns it. */
+  async waitForTreeItem(view: Locator, text: string | RegExp, timeout = 30_000): Promise<Locator> {
+    const item = this.treeItems(view, text).first();
+    await item.waitFor({ state: 'visible', timeout });
+    return item;
+  }
+
+  /** Runs a command from the palette (F1) by its title as shown there, e.g. "Trackside: Refresh Runs". */
+  async runCommand(title: string): Promise<void> {
+    await this.focusWorkbench();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: title })
+      .first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** Quick pick rows currently shown (for commands that ask). */
+  quickPickItems(text?: string | RegExp): Locator {
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    return text === undefined ? rows : rows.filter({ hasText: text });
+  }
+
+  /** The content frame of a webview panel: VS Code nests it as `iframe.webview` → `#active-frame`. */
+  webview(index = 0): FrameLocator {
+    return this.page.locator('iframe.webview.ready').locator('visible=true').nth(index).contentFrame().frameLocator('#active-frame');
+  }
+
+  /** Waits for an editor tab with this title and returns it. */
+  async waitForTab(title: string | RegExp, timeout = 30_000): Promise<Locator> {
+    const tab = this.page.locator('.tabs-container .tab').filter({ hasText: title }).first();
+    await tab.waitFor({ state: 'visible', timeout });
+    return tab;
+  }
+
+  /** Notification toasts' text, newest last. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  async waitForNotification(text: string | RegExp, timeout = 30_000): Promise<Locator> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return toast;
+  }
+
+  /**
+   * Saves a PNG of the window into test-results/<test>/<name>.png; with TRACKSIDE_SCREENSHOTS=<dir> also as
+   * <dir>/<name>.png (how the README's images are made). Returns the test-results path.
+   */
+  async screenshot(name?: string): Promise<string> {
+    const file = `${name ?? `shot-${++this.shots}`}.png`;
+    const dir = join(resultsDir, safeName(this.testName));
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, file);
+    const png = await this.page.screenshot({ animations: 'disabled' });
+    await writeFile(path, png);
+    const docs = process.env.TRACKSIDE_SCREENSHOTS;
+    if (docs && name) {
+      const target = join(repoRoot, docs);
+      await mkdir(target, { recursive: true });
+      await writeFile(join(target, file), png);
+    }
+    return path;
+  }
+
+  /** The extension host's log (activation, errors of every extension), as far as written. */
+  async extensionHostLog(): Promise<string> {
+    const files = await findFiles(join(this.server.userDataDir, 'logs'), (p) => /exthost\d*\.log$|remoteexthost\.log$/.test(p));
+    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')));
+    return texts.join('\n');
+  }
+
+  /** Lines of Trackside's own output channel (a LogOutputChannel writes a file per window). */
+  async tracksideLog(): Promise<string> {
+    const files = await findFiles(join(this.server.userDataDir, 'logs'), (p) => /[/\\]Trackside\.log$/.test(p));
+    const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')));
+    return texts.join('\n');
+  }
+
+  /** Polls until the extension host logs Trackside's activation. */
+  async waitForActivation(timeout = 60_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      if (/_doActivateExtension trackside\.trackside/.test(await this.extensionHostLog())) return;
+      await delay(500);
+    }
+    throw new Error('Trackside did not activate (no activation in the extension host log)');
+  }
+
+  private async focusWorkbench(): Promise<void> {
+    // Keys go to the focused frame: leave any webview first, or F1 would be typed into it.
+    await this.page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => {});
+  }
+
+  /** Saves what a failure needs to be understood: a screenshot, the server output, the extension host log. */
+  async saveFailure(): Promise<void> {
+    const dir = join(resultsDir, safeName(this.testName));
+    await mkdir(dir, { recursive: true });
+    await this.screenshot('failure').catch(() => {});
+    await writeFile(join(dir, 'server.log'), this.server.output()).catch(() => {});
+    await writeFile(join(dir, 'exthost.log'), await this.extensionHostLog()).catch(() => {});
+    await writeFile(join(dir, 'trackside.log'), await this.tracksideLog()).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => {});
+    await this.server.stop();
+  }
+}
+
+/**
+ * Declares a node:test test that gets its own VS Code. On failure it saves a screenshot and logs under
+ * test-results/<test name>/; the browser and the server's process group are stopped either way.
+ */
+export function vscodeTest(
+  name: string,
+  options: VSCodeOptions | (() => Promise<VSCodeOptions>),
+  body: (vscode: VSCode, t: TestContext) => Promise<void>,
+  timeout = 180_000,
+): void {
+  test(name, { timeout }, async (t) => {
+    const resolved = typeof options === 'function' ? await options() : options;
+    const vscode = await VSCode.launch(name, resolved);
+    try {
+      await body(vscode, t);
+    } catch (err) {
+      await vscode.saveFailure();
+      throw err;
+    } finally {
+      await vscode.close();
+    }
+  });
+}
+
+/** Writes a run log by hand for a test fixture (the demo uses real training processes instead). */
+export async function writeRun(workspace: string, runId: string, records: object[]): Promise<string> {
+  const dir = join(workspace, '.trackside', 'runs', runId);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'events.jsonl');
+  await writeFile(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return path;
+}
+
+/** A small finished run: start, params, `steps` metric records and a finished status. */
+export function simpleRun(runId: string, name: string, steps = 20, extra: { lr?: number; t0?: number } = {}): object[] {
+  const t0 = extra.t0 ?? Date.now() / 1000 - 600;
+  const lr = extra.lr ?? 0.1;
+  const records: object[] = [
+    { t: 'start', ts: t0, v: 1, id: runId, name, project: 'e2e', tags: ['e2e'], argv: ['train.py'], cwd: '/tmp', executable: 'python3', env: {} },
+    { t: 'params', ts: t0, params: { lr, model: { layers: 2 } }, source: 'config' },
+  ];
+  for (let step = 0; step < steps; step++) {
+    records.push({ t: 'metrics', ts: t0 + step, step, values: { 'train/loss': 1 / (1 + lr * step), 'val/acc': 1 - 1 / (2 + step) } });
+  }
+  records.push({ t: 'summary', ts: t0 + steps, values: { best_acc: 1 - 1 / (1 + steps) } });
+  records.push({ t: 'status', ts: t0 + steps, status: 'finished', exit_code: 0 });
+  return records;
+}
+
+/** A fresh temp folder for a workspace. */
+export function tempWorkspace(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'trackside-ws-'));
+}
+
+async function findFiles(dir: string, match: (path: string) => boolean): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile() && match(path)) out.push(path);
+  }
+  return out.sort();
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'test';
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

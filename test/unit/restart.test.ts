@@ -1,0 +1,156 @@
+// Exactly-once across restarts (issue 2, "Done when"): indexing stopped midway — by an AbortSignal, by a process
+// that persisted a partial index, or by logs that were only half written — and then restarted from the persisted
+// index must end with exactly what a fresh index of the same files holds: no point missing, none twice.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../src/store';
+import type { IndexReport, RunStore } from '../../src/store';
+import { generateWorkspace, type GeneratedWorkspace } from '../../bench/generate';
+import { countsByRun, snapshot, type StoreSnapshot } from './storeSnapshot';
+
+const OPTIONS = { runs: 40, metrics: 4, steps: 300, seed: 7, systemEvery: 50, heartbeatEvery: 100, divergeRate: 0.1, autoStepRate: 0.2 };
+
+let dir: string;
+let ws: GeneratedWorkspace;
+let fresh: StoreSnapshot;
+
+async function freshSnapshot(root: string): Promise<StoreSnapshot> {
+  const store = await openStore({ roots: [root] });
+  try {
+    await store.index();
+    return snapshot(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs index() and aborts it once `abortAfter` runs are reported done; says whether it was cut short. */
+async function abortedIndex(store: RunStore, abortAfter: number): Promise<{ interrupted: boolean; report?: IndexReport }> {
+  const controller = new AbortController();
+  let calls = 0;
+  try {
+    const report = await store.index(controller.signal, (done) => {
+      calls++;
+      if (done >= abortAfter) controller.abort();
+    });
+    assert.ok(calls > 0, 'index() never called onProgress, so this test cannot stop it midway');
+    return { interrupted: report.changedRuns.length < ws.runs.length, report };
+  } catch (err) {
+    assert.ok(controller.signal.aborted, `index() failed without being aborted: ${String(err)}`);
+    return { interrupted: true };
+  }
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trackside-restart-'));
+  ws = generateWorkspace(OPTIONS, join(dir, 'ws'));
+  fresh = await freshSnapshot(ws.root);
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('restarting an interrupted index', () => {
+  test('a fresh index holds exactly what the generator wrote', () => {
+    assert.equal(fresh.runs.length, ws.runs.length);
+    const metric = countsByRun(fresh.runs, (k) => !k.startsWith('system/'));
+    const system = countsByRun(fresh.runs, (k) => k.startsWith('system/'));
+    for (const run of ws.runs) {
+      assert.equal(metric[run.id], run.metricPoints, `metric points of ${run.id}`);
+      assert.equal(system[run.id], run.systemPoints, `system points of ${run.id}`);
+    }
+    assert.equal(fresh.points, ws.metricPoints + ws.systemPoints);
+  });
+
+  for (const [label, at] of [['after the first run', 1], ['halfway', OPTIONS.runs / 2], ['before the last run', OPTIONS.runs - 1]] as const) {
+    test(`aborted ${label}, persisted, reopened: equals a fresh index`, async () => {
+      const dbPath = join(dir, `abort-${at}.db`);
+      const first = await openStore({ roots: [ws.root], dbPath });
+      const { interrupted } = await abortedIndex(first, at);
+      assert.ok(interrupted, 'the abort came too late to interrupt anything');
+      await first.persist();
+      await first.close();
+
+      const second = await openStore({ roots: [ws.root], dbPath });
+      try {
+        const partial = snapshot(second).points;
+        assert.ok(partial < fresh.points, `the persisted partial index already held all ${fresh.points} points`);
+        const report = await second.index();
+        assert.deepEqual(snapshot(second), fresh);
+        assert.ok(report.changedRuns.length > 0 && report.changedRuns.length <= ws.runs.length);
+        // Nothing the first pass persisted is read twice: the rest is exactly what was missing.
+        assert.equal(partial + report.points, fresh.points, `restart added ${report.points} points to the ${partial} persisted`);
+        const again = await second.index();
+        assert.equal(again.points, 0, 'a second pass over unchanged logs added points');
+      } finally {
+        await second.close();
+      }
+    });
+  }
+
+  test('aborted without persisting, reopened: equals a fresh index', async () => {
+    const dbPath = join(dir, 'abort-no-persist.db');
+    const first = await openStore({ roots: [ws.root], dbPath });
+    assert.ok((await abortedIndex(first, OPTIONS.runs / 2)).interrupted);
+    await first.close();
+    const second = await openStore({ roots: [ws.root], dbPath });
+    try {
+      await second.index();
+      assert.deepEqual(snapshot(second), fresh);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('aborted, then index() again in the same process: equals a fresh index', async () => {
+    const store = await openStore({ roots: [ws.root] });
+    try {
+      assert.ok((await abortedIndex(store, 3)).interrupted);
+      await store.index();
+      assert.deepEqual(snapshot(store), fresh);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('logs cut mid-line, indexed, persisted and reopened at each of 4 stages: equals a fresh index', async () => {
+    // Each run's log is revealed in stages cut at arbitrary byte offsets (mostly mid-line, some mid-character),
+    // the way a reader sees logs that are still being written.
+    const root = join(dir, 'staged');
+    const full = await Promise.all(ws.runs.map((r) => readFile(r.file)));
+    const cuts = full.map((buf, i) => {
+      const a = Math.floor(buf.length * ((i * 37) % 100) / 300);
+      const b = a + Math.floor((buf.length - a) * 0.5) + 1;
+      const c = b + Math.floor((buf.length - b) * 0.9);
+      return [0, a, b, c, buf.length];
+    });
+    for (const run of ws.runs) {
+      await mkdir(join(root, 'runs', run.id), { recursive: true });
+      await writeFile(join(root, 'runs', run.id, 'events.jsonl'), '');
+    }
+    const dbPath = join(dir, 'staged.db');
+    for (let stage = 1; stage < 5; stage++) {
+      for (const [i, run] of ws.runs.entries()) {
+        await appendFile(join(root, 'runs', run.id, 'events.jsonl'), full[i].subarray(cuts[i][stage - 1], cuts[i][stage]));
+      }
+      const store = await openStore({ roots: [root], dbPath });
+      const report = await store.index();
+      assert.deepEqual(report.diagnostics, [], `stage ${stage}: a torn last line must not be reported`);
+      await store.persist();
+      await store.close();
+    }
+    const store = await openStore({ roots: [root], dbPath });
+    try {
+      const report = await store.index();
+      assert.equal(report.points, 0);
+      assert.deepEqual(snapshot(store), await freshSnapshot(root));
+      assert.equal(snapshot(store).points, fresh.points);
+    } finally {
+      await store.close();
+    }
+  });
+});

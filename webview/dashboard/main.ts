@@ -1,0 +1,131 @@
+// The run dashboard: header, metric charts by group, params, summary, artifacts, notes. Live while running.
+import '../shared/elements';
+import '../shared/style.css';
+import type { DashboardData, DashboardState, Param, RunView } from '../../src/contract/messages';
+import { DEFAULT_OPTIONS } from '../../src/contract/messages';
+import { formatDuration, formatParam, formatTime } from '../../src/charts/format';
+import { onHostMessage, post, saveState } from '../shared/api';
+import { ChartsSession } from '../shared/chartsSession';
+import { h, linkButton, swatch } from '../shared/dom';
+import { noticeArea } from '../shared/status';
+import { onThemeChange } from '../shared/theme';
+
+const app = document.getElementById('app')!;
+const notices = noticeArea();
+const header = h('header', { class: 'run-header' });
+const chartRoot = h('div', { class: 'charts' });
+const details = h('div', { class: 'details' });
+let state: DashboardState | undefined;
+let run: RunView | undefined;
+
+const session = new ChartsSession(chartRoot, DEFAULT_OPTIONS, (options) => {
+  if (!state) return;
+  state = { ...state, options };
+  saveState(state);
+});
+
+app.replaceChildren(
+  notices.el,
+  header,
+  h('section', { class: 'section', 'aria-labelledby': 'metrics-title' }, h('h2', { id: 'metrics-title' }, 'Metrics'), session.controls.el, chartRoot),
+  details,
+);
+
+function field(label: string, value: Node | string | undefined): HTMLElement | null {
+  if (value === undefined || value === '') return null;
+  return h('div', { class: 'field' }, h('dt', {}, label), h('dd', {}, value));
+}
+
+function renderHeader(r: RunView): void {
+  const end = r.endTime ?? r.lastUpdate;
+  const commit = r.gitCommit ? h('code', { title: r.gitCommit }, r.gitCommit.slice(0, 10)) : undefined;
+  const commitField = commit ? h('span', {}, commit, r.gitDirty ? h('span', { class: 'dirty', title: 'Uncommitted changes when the run started' }, ' (dirty)') : null, r.gitBranch ? ` on ${r.gitBranch}` : null) : undefined;
+  const parent = r.parent ? linkButton(r.parent, () => post({ type: 'openRun', runId: r.parent! }), { title: 'Open the parent run' }) : undefined;
+  const command = r.command ? h('code', { class: 'command' }, r.command) : undefined;
+  header.replaceChildren(
+    h('h1', {}, swatch(r.color), r.name),
+    h('p', { class: 'subtitle' }, h('span', { class: `status status-${r.status}` }, r.status), ' · ', h('code', {}, r.id), r.tags.length ? ` · ${r.tags.join(', ')}` : null),
+    h(
+      'dl',
+      { class: 'fields' },
+      field('Started', formatTime(r.startTime)),
+      field('Duration', formatDuration(end - r.startTime) + (r.status === 'running' ? ' (running)' : '')),
+      field('Commit', commitField),
+      field('Parent', parent),
+      field('Directory', r.cwd),
+      field('Command', command),
+      field('Error', r.error),
+    ),
+  );
+}
+
+function kvTable(caption: string, rows: Array<[string, Param]>): HTMLElement {
+  if (rows.length === 0) return h('p', { class: 'empty' }, `No ${caption.toLowerCase()}.`);
+  return h(
+    'table',
+    { class: 'kv' },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'))),
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { class: typeof v === 'number' ? 'num' : '' }, formatParam(v))))),
+  );
+}
+
+function renderDetails(d: DashboardData): void {
+  const artifacts = d.artifacts.length
+    ? h(
+        'ul',
+        { class: 'artifacts' },
+        ...d.artifacts.map((a) =>
+          h(
+            'li',
+            {},
+            a.src ? h('img', { src: a.src, alt: a.path, loading: 'lazy' }) : null,
+            linkButton(a.path, () => post({ type: 'openArtifact', path: a.path }), { title: 'Open this file' }),
+            a.kind ? h('span', { class: 'meta' }, ` ${a.kind}`) : null,
+            a.size !== undefined ? h('span', { class: 'meta' }, ` ${(a.size / 1024).toFixed(1)} KiB`) : null,
+          ),
+        ),
+      )
+    : h('p', { class: 'empty' }, 'No artifacts.');
+  details.replaceChildren(
+    h('section', { class: 'section' }, h('h2', {}, 'Params'), kvTable('Params', d.params)),
+    h('section', { class: 'section' }, h('h2', {}, 'Summary'), kvTable('Summary', d.summary)),
+    h('section', { class: 'section' }, h('h2', {}, 'Artifacts'), artifacts),
+    h('section', { class: 'section' }, h('h2', {}, 'Notes'), d.run.notes ? h('p', { class: 'notes' }, d.run.notes) : h('p', { class: 'empty' }, 'No notes.')),
+  );
+}
+
+onHostMessage((m) => {
+  if (session.handle(m)) return;
+  switch (m.type) {
+    case 'dashboard/state': {
+      state = m.state;
+      run = m.run;
+      session.stateReceived(m.hostMs, m.state.options);
+      saveState(state);
+      app.setAttribute('aria-busy', 'false');
+      renderHeader(m.run);
+      session.charts.setAll(m.keys, [{ id: m.run.id, name: m.run.name, color: m.run.color, startTime: m.run.startTime }], m.series, m.state.options, []);
+      renderDetails(m);
+      return;
+    }
+    case 'series/append': {
+      const updated = m.runs.find((r) => r.id === run?.id);
+      if (updated) {
+        run = updated;
+        renderHeader(updated);
+      }
+      session.charts.append(m.series);
+      return;
+    }
+    case 'notice':
+      notices.show(m.level, m.message);
+      app.setAttribute('aria-busy', 'false');
+      return;
+    default:
+      return;
+  }
+});
+
+onThemeChange(() => session.charts.themeChanged());
+post({ type: 'ready' });

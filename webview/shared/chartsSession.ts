@@ -1,0 +1,64 @@
+// Glue between the chart grid, the toolbar and the host: zoom requests with ids (a late answer to an old zoom
+// is dropped), the first-paint timing the benchmark reads, and option changes.
+import type { ChartOptions, HostMessage } from '../../src/contract/messages';
+import { chartControls, type ControlsHandle } from './controls';
+import { MetricCharts } from './metricCharts';
+import { post } from './api';
+
+export class ChartsSession {
+  readonly charts: MetricCharts;
+  readonly controls: ControlsHandle;
+  private requestId = 0;
+  private receivedAt = 0;
+  private hostMs = 0;
+
+  constructor(
+    chartRoot: HTMLElement,
+    initial: ChartOptions,
+    private readonly onOptions: (options: ChartOptions) => void,
+  ) {
+    this.charts = new MetricCharts(chartRoot, {
+      zoom: (range) => {
+        this.controls.showRange(range);
+        post({ type: 'zoom', requestId: ++this.requestId, x: this.options.x, range });
+      },
+      exportPng: (name, dataUrl) => post({ type: 'exportPng', name, dataUrl }),
+      painted: (points, charts) => {
+        const ms = performance.now() - this.receivedAt;
+        document.body.dataset.paintMs = ms.toFixed(1);
+        document.body.dataset.hostMs = this.hostMs.toFixed(1);
+        document.body.dataset.painted = String(Number(document.body.dataset.painted ?? 0) + 1);
+        post({ type: 'painted', ms, points, charts });
+      },
+    });
+    this.options = initial;
+    this.controls = chartControls(
+      initial,
+      (o) => {
+        this.options = o;
+        this.charts.setOptions(o);
+        this.onOptions(o);
+      },
+      (range) => this.charts.zoom(range),
+    );
+  }
+
+  options: ChartOptions;
+
+  /** Call when a full state arrives, before building charts. */
+  stateReceived(hostMs: number, options: ChartOptions): void {
+    this.receivedAt = performance.now();
+    this.hostMs = hostMs;
+    this.options = options;
+    this.controls.set(options);
+    this.controls.showRange(null);
+  }
+
+  handle(message: HostMessage): boolean {
+    if (message.type === 'series/range') {
+      if (message.requestId === this.requestId) this.charts.replaceRange(message.range, message.series);
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,403 @@
+// A grid of line charts, one per metric key, grouped by prefix: overlaid runs in their colours, EMA smoothing
+// with the raw curve faint behind, x by step / wall time / relative time, linear or log y, drag-to-zoom shared
+// by every chart, a table alternative per chart and PNG export. Charts are built when scrolled into view.
+import type { ChartOptions, SeriesData } from '../../src/contract/messages';
+import { ema } from '../../src/charts/ema';
+import { formatNumber } from '../../src/charts/format';
+import { groupOf } from '../../src/charts/summary';
+import { formatX, X_LABELS, xValues } from './axes';
+import { Chart, type ChartConfiguration, type Point } from './chartSetup';
+import { h, linkButton } from './dom';
+import { SeriesCache, type StoredSeries } from './seriesCache';
+import { canvasColor, themeColors } from './theme';
+
+export interface ChartRun {
+  id: string;
+  name: string;
+  color: string;
+  startTime: number;
+}
+
+export interface MetricChartsHost {
+  /** The user selected an x range (null: reset); the host is asked for denser data in it. */
+  zoom(range: [number, number] | null): void;
+  exportPng(name: string, dataUrl: string): void;
+  /** First charts are on screen: for the paint timing. */
+  painted(points: number, charts: number): void;
+}
+
+interface Card {
+  key: string;
+  el: HTMLElement;
+  plot: HTMLElement;
+  canvas: HTMLCanvasElement;
+  selection: HTMLElement;
+  table: HTMLElement;
+  meta: HTMLElement;
+  chart?: Chart<'line', Point[]>;
+  showTable: boolean;
+}
+
+const TABLE_ROWS_PER_SERIES = 200;
+
+export class MetricCharts {
+  readonly cache = new SeriesCache();
+  private runs: ChartRun[] = [];
+  private hidden = new Set<string>();
+  private options: ChartOptions = { x: 'step', y: 'linear', smoothing: 0.6 };
+  private range: [number, number] | null = null;
+  private cards = new Map<string, Card>();
+  private readonly observer: IntersectionObserver;
+  private paintPending = false;
+  private redrawQueued = new Set<string>();
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly host: MetricChartsHost,
+  ) {
+    this.observer = new IntersectionObserver((entries) => this.onVisible(entries), { rootMargin: '400px 0px' });
+  }
+
+  get zoomRange(): [number, number] | null {
+    return this.range;
+  }
+
+  /** Everything new: keys, runs, series. Old charts are destroyed. */
+  setAll(keys: string[], runs: ChartRun[], series: SeriesData[], options: ChartOptions, hidden: Iterable<string>): void {
+    this.runs = runs;
+    this.options = options;
+    this.hidden = new Set(hidden);
+    this.range = null;
+    this.cache.replaceAll(series);
+    for (const card of this.cards.values()) card.chart?.destroy();
+    this.cards.clear();
+    this.observer.disconnect();
+    this.root.replaceChildren();
+    this.paintPending = true;
+    if (keys.length === 0) {
+      this.root.append(h('p', { class: 'empty' }, 'No metrics logged yet.'));
+      this.host.painted(0, 0);
+      return;
+    }
+    let group = '';
+    let grid: HTMLElement | undefined;
+    for (const key of keys) {
+      const g = groupOf(key);
+      if (g !== group || !grid) {
+        group = g;
+        grid = h('div', { class: 'chart-grid', role: 'list' });
+        this.root.append(h('h3', { class: 'group-title' }, g === 'system' ? 'System' : g), grid);
+      }
+      const card = this.card(key);
+      grid.append(card.el);
+      this.cards.set(key, card);
+      this.observer.observe(card.el);
+    }
+  }
+
+  setRuns(runs: ChartRun[]): void {
+    this.runs = runs;
+  }
+
+  setOptions(options: ChartOptions): void {
+    const scaleOnly = options.x === this.options.x && options.smoothing === this.options.smoothing;
+    const xChanged = options.x !== this.options.x;
+    this.options = options;
+    if (xChanged && this.range) {
+      // A range in one x unit means nothing in another: drop the zoom and ask for the full data again.
+      this.range = null;
+      this.host.zoom(null);
+    }
+    for (const card of this.cards.values()) {
+      if (!card.chart) continue;
+      if (scaleOnly) this.applyScales(card);
+      else this.rebuild(card);
+    }
+  }
+
+  setHidden(hidden: Iterable<string>): void {
+    this.hidden = new Set(hidden);
+    for (const card of this.cards.values()) if (card.chart) this.rebuild(card);
+  }
+
+  append(series: SeriesData[]): void {
+    for (const key of this.cache.append(series)) this.queueRedraw(key);
+  }
+
+  /** Denser data for a range (or the full range again), from the host. */
+  replaceRange(range: [number, number] | null, series: SeriesData[]): void {
+    this.range = range;
+    const touched = this.cache.replace(series);
+    for (const card of this.cards.values()) {
+      if (!card.chart) continue;
+      if (touched.has(card.key)) this.rebuild(card);
+      else this.applyScales(card);
+    }
+  }
+
+  zoom(range: [number, number] | null): void {
+    this.range = range;
+    for (const card of this.cards.values()) if (card.chart) this.applyScales(card);
+    this.host.zoom(range);
+  }
+
+  themeChanged(): void {
+    for (const card of this.cards.values()) if (card.chart) this.rebuild(card);
+  }
+
+  private queueRedraw(key: string): void {
+    if (this.redrawQueued.size === 0) {
+      requestAnimationFrame(() => {
+        const keys = [...this.redrawQueued];
+        this.redrawQueued.clear();
+        for (const k of keys) {
+          const card = this.cards.get(k);
+          if (card?.chart) this.rebuild(card);
+        }
+      });
+    }
+    this.redrawQueued.add(key);
+  }
+
+  private card(key: string): Card {
+    const canvas = h('canvas', { role: 'img', 'aria-label': `Line chart of ${key}` });
+    const selection = h('div', { class: 'zoom-selection', hidden: true });
+    const plot = h('div', { class: 'plot' }, canvas, selection);
+    const table = h('div', { class: 'table-alt', hidden: true });
+    const meta = h('span', { class: 'meta' });
+    const card: Card = { key, el: h('section', { class: 'card', role: 'listitem', 'data-key': key }), plot, canvas, selection, table, meta, showTable: false };
+    const tableButton = linkButton('Table', () => {
+      card.showTable = !card.showTable;
+      tableButton.textContent = card.showTable ? 'Chart' : 'Table';
+      tableButton.setAttribute('aria-pressed', String(card.showTable));
+      plot.hidden = card.showTable;
+      table.hidden = !card.showTable;
+      if (card.showTable) this.renderTable(card);
+    }, { 'aria-pressed': 'false', title: 'Show the data as a table' });
+    const pngButton = linkButton('PNG', () => this.exportPng(card), { title: 'Save this chart as a PNG image' });
+    card.el.append(h('header', {}, h('h4', { title: key }, key), meta, h('span', { class: 'actions' }, tableButton, pngButton)), plot, table);
+    this.attachZoom(card);
+    return card;
+  }
+
+  private onVisible(entries: IntersectionObserverEntry[]): void {
+    let points = 0;
+    let built = 0;
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      const card = [...this.cards.values()].find((c) => c.el === e.target);
+      if (!card || card.chart) continue;
+      this.observer.unobserve(card.el);
+      points += this.build(card);
+      built++;
+    }
+    if (this.paintPending && built > 0) {
+      this.paintPending = false;
+      requestAnimationFrame(() => this.host.painted(points, built));
+    }
+  }
+
+  private datasets(key: string): { datasets: ChartConfiguration<'line', Point[]>['data']['datasets']; points: number } {
+    const datasets: ChartConfiguration<'line', Point[]>['data']['datasets'] = [];
+    const { x: mode, y: scale, smoothing } = this.options;
+    let points = 0;
+    for (const run of this.runs) {
+      if (this.hidden.has(run.id)) continue;
+      const s = this.cache.get(key).get(run.id);
+      if (!s || s.values.length === 0) continue;
+      const xs = xValues({ ...s, startTime: run.startTime }, mode);
+      const toPoints = (ys: ArrayLike<number>): Point[] => {
+        const out: Point[] = new Array(ys.length);
+        for (let i = 0; i < ys.length; i++) {
+          const y = ys[i]!;
+          out[i] = { x: xs[i]!, y: Number.isFinite(y) && (scale === 'linear' || y > 0) ? y : NaN };
+        }
+        return out;
+      };
+      const raw = toPoints(s.values);
+      points += raw.length;
+      const color = canvasColor(run.color);
+      if (smoothing > 0) {
+        datasets.push({ label: run.name, data: raw, borderColor: canvasColor(run.color, 0.22), borderWidth: 1, pointRadius: 0, order: 2 });
+        datasets.push({ label: run.name, data: toPoints(ema(s.values, smoothing)), borderColor: color, borderWidth: 1.6, pointRadius: 0, order: 1 });
+      } else {
+        datasets.push({ label: run.name, data: raw, borderColor: color, borderWidth: 1.4, pointRadius: 0, order: 1 });
+      }
+    }
+    return { datasets, points };
+  }
+
+  private build(card: Card): number {
+    const { datasets, points } = this.datasets(card.key);
+    const theme = themeColors();
+    const mode = this.options.x;
+    const config: ChartConfiguration<'line', Point[]> = {
+      type: 'line',
+      data: { datasets },
+      options: {
+        parsing: false,
+        normalized: true,
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        spanGaps: false,
+        elements: { point: { radius: 0, hitRadius: 5, hoverRadius: 3 }, line: { tension: 0 } },
+        interaction: { mode: 'nearest', intersect: false },
+        events: ['mousemove', 'mouseout'],
+        plugins: {
+          tooltip: {
+            filter: (item) => item.dataset.order === 1,
+            callbacks: {
+              title: (items) => (items[0] ? `${X_LABELS[this.options.x]} ${formatX(items[0].parsed.x ?? NaN, this.options.x)}` : ''),
+              label: (item) => `${item.dataset.label ?? ''}: ${formatNumber(item.parsed.y ?? NaN)}`,
+            },
+          },
+        },
+        scales: {
+          x: {
+            type: 'linear',
+            title: { display: true, text: X_LABELS[mode], color: theme.muted },
+            ticks: { color: theme.muted, maxRotation: 0, autoSkipPadding: 12, callback: (v) => formatX(Number(v), this.options.x, this.xSpan(card)) },
+            grid: { color: theme.grid },
+            border: { color: theme.grid },
+          },
+          y: {
+            type: this.options.y === 'log' ? 'logarithmic' : 'linear',
+            ticks: { color: theme.muted, callback: (v) => formatNumber(Number(v)) },
+            grid: { color: theme.grid },
+            border: { color: theme.grid },
+          },
+        },
+      },
+    };
+    card.chart = new Chart(card.canvas, config);
+    this.applyScales(card);
+    this.describe(card, points, datasets.length);
+    return points;
+  }
+
+  private xSpan(card: Card): number {
+    const x = card.chart?.scales.x;
+    return x ? x.max - x.min : 0;
+  }
+
+  private rebuild(card: Card): void {
+    if (!card.chart) return;
+    // Scale types and theme colours live in the options; rebuilding is cheap next to drawing.
+    card.chart.destroy();
+    card.chart = undefined;
+    this.build(card);
+    if (card.showTable) this.renderTable(card);
+  }
+
+  private applyScales(card: Card): void {
+    const chart = card.chart;
+    if (!chart) return;
+    const x = chart.options.scales?.x;
+    const y = chart.options.scales?.y;
+    if (x) {
+      x.min = this.range?.[0];
+      x.max = this.range?.[1];
+    }
+    if (y && y.type !== (this.options.y === 'log' ? 'logarithmic' : 'linear')) {
+      this.rebuild(card);
+      return;
+    }
+    chart.update('none');
+    card.canvas.dataset.range = this.range ? this.range.join(',') : '';
+  }
+
+  /** Facts about what is drawn, for screen readers and for tests that check the chart without reading pixels. */
+  private describe(card: Card, points: number, datasets: number): void {
+    const runs = new Set(this.runs.filter((r) => !this.hidden.has(r.id) && this.cache.get(card.key).has(r.id)).map((r) => r.id)).size;
+    card.meta.textContent = `${runs} run${runs === 1 ? '' : 's'} · ${formatNumber(points)} pts`;
+    const d = card.canvas.dataset;
+    d.points = String(points);
+    d.datasets = String(datasets);
+    d.x = this.options.x;
+    d.y = this.options.y;
+    d.smoothing = String(this.options.smoothing);
+    // A fingerprint of the drawn lines: changes whenever smoothing, axes or data change what is drawn.
+    let sig = 0;
+    for (const ds of card.chart?.data.datasets ?? []) {
+      for (let i = 0; i < ds.data.length; i += Math.max(1, Math.floor(ds.data.length / 64))) {
+        const p = ds.data[i]!;
+        if (Number.isFinite(p.y)) sig = (sig * 31 + Math.round(p.y * 1e6) + Math.round(p.x)) % 1_000_000_007;
+      }
+    }
+    d.signature = String(sig);
+    card.canvas.setAttribute('aria-label', `Line chart of ${card.key}: ${runs} runs, ${points} points, x axis ${X_LABELS[this.options.x]}, ${this.options.y} y axis. Use the Table button for the values.`);
+  }
+
+  private renderTable(card: Card): void {
+    const rows: HTMLElement[] = [];
+    const mode = this.options.x;
+    for (const run of this.runs) {
+      if (this.hidden.has(run.id)) continue;
+      const s: StoredSeries | undefined = this.cache.get(card.key).get(run.id);
+      if (!s) continue;
+      const xs = xValues({ ...s, startTime: run.startTime }, mode);
+      const smooth = this.options.smoothing > 0 ? ema(s.values, this.options.smoothing) : undefined;
+      const every = Math.max(1, Math.ceil(s.values.length / TABLE_ROWS_PER_SERIES));
+      for (let i = 0; i < s.values.length; i += every) {
+        rows.push(
+          h('tr', {}, h('th', { scope: 'row' }, run.name), h('td', {}, formatX(xs[i]!, mode)), h('td', {}, formatNumber(s.values[i]!)), smooth ? h('td', {}, formatNumber(smooth[i]!)) : null),
+        );
+      }
+    }
+    const head = h('tr', {}, h('th', { scope: 'col' }, 'Run'), h('th', { scope: 'col' }, X_LABELS[mode]), h('th', { scope: 'col' }, 'Value'), this.options.smoothing > 0 ? h('th', { scope: 'col' }, 'Smoothed') : null);
+    card.table.replaceChildren(
+      h('table', {}, h('caption', {}, `${card.key}: up to ${TABLE_ROWS_PER_SERIES} evenly spaced points per run`), h('thead', {}, head), h('tbody', {}, ...rows)),
+    );
+  }
+
+  private exportPng(card: Card): void {
+    if (!card.chart) return;
+    const src = card.canvas;
+    const out = document.createElement('canvas');
+    out.width = src.width;
+    out.height = src.height;
+    const g = out.getContext('2d');
+    if (!g) return;
+    g.fillStyle = themeColors().background;
+    g.fillRect(0, 0, out.width, out.height);
+    g.drawImage(src, 0, 0);
+    this.host.exportPng(card.key, out.toDataURL('image/png'));
+  }
+
+  /** Drag across a chart to zoom every chart to that x range. */
+  private attachZoom(card: Card): void {
+    let start: number | undefined;
+    const local = (e: PointerEvent): number => e.clientX - card.plot.getBoundingClientRect().left;
+    card.plot.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0 || !card.chart) return;
+      start = local(e);
+      card.plot.setPointerCapture(e.pointerId);
+    });
+    card.plot.addEventListener('pointermove', (e) => {
+      if (start === undefined) return;
+      const now = local(e);
+      card.selection.hidden = false;
+      card.selection.style.left = `${Math.min(start, now)}px`;
+      card.selection.style.width = `${Math.abs(now - start)}px`;
+    });
+    const finish = (e: PointerEvent): void => {
+      if (start === undefined) return;
+      const end = local(e);
+      card.selection.hidden = true;
+      const from = start;
+      start = undefined;
+      const scale = card.chart?.scales.x;
+      if (!scale || Math.abs(end - from) < 5) return;
+      const a = scale.getValueForPixel(Math.min(from, end));
+      const b = scale.getValueForPixel(Math.max(from, end));
+      if (a === undefined || b === undefined || !(b > a)) return;
+      this.zoom([a, b]);
+    };
+    card.plot.addEventListener('pointerup', finish);
+    card.plot.addEventListener('pointercancel', () => {
+      start = undefined;
+      card.selection.hidden = true;
+    });
+  }
+}
