@@ -147,6 +147,13 @@ function bucketBaseline(seriesCount: number, length: number, points: number): nu
     for (let i = 0; i < length; i++) a[i] = Math.exp(-i / 10000) + Math.sin(i + s) * 0.01;
     data.push(a);
   }
+  // Best of three, so the floor is JIT-compiled code, not the first cold pass.
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) best = Math.min(best, bucketPass(data, points));
+  return best;
+}
+
+function bucketPass(data: Float64Array[], points: number): number {
   const t0 = now();
   let checksum = 0;
   const buckets = Math.max(1, Math.floor(points / 2));
@@ -209,11 +216,16 @@ async function list(t: Extract<Task, { kind: 'list' }>): Promise<Result> {
   }
   // Floor: the same filter and sort as plain JavaScript over run objects already in memory.
   const all = store.listRuns();
-  const b0 = now();
-  const plain = all
-    .filter((r) => (r.status === 'finished' || r.status === 'failed') && typeof r.params['optimizer.lr'] === 'number' && r.params['optimizer.lr'] <= 0.001)
-    .sort((a, b) => (a.metrics['val/loss']?.last ?? Infinity) - (b.metrics['val/loss']?.last ?? Infinity));
-  const baselineMs = now() - b0;
+  let plain: typeof all = [];
+  let baselineMs = Infinity;
+  // Best of three: the floor is JIT-compiled code.
+  for (let round = 0; round < 3; round++) {
+    const b0 = now();
+    plain = all
+      .filter((r) => (r.status === 'finished' || r.status === 'failed') && typeof r.params['optimizer.lr'] === 'number' && r.params['optimizer.lr'] <= 0.001)
+      .sort((a, b) => (a.metrics['val/loss']?.last ?? Infinity) - (b.metrics['val/loss']?.last ?? Infinity));
+    baselineMs = Math.min(baselineMs, now() - b0);
+  }
   await store.close();
   return { ms: times[0], medianMs: median(times), runs: all.length, matched, plainMatched: plain.length, baselineMs };
 }

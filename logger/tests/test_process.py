@@ -9,6 +9,7 @@ import sys
 import time
 import unittest
 
+import trackside
 from tests.helpers import RootCase, child_env, read_records, run_dir, start_child, strict_loads
 
 LOOP = """
@@ -19,8 +20,8 @@ i = 0
 while True:
     run.log({"i": i, "loss": 1.0 / (i + 1)})
     i += 1
-    if i % 50 == 0:
-        time.sleep(0.001)
+    if i % 20 == 0:
+        time.sleep(0.002)
 """
 
 
@@ -116,58 +117,54 @@ run.log({"x": 2})
 class SigkillTest(RootCase):
     def test_sigkill_at_random_moments_never_damages_earlier_lines(self):
         rng = random.Random(1234)
-        kills = 50
-        survivors = []
-        for n in range(kills):
-            root = os.path.join(self.root, "k%d" % n)
-            proc = start_child(LOOP, root)
-            survivors.append((root, proc))
-        # Kill each child at its own random moment after it started logging (children run in parallel,
-        # which keeps the whole test to a few seconds even on two cores).
-        for root, proc in survivors:
-            wait_for_ready(proc)
-        deadline = {id(p): time.monotonic() + rng.uniform(0.0, 0.4) for _, p in survivors}
-        pending = list(survivors)
-        while pending:
-            now = time.monotonic()
-            for item in list(pending):
-                if now >= deadline[id(item[1])]:
-                    item[1].kill()
-                    pending.remove(item)
-            time.sleep(0.002)
+        kills, batch = 50, 10
         torn_seen = 0
-        for root, proc in survivors:
-            proc.wait(10)
-            proc.stdout.close()
-            proc.stderr.close()
-            self.assertEqual(proc.returncode, -signal.SIGKILL)
-            path = os.path.join(run_dir(root), "events.jsonl")
-            with open(path, "rb") as f:
-                data = f.read()
-            lines = data.split(b"\n")
-            complete, torn = lines[:-1], lines[-1]
-            torn_seen += bool(torn)
-            records = [strict_loads(line.decode("utf-8")) for line in complete]  # every complete line parses
-            self.assertEqual(records[0]["t"], "start")
-            steps = [r["step"] for r in records if r["t"] == "metrics"]
-            self.assertEqual(steps, list(range(len(steps))), "no record lost or glued before the last flush")
-            # A new writer appending to this log closes off a torn line before its first record.
-            rid = os.path.basename(run_dir(root))
-            code = "import trackside\nr = trackside.init(id=%r, resume=True)\nr.log({'after': 1}, step=10**6)\n" % rid
-            done = subprocess.run([sys.executable, "-c", code], env=child_env(root), capture_output=True)
-            self.assertEqual(done.returncode, 0, done.stderr)
-            with open(path, "rb") as f:
-                after = f.read()
-            self.assertTrue(after.startswith(data))
-            new_lines = after[len(data):].split(b"\n")
-            if torn:
-                self.assertEqual(new_lines[0], b"", "the torn line is terminated, not continued")
-                new_lines = new_lines[1:]
-            new = [strict_loads(ln.decode("utf-8")) for ln in new_lines if ln]
-            self.assertEqual([r["t"] for r in new], ["status", "metrics", "status"])
-            self.assertEqual(new[1]["values"], {"after": 1})
+        for first in range(0, kills, batch):
+            # A batch of children in parallel keeps the test to seconds on two cores; each is killed at
+            # its own random moment after it started logging.
+            roots = [os.path.join(self.root, "k%d" % n) for n in range(first, first + batch)]
+            children = [(root, start_child(LOOP, root)) for root in roots]
+            for _, proc in children:
+                wait_for_ready(proc)
+            start = time.monotonic()
+            for at, i in sorted((rng.uniform(0.0, 0.3), i) for i in range(len(children))):
+                time.sleep(max(0.0, start + at - time.monotonic()))
+                children[i][1].kill()
+            for root, proc in children:
+                torn_seen += self.check_killed_log(root, proc)
         # Not asserted (the kernel decides), but reported: how often a kill landed mid-write.
         sys.stderr.write("(%d of %d kills left a torn last line) " % (torn_seen, kills))
+
+    def check_killed_log(self, root, proc):
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
+        self.assertEqual(proc.returncode, -signal.SIGKILL)
+        path = os.path.join(run_dir(root), "events.jsonl")
+        with open(path, "rb") as f:
+            data = f.read()
+        lines = data.split(b"\n")
+        complete, torn = lines[:-1], lines[-1]
+        records = [strict_loads(line.decode("utf-8")) for line in complete]  # every complete line parses
+        self.assertEqual(records[0]["t"], "start")
+        steps = [r["step"] for r in records if r["t"] == "metrics"]
+        self.assertEqual(steps, list(range(len(steps))), "no record lost or glued before the last flush")
+        # A new writer appending to this log closes off a torn line before its first record.
+        run = trackside.init(id=os.path.basename(run_dir(root)), resume=True, dir=root,
+                             install_signal_handlers=False)
+        run.log({"after": 1}, step=10 ** 6)
+        run.finish()
+        with open(path, "rb") as f:
+            after = f.read()
+        self.assertTrue(after.startswith(data))
+        new_lines = after[len(data):].split(b"\n")
+        if torn:
+            self.assertEqual(new_lines[0], b"", "the torn line is terminated, not continued")
+            new_lines = new_lines[1:]
+        new = [strict_loads(ln.decode("utf-8")) for ln in new_lines if ln]
+        self.assertEqual([r["t"] for r in new], ["status", "metrics", "status"])
+        self.assertEqual(new[1]["values"], {"after": 1})
+        return bool(torn)
 
 
 if __name__ == "__main__":

@@ -151,3 +151,10 @@ test('command lines are quoted for a POSIX shell', async () => {
   assert.equal(commandLine('python', ['train.py', '--lr', '0.1']), 'python train.py --lr 0.1');
   assert.equal(commandLine(undefined, ['a b', "it's", '$(rm -rf ~)', '']), `'a b' 'it'\\''s' '$(rm -rf ~)' ''`);
 });
+
+test('system metrics have no best run and no deltas', () => {
+  const rows = metricRows([{ id: 'a', metrics: { 'system/cpu': m(50, 10, 90) } }, { id: 'b', metrics: { 'system/cpu': m(20, 5, 30) } }], 'a');
+  assert.equal(rows[0]!.goal, 'none');
+  assert.equal(rows[0]!.bestIndex, -1);
+  assert.equal(rows[0]!.cells[1]!.delta, undefined);
+});

@@ -31,3 +31,13 @@ test('a new key starts from the beginning', () => {
   assert.equal(c.afterStep('r', ['a', 'b']), -1);
   assert.equal(c.advance([s('r', 'b', [0])]).length, 1);
 });
+
+test('keys that advance at different paces are asked for separately', () => {
+  const c = new LiveCursor();
+  c.reset([s('r', 'train/loss', [0, 500, 1000]), s('r', 'train/acc', [1000]), s('r', 'system/cpu', [0, 1, 2])]);
+  assert.deepEqual(c.requests('r', ['train/loss', 'train/acc', 'system/cpu', 'val/new']), [
+    { afterStep: 1000, keys: ['train/loss', 'train/acc'] },
+    { afterStep: 2, keys: ['system/cpu'] },
+    { afterStep: -1, keys: ['val/new'] },
+  ]);
+});

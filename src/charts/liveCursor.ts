@@ -31,6 +31,19 @@ export class LiveCursor {
     return Number.isFinite(min) ? min : -1;
   }
 
+  /**
+   * Store queries that fetch only new points: keys grouped by the last step sent, since keys advance at their own
+   * pace (system metrics count their own records, validation runs every few hundred steps).
+   */
+  requests(runId: string, keys: readonly string[]): Array<{ afterStep: number; keys: string[] }> {
+    const groups = new Map<number, string[]>();
+    for (const k of keys) {
+      const after = this.last.get(id(runId, k)) ?? -1;
+      groups.set(after, [...(groups.get(after) ?? []), k]);
+    }
+    return [...groups].map(([afterStep, ks]) => ({ afterStep, keys: ks }));
+  }
+
   /** Keeps only points past what was sent for each series, records them as sent, drops empty series. */
   advance<S extends SeriesLike>(series: readonly S[]): S[] {
     const out: S[] = [];

@@ -80,7 +80,7 @@ export function comparisonMarkdown(c: Comparison, now: number): string {
         ['Metric', 'Goal', ...c.runs.map((_, i) => runLabel(i))],
         c.metrics.map((m) => [
           mdText(m.key),
-          m.goal === 'min' ? 'lower' : 'higher',
+          m.goal === 'min' ? 'lower' : m.goal === 'max' ? 'higher' : '—',
           ...m.cells.map((cell, i) => {
             if (!cell) return '—';
             let s = `${formatNumber(cell.best)} (${formatNumber(cell.last)})`;

@@ -61,6 +61,11 @@ export function metricRows(runs: RunLike[], baseline?: string): MetricSummaryRow
   const keys = orderKeys(runs.flatMap((r) => Object.keys(r.metrics)));
   const base = runs.find((r) => r.id === baseline);
   return keys.map((key) => {
+    // CPU or memory use is not better low or high: show values, mark nothing.
+    if (groupOf(key) === 'system') {
+      const cells = runs.map((r): MetricCell | null => (r.metrics[key] ? { last: r.metrics[key].last, lastStep: r.metrics[key].lastStep, best: r.metrics[key].max } : null));
+      return { key, goal: 'none' as const, cells, bestIndex: -1 };
+    }
     const goal = goalOf(key);
     let bestIndex = -1;
     let bestValue = NaN;

@@ -25,6 +25,8 @@ export class ComparePanel extends PanelHost {
   private slots = new Map<string, number>();
   private keys: string[] = [];
   private points = 2000;
+  /** Runs changed since the last live update: only these are queried. */
+  private readonly pendingLive = new Set<string>();
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -36,7 +38,9 @@ export class ComparePanel extends PanelHost {
     this.register(
       ctx.store.onDidChange((change) => {
         const mine = new Set(this.state.runIds);
-        if (change.changedRuns.some((id) => mine.has(id)) || change.removedRuns.some((id) => mine.has(id))) this.live.trigger();
+        const changed = change.changedRuns.filter((id) => mine.has(id));
+        for (const id of changed) this.pendingLive.add(id);
+        if (changed.length > 0 || change.removedRuns.some((id) => mine.has(id))) this.live.trigger();
       }),
     );
     panel.webview.options = panelOptions(ctx.extension.extensionUri);
@@ -167,10 +171,14 @@ export class ComparePanel extends PanelHost {
     const keys = orderKeys(store.metricKeys(runs.map((r) => r.id)));
     const grew = this.cursor.appended > this.points * 2;
     if (missing.length > 0 || grew || keys.join('\n') !== this.keys.join('\n')) return this.sendFull();
-    const changed = runs.filter((r) => r.status === 'running' || this.cursor.afterStep(r.id, keys) < (r.lastStep ?? -1));
+    const changed = runs.filter((r) => this.pendingLive.has(r.id));
+    this.pendingLive.clear();
     const series = changed.flatMap((r) =>
       this.cursor.advance(
-        store.series({ runIds: [r.id], keys, points: this.points, x: 'step', afterStep: this.cursor.afterStep(r.id, keys) }).map(seriesData),
+        this.cursor
+          .requests(r.id, keys)
+          .flatMap((q) => store.series({ runIds: [r.id], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }))
+          .map(seriesData),
       ),
     );
     await this.post({ type: 'series/append', series, runs: this.views(runs) });

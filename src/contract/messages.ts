@@ -90,8 +90,8 @@ export interface MetricCell {
 
 export interface MetricSummaryRow {
   key: string;
-  /** `min` when lower is better. */
-  goal: 'min' | 'max';
+  /** `min` when lower is better; `none` for system metrics, which have no best. */
+  goal: 'min' | 'max' | 'none';
   /** One cell per run, in `runs` order; null when the run lacks the key. */
   cells: Array<MetricCell | null>;
   /** Index of the run with the best value, -1 when none is finite. */

@@ -142,8 +142,10 @@ export class DashboardPanel extends PanelHost {
   }
 
   private fetchAfter(store: RunStore, runId: string, keys: string[]): SeriesData[] {
-    const afterStep = this.cursor.afterStep(runId, keys);
-    return this.cursor.advance(store.series({ runIds: [runId], keys, points: this.points, x: 'step', afterStep }).map(seriesData));
+    const fresh = this.cursor
+      .requests(runId, keys)
+      .flatMap((q) => store.series({ runIds: [runId], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }));
+    return this.cursor.advance(fresh.map(seriesData));
   }
 
   private async sendRange(requestId: number, x: XMode, range: [number, number] | null): Promise<void> {

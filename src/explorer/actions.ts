@@ -40,7 +40,8 @@ export class RunActions {
   /** The runs a command was given; from the command palette (no argument), the user picks them. */
   private async runsFrom(arg: unknown, selection: unknown, many = true): Promise<ExplorerRun[]> {
     await this.host.ensureLoaded();
-    let ids = runIdsFrom(arg, selection);
+    // Single-run actions act on the clicked row (or the only selected one), not on a whole multi-selection.
+    let ids = many ? runIdsFrom(arg, selection) : runIdsFrom(arg !== undefined ? arg : selection).slice(0, 1);
     if (ids.length === 0) ids = await this.pickRuns(many);
     const runs = ids.map((id) => this.host.run(id)).filter((r): r is ExplorerRun => r !== undefined);
     if (runs.length < ids.length) void vscode.window.showWarningMessage(`${ids.length - runs.length} of the selected runs no longer exist.`);
@@ -91,8 +92,8 @@ export class RunActions {
     }
   }
 
-  async rename(arg: unknown, _selection: unknown): Promise<void> {
-    const [run] = await this.runsFrom(arg, undefined, false);
+  async rename(arg: unknown, selection: unknown): Promise<void> {
+    const [run] = await this.runsFrom(arg, selection, false);
     if (!run) return;
     const name = await vscode.window.showInputBox({
       title: 'Rename Run',
@@ -121,8 +122,8 @@ export class RunActions {
     await this.edit(runs, (run) => ({ tags: [...run.tags.filter((t) => !common.includes(t)), ...tags] }), 'save the tags');
   }
 
-  async editNotes(arg: unknown, _selection: unknown): Promise<void> {
-    const [run] = await this.runsFrom(arg, undefined, false);
+  async editNotes(arg: unknown, selection: unknown): Promise<void> {
+    const [run] = await this.runsFrom(arg, selection, false);
     if (!run) return;
     const notes = await vscode.window.showInputBox({
       title: `Notes on ${run.name}`,
@@ -141,8 +142,8 @@ export class RunActions {
     vscode.window.setStatusBarMessage(`Copied ${ids.length === 1 ? `run id ${ids[0]}` : `${ids.length} run ids`}`, 3000);
   }
 
-  async revealFolder(arg: unknown, _selection: unknown): Promise<void> {
-    const [run] = await this.runsFrom(arg, undefined, false);
+  async revealFolder(arg: unknown, selection: unknown): Promise<void> {
+    const [run] = await this.runsFrom(arg, selection, false);
     if (!run) return;
     const uri = vscode.Uri.file(run.dir);
     // Inside the workspace, the Explorer is the better place (and works remotely); elsewhere, the OS.

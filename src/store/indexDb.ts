@@ -25,10 +25,63 @@ export interface ChunkFilter {
 
 const num = (v: SqlValue): number => (typeof v === 'number' ? v : NaN);
 
+/** Spare room reserved beyond what the index needs now. */
+const SLACK_BYTES = 16 << 20;
+
+/**
+ * sql.js keeps the database file in an in-memory file that grows by 12.5% at a time, copying itself each time:
+ * about nine copies of the whole index while a large one is built. Opening the image from a buffer that is
+ * already large enough avoids that; SQLite reads the real size from the file header and ignores the zeros after
+ * it, and export() writes only the real pages.
+ */
+function openImage(SQL: SqlJsStatic, image: Uint8Array | undefined, capacity: number): Database {
+  if (image === undefined) {
+    const empty = new SQL.Database();
+    empty.exec(SCHEMA);
+    empty.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(SCHEMA_VERSION)]);
+    image = empty.export();
+    empty.close();
+  }
+  const room = new Uint8Array(Math.max(capacity, image.length));
+  room.set(image);
+  return new SQL.Database(room);
+}
+
 export class IndexDb {
   private readonly statements = new Map<string, Statement>();
+  /** Bytes of room in the in-memory file (see openImage). */
+  private capacity: number;
 
-  private constructor(readonly db: Database) {}
+  private constructor(
+    private readonly SQL: SqlJsStatic,
+    public db: Database,
+    capacity: number,
+  ) {
+    this.capacity = capacity;
+  }
+
+  /** Bytes the index uses now. */
+  size(): number {
+    const r = this.db.exec('PRAGMA page_count; PRAGMA page_size');
+    return Number(r[0]?.values[0]?.[0] ?? 0) * Number(r[1]?.values[0]?.[0] ?? 0);
+  }
+
+  /** Makes room for about `extra` more bytes before a large pass, so the file does not grow by small steps. */
+  reserve(extra: number): void {
+    const used = this.size();
+    if (used + extra <= this.capacity) return;
+    const image = this.db.export();
+    this.dropStatements();
+    this.db.close();
+    this.capacity = used + extra + SLACK_BYTES;
+    this.db = openImage(this.SQL, image, this.capacity);
+    this.db.exec(SCHEMA);
+  }
+
+  private dropStatements(): void {
+    for (const st of this.statements.values()) st.free();
+    this.statements.clear();
+  }
 
   /**
    * Opens persisted bytes, or a fresh database when there are none or they are unusable. `rebuilt` says why
@@ -38,10 +91,11 @@ export class IndexDb {
     if (bytes !== undefined) {
       let db: Database | undefined;
       try {
-        db = new SQL.Database(bytes);
+        const capacity = bytes.length + (bytes.length >> 3) + SLACK_BYTES;
+        db = openImage(SQL, bytes, capacity);
         const version = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
         if (String(version) !== String(SCHEMA_VERSION)) throw new Error(`schema version ${String(version)}, expected ${SCHEMA_VERSION}`);
-        const index = new IndexDb(db);
+        const index = new IndexDb(SQL, db, capacity);
         index.db.exec(SCHEMA);
         return { db: index, runs: index.loadAll() };
       } catch (err) {
@@ -58,10 +112,9 @@ export class IndexDb {
   }
 
   private static fresh(SQL: SqlJsStatic): IndexDb {
-    const db = new SQL.Database();
+    const db = openImage(SQL, undefined, SLACK_BYTES);
     db.exec(SCHEMA);
-    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(SCHEMA_VERSION)]);
-    return new IndexDb(db);
+    return new IndexDb(SQL, db, SLACK_BYTES);
   }
 
   private loadAll(): Map<string, StoredRun> {
@@ -264,8 +317,7 @@ export class IndexDb {
   }
 
   close(): void {
-    for (const s of this.statements.values()) s.free();
-    this.statements.clear();
+    this.dropStatements();
     this.db.close();
   }
 }

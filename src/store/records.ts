@@ -16,19 +16,25 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
+/** Sets an own property, even one named `__proto__` (plain assignment would change the prototype instead). */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 /** Flattens nested objects with dots into `out`; arrays become their JSON text. */
 export function flattenInto(out: Record<string, ParamValue>, value: Record<string, unknown>, prefix = '', depth = 0): void {
   for (const key of Object.keys(value)) {
     const v = value[key];
     const name = prefix === '' ? key : `${prefix}.${key}`;
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-      out[name] = v;
+      setOwn(out, name, v);
     } else if (Array.isArray(v)) {
-      out[name] = stringifyWithFloats(v);
+      setOwn(out, name, stringifyWithFloats(v));
     } else if (typeof v === 'object') {
       const special = specialFloat(v);
-      if (special !== undefined) out[name] = special;
-      else if (depth >= MAX_DEPTH) out[name] = stringifyWithFloats(v);
+      if (special !== undefined) setOwn(out, name, special);
+      else if (depth >= MAX_DEPTH) setOwn(out, name, stringifyWithFloats(v));
       else flattenInto(out, v as Record<string, unknown>, name, depth + 1);
     }
   }

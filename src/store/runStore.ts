@@ -8,7 +8,7 @@ import { downsampleIndices, gather } from './downsample';
 import { IndexDb, type StoredRun } from './indexDb';
 import { parseLine } from './lineParser';
 import { diffParams, queryRuns } from './query';
-import { applyRecord } from './records';
+import { applyRecord, setOwn } from './records';
 import { MAX_PROBLEM_DETAILS, newFileState, newRunState, type FileState, type RunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
 import { dedupeSteps, emptyMeta, toSummary, type SeriesMeta } from './seriesMeta';
@@ -154,6 +154,9 @@ export class SqlRunStore implements RunStore {
     }
     let done = 0;
     onProgress?.(0, candidates.length);
+    // Room for what a cold (or large) pass will add: points take about 0.4 bytes per byte of log.
+    const known = [...this.runs.values()].reduce((sum, r) => sum + Math.max(r.file.offset, 0), 0);
+    this.db.reserve(Math.max(0, (await this.logBytes(candidates)) - known) * 0.45);
     for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
       const batch = candidates.slice(b, b + STAT_BATCH);
       const stats = await Promise.all(batch.map((c) => Promise.all([statOrUndefined(join(c.dir, LOG_FILE)), statOrUndefined(join(c.dir, USER_FILE))])));
@@ -178,6 +181,17 @@ export class SqlRunStore implements RunStore {
     report.runs = this.runs.size;
     report.ms = Math.round(performance.now() - started);
     return report;
+  }
+
+  /** Total size of the candidates' logs, by stat (cheap; only used to size the index up front). */
+  private async logBytes(candidates: Candidate[]): Promise<number> {
+    if (this.runs.size >= candidates.length) return 0;
+    let total = 0;
+    for (let b = 0; b < candidates.length; b += STAT_BATCH) {
+      const sizes = await Promise.all(candidates.slice(b, b + STAT_BATCH).map((c) => (this.runs.has(c.id) ? 0 : statOrUndefined(join(c.dir, LOG_FILE)).then((s) => s?.size ?? 0))));
+      for (const s of sizes) total += s;
+    }
+    return total;
   }
 
   private removeRun(id: string, report: IndexReport): void {
@@ -315,7 +329,7 @@ export class SqlRunStore implements RunStore {
       const metrics: Record<string, MetricSummary> = {};
       let lastStep: number | undefined;
       for (const [key, m] of run.series) {
-        metrics[key] = toSummary(m);
+        setOwn(metrics, key, toSummary(m));
         if (!key.startsWith('system/') && m.count > 0 && (lastStep === undefined || m.lastStep > lastStep)) lastStep = m.lastStep;
       }
       const startTime = state.startTime ?? state.firstTime ?? file.mtimeMs;

@@ -9,9 +9,9 @@ import { resolveRoots, type RunRoot } from './roots';
 
 const VIEW_ID = 'trackside.runs';
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
-const QUIET_MS = 40;
+const QUIET_MS = 15;
 /** …but never longer than this after the first event, so a chatty run still shows up within the 250 ms target. */
-const MAX_WAIT_MS = 150;
+const MAX_WAIT_MS = 100;
 const PERSIST_AFTER_MS = 5_000;
 
 /**

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/vscode-server';
-import { startServer, type RunningServer, type ServerOptions } from './server';
+import { startServer, type RunningServer, type ServerOptions } from '../../scripts/vscode-launch';
 
-export type { ServerOptions, Theme } from './server';
+export type { ServerOptions, Theme } from '../../scripts/vscode-launch';
 
 export const resultsDir = join(repoRoot, 'test-results');
 
@@ -110,8 +110,12 @@ export class VSCode {
     return item;
   }
 
-  /** Runs a command from the palette (F1) by its title as shown there, e.g. "Trackside: Refresh Runs". */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command from the palette (F1) by its title as shown there, e.g. "Trackside: Refresh Runs", and fails
+   * if VS Code reports it failed (a command that is missing or throws opens an error dialog). `settle` is how
+   * long to watch for that dialog; commands that ask for input show their quick pick meanwhile.
+   */
+  async runCommand(title: string, { settle = 1000 }: { settle?: number } = {}): Promise<void> {
     await this.focusWorkbench();
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
@@ -123,6 +127,13 @@ export class VSCode {
       .first();
     await row.waitFor({ state: 'visible' });
     await row.click();
+    const failure = this.page.locator('.monaco-dialog-box').filter({ hasText: /resulted in an error/ });
+    if (await failure.waitFor({ state: 'visible', timeout: settle }).then(() => true, () => false)) {
+      const text = (await failure.innerText()).replace(/\s+/g, ' ').trim();
+      await this.screenshot('command-error').catch(() => {});
+      await this.page.keyboard.press('Escape');
+      throw new Error(`command "${title}" failed: ${text}`);
+    }
   }
 
   /** Quick pick rows currently shown (for commands that ask). */

@@ -3,9 +3,13 @@
 // index must end with exactly what a fresh index of the same files holds: no point missing, none twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { openStore } from '../../src/store';
 import type { IndexReport, RunStore } from '../../src/store';
 import { generateWorkspace, type GeneratedWorkspace } from '../../bench/generate';
@@ -153,4 +157,91 @@ describe('restarting an interrupted index', () => {
       await store.close();
     }
   });
+
+  test('an indexing process SIGKILLed at random moments (start-up, mid-pass, mid-persist), then restarted: equals a fresh index', { timeout: 60_000 }, async () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const child = join(dir, 'indexChild.cjs');
+    await build({ entryPoints: [join(here, 'indexChild.ts')], outfile: child, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+    const wasm = join(here, '../../node_modules/sql.js/dist/sql-wasm.wasm');
+    const dbDir = join(dir, 'killed');
+    await mkdir(dbDir, { recursive: true });
+    const dbPath = join(dbDir, 'index.db');
+    const runChild = (killAfterMs?: number) =>
+      new Promise<{ ms: number; done: boolean; signal: string | null; stderr: string }>((resolvePromise, reject) => {
+        const started = performance.now();
+        const proc = spawn(process.execPath, [child, ws.root, dbPath, wasm], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let stderr = '';
+        proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        proc.on('error', reject);
+        const timer = killAfterMs === undefined ? undefined : setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
+        proc.on('close', (_code, signal) => {
+          clearTimeout(timer);
+          resolvePromise({ ms: performance.now() - started, done: out.includes('done'), signal, stderr });
+        });
+      });
+
+    // One undisturbed run measures how long the whole job takes; kills are then spread over that span.
+    const full = await runChild();
+    assert.ok(full.done, `index child failed: ${full.stderr}`);
+    const moments = [0.15, 0.4, 0.6, 0.8, 0.95].map((f) => f * full.ms);
+    let killedMidway = 0;
+    for (const at of moments) {
+      await unlink(dbPath).catch(() => undefined);
+      const r = await runChild(at);
+      if (r.signal === 'SIGKILL') killedMidway++;
+      else assert.ok(r.done, `index child failed: ${r.stderr}`);
+      const store = await openStore({ roots: [ws.root], dbPath });
+      try {
+        await store.index();
+        assert.deepEqual(snapshot(store), fresh, `after a kill at ${at.toFixed(0)} ms of ${full.ms.toFixed(0)}`);
+      } finally {
+        await store.close();
+      }
+      await sleep(0);
+    }
+    assert.ok(killedMidway >= 3, `only ${killedMidway} of ${moments.length} kills landed before the child finished`);
+    const left = (await readdir(dbDir)).filter((f) => f !== 'index.db');
+    if (left.length) console.log(`# temp files left by killed persists: ${left.join(', ')}`);
+  });
+
+  test('logs truncated, replaced, deleted and added between restarts: equals a fresh index', async () => {
+    const root = join(dir, 'edited');
+    for (const run of ws.runs) {
+      await mkdir(join(root, 'runs', run.id), { recursive: true });
+      await writeFile(join(root, 'runs', run.id, 'events.jsonl'), await readFile(run.file));
+    }
+    const dbPath = join(dir, 'edited.db');
+    const first = await openStore({ roots: [root], dbPath });
+    await first.index();
+    await first.persist();
+    await first.close();
+
+    const log = (i: number) => join(root, 'runs', ws.runs[i].id, 'events.jsonl');
+    // Truncated at a line boundary (a rotated or rewritten log that is now shorter).
+    const text0 = await readFile(log(0), 'utf8');
+    await writeFile(log(0), text0.slice(0, text0.indexOf('\n', text0.length / 3) + 1));
+    // Replaced by a longer log whose first bytes differ: same size checks alone would call it an append.
+    const text1 = await readFile(log(1), 'utf8');
+    await writeFile(log(1), text1.replace('"name":"', '"name":"replaced-') + text1.split('\n').filter((l) => l.includes('"t":"metrics"')).slice(0, 5).join('\n') + '\n');
+    // Deleted, and a new run added.
+    await rm(join(root, 'runs', ws.runs[3].id), { recursive: true });
+    await mkdir(join(root, 'runs', 'added-run'), { recursive: true });
+    await writeFile(join(root, 'runs', 'added-run', 'events.jsonl'), '{"t":"start","ts":1767225600,"v":1,"id":"added-run","name":"added","project":"p","tags":[]}\n{"t":"metrics","ts":1767225601,"step":0,"values":{"x":1}}\n');
+
+    const second = await openStore({ roots: [root], dbPath });
+    try {
+      const report = await second.index();
+      assert.ok(report.removedRuns.includes(ws.runs[3].id), `removed runs: ${report.removedRuns.join(', ')}`);
+      const expected = await freshSnapshot(root);
+      const got = snapshot(second);
+      assert.deepEqual(got, expected);
+      assert.equal(got.runs.find((r) => r.id === ws.runs[1].id)?.name.startsWith('replaced-'), true);
+      assert.ok(got.runs.some((r) => r.id === 'added-run'));
+    } finally {
+      await second.close();
+    }
+  });
 });
+

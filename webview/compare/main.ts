@@ -64,6 +64,7 @@ app.replaceChildren(
   title,
   actions,
   h('section', { class: 'section', 'aria-labelledby': 'runs-title' }, h('h2', { id: 'runs-title' }, 'Runs'), legend),
+  h('section', { class: 'section', 'aria-labelledby': 'charts-title' }, h('h2', { id: 'charts-title' }, 'Charts'), session.controls.el, chartRoot),
   h(
     'section',
     { class: 'section', 'aria-labelledby': 'metrics-title' },
@@ -72,7 +73,6 @@ app.replaceChildren(
     metricsBox,
   ),
   h('section', { class: 'section', 'aria-labelledby': 'params-title' }, h('h2', { id: 'params-title' }, 'Params'), h('div', { class: 'row' }, onlyDiff), paramsBox),
-  h('section', { class: 'section', 'aria-labelledby': 'charts-title' }, h('h2', { id: 'charts-title' }, 'Charts'), session.controls.el, chartRoot),
   h(
     'section',
     { class: 'section', 'aria-labelledby': 'par-title' },
@@ -162,14 +162,19 @@ function renderMetrics(rows: MetricSummaryRow[], baseline: string | undefined): 
     h(
       'tr',
       { 'data-key': row.key },
-      h('th', { scope: 'row' }, row.key, h('span', { class: 'meta', title: row.goal === 'min' ? 'Lower is better' : 'Higher is better' }, row.goal === 'min' ? ' ↓' : ' ↑')),
+      h(
+        'th',
+        { scope: 'row' },
+        row.key,
+        row.goal === 'none' ? null : h('span', { class: 'meta', title: row.goal === 'min' ? 'Lower is better' : 'Higher is better' }, row.goal === 'min' ? ' ↓' : ' ↑'),
+      ),
       ...row.cells.map((cell, i) => {
         if (!cell) return h('td', { class: 'num' }, '—');
         const best = i === row.bestIndex;
         const cls = ['num', best ? 'best' : '', i === baseIndex ? 'baseline' : ''].filter(Boolean).join(' ');
         const delta =
           cell.delta !== undefined && i !== baseIndex
-            ? h('span', { class: `delta ${cell.delta === 0 ? '' : (row.goal === 'min') === cell.delta < 0 ? 'better' : 'worse'}` }, `Δ ${formatDelta(cell.delta)}`)
+            ? h('span', { class: `delta ${cell.delta === 0 || row.goal === 'none' ? '' : (row.goal === 'min') === cell.delta < 0 ? 'better' : 'worse'}` }, `Δ ${formatDelta(cell.delta)}`)
             : null;
         return h(
           'td',
@@ -187,7 +192,7 @@ function renderMetrics(rows: MetricSummaryRow[], baseline: string | undefined): 
       'table',
       { class: 'metrics' },
       h('caption', { class: 'visually-hidden' }, 'Best value per metric and run; ★ marks the best run; deltas are against the baseline run'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric (best)'), ...runs.map((r) => runHead(r, runs.length > 1)))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric: best, last'), ...runs.map((r) => runHead(r, runs.length > 1)))),
       h('tbody', {}, ...body),
     ),
   );

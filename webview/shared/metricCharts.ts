@@ -55,7 +55,7 @@ export class MetricCharts {
     private readonly root: HTMLElement,
     private readonly host: MetricChartsHost,
   ) {
-    this.observer = new IntersectionObserver((entries) => this.onVisible(entries), { rootMargin: '400px 0px' });
+    this.observer = new IntersectionObserver((entries) => this.onVisible(entries), { root: document, rootMargin: '400px 0px' });
   }
 
   get zoomRange(): [number, number] | null {
@@ -93,6 +93,14 @@ export class MetricCharts {
       this.cards.set(key, card);
       this.observer.observe(card.el);
     }
+    // Intersection callbacks run before the next frame; if none built a chart, nothing is on screen to wait for.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (!this.paintPending) return;
+        this.paintPending = false;
+        this.host.painted(0, 0);
+      }),
+    );
   }
 
   setRuns(runs: ChartRun[]): void {

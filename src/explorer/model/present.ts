@@ -126,8 +126,8 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
   if (run.archived) parts.push('archived');
   if (ctx.childCount) parts.push(`${ctx.childCount} child run${ctx.childCount === 1 ? '' : 's'}`);
   const flags = ['run', run.status];
-  if (run.starred) flags.push('starred');
-  if (run.archived) flags.push('archived');
+  // Explicit opposites, so `when` clauses test a word instead of negating a regex.
+  flags.push(run.starred ? 'starred' : 'unstarred', run.archived ? 'archived' : 'unarchived');
   if (run.parent) flags.push('child');
   return {
     id: parentRowId ? `${parentRowId}/run:${run.id}` : `run:${run.id}`,

@@ -41,18 +41,20 @@ export function parseTags(input: string): string[] {
   return [...new Set(tags)];
 }
 
+const hasControl = (s: string): boolean => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+
 export function tagsProblem(input: string): string | undefined {
   const tags = parseTags(input);
   if (tags.length > MAX_TAGS) return `At most ${MAX_TAGS} tags.`;
   const long = tags.find((t) => t.length > MAX_TAG);
   if (long) return `Tags are at most ${MAX_TAG} characters: "${long.slice(0, 20)}…" is longer.`;
-  const bad = tags.find((t) => /[\u0000-\u001f]/.test(t));
+  const bad = tags.find(hasControl);
   if (bad !== undefined) return 'Tags cannot hold control characters.';
   return undefined;
 }
 
 export function nameProblem(input: string): string | undefined {
   if (input.length > MAX_NAME) return `Names are at most ${MAX_NAME} characters.`;
-  if (/[\u0000-\u001f]/.test(input)) return 'Names cannot hold control characters or line breaks.';
+  if (hasControl(input)) return 'Names cannot hold control characters or line breaks.';
   return undefined;
 }

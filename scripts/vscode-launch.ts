@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { codeServerBin, repoRoot } from '../../scripts/vscode-server';
+import { codeServerBin, repoRoot } from './vscode-server';
 
 export type Theme = 'light' | 'dark';
 
@@ -22,8 +22,12 @@ export interface ServerOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for the server and so for the extension host (e.g. TRACKSIDE_DIR). */
   env?: Record<string, string>;
-  /** Keep the profile folder after stop (the demo prints it). */
+  /** Keep the profile folder after stop. */
   keepProfile?: boolean;
+  /** Port on 127.0.0.1; default 0, a free one chosen by the kernel. */
+  port?: number;
+  /** Stop the server and exit on SIGINT/SIGTERM/SIGHUP (default); `false` when the caller handles them. */
+  handleSignals?: boolean;
 }
 
 /** Files of the unpacked extension, the same set .vscodeignore lets into the .vsix. */
@@ -66,19 +70,25 @@ export interface RunningServer {
 
 const live = new Set<number>();
 let exitHookInstalled = false;
+let signalHooksInstalled = false;
 
 /** Whatever happens to this process, its servers' process groups go with it. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of live) killGroup(pid, 'SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const pid of live) killGroup(pid, 'SIGTERM');
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+function installExitHooks(signals: boolean): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const pid of live) killGroup(pid, 'SIGKILL');
     });
+  }
+  // Death by a signal skips 'exit' handlers, so a test process interrupted by Ctrl-C needs these.
+  if (signals && !signalHooksInstalled) {
+    signalHooksInstalled = true;
+    for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+      process.once(signal, () => {
+        for (const pid of live) killGroup(pid, 'SIGTERM');
+        process.exit(128 + number);
+      });
+    }
   }
 }
 
@@ -111,7 +121,7 @@ export async function copyExtension(extensionsDir: string): Promise<string> {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  installExitHook();
+  installExitHooks(options.handleSignals ?? true);
   const profileDir = await mkdtemp(join(tmpdir(), 'trackside-vscode-'));
   const userDataDir = join(profileDir, 'user-data');
   const extensionsDir = join(profileDir, 'extensions');
@@ -147,7 +157,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...common,
     '--auth', 'none',
     // Port 0: the kernel picks a free port, so parallel test runs never collide; we read it from the log.
-    '--bind-addr', '127.0.0.1:0',
+    '--bind-addr', `127.0.0.1:${options.port ?? 0}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseWithFloats } from '../store/floats';
+import { appendLog, simpleRun, T0, tempRoot, writeLog } from '../store/testLogs';
+import { EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main } from './cli';
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = '/') {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
+  return { code, stdout, stderr };
+}
+
+function workspace(t: { after: (fn: () => void) => void }) {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  writeLog(root, 'run-aaa', [...simpleRun('run-aaa', 3, { status: 'finished', lr: 0.1 }), '{"t":"metrics","ts":1700000009,"step":3,"values":{"loss":NaN,"acc":-Infinity}}']);
+  writeLog(root, 'run-abb', simpleRun('run-abb', 2, { status: 'failed', lr: 0.2 }));
+  writeLog(root, 'other', [...simpleRun('other', 1), 'not json']);
+  return root;
+}
+
+test('index prints runs, points, errors and time; --json is exact', async (t) => {
+  const root = workspace(t);
+  const human = await cli(['index', '--root', root]);
+  assert.equal(human.code, EXIT_OK);
+  assert.match(human.stdout, /^3 runs, 14 new points, 3 changed, 0 removed, 1 files with errors, \d+ ms\n/);
+  assert.match(human.stdout, /other\/events\.jsonl\s+4\s+not valid JSON/);
+  assert.ok(existsSync(join(root, 'index.sqlite')), 'the index is persisted under the root by default');
+  appendLog(root, 'run-abb', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 2, values: { loss: 1 } }) + '\n');
+  const again = await cli(['index', '--json'], { TRACKSIDE_DIR: root });
+  const report = JSON.parse(again.stdout);
+  assert.equal(report.runs, 3);
+  assert.equal(report.points, 1);
+  assert.deepEqual(report.changedRuns, ['run-abb']);
+});
+
+test('ls lists, filters and sorts; --json encodes NaN and infinities', async (t) => {
+  const root = workspace(t);
+  const human = await cli(['ls', '--root', root]);
+  assert.equal(human.code, EXIT_OK);
+  const lines = human.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^ID\s+NAME\s+PROJECT\s+STATUS\s+STARTED\s+DURATION\s+STEP\s+TAGS$/);
+  assert.equal(lines.length, 4);
+  const failed = await cli(['ls', '--root', root, '--status', 'failed', '--json']);
+  assert.deepEqual(JSON.parse(failed.stdout).map((r: { id: string }) => r.id), ['run-abb']);
+  const sorted = await cli(['ls', '--root', root, '--sort', 'param:lr', '--desc', '--json', '--no-index']);
+  const rows = parseWithFloats<Array<{ id: string; metrics: Record<string, { last: number }> }>>(sorted.stdout);
+  assert.deepEqual(rows.map((r) => r.id), ['run-abb', 'other', 'run-aaa'], 'ties break by id');
+  assert.ok(Number.isNaN(rows[2].metrics.loss.last));
+  assert.equal(rows[2].metrics.acc.last, -Infinity);
+  assert.match(sorted.stdout, /"last": \{\s*"\$float": "NaN"\s*\}/);
+});
+
+test('show resolves ids, names and unique prefixes; exit 1 when not found or ambiguous', async (t) => {
+  const root = workspace(t);
+  const shown = await cli(['show', 'run-aa', '--root', root]);
+  assert.equal(shown.code, EXIT_OK);
+  assert.match(shown.stdout, /^run\s+run-aaa$/m);
+  assert.match(shown.stdout, /^loss\s+NaN\s+9\s+10\s+3\s+4$/m);
+  assert.match(shown.stdout, /^model\.depth\s+4$/m);
+  const byName = await cli(['show', 'name-other', '--root', root, '--json']);
+  const detail = parseWithFloats<{ id: string; params: Record<string, unknown>; argv: string[] }>(byName.stdout);
+  assert.equal(detail.id, 'other');
+  assert.deepEqual(detail.params, { lr: 0.1, 'model.depth': 4, 'model.act': 'relu' });
+  const ambiguous = await cli(['show', 'run-a', '--root', root]);
+  assert.equal(ambiguous.code, EXIT_NOT_FOUND);
+  assert.match(ambiguous.stderr, /matches 2 runs/);
+  const missing = await cli(['show', 'zzz', '--root', root]);
+  assert.equal(missing.code, EXIT_NOT_FOUND);
+  assert.match(missing.stderr, /no run matches "zzz"/);
+});
+
+test('compare shows differing params and last metrics side by side', async (t) => {
+  const root = workspace(t);
+  const human = await cli(['compare', 'run-aaa', 'run-abb', '--root', root]);
+  assert.equal(human.code, EXIT_OK);
+  assert.match(human.stdout, /^lr\s+0\.1\s+0\.2$/m);
+  assert.doesNotMatch(human.stdout, /model\.depth/);
+  assert.match(human.stdout, /^loss\s+NaN\s+9\.5$/m);
+  const json = parseWithFloats<{ runs: string[]; params: Array<{ key: string; differs: boolean }>; metrics: Array<{ key: string }> }>((await cli(['compare', 'run-aaa', 'run-abb', '--root', root, '--json'])).stdout);
+  assert.deepEqual(json.runs, ['run-aaa', 'run-abb']);
+  assert.deepEqual(json.params.filter((p) => p.differs).map((p) => p.key), ['lr']);
+  assert.deepEqual(json.metrics.map((m) => m.key), ['acc', 'loss']);
+  assert.equal((await cli(['compare', 'run-aaa', 'nope', '--root', root])).code, EXIT_NOT_FOUND);
+});
+
+test('usage errors exit 2 with a hint; --help exits 0', async () => {
+  for (const args of [[], ['frobnicate'], ['ls', '--bogus'], ['show'], ['compare', 'one'], ['ls', '--limit', 'x'], ['ls', '--status', 'sleepy'], ['ls', '--root']]) {
+    const r = await cli(args);
+    assert.equal(r.code, EXIT_USAGE, args.join(' '));
+    assert.notEqual(r.stderr, '');
+  }
+  const help = await cli(['--help']);
+  assert.equal(help.code, EXIT_OK);
+  assert.match(help.stdout, /\$float/);
+});
+
+test('the entry point runs as a process and sets the exit code', (t) => {
+  const root = workspace(t);
+  const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+  const ok = spawnSync(tsx, ['src/cli/main.ts', 'ls', '--root', root, '--json'], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).length, 3);
+  const missing = spawnSync(tsx, ['src/cli/main.ts', 'show', 'nope', '--root', root], { encoding: 'utf8' });
+  assert.equal(missing.status, 1);
+});

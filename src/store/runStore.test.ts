@@ -1,0 +1,327 @@
+import assert from 'node:assert/strict';
+import { truncateSync, unlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openStore } from './runStore';
+import { SCHEMA_VERSION } from './schema';
+import { appendLog, logPath, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
+import type { RunStore } from './types';
+
+async function open(root: string, extra: { dbPath?: string; now?: () => number } = {}): Promise<RunStore> {
+  return openStore({ roots: [root], now: () => (T0 + 60) * 1000, ...extra });
+}
+
+function fixture(t: { after: (fn: () => void) => void }) {
+  const r = tempRoot();
+  t.after(r.cleanup);
+  return r.root;
+}
+
+function pointsOf(store: RunStore, id: string, key: string) {
+  const [s] = store.series({ runIds: [id], keys: [key], points: 1_000_000 });
+  return s === undefined ? [] : [...s.steps].map((step, i) => [step, s.values[i]]);
+}
+
+test('index, list and get a run with exactly the logged values', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', [
+    ...simpleRun('r1', 3),
+    '{"t":"metrics","ts":1700000010,"step":3,"values":{"loss":NaN,"acc":Infinity}}',
+    JSON.stringify({ t: 'summary', ts: T0 + 11, values: { best: { acc: 0.3 } } }),
+    JSON.stringify({ t: 'artifact', ts: T0 + 12, path: 'artifacts/model.pt', kind: 'model', size: 5 }),
+    JSON.stringify({ t: 'status', ts: T0 + 13, status: 'finished', exit_code: 0 }),
+  ]);
+  const store = await open(root);
+  const report = await store.index();
+  assert.equal(report.runs, 1);
+  assert.equal(report.points, 8);
+  assert.deepEqual(report.changedRuns, ['r1']);
+  assert.deepEqual(report.diagnostics, []);
+  const [run] = store.listRuns();
+  assert.equal(run.id, 'r1');
+  assert.equal(run.name, 'name-r1');
+  assert.equal(run.status, 'finished');
+  assert.equal(run.startTime, T0 * 1000);
+  assert.equal(run.endTime, (T0 + 13) * 1000);
+  assert.equal(run.lastStep, 3);
+  assert.deepEqual(run.params, { lr: 0.1, 'model.depth': 4, 'model.act': 'relu' });
+  assert.deepEqual(run.metrics.loss, { last: NaN, lastStep: 3, min: 9, max: 10, count: 4 });
+  assert.deepEqual(run.metrics.acc, { last: Infinity, lastStep: 3, min: 0, max: 0.2, count: 4 });
+  assert.equal(run.gitCommit, 'abc123');
+  assert.equal(run.gitDirty, true);
+  const detail = store.getRun('r1');
+  assert.deepEqual(detail?.argv, ['train.py', '--lr', '0.1']);
+  assert.deepEqual(detail?.artifacts, [{ path: 'artifacts/model.pt', kind: 'model', size: 5, time: (T0 + 12) * 1000 }]);
+  assert.deepEqual(detail?.summary, { 'best.acc': 0.3 });
+  assert.equal(detail?.env.git?.diffArtifact, 'artifacts/git.diff');
+  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 9], [3, NaN]]);
+  assert.deepEqual(store.metricKeys(), ['acc', 'loss']);
+  assert.equal(store.getRun('nope'), undefined);
+  await store.close();
+});
+
+test('appended lines are read once; a torn line waits until complete', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', simpleRun('r1', 2));
+  const store = await open(root);
+  await store.index();
+  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 5, step: 2, values: { loss: 1 } }) + '\n{"t":"metrics","ts":1700000006,"step":3,');
+  let report = await store.index();
+  assert.equal(report.points, 1);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 1]]);
+  report = await store.index();
+  assert.equal(report.points, 0);
+  assert.deepEqual(report.changedRuns, []);
+  appendLog(root, 'r1', '"values":{"loss":0.5}}\n');
+  report = await store.index();
+  assert.equal(report.points, 1);
+  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 1], [3, 0.5]]);
+  assert.equal(store.listRuns()[0].metrics.loss.count, 4);
+  await store.close();
+});
+
+test('a truncated or replaced log is reindexed from scratch', async (t) => {
+  const root = fixture(t);
+  const path = writeLog(root, 'r1', simpleRun('r1', 5));
+  const store = await open(root);
+  await store.index();
+  assert.equal(store.listRuns()[0].metrics.loss.count, 5);
+  truncateSync(path, 0);
+  writeLog(root, 'r1', simpleRun('r1', 2));
+  await store.index();
+  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5]]);
+  // Same length or longer but different first bytes: a replaced file.
+  const other = simpleRun('r1', 4, { lr: 0.7 });
+  other[0] = JSON.stringify(startRecord('r1', { name: 'renamed' }));
+  writeLog(root, 'r1', other);
+  await store.index();
+  const [run] = store.listRuns();
+  assert.equal(run.name, 'renamed');
+  assert.equal(run.params.lr, 0.7);
+  assert.equal(run.metrics.loss.count, 4);
+  await store.close();
+});
+
+test('exactly once across a persisted restart, with an append in between', async (t) => {
+  const root = fixture(t);
+  const dbPath = join(root, 'index.sqlite');
+  writeLog(root, 'r1', simpleRun('r1', 3));
+  writeLog(root, 'r2', simpleRun('r2', 1));
+  let store = await open(root, { dbPath });
+  await store.index();
+  await store.persist();
+  await store.close();
+  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 9, values: { loss: 7 } }) + '\n');
+  store = await open(root, { dbPath });
+  assert.equal(store.listRuns().length, 2, 'runs are listed from the persisted index before any pass');
+  const report = await store.index();
+  assert.equal(report.points, 1);
+  assert.deepEqual(report.changedRuns, ['r1']);
+  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 9], [3, 7]]);
+  await store.close();
+});
+
+test('a corrupt or older index is rebuilt from the logs, and says so', async (t) => {
+  const root = fixture(t);
+  const dbPath = join(root, 'index.sqlite');
+  writeLog(root, 'r1', simpleRun('r1', 3));
+  writeFileSync(dbPath, 'this is not a database');
+  let store = await open(root, { dbPath });
+  let report = await store.index();
+  assert.equal(report.points, 6);
+  assert.ok(report.diagnostics.some((d) => d.file === dbPath && /rebuilt/.test(d.reason)));
+  await store.persist();
+  await store.close();
+
+  // Rewrite the schema version inside the persisted index.
+  const initSqlJs = (await import('sql.js')).default;
+  const SQL = await initSqlJs();
+  const { readFileSync } = await import('node:fs');
+  const db = new SQL.Database(readFileSync(dbPath));
+  db.run("UPDATE meta SET value = ? WHERE key = 'schema'", [String(SCHEMA_VERSION - 1)]);
+  writeFileSync(dbPath, db.export());
+  db.close();
+  store = await open(root, { dbPath });
+  report = await store.index();
+  assert.equal(report.points, 6);
+  assert.match(report.diagnostics[0].reason, /schema version/);
+  assert.equal(store.listRuns()[0].metrics.loss.count, 3);
+  await store.close();
+});
+
+test('bad lines are reported with file and line and skipped; one diagnostic per bad file', async (t) => {
+  const root = fixture(t);
+  const lines = simpleRun('r1', 3);
+  lines.splice(2, 0, '{"t":"metrics","ts":1,"step":', 'garbage', JSON.stringify({ t: 'metrics', ts: 1, step: 'x', values: { loss: 1 } }));
+  const path = writeLog(root, 'r1', lines);
+  writeLog(root, 'ok', simpleRun('ok', 2));
+  const store = await open(root);
+  const report = await store.index();
+  assert.equal(report.diagnostics.length, 1);
+  const [d] = report.diagnostics;
+  assert.equal(d.file, path);
+  assert.equal(d.line, 3);
+  assert.equal(d.count, 3);
+  assert.deepEqual(d.lines?.map((l) => l.line), [3, 4, 5]);
+  const diags = store.diagnostics();
+  assert.equal(diags.length, 1);
+  assert.match(diags[0].reason, /and 2 more bad lines/);
+  assert.equal(store.listRuns({ sort: { key: { kind: 'name' } } }).find((r) => r.id === 'r1')?.metrics.loss.count, 3);
+  await store.close();
+});
+
+test('a log without start is read with its id from the folder', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'headless', [JSON.stringify({ t: 'metrics', ts: T0 + 1, step: 0, values: { a: 1 } })]);
+  const store = await open(root);
+  await store.index();
+  const [run] = store.listRuns();
+  assert.equal(run.id, 'headless');
+  assert.equal(run.name, 'headless');
+  assert.equal(run.startTime, (T0 + 1) * 1000);
+  await store.close();
+});
+
+test('duplicate steps: the later value wins in series and summary', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', [
+    JSON.stringify(startRecord('r1')),
+    ...[0, 1, 2, 1, 2, 2].map((step, i) => JSON.stringify({ t: 'metrics', ts: T0 + i, step, values: { a: i } })),
+  ]);
+  const store = await open(root);
+  await store.index();
+  assert.deepEqual(pointsOf(store, 'r1', 'a'), [[0, 0], [1, 3], [2, 5]]);
+  assert.deepEqual(store.listRuns()[0].metrics.a, { last: 5, lastStep: 2, min: 0, max: 5, count: 3 });
+  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 0, values: { a: -4 } }) + '\n');
+  await store.index();
+  assert.deepEqual(pointsOf(store, 'r1', 'a'), [[0, -4], [1, 3], [2, 5]]);
+  assert.deepEqual(store.listRuns()[0].metrics.a, { last: 5, lastStep: 2, min: -4, max: 5, count: 3 });
+  await store.close();
+});
+
+test('series: downsampling, range, afterStep and the time axis across chunks', async (t) => {
+  const root = fixture(t);
+  const n = 10_000;
+  const lines = [JSON.stringify(startRecord('r1'))];
+  for (let s = 0; s < n; s++) lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s / 10, step: s, values: { v: s === 7777 ? 1e6 : Math.sin(s) } }));
+  writeLog(root, 'r1', lines);
+  const store = await open(root);
+  await store.index();
+  const [full] = store.series({ runIds: ['r1'], keys: ['v'], points: 1_000_000 });
+  assert.equal(full.total, n);
+  assert.equal(full.steps.length, n);
+  assert.equal(full.times[5000], (T0 + 500) * 1000);
+  const [small] = store.series({ runIds: ['r1'], keys: ['v'], points: 100 });
+  assert.equal(small.total, n);
+  assert.ok(small.steps.length <= 100);
+  assert.equal(small.steps[0], 0);
+  assert.equal(small.steps.at(-1), n - 1);
+  assert.ok([...small.values].includes(1e6));
+  const [range] = store.series({ runIds: ['r1'], keys: ['v'], points: 1000, range: [4000, 4999] });
+  assert.equal(range.total, 1000);
+  assert.equal(range.steps[0], 4000);
+  assert.equal(range.steps.at(-1), 4999);
+  const [live] = store.series({ runIds: ['r1'], keys: ['v'], points: 1000, afterStep: 9990 });
+  assert.deepEqual([...live.steps], [9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999]);
+  const [byTime] = store.series({ runIds: ['r1'], keys: ['v'], points: 1000, x: 'time', range: [(T0 + 100) * 1000, (T0 + 100.5) * 1000] });
+  assert.deepEqual([...byTime.steps], [1000, 1001, 1002, 1003, 1004, 1005]);
+  assert.deepEqual(store.series({ runIds: ['r1', 'missing'], keys: ['v', 'nope'], points: 10 }).length, 1);
+  await store.close();
+});
+
+test('status: running, then crashed when silent longer than crashAfterMs', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', simpleRun('r1', 2));
+  let now = (T0 + 30) * 1000;
+  const store = await openStore({ roots: [root], now: () => now, crashAfterMs: 120_000 });
+  await store.index();
+  assert.equal(store.listRuns()[0].status, 'running');
+  now = (T0 + 200) * 1000;
+  assert.equal(store.listRuns()[0].status, 'crashed');
+  assert.equal(store.listRuns({ status: ['crashed'] }).length, 1);
+  appendLog(root, 'r1', JSON.stringify({ t: 'heartbeat', ts: T0 + 190 }) + '\n');
+  await store.index();
+  assert.equal(store.listRuns()[0].status, 'running');
+  await store.close();
+});
+
+test('user.json overlays name, tags and notes and is re-read when it changes', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', simpleRun('r1', 1, { status: 'finished' }));
+  const userPath = join(runDir(root, 'r1'), 'user.json');
+  writeFileSync(userPath, JSON.stringify({ name: 'best run', tags: ['keep'], notes: 'look', starred: true }));
+  const store = await open(root);
+  await store.index();
+  let [run] = store.listRuns();
+  assert.equal(run.name, 'best run');
+  assert.deepEqual(run.tags, ['keep']);
+  assert.equal(run.notes, 'look');
+  assert.equal(run.starred, true);
+  assert.equal(run.archived, undefined);
+  writeFileSync(userPath, JSON.stringify({ archived: true }));
+  utimesSync(userPath, new Date(), new Date(Date.now() + 5000));
+  await store.index();
+  [run] = store.listRuns();
+  assert.equal(run.name, 'name-r1');
+  assert.equal(run.archived, true);
+  writeFileSync(userPath, '{broken');
+  utimesSync(userPath, new Date(), new Date(Date.now() + 10_000));
+  await store.index();
+  assert.ok(store.diagnostics().some((d) => d.file === userPath));
+  unlinkSync(userPath);
+  await store.index();
+  assert.equal(store.listRuns()[0].archived, undefined);
+  await store.close();
+});
+
+test('removed runs leave the index', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', simpleRun('r1', 1));
+  writeLog(root, 'r2', simpleRun('r2', 1));
+  const store = await open(root);
+  await store.index();
+  rmSync(runDir(root, 'r2'), { recursive: true });
+  const report = await store.index();
+  assert.deepEqual(report.removedRuns, ['r2']);
+  assert.deepEqual(store.listRuns().map((r) => r.id), ['r1']);
+  await store.close();
+});
+
+test('stopping a pass midway and resuming gives the same index as a fresh pass', async (t) => {
+  const root = fixture(t);
+  for (let i = 0; i < 30; i++) writeLog(root, `r${String(i).padStart(2, '0')}`, simpleRun(`r${i}`, 20 + i));
+  const dbPath = join(root, 'index.sqlite');
+  const controller = new AbortController();
+  let store = await open(root, { dbPath });
+  const partial = await store.index(controller.signal, (done) => {
+    if (done === 10) controller.abort();
+  });
+  assert.ok(partial.changedRuns.length < 30);
+  await store.persist();
+  await store.close();
+  store = await open(root, { dbPath });
+  await store.index();
+  const fresh = await open(root);
+  await fresh.index();
+  const summary = (s: RunStore) => JSON.stringify(s.listRuns().map((r) => [r.id, r.metrics, r.params]));
+  assert.equal(summary(store), summary(fresh));
+  assert.deepEqual(pointsOf(store, 'r29', 'loss'), pointsOf(fresh, 'r29', 'loss'));
+  await store.close();
+  await fresh.close();
+});
+
+test('a log that disappears or cannot be read does not throw', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', simpleRun('r1', 1));
+  runDir(root, 'empty-folder');
+  const store = await open(root);
+  await store.index();
+  unlinkSync(logPath(root, 'r1'));
+  const report = await store.index();
+  assert.deepEqual(report.removedRuns, ['r1']);
+  const missingRoot = await openStore({ roots: [join(root, 'nowhere')] });
+  assert.equal((await missingRoot.index()).runs, 0);
+  await store.close();
+  await missingRoot.close();
+});

@@ -1,0 +1,157 @@
+// Rerun in a real VS Code: a demo run rerun from the palette with one param changed, a hostile recorded command
+// that must not run without confirmation, and Restricted Mode.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { access, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Locator } from 'playwright-core';
+import { repoRoot } from '../../scripts/vscode-server';
+import { delay, simpleRun, tempWorkspace, vscodeTest, writeRun, type VSCode } from './harness';
+
+const exec = promisify(execFile);
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+
+const TRAIN = `import argparse, sys
+sys.path.insert(0, ${JSON.stringify(join(repoRoot, 'logger'))})
+import trackside
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float, default=0.1)
+parser.add_argument("--epochs", type=int, default=3)
+args = parser.parse_args()
+with trackside.init(project="demo", name="demo-train", config={"lr": args.lr, "epochs": args.epochs}) as run:
+    lr = run.config["lr"]
+    for step in range(run.config["epochs"]):
+        run.log({"train/loss": 1.0 / (1 + lr * step)}, step=step)
+`;
+
+/** A git workspace with train.py committed and one real run of it (the parent). */
+async function demoWorkspace(): Promise<string> {
+  const ws = await tempWorkspace();
+  await writeFile(join(ws, 'train.py'), TRAIN);
+  await writeFile(join(ws, '.gitignore'), '.trackside/\n');
+  await exec('git', ['init', '-q'], { cwd: ws });
+  await exec('git', ['add', '.'], { cwd: ws });
+  await exec('git', ['commit', '-qm', 'demo'], { cwd: ws, env: GIT_ENV });
+  await exec('python3', ['train.py', '--lr', '0.1'], { cwd: ws, env: { ...process.env, TRACKSIDE_DIR: '' } });
+  return ws;
+}
+
+async function runLogs(ws: string): Promise<Array<Array<Record<string, unknown>>>> {
+  const root = join(ws, '.trackside', 'runs');
+  const ids = await readdir(root).catch(() => [] as string[]);
+  const logs = await Promise.all(ids.map((id) => readFile(join(root, id, 'events.jsonl'), 'utf8').catch(() => '')));
+  return logs.map((text) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+}
+
+function dialog(vscode: VSCode): Locator {
+  return vscode.page.locator('.monaco-dialog-box');
+}
+
+async function dialogText(vscode: VSCode): Promise<string> {
+  await dialog(vscode).waitFor({ state: 'visible', timeout: 60_000 });
+  return dialog(vscode).innerText();
+}
+
+async function clickDialogButton(vscode: VSCode, name: string): Promise<void> {
+  await dialog(vscode).getByRole('button', { name, exact: true }).click();
+}
+
+async function startRerun(vscode: VSCode, runName: string): Promise<void> {
+  await vscode.runCommand('Trackside: Rerun Configuration…');
+  const row = vscode.quickPickItems(runName).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  await row.click();
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+vscodeTest('rerun a demo run with one param changed: linked to its parent, Compare with Parent opens', async () => ({ workspace: await demoWorkspace() }), async (vscode) => {
+  const ws = vscode.workspace;
+  const [parentLog] = await runLogs(ws);
+  const parentId = parentLog?.[0]?.id as string;
+  assert.ok(parentId, 'the demo run was logged');
+  // .trackside is git-ignored here, as users do; opening the view activates Trackside.
+  await vscode.openTrackside();
+  await startRerun(vscode, 'demo-train');
+
+  const review = await dialogText(vscode);
+  assert.match(review, /train\.py --lr 0\.1/);
+  assert.match(review, /TRACKSIDE_PARENT_RUN=/);
+  assert.match(review, new RegExp(`Working directory: ${ws.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(review, /The code matches the recorded commit/);
+  await vscode.screenshot('rerun-review');
+  await clickDialogButton(vscode, 'Edit Params…');
+
+  const lr = vscode.quickPickItems(/^lr/).first();
+  await lr.waitFor({ state: 'visible' });
+  await lr.click();
+  const input = vscode.page.locator('.quick-input-widget input.input');
+  await input.fill('0.2');
+  await vscode.page.getByText('Will be sent as number 0.2').waitFor({ timeout: 10_000 });
+  await input.press('Enter');
+  const done = vscode.quickPickItems(/Done/).first();
+  await done.waitFor({ state: 'visible' });
+  await done.click();
+
+  const edited = await dialogText(vscode);
+  assert.match(edited, /train\.py --lr 0\.2/);
+  assert.match(edited, /lr = 0\.1 → 0\.2 {2}\(argument and environment\)/);
+  assert.match(edited, /TRACKSIDE_CONFIG_OVERRIDES=\{"lr":0\.2\}/);
+  await clickDialogButton(vscode, 'Run');
+
+  const toast = await vscode.waitForNotification(/The rerun of 'demo-train' finished \(lr=0\.2\)/, 120_000);
+  const child = (await runLogs(ws)).find((log) => log[0]?.parent === parentId);
+  assert.ok(child, 'the new run names its parent');
+  const override = child.find((r) => r.t === 'params' && r.source === 'override');
+  assert.deepEqual(override?.params, { lr: 0.2 });
+  await vscode.screenshot('rerun-finished');
+  await toast.getByRole('button', { name: 'Compare with Parent' }).click();
+  await vscode.waitForTab('Compare 2 Runs', 60_000);
+}, 300_000);
+
+vscodeTest('a hostile recorded command is shown exactly and runs only when confirmed', async () => {
+  const ws = await tempWorkspace();
+  const marker = join(ws, 'marker');
+  const injected = join(ws, 'injected');
+  const records = simpleRun('20260101-120000-hhhhhhhh', 'hostile', 3) as Array<Record<string, unknown>>;
+  records[0] = { ...records[0], executable: '/bin/sh', cwd: ws, argv: ['-c', `touch ${marker}`, `$(touch ${injected})`] };
+  await writeRun(ws, '20260101-120000-hhhhhhhh', records);
+  return { workspace: ws };
+}, async (vscode) => {
+  const marker = join(vscode.workspace, 'marker');
+  const injected = join(vscode.workspace, 'injected');
+  const exact = `/bin/sh -c 'touch ${marker}' '$(touch ${injected})'`;
+  await vscode.waitForActivation();
+  await startRerun(vscode, 'hostile');
+  const text = await dialogText(vscode);
+  assert.ok(text.includes(exact), `the dialog shows the exact command:\n${text}`);
+  assert.match(text, /does not look like Python/);
+  await vscode.screenshot('hostile-review');
+  await clickDialogButton(vscode, 'Cancel');
+  await delay(3000);
+  assert.equal(await exists(marker), false, 'nothing ran without confirmation');
+
+  await startRerun(vscode, 'hostile');
+  assert.ok((await dialogText(vscode)).includes(exact));
+  await clickDialogButton(vscode, 'Run');
+  const deadline = Date.now() + 60_000;
+  while (!(await exists(marker)) && Date.now() < deadline) await delay(500);
+  assert.equal(await exists(marker), true, 'the confirmed command ran');
+  assert.equal(await exists(injected), false, 'the quoted argument was never run as a command');
+});
+
+vscodeTest('in Restricted Mode the rerun command explains why it is unavailable', async () => {
+  const ws = await tempWorkspace();
+  await writeRun(ws, '20260101-120000-rrrrrrrr', simpleRun('20260101-120000-rrrrrrrr', 'restricted', 3));
+  return { workspace: ws, trust: false, trustAnswer: 'restricted' as const };
+}, async (vscode) => {
+  // The palette lists what is registered when it opens: wait until Trackside's contributions are in.
+  await vscode.waitForActivation();
+  await vscode.runCommand('Trackside: Rerun Configuration…');
+  const toast = await vscode.waitForNotification(/Rerun is disabled in Restricted Mode/, 60_000);
+  assert.match(await toast.innerText(), /Trust this workspace/);
+  assert.equal(await dialog(vscode).count(), 0, 'no review of a command is offered');
+  await vscode.screenshot('rerun-restricted');
+});
