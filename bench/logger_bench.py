@@ -14,6 +14,12 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "logger"))
 
 import trackside  # noqa: E402
+from trackside._writer import _encode_record  # noqa: E402
+
+
+def log_encoding_inline(data, _clock=time.time):
+    """The design we did not pick: encode on the training thread (what log() would cost then)."""
+    return _encode_record((_clock(), 0, dict(data)))
 
 
 def percentile(sorted_values, p):
@@ -57,13 +63,15 @@ def main(argv):
             log(data)
             dumps(data)
         # Interleave rounds so both see the same machine state (other jobs, the writer thread).
-        log_times, dumps_times = [], []
+        log_times, dumps_times, inline_times = [], [], []
         rounds = 10
         for _ in range(rounds):
             log_times += time_calls(log, data, calls // rounds)
             dumps_times += time_calls(dumps, data, calls // rounds)
+            inline_times += time_calls(log_encoding_inline, data, calls // rounds // 4)
         log_times.sort()
         dumps_times.sort()
+        inline_times.sort()
         t0 = time.perf_counter()
         run2.finish()
         finish_ms = (time.perf_counter() - t0) * 1000.0
@@ -82,6 +90,8 @@ def main(argv):
          "value": round(dumps_med, 3), "unit": "us", "target": None, "ok": None},
         {"id": "P5.ratio", "label": "run.log() median / json.dumps median", "value": round(ratio, 3), "unit": "x",
          "target": "<= 1.5", "ok": ratio <= 1.5},
+        {"id": "P5.inline", "label": "encoding on the training thread instead (rejected), median",
+         "value": round(percentile(inline_times, 50), 3), "unit": "us", "target": None, "ok": None},
         {"id": "P5.init", "label": "init() with environment capture", "value": round(init_ms, 1), "unit": "ms",
          "target": None, "ok": None},
         {"id": "P5.init_bare", "label": "init() without environment capture", "value": round(init_bare_ms, 1),

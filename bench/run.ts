@@ -4,7 +4,8 @@
 //
 //   tsx bench/run.ts [--quick] [--only P1,P4] [--json]
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +26,12 @@ interface Sizes {
 
 const FULL: Sizes = {
   p1: { runs: 1000, metrics: 10, steps: 1000 },
-  p4: { runs: 100, metrics: 1, steps: 100_000 },
+  p4: { runs: 100, metrics: 1, steps: 100_000, systemEvery: 0 },
   list: { runs: 10_000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 },
 };
 const QUICK: Sizes = {
   p1: { runs: 100, metrics: 10, steps: 1000 },
-  p4: { runs: 20, metrics: 1, steps: 20_000 },
+  p4: { runs: 20, metrics: 1, steps: 20_000, systemEvery: 0 },
   list: { runs: 1000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 },
 };
 
@@ -92,7 +93,23 @@ function workspace(opts: GenerateOptions, label: string): GeneratedWorkspace {
   return ws;
 }
 
-const dbFor = (ws: GeneratedWorkspace) => join(dirname(ws.root), 'bench.db');
+/** A digest of the store's sources: an index built by other store code is never reused. */
+function storeFingerprint(): string {
+  const dir = join(REPO, 'src', 'store');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  return hash.digest('hex').slice(0, 12);
+}
+
+const STORE_FINGERPRINT = storeFingerprint();
+
+/** Where a workspace's persisted index lives, for the store code as it is now; older ones are deleted. */
+function dbFor(ws: GeneratedWorkspace): string {
+  const dir = dirname(ws.root);
+  const name = `index-${STORE_FINGERPRINT}.db`;
+  for (const f of readdirSync(dir)) if (/^(index-[0-9a-f]+|bench)\.db/.test(f) && !f.startsWith(name)) rmSync(join(dir, f), { force: true });
+  return join(dir, name);
+}
 
 async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promise<void> {
   const want = (id: FigureId) => args.only.has(id);
@@ -177,9 +194,16 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
   }
 }
 
-async function setupIndex(ws: GeneratedWorkspace, label: string): Promise<Result> {
+/** Builds the persisted index a figure queries, unless the same store code already built it for these logs. */
+async function setupIndex(ws: GeneratedWorkspace, label: string): Promise<string> {
+  const db = dbFor(ws);
+  if (existsSync(db)) {
+    progress(`  ${label}: reusing ${db} (built by the same store code)`);
+    return 'setup: reused the index built by the same store code in an earlier run';
+  }
   progress(`  ${label}: indexing the workspace once (setup, not timed as the figure)`);
-  return child({ kind: 'index', root: ws.root, dbPath: dbFor(ws) });
+  const r = await child({ kind: 'index', root: ws.root, dbPath: db });
+  return `setup: cold index of ${(ws.bytes / MB).toFixed(0)} MB (${fmtCount(n(r, 'points'))} points) took ${(n(r, 'ms') / 1000).toFixed(1)} s`;
 }
 
 async function benchP4(sizes: Sizes, figures: Figure[]): Promise<void> {
@@ -196,7 +220,7 @@ async function benchP4(sizes: Sizes, figures: Figure[]): Promise<void> {
       notes: [
         `first call in a fresh process; later calls median ${n(r, 'medianMs').toFixed(1)} ms`,
         `${fmtCount(n(r, 'total'))} stored points → ${fmtCount(n(r, 'returned'))} returned`,
-        `setup: cold index of ${(ws.bytes / MB).toFixed(0)} MB (${fmtCount(n(setup, 'points'))} points) took ${(n(setup, 'ms') / 1000).toFixed(1)} s`,
+        setup,
       ],
     });
   } catch (e) {
@@ -209,7 +233,7 @@ async function benchList(sizes: Sizes, figures: Figure[]): Promise<void> {
   const ws = workspace(o, 'L1 workspace');
   const title = `listRuns() of ${fmtCount(o.runs)} runs with a status + param filter, sorted by a metric (issue 4)`;
   try {
-    await setupIndex(ws, 'L1');
+    const setup = await setupIndex(ws, 'L1');
     const r = await child({ kind: 'list', root: ws.root, dbPath: dbFor(ws), repeats: 5 });
     figures.push({
       id: 'L1', title, value: n(r, 'ms'), unit: 'ms', target: { op: '<=', value: 100 },
@@ -218,6 +242,7 @@ async function benchList(sizes: Sizes, figures: Figure[]): Promise<void> {
       notes: [
         `first call in a fresh process; median of ${5} ${n(r, 'medianMs').toFixed(1)} ms; ${fmtCount(n(r, 'matched'))} matched` +
           (n(r, 'matched') === n(r, 'plainMatched') ? '' : ` (plain JS matched ${fmtCount(n(r, 'plainMatched'))}: check the query semantics)`),
+        setup,
       ],
     });
   } catch (e) {

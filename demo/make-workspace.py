@@ -77,7 +77,7 @@ class Workspace(object):
             f.write("made by demo/make-workspace.py; replaced on the next run\n")
         shutil.copy(os.path.join(HERE, "train.py"), os.path.join(self.out, "train.py"))
         with open(os.path.join(self.out, ".gitignore"), "w") as f:
-            f.write("logs/\n%s\n__pycache__/\n" % MARKER)
+            f.write("logs/\n.trackside/\n%s\n__pycache__/\n" % MARKER)
         with open(os.path.join(self.out, "README.md"), "w") as f:
             f.write("# Trackside demo\n\nTwo-moons classifiers trained by `train.py`; runs are in `.trackside/`.\n\n"
                     "    PYTHONPATH=%s python3 train.py --lr 0.3\n" % os.path.join(REPO, "logger"))

@@ -50,7 +50,13 @@ export function makeDemoWorkspace(options: DemoOptions = {}): Promise<DemoWorksp
   const stop = async () => {
     process.off('exit', onExit);
     if (!running || !child.pid) return;
-    signalGroup(child.pid, 'SIGTERM');
+    // The generator alone: it forwards one SIGTERM to the live run and waits for it. Signalling the whole group
+    // would hit the run twice, and a second SIGTERM can end it before it has written its "killed" status.
+    try {
+      process.kill(child.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
     const done = await Promise.race([exited.then(() => true), delay(10_000).then(() => false)]);
     if (!done) signalGroup(child.pid, 'SIGKILL');
     // Whatever the group still holds (a training process that ignored SIGTERM) goes too.

@@ -31,6 +31,9 @@ class ConfigHashTest(RootCase):
                                        "layers": [64, 1e-7], "note": "café"}))
         self.assertEqual(text, '{"aug":true,"epochs":10,"layers":[64,1e-7],"note":"caf\\u00e9",'
                                '"optimizer.lr":0.001,"optimizer.name":"adam"}')
+        self.assertEqual(trackside.config_hash({"optimizer": {"lr": 0.001, "name": "adam"}, "epochs": 10, "aug": True,
+                                                "layers": [64, 1e-7], "note": "café"}),
+                         "d1f14e6258c458a6db1434b031ff76d8c863cd3ef485bb0c994303a6be67935f")
 
     def test_hash_ignores_key_order_int_vs_float_and_nesting_style(self):
         a = trackside.config_hash({"optimizer": {"lr": 1, "name": "adam"}, "epochs": 3})

@@ -66,8 +66,17 @@ signal.signal(signal.SIGTERM, mine)
         self.assertEqual([r["status"] for r in records if r["t"] == "status"], ["killed"])
 
     def test_sigint_marks_killed_and_still_raises_keyboard_interrupt(self):
-        code = LOOP.replace("while True:", "try:\n  while True:").replace("\n    ", "\n      ") + \
-            "\nexcept KeyboardInterrupt:\n  print('interrupted', flush=True)\n  sys.exit(3)\n"
+        code = """
+import sys, trackside
+run = trackside.init(flush_interval=0.01)
+try:
+    print("ready", flush=True)
+    while True:
+        run.log({"x": 1})
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(3)
+"""
         proc = start_child(code, self.root)
         wait_for_ready(proc)
         proc.send_signal(signal.SIGINT)

@@ -9,6 +9,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -22,9 +23,13 @@ DEFAULT_TIMEOUT = 3.0
 _CREDENTIALS = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", re.I)
 
 
-def capture(run_dir=None, code_dir=None, timeout=DEFAULT_TIMEOUT, diff_cap=DIFF_CAP, seed=None):
+def capture(run_dir=None, code_dir=None, timeout=DEFAULT_TIMEOUT, diff_cap=DIFF_CAP, seed=None, late=None):
     """Return ``(env, artifacts)``: the ``start.env`` object and artifact records for files it saved
-    (the uncommitted diff) under ``run_dir``."""
+    (the uncommitted diff) under ``run_dir``.
+
+    With ``late`` (a list), the slow diff is not waited for: a function that saves it and returns its
+    artifact record is appended to ``late`` for the caller to run once the start record is out.
+    """
     deadline = time.monotonic() + timeout
     env = {
         "python": {
@@ -41,7 +46,7 @@ def capture(run_dir=None, code_dir=None, timeout=DEFAULT_TIMEOUT, diff_cap=DIFF_
         env["pythonhashseed"] = os.environ["PYTHONHASHSEED"]
     artifacts = []
     jobs = {
-        "git": lambda: _git(code_dir or _code_dir(), run_dir, deadline, diff_cap, artifacts),
+        "git": lambda: _git(code_dir or _code_dir(), run_dir, deadline, diff_cap, artifacts, late),
         "packages": _packages,
         "gpu": lambda: _gpu(deadline),
     }
@@ -87,13 +92,24 @@ def run_capped(args, cwd=None, timeout=2.0, cap=1 << 20):
     """Run a command; return ``(returncode, stdout bytes, truncated)``. Kills it at ``timeout`` seconds or
     once it has printed more than ``cap`` bytes. Raises TimeoutError when it had to be killed for time."""
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", LC_ALL="C")
+    posix = os.name == "posix"
+    # Its own process group, so that killing it also kills anything it started that holds our pipe.
     proc = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=env)
+                            stderr=subprocess.DEVNULL, env=env, start_new_session=posix)
     timed_out = []
+
+    def kill_all():
+        try:
+            if posix:
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+        except OSError:
+            pass
 
     def kill():
         timed_out.append(True)
-        proc.kill()
+        kill_all()
 
     timer = threading.Timer(max(0.0, timeout), kill)
     timer.daemon = True
@@ -108,7 +124,7 @@ def run_capped(args, cwd=None, timeout=2.0, cap=1 << 20):
             total += len(chunk)
             if total > cap:
                 truncated = True
-                proc.kill()
+                kill_all()
                 break
     finally:
         timer.cancel()
@@ -124,7 +140,7 @@ def _left(deadline, most=2.0):
     return max(0.05, min(most, deadline - time.monotonic()))
 
 
-def _git(code_dir, run_dir, deadline, diff_cap, artifacts):
+def _git(code_dir, run_dir, deadline, diff_cap, artifacts, late=None):
     if shutil.which("git") is None:
         return None
     rc, out, _ = run_capped(["git", "rev-parse", "--show-toplevel", "HEAD", "--abbrev-ref", "HEAD"], code_dir,
@@ -144,8 +160,9 @@ def _git(code_dir, run_dir, deadline, diff_cap, artifacts):
         "remote": (["git", "remote", "get-url", "origin"], 1 << 16),
         "status": (["git", "status", "--porcelain", "--untracked-files=normal"], 4 << 20),
     }
-    if "commit" in info and run_dir:
-        commands["diff"] = (["git", "diff", "HEAD", "--no-color", "--no-ext-diff"], diff_cap)
+    diff_args = ["git", "diff", "HEAD", "--no-color", "--no-ext-diff"]
+    if "commit" in info and run_dir and late is None:
+        commands["diff"] = (diff_args, diff_cap)
     answers = {}
 
     def ask(key, args, cap):
@@ -170,22 +187,37 @@ def _git(code_dir, run_dir, deadline, diff_cap, artifacts):
         info["untracked"] = sum(1 for ln in lines if ln.startswith("??"))
     elif isinstance(status, Exception):
         info["error"] = "git status: %s" % (status,)
+    if late is not None and info.get("dirty") and run_dir and "commit" in info:
+        # Diffs of big work trees take the longest: saved after init() returns (finish() waits for it).
+        info["diff_artifact"] = "artifacts/git.diff"
+        late.append(lambda: _save_diff(run_dir, run_capped(diff_args, code_dir, 10.0, cap=diff_cap)))
+        return info
     diff = answers.get("diff")
-    if isinstance(diff, tuple) and (diff[0] == 0 or diff[2]) and diff[1]:
-        _, data, truncated = diff
-        rel = "artifacts/git.diff"
-        with open(os.path.join(run_dir, rel), "wb") as f:
-            f.write(data)
-        info["diff_artifact"] = rel
-        record = {"t": "artifact", "path": rel, "kind": "diff", "size": len(data),
-                  "sha256": hashlib.sha256(data).hexdigest()}
-        if truncated:
-            record["truncated"] = True
-            info["diff_truncated"] = True
-        artifacts.append(record)
+    if isinstance(diff, tuple):
+        record = _save_diff(run_dir, diff)
+        if record is not None:
+            info["diff_artifact"] = record["path"]
+            if record.get("truncated"):
+                info["diff_truncated"] = True
+            artifacts.append(record)
     elif isinstance(diff, Exception):
         info["diff_error"] = str(diff)
     return info
+
+
+def _save_diff(run_dir, answer):
+    """Write ``git diff`` output to ``artifacts/git.diff``; its artifact record, or None when empty."""
+    rc, data, truncated = answer
+    if not data or (rc != 0 and not truncated):
+        return None
+    rel = "artifacts/git.diff"
+    with open(os.path.join(run_dir, rel), "wb") as f:
+        f.write(data)
+    record = {"t": "artifact", "path": rel, "kind": "diff", "size": len(data),
+              "sha256": hashlib.sha256(data).hexdigest()}
+    if truncated:
+        record["truncated"] = True
+    return record
 
 
 _DIST = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._]*?)-([^-]+?)(?:-py[^-]*)?\.(?:dist-info|egg-info)$")

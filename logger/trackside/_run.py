@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 import traceback
 
@@ -205,6 +206,7 @@ class Run(object):
         self._foreign = False
         self._explicit_end = False
         self._flat = {}
+        self._late = []  # threads saving the git diff after init
         self.config_hash = None
 
         self._writer = Writer(
@@ -232,12 +234,12 @@ class Run(object):
             self._put({"t": "status", "ts": now, "status": "running", "resumed": True})
             self._flat = _read_params(self.path)
         else:
-            env, artifacts = {}, []
+            env, artifacts, late = {}, [], []
             if capture_env is None:
                 capture_env = os.environ.get("TRACKSIDE_CAPTURE_ENV", "1") != "0"
             if capture_env:
                 try:
-                    env, artifacts = capture(self.dir, seed=seed if seed is not None else _seeded[0])
+                    env, artifacts = capture(self.dir, seed=seed if seed is not None else _seeded[0], late=late)
                 except Exception as e:
                     env = {"error": "%s: %s" % (type(e).__name__, e)}
             elif seed is not None or _seeded[0] is not None:
@@ -252,6 +254,10 @@ class Run(object):
             for record in artifacts:
                 record["ts"] = now
                 self._put(record)
+            for job in late:
+                th = threading.Thread(target=self._run_late, args=(job,), name="trackside-late", daemon=True)
+                th.start()
+                self._late.append(th)
         if plain:
             self._write_params(plain, "config")
         if overrides:
@@ -365,6 +371,8 @@ class Run(object):
     def _end(self, record):
         if self._closed:
             return
+        for th in self._late:
+            th.join(10.0)
         self._closed = True
         if record is not None:
             self.status = record["status"]
@@ -446,6 +454,16 @@ class Run(object):
         self._closed = True
 
     # -- internals --------------------------------------------------------------------------------
+
+    def _run_late(self, job):
+        try:
+            record = job()
+        except Exception as e:
+            warn("git diff not saved: %s: %s" % (type(e).__name__, e), key="late-diff")
+            return
+        if record is not None:
+            record["ts"] = time.time()
+            self._put(record)
 
     def _put(self, record):
         if not self._closed:

@@ -26,6 +26,10 @@ function bytesOf(a: Float64Array | Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** Reused for time offsets: the encoded chunk is bound (copied into sqlite) before the next one is made. */
+const scratch = new Float32Array(CHUNK_POINTS);
+
+/** Encodes points [from, to). The blobs are views into the inputs and a shared scratch: bind them before encoding again. */
 export function encodeChunk(steps: Float64Array, times: Float64Array, values: Float64Array, from: number, to: number): EncodedChunk {
   const n = to - from;
   const step0 = steps[from];
@@ -41,7 +45,7 @@ export function encodeChunk(steps: Float64Array, times: Float64Array, values: Fl
   let t0 = NaN;
   for (let i = from; i < to && Number.isNaN(t0); i++) t0 = times[i];
   if (Number.isNaN(t0)) t0 = 0;
-  const t = new Float32Array(n);
+  const t = n <= scratch.length ? scratch.subarray(0, n) : new Float32Array(n);
   let timeMin = Infinity;
   let timeMax = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -54,10 +58,10 @@ export function encodeChunk(steps: Float64Array, times: Float64Array, values: Fl
     n,
     step0,
     stride,
-    steps: stride === null ? bytesOf(steps.slice(from, to)) : null,
+    steps: stride === null ? bytesOf(steps.subarray(from, to)) : null,
     t0,
     times: bytesOf(t),
-    values: bytesOf(values.slice(from, to)),
+    values: bytesOf(values.subarray(from, to)),
     stepMin,
     stepMax,
     timeMin: timeMin === Infinity ? NaN : timeMin,

@@ -2,6 +2,7 @@
 // checkpoint makes. Every write for one run happens synchronously inside one transaction, so no query ever
 // sees a run half-written and offsets always commit with the data read up to them.
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { BlobReader, SqlRuntime } from './sqlite';
 import { CHUNK_POINTS, decodeChunkInto, encodeChunk } from './chunks';
 import { parseWithFloats, stringifyWithFloats } from './floats';
 import type { FileState, RunState } from './runState';
@@ -52,11 +53,18 @@ export class IndexDb {
   /** Bytes of room in the in-memory file (see openImage). */
   private capacity: number;
 
+  private readonly SQL: SqlJsStatic;
+  private readonly blobs: BlobReader | undefined;
+  /** Scratch for Float32 time offsets while decoding. */
+  private times32 = new Float32Array(CHUNK_POINTS);
+
   private constructor(
-    private readonly SQL: SqlJsStatic,
+    runtime: SqlRuntime,
     public db: Database,
     capacity: number,
   ) {
+    this.SQL = runtime.SQL;
+    this.blobs = runtime.blobs;
     this.capacity = capacity;
   }
 
@@ -87,7 +95,8 @@ export class IndexDb {
    * Opens persisted bytes, or a fresh database when there are none or they are unusable. `rebuilt` says why
    * a persisted index was dropped.
    */
-  static open(SQL: SqlJsStatic, bytes: Uint8Array | undefined): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
+  static open(runtime: SqlRuntime, bytes: Uint8Array | undefined): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
+    const SQL = runtime.SQL;
     if (bytes !== undefined) {
       let db: Database | undefined;
       try {
@@ -95,7 +104,7 @@ export class IndexDb {
         db = openImage(SQL, bytes, capacity);
         const version = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
         if (String(version) !== String(SCHEMA_VERSION)) throw new Error(`schema version ${String(version)}, expected ${SCHEMA_VERSION}`);
-        const index = new IndexDb(SQL, db, capacity);
+        const index = new IndexDb(runtime, db, capacity);
         index.db.exec(SCHEMA);
         return { db: index, runs: index.loadAll() };
       } catch (err) {
@@ -104,17 +113,17 @@ export class IndexDb {
         } catch {
           // a database that failed to open may also fail to close; it is dropped either way
         }
-        const fresh = IndexDb.fresh(SQL);
+        const fresh = IndexDb.fresh(runtime);
         return { db: fresh, runs: new Map(), rebuilt: err instanceof Error ? err.message : String(err) };
       }
     }
-    return { db: IndexDb.fresh(SQL), runs: new Map() };
+    return { db: IndexDb.fresh(runtime), runs: new Map() };
   }
 
-  private static fresh(SQL: SqlJsStatic): IndexDb {
-    const db = openImage(SQL, undefined, SLACK_BYTES);
+  private static fresh(runtime: SqlRuntime): IndexDb {
+    const db = openImage(runtime.SQL, undefined, SLACK_BYTES);
     db.exec(SCHEMA);
-    return new IndexDb(SQL, db, SLACK_BYTES);
+    return new IndexDb(runtime, db, SLACK_BYTES);
   }
 
   private loadAll(): Map<string, StoredRun> {
@@ -282,21 +291,46 @@ export class IndexDb {
     let times = new Float64Array(capacity);
     let values = new Float64Array(capacity);
     let at = 0;
+    const ensure = (n: number) => {
+      if (at + n <= steps.length) return;
+      // The caller's bound was low (it never should be); grow rather than drop points.
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array((at + n) * 2);
+        b.set(a.subarray(0, at));
+        return b;
+      };
+      steps = grow(steps);
+      times = grow(times);
+      values = grow(values);
+    };
+    const blobs = this.blobs;
     try {
+      if (blobs !== undefined) {
+        const p = blobs.pointer(s);
+        while (s.step()) {
+          const n = blobs.number(p, 0);
+          ensure(n);
+          if (blobs.isNull(p, 2)) {
+            blobs.copy(p, 3, new Uint8Array(steps.buffer, steps.byteOffset + at * 8, n * 8), 0, n * 8);
+          } else {
+            const step0 = blobs.number(p, 1);
+            const stride = blobs.number(p, 2);
+            for (let i = 0; i < n; i++) steps[at + i] = step0 + i * stride;
+          }
+          if (this.times32.length < n) this.times32 = new Float32Array(n);
+          const t32 = this.times32;
+          blobs.copy(p, 5, new Uint8Array(t32.buffer), 0, n * 4);
+          const t0 = blobs.number(p, 4);
+          for (let i = 0; i < n; i++) times[at + i] = t0 + t32[i];
+          blobs.copy(p, 6, new Uint8Array(values.buffer, values.byteOffset + at * 8, n * 8), 0, n * 8);
+          at += n;
+        }
+        return { steps: steps.subarray(0, at), times: times.subarray(0, at), values: values.subarray(0, at) };
+      }
       while (s.step()) {
         const r = s.get();
         const n = num(r[0]);
-        if (at + n > steps.length) {
-          // The caller's bound was low (it never should be); grow rather than drop points.
-          const grow = (a: Float64Array) => {
-            const b = new Float64Array((at + n) * 2);
-            b.set(a.subarray(0, at));
-            return b;
-          };
-          steps = grow(steps);
-          times = grow(times);
-          values = grow(values);
-        }
+        ensure(n);
         decodeChunkInto(
           { n, step0: num(r[1]), stride: r[2] === null ? null : num(r[2]), steps: r[3] instanceof Uint8Array ? r[3] : null, t0: num(r[4]), times: r[5] as Uint8Array, values: r[6] as Uint8Array },
           steps,

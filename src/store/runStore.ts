@@ -64,7 +64,7 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
 }
 
 export async function openStore(options: StoreOptions): Promise<RunStore> {
-  const SQL = await loadSqlJs(options.wasmPath);
+  const runtime = await loadSqlJs(options.wasmPath);
   let bytes: Uint8Array | undefined;
   if (options.dbPath !== undefined) {
     try {
@@ -73,7 +73,7 @@ export async function openStore(options: StoreOptions): Promise<RunStore> {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') bytes = new Uint8Array(0);
     }
   }
-  const { db, runs, rebuilt } = IndexDb.open(SQL, bytes);
+  const { db, runs, rebuilt } = IndexDb.open(runtime, bytes);
   return new SqlRunStore(options, db, runs, rebuilt);
 }
 
@@ -156,7 +156,7 @@ export class SqlRunStore implements RunStore {
     onProgress?.(0, candidates.length);
     // Room for what a cold (or large) pass will add: points take about 0.4 bytes per byte of log.
     const known = [...this.runs.values()].reduce((sum, r) => sum + Math.max(r.file.offset, 0), 0);
-    this.db.reserve(Math.max(0, (await this.logBytes(candidates)) - known) * 0.45);
+    this.db.reserve(Math.max(0, (await this.logBytes(candidates)) - known) * 0.4);
     for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
       const batch = candidates.slice(b, b + STAT_BATCH);
       const stats = await Promise.all(batch.map((c) => Promise.all([statOrUndefined(join(c.dir, LOG_FILE)), statOrUndefined(join(c.dir, USER_FILE))])));

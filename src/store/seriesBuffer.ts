@@ -44,6 +44,11 @@ export class ColumnBuffer {
   }
 }
 
+/** Emptied buffers, kept for the next run: allocating fresh typed arrays per run and key costs GC time. */
+const spare: ColumnBuffer[] = [];
+const MAX_SPARE = 256;
+const MAX_SPARE_CAPACITY = 1 << 16;
+
 /** New points of one run, per metric key. */
 export class PendingPoints {
   readonly byKey = new Map<string, ColumnBuffer>();
@@ -52,7 +57,7 @@ export class PendingPoints {
   add(key: string, step: number, time: number, value: number): void {
     let buf = this.byKey.get(key);
     if (buf === undefined) {
-      buf = new ColumnBuffer();
+      buf = spare.pop() ?? new ColumnBuffer();
       this.byKey.set(key, buf);
     }
     buf.push(step, time, value);
@@ -60,6 +65,12 @@ export class PendingPoints {
   }
 
   clear(): void {
+    for (const buf of this.byKey.values()) {
+      if (spare.length < MAX_SPARE && buf.steps.length <= MAX_SPARE_CAPACITY) {
+        buf.length = 0;
+        spare.push(buf);
+      }
+    }
     this.byKey.clear();
     this.total = 0;
   }

@@ -5,6 +5,7 @@ import type { StoreChange, StoreService } from '../core/services';
 import { openStore, type IndexReport, type RunStore } from '../store';
 import { DiagnosticLog } from './diagnosticLog';
 import { Debouncer } from './debouncer';
+import { LiveRunWatcher } from './liveRuns';
 import { resolveRoots, type RunRoot } from './roots';
 
 const VIEW_ID = 'trackside.runs';
@@ -25,6 +26,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private readonly diagnostics: DiagnosticLog;
   private readonly indexSoon: Debouncer;
   private readonly persistSoon: Debouncer;
+  private readonly liveRuns: LiveRunWatcher;
   private opening: Promise<RunStore> | undefined;
   private store: RunStore | undefined;
   private live: vscode.Disposable[] = [];
@@ -41,6 +43,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.diagnostics = new DiagnosticLog(output);
     this.indexSoon = this.register(new Debouncer(QUIET_MS, MAX_WAIT_MS, () => void this.indexNow()));
     this.persistSoon = this.register(new Debouncer(PERSIST_AFTER_MS, PERSIST_AFTER_MS * 4, () => void this.persist()));
+    this.liveRuns = this.register(new LiveRunWatcher(() => this.indexSoon.trigger()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!this.opening) return;
@@ -172,6 +175,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   private afterIndex(report: IndexReport): void {
     this.diagnostics.add(report.diagnostics);
+    if (this.store) this.liveRuns.track(this.store.listRuns({ status: ['running'] }).map((r) => r.dir));
     if (report.changedRuns.length || report.removedRuns.length) {
       this.persistSoon.trigger();
       this.changed.fire({ changedRuns: report.changedRuns, removedRuns: report.removedRuns });
@@ -204,6 +208,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
   }
 
   private stopLive(): void {
+    this.liveRuns.track([]);
     this.poller?.dispose();
     this.poller = undefined;
     for (const d of this.live.splice(0)) d.dispose();

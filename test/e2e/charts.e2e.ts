@@ -115,9 +115,12 @@ for (const theme of ['dark', 'light'] as Theme[]) {
     assert.equal(await chart.getAttribute('data-datasets'), '6', 'three runs, smoothed and raw');
     assert.ok((await inkedPixels(chart)) > 3000);
     assert.ok(Number(await cmp.locator('canvas[data-lines]').getAttribute('data-lines')) === 3, 'parallel coordinates draw every run');
-    await cmp.locator('.section', { hasText: 'Params → metric' }).scrollIntoViewIfNeeded();
-    await cmp.locator('h1').scrollIntoViewIfNeeded();
     await vscode.screenshot(`compare-${theme}`);
+    await cmp.locator('#metrics-title').evaluate((el) => el.scrollIntoView());
+    await vscode.screenshot(`compare-summary-${theme}`);
+    await cmp.locator('#par-title').evaluate((el) => el.scrollIntoView());
+    await delay(300);
+    await vscode.screenshot(`compare-relations-${theme}`);
   });
 }
 
@@ -215,7 +218,11 @@ vscodeTest('run names and params full of HTML and script render as text', async 
 
   const cmp = await openCompareAll(vscode);
   await cmp.locator('table.params th', { hasText: HOSTILE.paramKey }).waitFor();
-  assert.equal(await cmp.locator('img[src="x"], script:not([nonce]), svg, b').count(), 0);
+  // Light DOM only: vscode-elements draw their own icons as SVG inside shadow roots.
+  const injected = await cmp.locator('body').evaluate((body) =>
+    (body as unknown as { querySelectorAll(s: string): { length: number } }).querySelectorAll('img[src="x"], script:not([nonce]), svg, b, iframe').length,
+  );
+  assert.equal(injected, 0, 'no element came from a log string');
   assert.equal(await cmp.locator('body').evaluate(pwned), undefined);
   assert.deepEqual(dialogs, []);
   assert.equal(await vscode.page.evaluate(pwned), undefined);

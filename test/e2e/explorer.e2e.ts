@@ -2,7 +2,7 @@
 // edits survive a reload, hostile names stay text, and Restricted Mode still browses.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { repoRoot } from '../../scripts/vscode-server';
@@ -41,16 +41,21 @@ async function fixtureWorkspace(): Promise<string> {
   return ws;
 }
 
-/** Labels of the visible run rows (the rows with a status icon), top to bottom. */
+/** Labels of the visible run rows (the rows with a status icon), top to bottom, read in one round trip. */
 async function runLabels(runs: Locator): Promise<string[]> {
-  const rows = runs.locator('.monaco-list-row[role="treeitem"]');
-  const out: string[] = [];
-  for (let i = 0; i < (await rows.count()); i++) {
-    const row = rows.nth(i);
-    if ((await row.locator('.codicon-pass, .codicon-error, .codicon-warning, .codicon-sync, .codicon-circle-slash').count()) === 0) continue;
-    out.push((await row.locator('.label-name').first().innerText()).trim());
+  const statusIcon = runs.page().locator('.codicon-pass, .codicon-error, .codicon-warning, .codicon-sync, .codicon-circle-slash');
+  const texts = await runs.locator('.monaco-list-row[role="treeitem"]').filter({ has: statusIcon }).locator('.label-name').allInnerTexts();
+  return texts.map((t) => t.trim());
+}
+
+/** Waits until the run rows read exactly `expected`, and says what they read instead when they never do. */
+async function waitForLabels(runs: Locator, expected: string[], timeout = 30_000): Promise<void> {
+  let last: string[] = [];
+  try {
+    await waitFor('rows', async () => JSON.stringify((last = await runLabels(runs))) === JSON.stringify(expected), timeout);
+  } catch {
+    assert.deepEqual(last, expected, 'run rows');
   }
-  return out;
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeout = 20_000, every = 100): Promise<void> {
@@ -73,6 +78,35 @@ async function paneHeader(runs: Locator): Promise<string> {
   return (await runs.locator('.pane-header').innerText()).replace(/\s+/g, ' ');
 }
 
+/**
+ * A screenshot of the Runs view for the README: the side bar widened so descriptions show, cropped to it.
+ * Written to test-results/, and to $TRACKSIDE_SCREENSHOTS (docs/images) when set.
+ */
+async function docShot(vscode: VSCode, name: string): Promise<void> {
+  const sidebar = vscode.page.locator('.part.sidebar');
+  const box = await sidebar.boundingBox();
+  assert.ok(box, 'side bar visible');
+  if (box.width < 500) {
+    const x = box.x + box.width + 1;
+    await vscode.page.mouse.move(x, box.y + 300);
+    await vscode.page.mouse.down();
+    await vscode.page.mouse.move(x + 560 - box.width, box.y + 300, { steps: 8 });
+    await vscode.page.mouse.up();
+  }
+  await vscode.page.mouse.move(900, 700);
+  await delay(500);
+  const wide = (await sidebar.boundingBox())!;
+  const png = await vscode.page.screenshot({ clip: { x: 0, y: 0, width: wide.x + wide.width, height: 430 }, animations: 'disabled' });
+  const dir = join(repoRoot, 'test-results', 'explorer-docs');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${name}.png`), png);
+  const docs = process.env.TRACKSIDE_SCREENSHOTS;
+  if (docs) {
+    await mkdir(join(repoRoot, docs), { recursive: true });
+    await writeFile(join(repoRoot, docs, `${name}.png`), png);
+  }
+}
+
 async function expand(row: Locator): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
 }
@@ -83,12 +117,15 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await vscode.waitForTreeItem(runs, 'baseline');
   await vscode.waitForTreeItem(runs, 'lr-sweep');
   // Newest first by default; sweep runs sit in their group.
-  assert.deepEqual(await runLabels(runs), [EVIL, 'diverged', 'higher-lr', 'baseline']);
+  await waitForLabels(runs, [EVIL, 'diverged', 'higher-lr', 'baseline']);
   const failed = await vscode.waitForTreeItem(runs, 'diverged');
   assert.equal(await failed.locator('.codicon-error').count(), 1);
   assert.match(await failed.innerText(), /FloatingPointError/);
   // The primary metric is guessed as train/loss (lower is better): higher-lr has the lowest final loss.
-  assert.match(await (await vscode.waitForTreeItem(runs, 'higher-lr')).innerText(), /best/);
+  // Failed runs do not compete for best: the diverged run's low last loss is not a result.
+  const higher = await (await vscode.waitForTreeItem(runs, 'higher-lr')).innerText();
+  assert.match(higher, /· best/);
+  assert.doesNotMatch(higher, /vs best/);
   assert.match(await (await vscode.waitForTreeItem(runs, /^baseline/)).innerText(), /vs best/);
 
   // A run named like markup is a label, in the tree and in its tooltip.
@@ -109,7 +146,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await waitFor('the filter parse error', async () => /expected a value after '<'.*column 12/.test(await message.innerText()));
   await typeIntoInput(vscode, 'params.lr < 0.2 and status = finished');
   await vscode.page.keyboard.press('Enter');
-  await waitFor('filtered rows', async () => JSON.stringify(await runLabels(runs)) === JSON.stringify([EVIL, 'baseline']));
+  await waitForLabels(runs, [EVIL, 'baseline']);
   assert.match(await paneHeader(runs), /params\.lr < 0\.2 and status = finished · 2 of 6/);
 
   // Sort by name, ascending (the filter stays).
@@ -118,7 +155,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await vscode.runCommand('Trackside: Sort Runs…');
   await vscode.quickPickItems(/^\s*name/).first().click();
   await vscode.quickPickItems('Ascending').first().click();
-  await waitFor('rows sorted by name', async () => JSON.stringify(await runLabels(runs)) === JSON.stringify([EVIL, 'baseline', 'diverged', 'higher-lr']));
+  await waitForLabels(runs, [EVIL, 'baseline', 'diverged', 'higher-lr']);
   assert.match(await paneHeader(runs), /name ↑/);
 
   // Details: sections, params, metrics with last/best/count, environment.
@@ -128,7 +165,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await expand(await vscode.waitForTreeItem(runs, /^Metrics/));
   const loss = await vscode.waitForTreeItem(runs, 'train/loss');
   assert.match(await loss.innerText(), /last .* best .* 30 pts/);
-  await vscode.screenshot('explorer-light');
+  await docShot(vscode, 'explorer-light');
 });
 
 vscodeTest('star, rename and tags are written beside the log and survive a window reload', async () => ({ workspace: await fixtureWorkspace(), theme: 'dark' }), async (vscode) => {
@@ -166,11 +203,10 @@ vscodeTest('star, rename and tags are written beside the log and survive a windo
   await vscode.runCommand('Trackside: Filter Runs…');
   await typeIntoInput(vscode, 'tag:keeper');
   await vscode.page.keyboard.press('Enter');
-  await waitFor('only the tagged run', async () => JSON.stringify(await runLabels(runs)) === JSON.stringify(['baseline-renamed']));
+  await waitForLabels(runs, ['baseline-renamed']);
   await vscode.runCommand('Trackside: Clear Filter');
   await waitFor('all rows back', async () => (await runLabels(runs)).length === 4);
-  await vscode.page.mouse.move(0, 0);
-  await vscode.screenshot('explorer-dark');
+  await docShot(vscode, 'explorer-dark');
 });
 
 const LIVE_SCRIPT = `

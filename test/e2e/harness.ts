@@ -103,7 +103,22 @@ export class VSCode {
     return text === undefined ? rows : rows.filter({ hasText: text });
   }
 
-  /** Waits until a tree item with this text shows in the view and returns it. */
+  /** The tree item whose label (not its description) is exactly `label`, or matches it when a RegExp. */
+  treeItemByLabel(view: Locator, label: string | RegExp): Locator {
+    return view
+      .locator('.monaco-list-row[role="treeitem"]')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
+      .first();
+  }
+
+  /** Waits until the tree item labelled exactly `label` shows in the view and returns it. */
+  async waitForTreeItemByLabel(view: Locator, label: string | RegExp, timeout = 30_000): Promise<Locator> {
+    const item = this.treeItemByLabel(view, label);
+    await item.waitFor({ state: 'visible', timeout });
+    return item;
+  }
+
+  /** Waits until a tree item with this text (label or description) shows in the view and returns it. */
   async waitForTreeItem(view: Locator, text: string | RegExp, timeout = 30_000): Promise<Locator> {
     const item = this.treeItems(view, text).first();
     await item.waitFor({ state: 'visible', timeout });
@@ -140,6 +155,16 @@ export class VSCode {
   quickPickItems(text?: string | RegExp): Locator {
     const rows = this.page.locator('.quick-input-widget .monaco-list-row');
     return text === undefined ? rows : rows.filter({ hasText: text });
+  }
+
+  /** Waits for the quick pick row labelled exactly `label` (or matching a RegExp) and accepts it. */
+  async pickQuickItem(label: string | RegExp, timeout = 30_000): Promise<void> {
+    const row = this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout });
+    await row.click();
   }
 
   /** The content frame of a webview panel: VS Code nests it as `iframe.webview` → `#active-frame`. */
@@ -292,6 +317,11 @@ async function findFiles(dir: string, match: (path: string) => boolean): Promise
     if (entry.isFile() && match(path)) out.push(path);
   }
   return out.sort();
+}
+
+/** A string as a whole-text match (quick pick and tree labels are matched exactly, not as substrings). */
+function exactly(label: string | RegExp): RegExp {
+  return typeof label === 'string' ? new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : label;
 }
 
 function safeName(name: string): string {

@@ -97,7 +97,7 @@ vscodeTest('rerun a demo run with one param changed: linked to its parent, Compa
 
   const edited = await dialogText(vscode);
   assert.match(edited, /train\.py --lr 0\.2/);
-  assert.match(edited, /lr = 0\.1 → 0\.2 {2}\(argument and environment\)/);
+  assert.match(edited, /lr = 0\.1 → 0\.2\s+\(argument and environment\)/);
   assert.match(edited, /TRACKSIDE_CONFIG_OVERRIDES=\{"lr":0\.2\}/);
   await clickDialogButton(vscode, 'Run');
 
@@ -155,3 +155,64 @@ vscodeTest('in Restricted Mode the rerun command explains why it is unavailable'
   assert.equal(await dialog(vscode).count(), 0, 'no review of a command is offered');
   await vscode.screenshot('rerun-restricted');
 });
+
+vscodeTest('code drift: differences shown, rerun at the recorded commit in a worktree, already-ran asked, reproduction reported', async () => {
+  const ws = await demoWorkspace();
+  // The user has since changed the training code (not committed).
+  await writeFile(join(ws, 'train.py'), TRAIN.replace('1.0 / (1 + lr * step)', '2.0 / (1 + lr * step)'));
+  return { workspace: ws };
+}, async (vscode) => {
+  const ws = vscode.workspace;
+  const [parentLog] = await runLogs(ws);
+  const parentId = parentLog?.[0]?.id as string;
+  const parentCommit = (parentLog?.[0]?.env as { git?: { commit?: string } }).git?.commit;
+  await vscode.openTrackside();
+  await startRerun(vscode, 'demo-train');
+
+  const review = await dialogText(vscode);
+  assert.match(review, /The code has changed since this run/);
+  assert.match(review, /Code drift: 1 file differs from the recorded commit [0-9a-f]{10}: train\.py\./);
+  await clickDialogButton(vscode, 'Show Differences');
+  await vscode.waitForTab(/train\.py.*recorded ↔ working tree/);
+  // The left side is the recorded code (served from git), the right side the working file.
+  const side = (which: 'original' | 'modified') => vscode.page.locator(`.monaco-diff-editor .editor.${which} .view-lines`);
+  const sideText = async (which: 'original' | 'modified') => (await side(which).innerText()).replace(/\u00a0/g, ' ');
+  await side('original').filter({ hasText: /1\.0/ }).waitFor({ timeout: 30_000 });
+  assert.match(await sideText('original'), /1\.0 \/ \(1 \+ lr \* step\)/);
+  assert.match(await sideText('modified'), /2\.0 \/ \(1 \+ lr \* step\)/);
+  await vscode.screenshot('rerun-drift-diff');
+  const back = await vscode.waitForNotification(/Showing how the code differs/);
+  await back.getByRole('button', { name: 'Review Rerun…' }).click();
+
+  await dialogText(vscode);
+  await clickDialogButton(vscode, 'Run at Recorded Commit');
+  const inWorktree = await dialogText(vscode);
+  const worktree = /temporary git worktree (\S+)/.exec(inWorktree)?.[1];
+  assert.ok(worktree && worktree.includes('trackside-rerun-'), inWorktree);
+  assert.match(inWorktree, new RegExp(`Working directory: ${worktree.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  await clickDialogButton(vscode, 'Run');
+
+  const known = await dialogText(vscode);
+  assert.match(known, /This configuration already ran/);
+  assert.ok(known.includes(parentId), known);
+  assert.match(known, /train\/loss = /);
+  await clickDialogButton(vscode, 'Rerun to Check Reproducibility');
+
+  const toast = await vscode.waitForNotification(/The rerun of 'demo-train' finished\. Reproduced the parent's metrics exactly/, 120_000);
+  await vscode.screenshot('rerun-reproduced');
+  const child = (await runLogs(ws)).find((log) => log[0]?.parent === parentId);
+  const childGit = (child?.[0]?.env as { git?: { commit?: string; dirty?: boolean } } | undefined)?.git;
+  assert.equal(childGit?.commit, parentCommit, 'the rerun ran at the recorded commit');
+  assert.equal(childGit?.dirty, false);
+  assert.match(await readFile(join(ws, 'train.py'), 'utf8'), /2\.0 \/ \(1 \+ lr \* step\)/, "the user's checkout is unchanged");
+  await toast.getByRole('button', { name: 'Compare with Parent' }).click();
+  await vscode.waitForTab('Compare 2 Runs', 60_000);
+
+  // Closing the rerun's terminal removes the worktree.
+  await vscode.runCommand('Terminal: Kill All Terminals');
+  const deadline = Date.now() + 30_000;
+  while ((await exists(worktree)) && Date.now() < deadline) await delay(500);
+  assert.equal(await exists(worktree), false, 'the worktree is removed');
+  const { stdout } = await exec('git', ['worktree', 'list'], { cwd: ws });
+  assert.equal(stdout.trim().split('\n').length, 1, stdout);
+}, 300_000);

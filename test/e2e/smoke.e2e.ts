@@ -34,10 +34,9 @@ vscodeTest('a run dashboard webview renders its charts', workspaceWithRuns, asyn
   const runs = await vscode.view('Runs');
   const run = await vscode.waitForTreeItem(runs, 'baseline');
   await run.click();
-  await vscode.runCommand('Trackside: Open Run Dashboard', { settle: 2000 });
-  // With a run selected the command opens it; otherwise it asks which run.
-  const pick = vscode.quickPickItems('baseline').first();
-  if (await pick.isVisible().catch(() => false)) await pick.click();
+  await vscode.runCommand('Trackside: Open Run Dashboard');
+  // From the palette, with no run passed in, the command asks which run.
+  await vscode.pickQuickItem('baseline');
   const frame = vscode.webview();
   await frame.locator('canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
   assert.match(await frame.locator('body').innerText(), /train\/loss/);

@@ -83,7 +83,7 @@ test('primary metric: setting per project, then a guessed loss, then accuracy', 
   assert.equal(primaryFor(undefined, 'p', [run('a', { metrics: { 'train/loss': metric(1) } })])!.key, 'train/loss');
 });
 
-test('the best run is the best finished one; running runs are measured against it', () => {
+test('the best run is the best finished one; running, failed, crashed and archived runs are measured against it', () => {
   const pm = { key: 'val/loss', goal: 'min' as const, configured: true };
   const runs = [
     run('a', { metrics: { 'val/loss': metric(0.8) } }),
@@ -91,6 +91,8 @@ test('the best run is the best finished one; running runs are measured against i
     run('c', { status: 'running', endTime: undefined, metrics: { 'val/loss': metric(0.75) } }),
     run('d', { metrics: { 'val/loss': metric(NaN) } }),
     run('e', { archived: true, metrics: { 'val/loss': metric(0.1) } }),
+    run('f', { status: 'failed', metrics: { 'val/loss': metric(0.05) } }),
+    run('g', { status: 'crashed', metrics: { 'val/loss': metric(0.05) } }),
   ];
   const best = bestRun(runs, pm)!;
   assert.deepEqual(best, { runId: 'a', value: 0.8 });
@@ -99,6 +101,7 @@ test('the best run is the best finished one; running runs are measured against i
   assert.equal(primaryText(runs[1]!, ctx), '0.85 · +0.05 vs best');
   assert.equal(primaryText(runs[2]!, ctx), '0.75 · better than the best so far, 0.8');
   assert.equal(primaryText(runs[3]!, ctx), 'NaN');
+  assert.equal(primaryText(runs[5]!, ctx), '0.05 · better than the best so far, 0.8');
 });
 
 test('run rows: status icon, live elapsed time and step, context flags', () => {

@@ -74,11 +74,14 @@ export function isBetter(a: number, b: number, goal: Goal): boolean {
   return goal === 'min' ? a < b : a > b;
 }
 
-/** The best run among those that are no longer running ("best so far"), by finite value. */
+/**
+ * The best finished run ("best so far"), by finite value. Failed, killed and crashed runs stopped early (a
+ * diverged run's last loss says nothing), running ones are still moving, archived ones were set aside.
+ */
 export function bestRun(runs: readonly ExplorerRun[], pm: PrimaryMetric): Best | undefined {
   let best: Best | undefined;
   for (const run of runs) {
-    if (run.status === 'running' || run.archived) continue;
+    if (run.status !== 'finished' || run.archived) continue;
     const v = primaryValue(run, pm);
     if (v === undefined || !Number.isFinite(v)) continue;
     if (!best || isBetter(v, best.value, pm.goal)) best = { runId: run.id, value: v };
