@@ -18,12 +18,11 @@ vscodeTest(
     return { workspace: await tempWorkspace(), env: { TRACKSIDE_DIR: ws.root } };
   },
   async (vscode) => {
-    // Index first (the benchmark is about drawing, not the first indexing pass).
+    // Opening the Runs view activates Trackside, which indexes the runs: the first indexing pass, reported apart.
     const indexStart = Date.now();
-    await vscode.runCommand('Trackside: Refresh Runs');
-    for (let i = 0; i < 600 && !/Indexed \d+ runs/.test(await vscode.tracksideLog()); i++) await delay(500);
+    await vscode.openTrackside();
+    for (let i = 0; i < 1200 && !/Indexed \d+ runs/.test(await vscode.tracksideLog()); i++) await delay(500);
     const indexMs = Date.now() - indexStart;
-
     await vscode.runCommand('Trackside: Compare Runs');
     await vscode.quickPickItems().first().waitFor({ timeout: 120_000 });
     await vscode.page.locator('.quick-input-widget .quick-input-check-all').click({ force: true });

@@ -53,6 +53,7 @@ def main(argv):
         run = trackside.init(project="bench", config={"lr": 0.01, "batch": 64}, dir=root,
                              install_signal_handlers=False, system_metrics=False)
         init_ms = (time.perf_counter() - t0) * 1000.0
+        run.finish()
         t0 = time.perf_counter()
         run2 = trackside.init(project="bench", dir=root, capture_env=False, install_signal_handlers=False,
                               system_metrics=False)

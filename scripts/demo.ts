@@ -42,14 +42,14 @@ function run(cmd: string, args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  let workspace: DemoWorkspace | undefined;
-  let server: RunningServer | undefined;
+  // What is running so far, for Ctrl-C at any point of the start-up.
+  const started: { workspace?: DemoWorkspace; server?: RunningServer } = {};
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.error('\nStopping the demo…');
-    await Promise.allSettled([server?.stop(), workspace?.stop()]);
+    await Promise.allSettled([started.server?.stop(), started.workspace?.stop()]);
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -62,16 +62,16 @@ async function main(): Promise<void> {
   if (args.build) await run(process.execPath, ['scripts/build.mjs']);
   await ensureCodeServer({ log: (line) => console.error(`[code-server] ${line}`) });
 
-  workspace = await makeDemoWorkspace({ live: args.live, echo: (line) => console.error(line) });
+  const workspace = (started.workspace = await makeDemoWorkspace({ live: args.live, echo: (line) => console.error(line) }));
   if (stopping) return;
-  server = await startServer({
+  const server = (started.server = await startServer({
     workspace: workspace.dir,
     theme: args.theme,
     port: args.port,
     handleSignals: false,
     // Reruns started from the editor find the logger the same way the demo's runs did.
     env: { PYTHONPATH: [join(repoRoot, 'logger'), process.env.PYTHONPATH].filter(Boolean).join(':') },
-  });
+  }));
   if (stopping) return;
 
   console.log(
@@ -95,10 +95,10 @@ async function main(): Promise<void> {
   const poll = setInterval(() => {
     if (stopping) return clearInterval(poll);
     try {
-      process.kill(server!.pid, 0);
+      process.kill(server.pid, 0);
     } catch {
       clearInterval(poll);
-      console.error(`VS Code (pid ${server!.pid}) exited:\n${server!.output().slice(-2000)}`);
+      console.error(`VS Code (pid ${server.pid}) exited:\n${server.output().slice(-2000)}`);
       void shutdown(1);
     }
   }, 2000);

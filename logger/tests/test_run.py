@@ -82,11 +82,13 @@ class RunRecordsTest(RootCase):
             run.log("not a dict")
             run.log({"a": 1}, step=-3)
             run.log({"a": 2}, step=FakeTensor(40))
+            run.log({"a": 3}, commit=False)
+            run.log({"b": 4})
         run.finish()
         metrics = [r for r in read_records(run.path) if r["t"] == "metrics"]
         self.assertEqual(metrics[0]["values"], {"t": 1.25, "b": 1, "nested/x": 1, "nested/y/z": 2.5, "3": 4.0,
                                                 "n": {"$float": "NaN"}})
-        self.assertEqual([m["step"] for m in metrics], [0, 1, 40])
+        self.assertEqual([m["step"] for m in metrics], [0, 1, 40, 41, 41])
         self.assertIn("metric 's' is a str", err.getvalue())
         self.assertIn("log() takes a dict", err.getvalue())
         self.assertIn("step must be an integer", err.getvalue())
@@ -171,6 +173,17 @@ class RunRecordsTest(RootCase):
         override = [r for r in records if r["t"] == "params" and r["source"] == "override"]
         self.assertEqual(override[0]["params"], {"optimizer.lr": 0.5, "epochs": 2, "new": [1, 2]})
 
+    def test_overrides_as_the_rerun_command_writes_them(self):
+        # The exact text src/rerun/model/overrides.ts produces (bare NaN included).
+        os.environ["TRACKSIDE_CONFIG_OVERRIDES"] = '{"bad":NaN,"lr":0.02,"note":"a \\"q\\" \\n $x","optimizer.name":"adam"}'
+        run = self.init(config={"optimizer": {"name": "sgd", "momentum": 0.9}, "lr": 0.1, "bad": 1})
+        self.assertEqual(run.config.optimizer, {"name": "adam", "momentum": 0.9})
+        self.assertEqual((run.config.lr, run.config.note), (0.02, 'a "q" \n $x'))
+        self.assertTrue(math.isnan(run.config.bad))
+        run.finish()
+        override = [r for r in read_records(run.path) if r["t"] == "params"][-1]
+        self.assertEqual(override["params"]["bad"], {"$float": "NaN"})
+
     def test_malformed_overrides_and_parent_warn_and_the_run_continues(self):
         for bad in ("{not json", "[1, 2]"):
             os.environ["TRACKSIDE_CONFIG_OVERRIDES"] = bad
@@ -198,7 +211,7 @@ class RunRecordsTest(RootCase):
             self.init(id="my-run")
         again = self.init(id="my-run", resume=True)
         self.assertEqual(again.dir, run.dir)
-        again.log({"x": 2}, step=2)
+        again.log({"x": 2})
         again.finish()
         with open(run.path, "rb") as f:
             lines = f.read().split(b"\n")
@@ -207,7 +220,7 @@ class RunRecordsTest(RootCase):
         self.assertEqual(torn, [b'{"t":"metrics","ts":1,"step":1,"val'], "the torn line must stay alone")
         good = [json.loads(ln) for ln in lines if ln and ln not in torn]
         self.assertEqual(good[-3]["resumed"], True)
-        self.assertEqual(good[-2]["values"], {"x": 2})
+        self.assertEqual((good[-2]["step"], good[-2]["values"]), (1, {"x": 2}), "steps continue after a resume")
 
     def test_root_defaults_to_the_nearest_trackside_folder_then_git_top(self):
         from trackside._root import resolve_root

@@ -52,7 +52,7 @@ def _run_or_start():
 
 def log(data, step=None, commit=None):
     """Log metrics to the current run (starting one if there is none)."""
-    _run_or_start().log(data, step=step)
+    _run_or_start().log(data, step=step, commit=commit)
 
 
 def log_metric(key, value, step=None):

@@ -85,6 +85,14 @@ def convert_object(obj):
         return bytes(obj).decode("utf-8", "replace")
     if type(obj).__name__ == "Namespace" and hasattr(obj, "__dict__"):  # argparse
         return dict(vars(obj))
+    # Mapping- and sequence-likes that are not dict/list: run.config, OmegaConf's DictConfig/ListConfig...
+    try:
+        if callable(getattr(obj, "keys", None)) and hasattr(obj, "__getitem__"):
+            return {k: obj[k] for k in obj.keys()}
+        if hasattr(obj, "__len__") and hasattr(obj, "__iter__") and hasattr(obj, "__getitem__"):
+            return list(obj)
+    except Exception:
+        pass
     return _UNCONVERTIBLE
 
 
@@ -114,6 +122,8 @@ def _key(k, str_cap):
         return repr(k)
     if k is None or isinstance(k, (bool, int)):
         return json.dumps(k)
+    if isinstance(k, tuple):  # {(layer, head): ...}: the tuple's repr reads best
+        return _cap_str(repr(k), str_cap)
     converted = convert_object(k)
     if isinstance(converted, (str, int, float)) and not isinstance(converted, bool):
         return _key(converted, str_cap)

@@ -204,7 +204,6 @@ class Run(object):
         self._step = 0
         self._closed = False
         self._foreign = False
-        self._explicit_end = False
         self._flat = {}
         self._late = []  # threads saving the git diff after init
         self.config_hash = None
@@ -233,6 +232,7 @@ class Run(object):
         if resuming:
             self._put({"t": "status", "ts": now, "status": "running", "resumed": True})
             self._flat = _read_params(self.path)
+            self._step = _next_step(self.path)
         else:
             env, artifacts, late = {}, [], []
             if capture_env is None:
@@ -275,7 +275,8 @@ class Run(object):
     # -- logging ----------------------------------------------------------------------------------
 
     def log(self, data, step=None, commit=None):
-        """Log metrics (key -> number) at ``step`` (default: the previous step + 1).
+        """Log metrics (key -> number) at ``step`` (default: the previous step + 1, or the same step after
+        a call with ``commit=False``).
 
         Cheap on purpose: copies the dict and queues it; encoding and disk happen on the writer thread.
         numpy/torch scalars are converted now, so later in-place changes do not alter what was logged.
@@ -295,7 +296,8 @@ class Run(object):
             step = self._step
         elif step.__class__ is not int or step < 0:
             step = self._coerce_step(step)
-        self._step = step + 1
+        # wandb's commit=False: the next log() without a step stays on this step.
+        self._step = step if commit is False else step + 1
         if values:
             self._queue_append((time.time(), step, values))
             if len(self._queue) >= self._max_queued:
@@ -361,7 +363,6 @@ class Run(object):
         """End the run: write its status and flush. Idempotent; later log() calls are ignored."""
         if self._closed or self._foreign:
             return
-        self._explicit_end = True
         if status not in ("finished", "failed", "killed"):
             raise ValueError("status must be finished, failed or killed, not %r" % (status,))
         record = {"t": "status", "ts": time.time(), "status": status}
@@ -617,6 +618,27 @@ def _copy_hashing(src, dest):
             size += len(block)
     shutil.copystat(src, dest)
     return size, h.hexdigest()
+
+
+def _next_step(path, tail=1 << 20):
+    """The step after the last one in an existing log (0 when it has none), read from its tail."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - tail))
+            lines = f.read().split(b"\n")
+    except OSError:
+        return 0
+    for line in reversed(lines):
+        if line.startswith(b'{"t":"metrics"'):
+            try:
+                step = json.loads(line).get("step")
+            except ValueError:
+                continue
+            if type(step) is int and step >= 0:
+                return step + 1
+    return 0
 
 
 def _read_params(path):

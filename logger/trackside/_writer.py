@@ -95,8 +95,10 @@ class Writer:
             self._lock.release()
 
     def _write(self, parts):
-        parts.append("")  # trailing newline after the last line
-        data = self._pending + "\n".join(parts).encode("utf-8", "surrogateescape") if parts != [""] else self._pending
+        data = self._pending
+        if parts:
+            parts.append("")  # so the join ends the last line too
+            data += "\n".join(parts).encode("utf-8")  # ASCII already: the encoder escapes the rest
         self._pending = b""
         view = memoryview(data)
         while view:

@@ -9,7 +9,8 @@ import type { ExplorerRun } from './model/run';
 import { nameProblem, parseTags, tagsProblem, type UserEdits } from './model/userEdits';
 import { writeUserEdits } from './userEditsFile';
 
-export const DOCS_URL = 'https://github.com/trackside/trackside#readme';
+/** The Runs view guide, relative to the extension folder. */
+export const DOCS_PATH = 'docs/explorer.md';
 
 export const QUICKSTART = `import trackside  # no install needed in VS Code terminals; or: Trackside: Copy Logger into Workspace
 

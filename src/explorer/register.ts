@@ -3,7 +3,7 @@ import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import type { RunStore } from '../store/types';
 import { RunningStatusBar } from '../status/runningStatusBar';
-import { DOCS_URL, RunActions } from './actions';
+import { DOCS_PATH, RunActions } from './actions';
 import { ContextKeys, ExplorerCommands, VIEW_ID } from './commands';
 import { askForFilter } from './filterInput';
 import type { ExplorerRun } from './model/run';
@@ -60,7 +60,7 @@ class Explorer extends Disposable {
         this.stopTicking();
       }
     }));
-    this.register(features.store.onDidChange(() => this.store && this.rebuild()));
+    this.register(features.store.onDidChange((change) => this.store && this.rebuild([...change.changedRuns, ...change.removedRuns])));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('trackside.primaryMetric') || e.affectsConfiguration('trackside.showArchived')) {
         this.setContext(ContextKeys.showArchived, this.showArchived);
@@ -89,7 +89,8 @@ class Explorer extends Disposable {
     return this.loading;
   }
 
-  private rebuild(): void {
+  /** Rebuilds the view from the store; `changedRuns` allows refreshing just those rows when nothing else moved. */
+  private rebuild(changedRuns?: readonly string[]): void {
     const store = this.store;
     if (!store) return;
     const started = performance.now();
@@ -103,7 +104,7 @@ class Explorer extends Disposable {
       now,
     });
     this.provider.now = now;
-    this.provider.update(view, store);
+    this.provider.update(view, store, changedRuns);
     const ms = performance.now() - started;
     if (ms > 100) this.features.output.debug(`Runs view rebuilt in ${ms.toFixed(0)} ms for ${this.runs.length} runs.`);
     this.setContext(ContextKeys.state, this.runs.length ? 'ready' : 'empty');
@@ -138,7 +139,7 @@ class Explorer extends Disposable {
       return;
     }
     this.ticker ??= setInterval(() => {
-      if (++this.ticks % RELIST_EVERY_TICKS === 0) this.rebuild();
+      if (++this.ticks % RELIST_EVERY_TICKS === 0) this.rebuild([]);
       else this.provider.tick(Date.now());
     }, TICK_MS);
   }
@@ -207,7 +208,13 @@ class Explorer extends Disposable {
       [ExplorerCommands.delete]: withSelection((x, s) => a.delete(x, s)),
       [ExplorerCommands.openArtifact]: (p: unknown) => a.openArtifact(p),
       [ExplorerCommands.copyQuickstart]: () => a.copyQuickstart(),
-      [ExplorerCommands.openDocs]: () => vscode.env.openExternal(vscode.Uri.parse(DOCS_URL)),
+      // The guide ships inside the extension: it opens offline, and always matches the installed version.
+      [ExplorerCommands.openDocs]: async () => {
+        const root = this.features.extension.extensionUri;
+        const guide = vscode.Uri.joinPath(root, DOCS_PATH);
+        const exists = await vscode.workspace.fs.stat(guide).then(() => true, () => false);
+        await vscode.commands.executeCommand('markdown.showPreview', exists ? guide : vscode.Uri.joinPath(root, 'README.md'));
+      },
       [ExplorerCommands.showOutput]: () => this.features.output.show(true),
     };
     for (const [id, fn] of Object.entries(commands)) {

@@ -18,12 +18,12 @@ import {
   type SectionKind,
 } from './model/present';
 import type { ExplorerRun } from './model/run';
-import type { RunsView } from './model/view';
+import { shapeOf, type RunsView } from './model/view';
 import { ExplorerCommands } from './commands';
 
 export type Node =
-  | { kind: 'project'; bucket: ProjectBucket }
-  | { kind: 'group'; project: string; group: RunGroup }
+  | { kind: 'project'; project: string }
+  | { kind: 'group'; project: string; name: string }
   | RunNode
   | { kind: 'section'; runId: string; section: SectionKind; row: Row }
   | { kind: 'detail'; runId: string; row: Row };
@@ -47,14 +47,40 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private store: RunStore | undefined;
   private runNodes = new Map<string, RunNode>();
   private details = new Map<string, RunDetail | undefined>();
+  private buckets = new Map<string, ProjectBucket>();
+  private groups = new Map<string, RunGroup>();
+  private shape = '';
   now = Date.now();
 
-  update(view: RunsView, store: RunStore): void {
+  /**
+   * Shows a new view. When only some runs changed and the tree's shape did not (same rows in the same places,
+   * same counts, same best runs), only those rows are refreshed: a live run logging every 100 ms must not
+   * re-render ten thousand rows.
+   */
+  update(view: RunsView, store: RunStore, changedRuns?: readonly string[]): void {
+    const shape = shapeOf(view);
+    const partial = changedRuns !== undefined && this.view !== undefined && this.store === store && shape === this.shape;
     this.view = view;
     this.store = store;
-    this.runNodes.clear();
-    this.details.clear();
-    this.emitter.fire(undefined);
+    this.shape = shape;
+    this.buckets = new Map(view.tree.projects.map((b) => [b.project, b]));
+    this.groups = new Map(view.tree.projects.flatMap((b) => b.groups.map((g) => [`${b.project}\u0000${g.name}`, g] as const)));
+    if (!partial) {
+      this.runNodes.clear();
+      this.details.clear();
+      this.emitter.fire(undefined);
+      return;
+    }
+    const changed = new Set(changedRuns);
+    const dirty: RunNode[] = [];
+    for (const node of this.runNodes.values()) {
+      const run = view.byId.get(node.runId);
+      if (!run) continue;
+      node.run = run;
+      if (changed.has(node.runId) || run.status === 'running') dirty.push(node);
+    }
+    for (const id of changed) this.details.delete(id);
+    if (dirty.length) this.emitter.fire(dirty);
   }
 
   get current(): RunsView | undefined {
@@ -83,13 +109,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
       const projects = view.tree.projects;
       // One project is the common case: skip the level that would say nothing.
       if (projects.length === 1) return this.bucketChildren(projects[0]!);
-      return projects.map((bucket) => ({ kind: 'project', bucket }));
+      return projects.map((bucket) => ({ kind: 'project', project: bucket.project }));
     }
     switch (node.kind) {
-      case 'project':
-        return this.bucketChildren(node.bucket);
+      case 'project': {
+        const bucket = this.buckets.get(node.project);
+        return bucket ? this.bucketChildren(bucket) : [];
+      }
       case 'group':
-        return node.group.runs.map((run) => this.runNode(run));
+        return (this.groups.get(`${node.project}\u0000${node.name}`)?.runs ?? []).map((run) => this.runNode(run));
       case 'run':
         return this.sectionsOf(node);
       case 'section':
@@ -105,14 +133,20 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   private bucketChildren(bucket: ProjectBucket): Node[] {
     return [
-      ...bucket.groups.map((group): Node => ({ kind: 'group', project: bucket.project, group })),
+      ...bucket.groups.map((group): Node => ({ kind: 'group', project: bucket.project, name: group.name })),
       ...bucket.runs.map((run) => this.runNode(run)),
     ];
   }
 
   private runNode(run: ExplorerRun, parentRowId?: string): RunNode {
+    const id = parentRowId ? `${parentRowId}/run:${run.id}` : `run:${run.id}`;
+    const known = this.runNodes.get(id);
+    if (known) {
+      known.run = run;
+      return known;
+    }
     const node: RunNode = { kind: 'run', runId: run.id, run, parentRowId };
-    this.runNodes.set(this.rowOf(node).id, node);
+    this.runNodes.set(id, node);
     return node;
   }
 
@@ -120,9 +154,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     const view = this.view!;
     switch (node.kind) {
       case 'project':
-        return projectRow(node.bucket, view.rankings.get(node.bucket.project)?.primary);
+        return projectRow(this.buckets.get(node.project) ?? { project: node.project, groups: [], runs: [], count: 0, running: 0 }, view.rankings.get(node.project)?.primary);
       case 'group':
-        return groupRow(node.project, node.group);
+        return groupRow(node.project, this.groups.get(`${node.project}\u0000${node.name}`) ?? { name: node.name, runs: [] });
       case 'run': {
         const ranking = view.rankings.get(node.run.project);
         return runRow(node.run, { now: this.now, primary: ranking?.primary, best: ranking?.best, childCount: view.tree.children.get(node.runId)?.length }, node.parentRowId);

@@ -24,6 +24,37 @@ export interface ChunkFilter {
   timeMax?: number;
 }
 
+export interface LazyChunk {
+  at: number;
+  n: number;
+  step0: number;
+  stride: number;
+  steps: Float64Array | undefined;
+  t0: number;
+  times: Float32Array;
+}
+
+export interface LazySeries {
+  values: Float64Array;
+  chunks: LazyChunk[];
+}
+
+/** Step and time of points `indices` (ascending) of a lazily read series. */
+export function stepsAndTimes(series: LazySeries, indices: Uint32Array): { steps: Float64Array; times: Float64Array } {
+  const steps = new Float64Array(indices.length);
+  const times = new Float64Array(indices.length);
+  let c = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    while (c + 1 < series.chunks.length && series.chunks[c + 1].at <= i) c++;
+    const chunk = series.chunks[c];
+    const j = i - chunk.at;
+    steps[k] = chunk.steps !== undefined ? chunk.steps[j] : chunk.step0 + j * chunk.stride;
+    times[k] = chunk.t0 + chunk.times[j];
+  }
+  return { steps, times };
+}
+
 const num = (v: SqlValue): number => (typeof v === 'number' ? v : NaN);
 
 /** Spare room reserved beyond what the index needs now. */
@@ -35,7 +66,9 @@ const SLACK_BYTES = 16 << 20;
  * already large enough avoids that; SQLite reads the real size from the file header and ignores the zeros after
  * it, and export() writes only the real pages.
  */
-function openImage(SQL: SqlJsStatic, image: Uint8Array | undefined, capacity: number): Database {
+function openImage(SQL: SqlJsStatic, image: Uint8Array | undefined, capacity: number, roomy = false): Database {
+  // An image read into a buffer that already has the room is used as it is (saves copying a large index).
+  if (roomy && image !== undefined && image.length >= capacity) return new SQL.Database(image);
   if (image === undefined) {
     const empty = new SQL.Database();
     empty.exec(SCHEMA);
@@ -95,18 +128,19 @@ export class IndexDb {
    * Opens persisted bytes, or a fresh database when there are none or they are unusable. `rebuilt` says why
    * a persisted index was dropped.
    */
+  /** `bytes` may be longer than the image (zeros after it): room to grow without copying, see openImage. */
   static open(runtime: SqlRuntime, bytes: Uint8Array | undefined): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
     const SQL = runtime.SQL;
     if (bytes !== undefined) {
       let db: Database | undefined;
       try {
-        const capacity = bytes.length + (bytes.length >> 3) + SLACK_BYTES;
-        db = openImage(SQL, bytes, capacity);
+        const capacity = Math.max(bytes.length, SLACK_BYTES);
+        db = openImage(SQL, bytes, capacity, true);
         const version = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
         if (String(version) !== String(SCHEMA_VERSION)) throw new Error(`schema version ${String(version)}, expected ${SCHEMA_VERSION}`);
         const index = new IndexDb(runtime, db, capacity);
         index.db.exec(SCHEMA);
-        return { db: index, runs: index.loadAll() };
+        return { db: index, runs: index.loadSnapshot() ?? index.loadAll() };
       } catch (err) {
         try {
           db?.close();
@@ -124,6 +158,24 @@ export class IndexDb {
     const db = openImage(runtime.SQL, undefined, SLACK_BYTES);
     db.exec(SCHEMA);
     return new IndexDb(runtime, db, SLACK_BYTES);
+  }
+
+  /**
+   * Writes what the store keeps in memory as one row, so the next open reads one value instead of scanning the
+   * series table. Call right before export(): the row is only trusted as part of an exported image.
+   */
+  writeSnapshot(runs: Iterable<[string, StoredRun]>): void {
+    const rows = [...runs].map(([id, r]) => [id, r.state, r.file, [...r.series]]);
+    this.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('snapshot', ?)", [stringifyWithFloats(rows)]);
+  }
+
+  private loadSnapshot(): Map<string, StoredRun> | undefined {
+    const text = this.db.exec("SELECT value FROM meta WHERE key = 'snapshot'")[0]?.values[0]?.[0];
+    if (typeof text !== 'string') return undefined;
+    // Older rows would be stale after any change: drop the row now that it is read.
+    this.db.run("DELETE FROM meta WHERE key = 'snapshot'");
+    const rows = parseWithFloats<Array<[string, RunState, FileState, Array<[string, SeriesMeta]>]>>(text);
+    return new Map(rows.map(([id, state, file, series]) => [id, { state, file: reviveFile(file), series: new Map(series) }]));
   }
 
   private loadAll(): Map<string, StoredRun> {
@@ -344,6 +396,44 @@ export class IndexDb {
       s.reset();
     }
     return { steps: steps.subarray(0, at), times: times.subarray(0, at), values: values.subarray(0, at) };
+  }
+
+  /**
+   * All values of a series, with what is needed to find the step and time of any one point later: for a full
+   * view only the few points kept by downsampling need them, so steps and times are not decoded for the rest.
+   */
+  readValues(run: string, key: string, capacity: number): LazySeries | undefined {
+    const blobs = this.blobs;
+    if (blobs === undefined) return undefined;
+    const s = this.stmt('SELECT n, step0, stride, steps, t0, times, vals FROM chunks WHERE run = ? AND key = ? ORDER BY seq');
+    s.bind([run, key]);
+    let values = new Float64Array(capacity);
+    const chunks: LazyChunk[] = [];
+    let at = 0;
+    try {
+      const p = blobs.pointer(s);
+      while (s.step()) {
+        const n = blobs.number(p, 0);
+        if (at + n > values.length) {
+          const grown = new Float64Array((at + n) * 2);
+          grown.set(values.subarray(0, at));
+          values = grown;
+        }
+        let steps: Float64Array | undefined;
+        if (blobs.isNull(p, 2)) {
+          steps = new Float64Array(n);
+          blobs.copy(p, 3, new Uint8Array(steps.buffer), 0, n * 8);
+        }
+        const times = new Float32Array(n);
+        blobs.copy(p, 5, new Uint8Array(times.buffer), 0, n * 4);
+        blobs.copy(p, 6, new Uint8Array(values.buffer, at * 8, n * 8), 0, n * 8);
+        chunks.push({ at, n, step0: blobs.number(p, 1), stride: steps === undefined ? blobs.number(p, 2) : 0, steps, t0: blobs.number(p, 4), times });
+        at += n;
+      }
+    } finally {
+      s.reset();
+    }
+    return { values: values.subarray(0, at), chunks };
   }
 
   export(): Uint8Array {

@@ -1,11 +1,11 @@
 // The run store: finds run logs under the roots, tails what changed since the last pass into the sql.js index,
 // keeps run summaries in memory for listing, and persists the index atomically.
-import type { Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CHUNK_POINTS } from './chunks';
 import { downsampleIndices, gather } from './downsample';
-import { IndexDb, type StoredRun } from './indexDb';
+import { IndexDb, stepsAndTimes, type StoredRun } from './indexDb';
 import { parseLine } from './lineParser';
 import { diffParams, queryRuns } from './query';
 import { applyRecord, setOwn } from './records';
@@ -37,7 +37,7 @@ const DEFAULT_CRASH_AFTER_MS = 120_000;
 const FLUSH_POINTS = 1 << 20;
 /** Line-level details kept per file in one index report. */
 const REPORT_DETAILS = 20;
-const STAT_BATCH = 64;
+const STAT_BATCH = 256;
 
 interface CachedRun extends StoredRun {
   summary?: RunSummary;
@@ -55,6 +55,10 @@ function errorText(err: unknown): string {
   return e?.code ? `${e.code}: ${e.message}` : err instanceof Error ? err.message : String(err);
 }
 
+function statQuiet(path: string): Stats | undefined {
+  return statSync(path, { throwIfNoEntry: false });
+}
+
 async function statOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await stat(path);
@@ -63,12 +67,33 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
   }
 }
 
+/**
+ * Reads the persisted index into a buffer with room to grow (about an eighth more), so sql.js can use it
+ * without another copy of the whole file.
+ */
+async function readWithRoom(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const room = new Uint8Array(size + Math.floor(size / 8) + (16 << 20));
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(room, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return at === size ? room : room.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function openStore(options: StoreOptions): Promise<RunStore> {
   const runtime = await loadSqlJs(options.wasmPath);
   let bytes: Uint8Array | undefined;
   if (options.dbPath !== undefined) {
     try {
-      bytes = await readFile(options.dbPath);
+      bytes = await readWithRoom(options.dbPath);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') bytes = new Uint8Array(0);
     }
@@ -158,8 +183,11 @@ export class SqlRunStore implements RunStore {
     const known = [...this.runs.values()].reduce((sum, r) => sum + Math.max(r.file.offset, 0), 0);
     this.db.reserve(Math.max(0, (await this.logBytes(candidates)) - known) * 0.4);
     for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
+      if (b > 0) await new Promise((resolve) => setImmediate(resolve));
       const batch = candidates.slice(b, b + STAT_BATCH);
-      const stats = await Promise.all(batch.map((c) => Promise.all([statOrUndefined(join(c.dir, LOG_FILE)), statOrUndefined(join(c.dir, USER_FILE))])));
+      // Synchronous stat on purpose: for a warm pass that is nearly all the work, and the threadpool round trip
+      // of async stat costs ten times more. Batches are small and the loop yields between them.
+      const stats = batch.map((c) => [statQuiet(join(c.dir, LOG_FILE)), statQuiet(join(c.dir, USER_FILE))] as const);
       for (let i = 0; i < batch.length && !signal?.aborted; i++) {
         const c = batch[i];
         const [logStat, userStat] = stats[i];
@@ -421,6 +449,16 @@ export class SqlRunStore implements RunStore {
   }
 
   private readSeries(runId: string, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean): Series {
+    if (meta.monotone && req.range === undefined && req.afterStep === undefined) {
+      // The full view, the common case: decode only the values, then steps and times of the points kept.
+      const lazy = this.db.readValues(runId, key, meta.chunks * CHUNK_POINTS);
+      if (lazy !== undefined) {
+        const idx = downsampleIndices(lazy.values, req.points);
+        const { steps, times } = stepsAndTimes(lazy, idx);
+        const [values] = gather(idx, lazy.values);
+        return { runId, key, steps, times, values, total: lazy.values.length };
+      }
+    }
     const [lo, hi] = req.range ?? [-Infinity, Infinity];
     const after = req.afterStep;
     // Chunk-level pruning is only sound when no later chunk can overwrite an earlier step.
@@ -478,6 +516,7 @@ export class SqlRunStore implements RunStore {
     return this.serial(async () => {
       const target = this.options.dbPath;
       if (target === undefined || !this.dirty || this.closed) return;
+      this.db.writeSnapshot(this.runs);
       const bytes = this.db.export();
       await mkdir(dirname(target), { recursive: true });
       const temp = `${target}.${process.pid}.${Date.now()}.tmp`;

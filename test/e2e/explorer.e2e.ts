@@ -111,13 +111,32 @@ async function expand(row: Locator): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
 }
 
-vscodeTest('runs appear with status and metric; filter and sort change the rows; hostile names stay text', async () => ({ workspace: await fixtureWorkspace(), theme: 'light' }), async (vscode) => {
+/** A run that started a minute ago and is still logging (no status record, fresh heartbeat). */
+async function liveRun(ws: string, id: string, name: string): Promise<string> {
+  const t0 = Date.now() / 1000 - 75;
+  const records: object[] = [
+    { t: 'start', ts: t0, v: 1, id, name, project: 'e2e', tags: ['resnet'], argv: ['train.py'], cwd: '/tmp', executable: 'python3', env: {} },
+    { t: 'params', ts: t0, params: { lr: 0.01 }, source: 'config' },
+  ];
+  for (let step = 0; step < 40; step++) records.push({ t: 'metrics', ts: t0 + step, step: step * 25, values: { 'train/loss': 0.5 / (1 + step / 10) } });
+  records.push({ t: 'heartbeat', ts: Date.now() / 1000 });
+  return writeRun(ws, id, records);
+}
+
+vscodeTest('runs appear with status and metric; filter and sort change the rows; hostile names stay text', async () => {
+  const workspace = await fixtureWorkspace();
+  await liveRun(workspace, '20260102-000000-11111111', 'resnet-live');
+  return { workspace, theme: 'light' };
+}, async (vscode) => {
   await vscode.openTrackside();
   const runs = await vscode.view('Runs');
   await vscode.waitForTreeItem(runs, 'baseline');
   await vscode.waitForTreeItem(runs, 'lr-sweep');
   // Newest first by default; sweep runs sit in their group.
-  await waitForLabels(runs, [EVIL, 'diverged', 'higher-lr', 'baseline']);
+  await waitForLabels(runs, ['resnet-live', EVIL, 'diverged', 'higher-lr', 'baseline']);
+  const live = await vscode.waitForTreeItem(runs, 'resnet-live');
+  assert.equal(await live.locator('.codicon-sync').count(), 1);
+  assert.match(await live.innerText(), /1m \d\ds · step 975/);
   const failed = await vscode.waitForTreeItem(runs, 'diverged');
   assert.equal(await failed.locator('.codicon-error').count(), 1);
   assert.match(await failed.innerText(), /FloatingPointError/);
@@ -147,15 +166,15 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await typeIntoInput(vscode, 'params.lr < 0.2 and status = finished');
   await vscode.page.keyboard.press('Enter');
   await waitForLabels(runs, [EVIL, 'baseline']);
-  assert.match(await paneHeader(runs), /params\.lr < 0\.2 and status = finished · 2 of 6/);
+  assert.match(await paneHeader(runs), /params\.lr < 0\.2 and status = finished · 2 of 7/);
 
   // Sort by name, ascending (the filter stays).
   await vscode.runCommand('Trackside: Clear Filter');
-  await waitFor('all rows back', async () => (await runLabels(runs)).length === 4);
+  await waitFor('all rows back', async () => (await runLabels(runs)).length === 5);
   await vscode.runCommand('Trackside: Sort Runs…');
   await vscode.quickPickItems(/^\s*name/).first().click();
   await vscode.quickPickItems('Ascending').first().click();
-  await waitForLabels(runs, [EVIL, 'baseline', 'diverged', 'higher-lr']);
+  await waitForLabels(runs, [EVIL, 'baseline', 'diverged', 'higher-lr', 'resnet-live']);
   assert.match(await paneHeader(runs), /name ↑/);
 
   // Details: sections, params, metrics with last/best/count, environment.

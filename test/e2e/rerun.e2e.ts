@@ -106,6 +106,14 @@ vscodeTest('rerun a demo run with one param changed: linked to its parent, Compa
   assert.ok(child, 'the new run names its parent');
   const override = child.find((r) => r.t === 'params' && r.source === 'override');
   assert.deepEqual(override?.params, { lr: 0.2 });
+  // In the Runs view the rerun sits under its parent.
+  const runsView = await vscode.view('Runs');
+  const parentRow = await vscode.waitForTreeItem(runsView, 'demo-train');
+  if ((await parentRow.getAttribute('aria-expanded')) === 'false') await parentRow.locator('.monaco-tl-twistie').click();
+  const childRow = vscode.treeItems(runsView, 'demo-train').nth(1);
+  await childRow.waitFor({ state: 'visible', timeout: 60_000 });
+  // Nested below the parent (the explorer may put a folder node such as "reruns" in between).
+  assert.ok(Number(await childRow.getAttribute('aria-level')) > Number(await parentRow.getAttribute('aria-level')));
   await vscode.screenshot('rerun-finished');
   await toast.getByRole('button', { name: 'Compare with Parent' }).click();
   await vscode.waitForTab('Compare 2 Runs', 60_000);

@@ -42,3 +42,12 @@ vscodeTest('a run dashboard webview renders its charts', workspaceWithRuns, asyn
   assert.match(await frame.locator('body').innerText(), /train\/loss/);
   await vscode.screenshot('dashboard');
 });
+
+vscodeTest('in Restricted Mode runs are still listed', async () => ({ ...(await workspaceWithRuns()), trust: false }), async (vscode) => {
+  // The harness answered the trust prompt with "No, I don't trust the authors".
+  await vscode.page.locator('.statusbar-item', { hasText: /Restricted Mode/ }).first().waitFor({ state: 'visible' });
+  await vscode.openTrackside();
+  const runs = await vscode.view('Runs');
+  await vscode.waitForTreeItemByLabel(runs, 'baseline');
+  await vscode.waitForTreeItemByLabel(runs, 'higher-lr');
+});

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openStore } from '../../src/store';
 import type { MetricSummary, RunDetail, RunStore } from '../../src/store';
-import { parseWithFloats } from '../../src/store/floats';
+import { parseWithFloats, stringifyWithFloats } from '../../src/store/floats';
 import { loggerEnv, runPython } from './pythonLogger';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -54,11 +54,15 @@ let dir: string;
 let root: string;
 let ids: { ok: string; failed: string };
 let store: RunStore;
+/** Wall-clock span of the Python script, in ms: every time the store reports must fall inside it. */
+const window: [number, number] = [0, 0];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trackside-roundtrip-'));
   root = join(dir, 'root');
+  window[0] = Date.now();
   const { stdout } = await runPython(SCRIPT, [], dir, loggerEnv(root));
+  window[1] = Date.now();
   ids = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as typeof ids;
   store = await openStore({ roots: [root] });
 });
@@ -77,6 +81,9 @@ function assertLogged(run: RunDetail | undefined, artifactSha: string): void {
   assert.equal(run.notes, 'round trip');
   assert.equal(run.status, 'finished');
   assert.equal(run.exitCode, 0);
+  // Unix seconds in the log, milliseconds in the store.
+  assert.ok(run.startTime >= window[0] - 1000 && run.startTime <= window[1], `startTime ${run.startTime} outside ${window.join('..')}`);
+  assert.ok(run.endTime !== undefined && run.endTime >= run.startTime && run.endTime <= window[1], `endTime ${run.endTime}`);
   const { ['optimizer.betas']: betas, ...params } = run.params;
   assert.deepEqual(params, {
     'optimizer.name': 'adam', 'optimizer.lr': 0.001, 'model.layers': 4, 'model.act': 'gelu', batch_size: 64,
@@ -131,6 +138,7 @@ describe('Python logger → store round trip', () => {
     assert.deepEqual(by.neg, { steps: [5], values: [-Infinity], total: 1 });
     assert.deepEqual(by['val/loss'], { steps: [10], values: [0.5], total: 1 });
     assert.deepEqual(by.big, { steps: [10], values: [1e308], total: 1 });
+    for (const s of series) for (const t of s.times) assert.ok(t >= window[0] - 1000 && t <= window[1], `${s.key} time ${t} outside ${window.join('..')}`);
     assert.deepEqual(store.metricKeys([ids.ok]), ['acc', 'big', 'int', 'loss', 'neg', 'tiny', 'val/loss']);
   });
 
@@ -150,13 +158,17 @@ describe('Python logger → store round trip', () => {
       const out = await cli('index');
       assert.equal(out.runs, 2);
       assert.equal(out.points, 13);
-      assert.deepEqual(out.errors ?? out.diagnostics, []);
+      assert.deepEqual(out.diagnostics, []);
+      assert.deepEqual([...(out.changedRuns as string[])].sort(), [ids.ok, ids.failed].sort());
       assert.equal(typeof out.ms, 'number');
     });
 
     test('trackside show <run> --json reports exactly the values logged', async () => {
-      const out = await cli('show', ids.ok);
-      assertLogged((out.run ?? out) as unknown as RunDetail, await artifactSha());
+      const out = (await cli('show', ids.ok)) as unknown as RunDetail;
+      assertLogged(out, await artifactSha());
+      // And nothing else differs from what the store itself reports (NaN/±Inf spelled the same way through JSON).
+      await store.index();
+      assert.deepEqual(out, parseWithFloats(stringifyWithFloats(store.getRun(ids.ok))));
     });
   });
 });

@@ -243,5 +243,27 @@ describe('restarting an interrupted index', () => {
       await second.close();
     }
   });
+
+  for (const [label, damage] of [
+    ['cut in half', (b: Buffer) => b.subarray(0, b.length >> 1)],
+    ['overwritten with noise in the middle', (b: Buffer) => Buffer.concat([b.subarray(0, b.length >> 1), Buffer.alloc(4096, 0xa5), b.subarray((b.length >> 1) + 4096)])],
+    ['empty', () => Buffer.alloc(0)],
+  ] as const) {
+    test(`a persisted index ${label} is rebuilt from the logs on restart: equals a fresh index`, async () => {
+      const dbPath = join(dir, `damaged-${label.length}.db`);
+      const first = await openStore({ roots: [ws.root], dbPath });
+      await first.index();
+      await first.persist();
+      await first.close();
+      await writeFile(dbPath, damage(await readFile(dbPath)));
+      const second = await openStore({ roots: [ws.root], dbPath });
+      try {
+        await second.index();
+        assert.deepEqual(snapshot(second), fresh);
+      } finally {
+        await second.close();
+      }
+    });
+  }
 });
 

@@ -55,7 +55,8 @@ export function drawParallel(canvas: HTMLCanvasElement, axes: Axis[], lines: Arr
   const right = w - 60;
   const xs = axes.map((_, i) => left + ((right - left) * i) / (axes.length - 1));
   const scaled = axes.map((a) => scale(a.values));
-  const y = (p: number): number => bottom - p * (bottom - top);
+  // Inset from the ends so lines at an axis's minimum or maximum are not hidden under the frame.
+  const y = (p: number): number => bottom - (0.05 + p * 0.9) * (bottom - top);
   let drawn = 0;
   g.lineWidth = 1.4;
   lines.forEach((line, run) => {

@@ -101,7 +101,7 @@ test('the best run is the best finished one; running, failed, crashed and archiv
   assert.equal(primaryText(runs[1]!, ctx), '0.85 · +0.05 vs best');
   assert.equal(primaryText(runs[2]!, ctx), '0.75 · better than the best so far, 0.8');
   assert.equal(primaryText(runs[3]!, ctx), 'NaN');
-  assert.equal(primaryText(runs[5]!, ctx), '0.05 · better than the best so far, 0.8');
+  assert.equal(primaryText(runs[5]!, ctx), '0.05 · -0.75 vs best', 'a failed run is not "better than the best"');
 });
 
 test('run rows: status icon, live elapsed time and step, context flags', () => {

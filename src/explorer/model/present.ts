@@ -105,7 +105,8 @@ export function primaryText(run: ExplorerRun, ctx: RunContext): string | undefin
   const best = ctx.best;
   if (!best || !Number.isFinite(v)) return value;
   if (best.runId === run.id) return `${value} · best`;
-  if (isBetter(v, best.value, pm.goal)) return `${value} · better than the best so far, ${formatNumber(best.value)}`;
+  // Only a run still training can be "better than the best so far"; one that stopped early just differs.
+  if (run.status === 'running' && isBetter(v, best.value, pm.goal)) return `${value} · better than the best so far, ${formatNumber(best.value)}`;
   if (v === best.value) return `${value} · ties the best`;
   return `${value} · ${formatDelta(v - best.value)} vs best`;
 }
@@ -228,7 +229,7 @@ export function metricRows(detail: RunDetail, primary: PrimaryMetric | undefined
     if (best !== undefined) parts.push(`best ${formatNumber(best)}`);
     else parts.push(`min ${formatNumber(m.min)}`, `max ${formatNumber(m.max)}`);
     parts.push(`${m.count.toLocaleString('en-US')} pt${m.count === 1 ? '' : 's'}`);
-    return leaf(`run:${detail.id}/metrics/${k}`, k, parts.join(' · '), primary?.key === k ? 'star-empty' : k.startsWith('system/') ? 'pulse' : 'graph-line', {
+    return leaf(`run:${detail.id}/metrics/${k}`, k, parts.join(' · '), primary?.key === k ? 'target' : k.startsWith('system/') ? 'pulse' : 'graph-line', {
       tooltip: `${codeSpan(clamp(k, 200))}${primary?.key === k ? ' (primary metric)' : ''}\n\nlast ${escapeMarkdown(formatNumber(m.last))} at step ${m.lastStep} · min ${escapeMarkdown(formatNumber(m.min))} · max ${escapeMarkdown(formatNumber(m.max))} · ${m.count} points`,
       action: { kind: 'command', command: 'trackside.openRun', title: 'Open Run', args: [detail.id] },
       copyText: `${k}=${m.last}`,

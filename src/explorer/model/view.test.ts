@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildView, type ViewOptions } from './view';
+import { buildView, shapeOf, type ViewOptions } from './view';
 import { DEFAULT_SORT } from './sort';
 import { metric, run, T0 } from './testRuns';
 
@@ -52,4 +52,15 @@ test('10,000 runs: filter, sort and grouping give the right rows', () => {
   const first = v.tree.projects.flatMap((p) => [...p.runs, ...p.groups.flatMap((g) => g.runs)]);
   assert.equal(first.length, expected);
   console.log(`buildView 10k runs: ${ms.toFixed(1)} ms, ${v.shown} shown`);
+});
+
+test('the tree shape ignores new steps and values but not order, status, names or the best run', () => {
+  const shape = (rs: typeof runs): string => shapeOf(buildView(rs, opts()));
+  const base = shape(runs);
+  const stepped = runs.map((r) => (r.id === 'c' ? { ...r, lastStep: 999, metrics: { 'val/loss': metric(0.35) } } : r));
+  assert.equal(shape(stepped), base, 'a live run logging a step only refreshes its own row');
+  assert.notEqual(shape(runs.map((r) => (r.id === 'c' ? { ...r, status: 'crashed' as const } : r))), base);
+  assert.notEqual(shape(runs.map((r) => (r.id === 'a' ? { ...r, name: 'renamed' } : r))), base);
+  assert.notEqual(shape(runs.map((r) => (r.id === 'a' ? { ...r, metrics: { 'val/loss': metric(0.25) } } : r))), base, 'the best value moved');
+  assert.notEqual(shape([...runs, run('e', { startTime: T0 + 9 })]), base);
 });

@@ -79,3 +79,33 @@ export function buildView(all: readonly ExplorerRun[], opts: ViewOptions): RunsV
     filterError,
   };
 }
+
+/**
+ * What decides which rows exist and how the rows the partial refresh does not touch read: order, nesting,
+ * statuses (group and project counts), tags and names (user edits) and the best run per project.
+ */
+export function shapeOf(view: RunsView): string {
+  const parts: string[] = [];
+  const runs = (list: readonly ExplorerRun[]): void => {
+    for (const r of list) {
+      parts.push(r.id, r.status, r.name, r.starred ? '*' : '', r.archived ? 'a' : '');
+      const kids = view.tree.children.get(r.id);
+      if (kids) {
+        parts.push('(');
+        runs(kids);
+        parts.push(')');
+      }
+    }
+  };
+  for (const b of view.tree.projects) {
+    const rank = view.rankings.get(b.project);
+    parts.push('P', b.project, rank?.primary?.key ?? '', rank?.best?.runId ?? '', String(rank?.best?.value ?? ''));
+    for (const g of b.groups) {
+      parts.push('G', g.name);
+      runs(g.runs);
+    }
+    parts.push('R');
+    runs(b.runs);
+  }
+  return parts.join('\u0001');
+}
