@@ -25,7 +25,7 @@ vscodeTest(
     const indexMs = Date.now() - indexStart;
     await vscode.runCommand('Trackside: Compare Runs');
     await vscode.quickPickItems().first().waitFor({ timeout: 120_000 });
-    await vscode.page.locator('.quick-input-widget .quick-input-check-all').click({ force: true });
+    await vscode.page.locator('.quick-input-widget [aria-label="Toggle all checkboxes"]').first().click({ force: true });
     await vscode.page.locator('.quick-input-widget .monaco-count-badge', { hasText: `${RUNS} Selected` }).waitFor();
     const accepted = Date.now();
     await vscode.page.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 // Starts and stops one code-server: a free loopback port, its own profile, its own process group. Used by the e2e
 // harness and by `npm run demo`; knows nothing about Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerBin, repoRoot } from './vscode-server';
@@ -121,6 +121,9 @@ export async function copyExtension(extensionsDir: string): Promise<string> {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  if (!(await access(codeServerBin).then(() => true, () => false))) {
+    throw new Error(`code-server is not installed at ${codeServerBin}: run \`npm run test:e2e\` or \`npx tsx scripts/vscode-server.ts\` once`);
+  }
   installExitHooks(options.handleSignals ?? true);
   const profileDir = await mkdtemp(join(tmpdir(), 'trackside-vscode-'));
   const userDataDir = join(profileDir, 'user-data');
@@ -167,7 +170,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   ];
   const child = spawn(codeServerBin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${codeServerBin}`);
+  if (pid === undefined) {
+    const reason = await new Promise<Error>((r) => child.once('error', r));
+    throw new Error(`could not start ${codeServerBin}: ${reason.message}`);
+  }
   live.add(pid);
 
   let log = '';

@@ -249,7 +249,7 @@ class WriterTest(RootCase):
         while os.path.getsize(run.path) == size and time.monotonic() - t0 < 3:
             time.sleep(0.01)
         waited = time.monotonic() - t0
-        self.assertLess(waited, 1.0)
+        self.assertLess(waited, 1.5, "0.4 s interval, plus slack for a loaded machine")
         time.sleep(0.1)
         self.assertEqual(sum(1 for r in read_records(run.path) if r["t"] == "metrics"), 1000)
         self.assertLessEqual(run._writer.writes, 3, "1000 records should take a batch write, not one each")
@@ -263,7 +263,7 @@ class WriterTest(RootCase):
         t0 = time.monotonic()
         while os.path.getsize(run.path) == size and time.monotonic() - t0 < 3:
             time.sleep(0.01)
-        self.assertLess(time.monotonic() - t0, 1.0)
+        self.assertLess(time.monotonic() - t0, 2.0, "woken by the queue length, not the 30 s interval")
         run.finish()
 
     def test_each_flush_is_one_write_of_whole_lines(self):

@@ -197,8 +197,6 @@ def _git(code_dir, run_dir, deadline, diff_cap, artifacts, late=None):
         record = _save_diff(run_dir, diff)
         if record is not None:
             info["diff_artifact"] = record["path"]
-            if record.get("truncated"):
-                info["diff_truncated"] = True
             artifacts.append(record)
     elif isinstance(diff, Exception):
         info["diff_error"] = str(diff)

@@ -49,7 +49,11 @@ def _at_exit():
 def _install_signal_handlers():
     if threading.current_thread() is not threading.main_thread():
         return  # signal.signal only works on the main thread; atexit still covers a normal exit
-    for name in ("SIGTERM", "SIGINT"):
+    names = ["SIGTERM", "SIGINT"]
+    if "ipykernel" in sys.modules:
+        # In a notebook, SIGINT interrupts one cell, not the run: the kernel (and the run) carry on.
+        names.remove("SIGINT")
+    for name in names:
         signum = getattr(signal, name, None)
         if signum is None or signum in _previous_signal:
             continue

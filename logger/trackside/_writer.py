@@ -31,11 +31,14 @@ class Writer:
         self._lock = threading.RLock()
         self._closed = False
         self._pending = b""
-        self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-        size = os.fstat(self._fd).st_size
-        if size and os.pread(self._fd, 1, size - 1) != b"\n":
-            # A killed writer left a torn line: close it off so our first record is not glued to it.
-            self._pending = b"\n"
+        # O_BINARY: no "\n" -> "\r\n" translation on Windows.
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        if os.fstat(self._fd).st_size:
+            with open(path, "rb") as f:
+                f.seek(-1, os.SEEK_END)
+                if f.read(1) != b"\n":
+                    # A killed writer left a torn line: close it off so our first record is not glued to it.
+                    self._pending = b"\n"
         self._last_heartbeat = time.time()
         self._thread = threading.Thread(target=self._loop, name="trackside-writer", daemon=True)
         self._thread.start()

@@ -32,6 +32,9 @@ class Explorer extends Disposable {
   private loading: Promise<void> | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private ticks = 0;
+  private lastRebuildMs = 0;
+  private lastRebuildAt = 0;
+  private pending: { changed: Set<string>; timer: NodeJS.Timeout } | undefined;
 
   constructor(private readonly features: FeatureContext) {
     super();
@@ -44,7 +47,10 @@ class Explorer extends Disposable {
       all: () => this.runs,
       ensureLoaded: () => this.ensureLoaded(),
     });
-    this.register({ dispose: () => this.stopTicking() });
+    this.register({ dispose: () => {
+      this.stopTicking();
+      if (this.pending) clearTimeout(this.pending.timer);
+    } });
     this.setContext(ContextKeys.state, 'idle');
     this.setContext(ContextKeys.filtered, this.state.filter !== '');
     this.setContext(ContextKeys.showArchived, this.showArchived);
@@ -60,7 +66,7 @@ class Explorer extends Disposable {
         this.stopTicking();
       }
     }));
-    this.register(features.store.onDidChange((change) => this.store && this.rebuild([...change.changedRuns, ...change.removedRuns])));
+    this.register(features.store.onDidChange((change) => this.store && this.rebuildSoon([...change.changedRuns, ...change.removedRuns])));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('trackside.primaryMetric') || e.affectsConfiguration('trackside.showArchived')) {
         this.setContext(ContextKeys.showArchived, this.showArchived);
@@ -89,6 +95,27 @@ class Explorer extends Disposable {
     return this.loading;
   }
 
+  /**
+   * Rebuilds after a store change, at once when rebuilding is cheap; with many runs, at most one rebuild per
+   * four rebuild-durations, so a chatty live run cannot keep the extension host busy.
+   */
+  private rebuildSoon(changed: readonly string[]): void {
+    if (this.pending) {
+      for (const id of changed) this.pending.changed.add(id);
+      return;
+    }
+    const wait = Math.max(0, this.lastRebuildAt + this.lastRebuildMs * 4 - performance.now());
+    if (wait < 1) {
+      this.rebuild(changed);
+      return;
+    }
+    const pending = { changed: new Set(changed), timer: setTimeout(() => {
+      this.pending = undefined;
+      this.rebuild([...pending.changed]);
+    }, wait) };
+    this.pending = pending;
+  }
+
   /** Rebuilds the view from the store; `changedRuns` allows refreshing just those rows when nothing else moved. */
   private rebuild(changedRuns?: readonly string[]): void {
     const store = this.store;
@@ -106,6 +133,8 @@ class Explorer extends Disposable {
     this.provider.now = now;
     this.provider.update(view, store, changedRuns);
     const ms = performance.now() - started;
+    this.lastRebuildMs = ms;
+    this.lastRebuildAt = performance.now();
     if (ms > 100) this.features.output.debug(`Runs view rebuilt in ${ms.toFixed(0)} ms for ${this.runs.length} runs.`);
     this.setContext(ContextKeys.state, this.runs.length ? 'ready' : 'empty');
     this.describe();

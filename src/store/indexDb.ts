@@ -24,6 +24,14 @@ export interface ChunkFilter {
   timeMax?: number;
 }
 
+/** Parallel columns; only the first `length` entries count. */
+export interface PointColumns {
+  steps: Float64Array;
+  times: Float64Array;
+  values: Float64Array;
+  length: number;
+}
+
 export interface LazyChunk {
   at: number;
   n: number;
@@ -284,9 +292,9 @@ export class IndexDb {
   }
 
   /** Appends points to a series: reopens its partly filled last chunk, writes full chunks, updates the summary. */
-  appendSeries(run: string, key: string, meta: SeriesMeta, buf: ColumnBuffer): void {
+  appendSeries(run: string, key: string, meta: SeriesMeta, buf: PointColumns): void {
     foldPoints(meta, buf.steps, buf.values, buf.length);
-    let cols = buf;
+    let cols: PointColumns = buf;
     let seq = meta.chunks;
     if (meta.lastChunkN > 0 && meta.lastChunkN < CHUNK_POINTS) {
       seq = meta.chunks - 1;

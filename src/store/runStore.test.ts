@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { truncateSync, unlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore } from './runStore';
+import { limits, openStore } from './runStore';
 import { SCHEMA_VERSION } from './schema';
 import { appendLog, logPath, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
 import type { RunStore } from './types';
@@ -324,4 +324,28 @@ test('a log that disappears or cannot be read does not throw', async (t) => {
   assert.equal((await missingRoot.index()).runs, 0);
   await store.close();
   await missingRoot.close();
+});
+
+test('a huge log is checkpointed mid-file and ends up identical to one read in one go', async (t) => {
+  const root = fixture(t);
+  const lines = [JSON.stringify(startRecord('big'))];
+  for (let s = 0; s < 30_000; s++) lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s, step: s, values: { a: s % 97, b: -s } }));
+  writeLog(root, 'big', lines);
+  const whole = await open(root);
+  await whole.index();
+  const saved = limits.flushPoints;
+  limits.flushPoints = 5000;
+  t.after(() => (limits.flushPoints = saved));
+  // Lines long enough that the file spans several read chunks, so checkpoints land between batches.
+  const pad = 'p'.repeat(300);
+  writeLog(root, 'padded', lines.map((l, i) => (i === 0 ? l : l.replace('{"t"', `{"pad":"${pad}","t"`))));
+  const chunked = await open(root);
+  const report = await chunked.index();
+  assert.equal(report.points, 120_000);
+  for (const id of ['big', 'padded']) {
+    assert.deepEqual(chunked.listRuns().find((r) => r.id === id)?.metrics, whole.listRuns().find((r) => r.id === 'big')?.metrics);
+  }
+  assert.deepEqual(pointsOf(chunked, 'padded', 'b'), pointsOf(whole, 'big', 'b'));
+  await whole.close();
+  await chunked.close();
 });

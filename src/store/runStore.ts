@@ -6,14 +6,14 @@ import { dirname, join } from 'node:path';
 import { CHUNK_POINTS } from './chunks';
 import { downsampleIndices, gather } from './downsample';
 import { IndexDb, stepsAndTimes, type StoredRun } from './indexDb';
-import { parseLine } from './lineParser';
 import { diffParams, queryRuns } from './query';
-import { applyRecord, setOwn } from './records';
-import { MAX_PROBLEM_DETAILS, newFileState, newRunState, type FileState, type RunState } from './runState';
-import { PendingPoints } from './seriesBuffer';
+import { ParsePool } from './parsePool';
+import { setOwn } from './records';
+import { parseRun, REPORT_DETAILS, type ParseJob, type ParsedPart } from './runParser';
+import { newFileState, newRunState, type FileState, type RunState } from './runState';
 import { dedupeSteps, emptyMeta, toSummary, type SeriesMeta } from './seriesMeta';
 import { loadSqlJs } from './sqlite';
-import { fingerprintOf, MAX_LINE_BYTES, readLines } from './tailer';
+import { fingerprintOf } from './tailer';
 import type {
   Diagnostic,
   IndexReport,
@@ -33,10 +33,13 @@ import { parseUserEdits } from './userEdits';
 export const LOG_FILE = 'events.jsonl';
 export const USER_FILE = 'user.json';
 const DEFAULT_CRASH_AFTER_MS = 120_000;
-/** A run with this many unwritten points is checkpointed mid-file, so memory stays bounded on huge logs. */
-const FLUSH_POINTS = 1 << 20;
-/** Line-level details kept per file in one index report. */
-const REPORT_DETAILS = 20;
+/** Tunables; tests lower them to reach rare paths with small logs. */
+export const limits = {
+  /** A run with this many unwritten points is checkpointed mid-file, so memory stays bounded on huge logs. */
+  flushPoints: 1 << 20,
+  /** New log bytes in one pass from which parsing moves to worker threads. */
+  workerBytes: 64 << 20,
+};
 const STAT_BATCH = 256;
 
 interface CachedRun extends StoredRun {
@@ -180,28 +183,45 @@ export class SqlRunStore implements RunStore {
     let done = 0;
     onProgress?.(0, candidates.length);
     // Room for what a cold (or large) pass will add: points take about 0.4 bytes per byte of log.
-    const known = [...this.runs.values()].reduce((sum, r) => sum + Math.max(r.file.offset, 0), 0);
-    this.db.reserve(Math.max(0, (await this.logBytes(candidates)) - known) * 0.4);
-    for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
-      if (b > 0) await new Promise((resolve) => setImmediate(resolve));
-      const batch = candidates.slice(b, b + STAT_BATCH);
-      // Synchronous stat on purpose: for a warm pass that is nearly all the work, and the threadpool round trip
-      // of async stat costs ten times more. Batches are small and the loop yields between them.
-      const stats = batch.map((c) => [statQuiet(join(c.dir, LOG_FILE)), statQuiet(join(c.dir, USER_FILE))] as const);
-      for (let i = 0; i < batch.length && !signal?.aborted; i++) {
-        const c = batch[i];
-        const [logStat, userStat] = stats[i];
-        const cached = this.runs.get(c.id);
-        if (logStat === undefined || !logStat.isFile()) {
-          // A folder without a log is a run being created (or not a run): nothing to show yet.
-          if (cached !== undefined) this.removeRun(c.id, report);
-        } else {
+    const newBytes = await this.logBytes(candidates);
+    this.db.reserve(newBytes * 0.4);
+    const pool = newBytes >= limits.workerBytes ? ParsePool.create() : undefined;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
+        if (b > 0) await new Promise((resolve) => setImmediate(resolve));
+        const batch = candidates.slice(b, b + STAT_BATCH);
+        // Synchronous stat on purpose: for a warm pass that is nearly all the work, and the threadpool round
+        // trip of async stat costs ten times more. Batches are small and the loop yields between them.
+        const stats = batch.map((c) => [statQuiet(join(c.dir, LOG_FILE)), statQuiet(join(c.dir, USER_FILE))] as const);
+        for (let i = 0; i < batch.length && !signal?.aborted; i++) {
+          const c = batch[i];
+          const [logStat, userStat] = stats[i];
+          const cached = this.runs.get(c.id);
+          if (logStat === undefined || !logStat.isFile()) {
+            // A folder without a log is a run being created (or not a run): nothing to show yet.
+            if (cached !== undefined) this.removeRun(c.id, report);
+            onProgress?.(++done, candidates.length);
+            continue;
+          }
           const userMtime = userStat?.mtimeMs ?? -1;
           const unchanged = cached !== undefined && cached.file.size === logStat.size && cached.file.mtimeMs === logStat.mtimeMs && cached.file.userMtimeMs === userMtime && cached.state.root === c.root;
-          if (!unchanged) await this.indexRun(c, logStat, userStat, report, general, signal);
+          if (unchanged) {
+            onProgress?.(++done, candidates.length);
+            continue;
+          }
+          const task = this.indexRun(c, logStat, userStat, report, general, signal, pool).finally(() => {
+            inFlight.delete(task);
+            onProgress?.(++done, candidates.length);
+          });
+          inFlight.add(task);
+          if (inFlight.size >= (pool?.size ?? 1)) await Promise.race(inFlight);
         }
-        onProgress?.(++done, candidates.length);
       }
+      await Promise.all(inFlight);
+    } finally {
+      await Promise.all(inFlight);
+      await pool?.close();
     }
     this.general = general;
     report.diagnostics.push(...this.notes, ...general);
@@ -229,17 +249,18 @@ export class SqlRunStore implements RunStore {
     this.dirty = true;
   }
 
-  private async indexRun(c: Candidate, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal): Promise<void> {
+  private async indexRun(c: Candidate, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool): Promise<void> {
     const cached = this.runs.get(c.id);
     const path = join(c.dir, LOG_FILE);
-    let state: RunState = cached !== undefined && cached.state.root === c.root ? structuredClone(cached.state) : newRunState(c.id, c.root, c.dir);
-    let file: FileState = cached !== undefined && cached.state.root === c.root ? { ...cached.file } : newFileState(path);
+    const sameRoot = cached !== undefined && cached.state.root === c.root;
+    let state: RunState = sameRoot ? structuredClone(cached.state) : newRunState(c.id, c.root, c.dir);
+    let file: FileState = sameRoot ? { ...cached.file } : newFileState(path);
     let series = new Map<string, SeriesMeta>();
-    if (cached !== undefined && cached.state.root === c.root) for (const [k, m] of cached.series) series.set(k, { ...m });
-    let reset = cached === undefined || cached.state.root !== c.root;
-    const points = new PendingPoints();
+    if (sameRoot) for (const [k, m] of cached.series) series.set(k, { ...m });
+    let reset = !sameRoot;
     const passDetails: Array<{ line: number; reason: string }> = [];
     let passCount = 0;
+    let committed = false;
 
     let handle;
     try {
@@ -278,76 +299,62 @@ export class SqlRunStore implements RunStore {
         file.userMtimeMs = userMtime;
       }
 
-      let lineNo = 0;
-      let lastComplaintLine = -1;
-      const complain = (reason: string, line = lineNo) => {
-        if (line === lastComplaintLine) return;
-        lastComplaintLine = line;
-        state.problems.count++;
-        if (state.problems.first.length < MAX_PROBLEM_DETAILS) state.problems.first.push({ line, reason });
-        passCount++;
-        if (passDetails.length < REPORT_DETAILS) passDetails.push({ line, reason });
-      };
-
-      const checkpoint = () => {
-        const before = report.points;
-        try {
-          this.db.transaction(() => {
-            if (reset) this.db.deleteRunData(c.id);
-            for (const [key, buf] of points.byKey) {
-              let meta = series.get(key);
-              if (meta === undefined) series.set(key, (meta = emptyMeta()));
-              this.db.appendSeries(c.id, key, meta, buf);
-              report.points += buf.length;
-            }
-            this.db.writeRun(state, state.status ?? 'running', { params: true, tags: true, artifacts: true, problems: true });
-            this.db.writeFile(c.id, file);
-          });
-        } catch (err) {
-          report.points = before;
-          throw err;
-        } finally {
-          points.clear();
+      // Commits one part: its points, the state and the offset it reached, in one transaction.
+      const commit = (part: ParsedPart): void => {
+        state = part.state;
+        file = part.file;
+        if (part.complete) {
+          file.size = logStat.size;
+          file.mtimeMs = logStat.mtimeMs;
         }
+        let added = 0;
+        this.db.transaction(() => {
+          if (reset) this.db.deleteRunData(c.id);
+          for (const col of part.columns) {
+            if (col.length === 0) continue;
+            let meta = series.get(col.key);
+            if (meta === undefined) series.set(col.key, (meta = emptyMeta()));
+            this.db.appendSeries(c.id, col.key, meta, col);
+            added += col.length;
+          }
+          this.db.writeRun(state, state.status ?? 'running', { params: true, tags: true, artifacts: true, problems: true });
+          this.db.writeFile(c.id, file);
+        });
+        report.points += added;
         reset = false;
+        committed = true;
+        passCount += part.count;
+        for (const d of part.details) if (passDetails.length < REPORT_DETAILS) passDetails.push(d);
         this.runs.set(c.id, { state: structuredClone(state), file: { ...file }, series: new Map([...series].map(([k, m]) => [k, { ...m }])) });
         this.dirty = true;
       };
 
-      for await (const batch of readLines(handle, file.offset, file.lines, logStat.size, MAX_LINE_BYTES)) {
-        const text = batch.text;
-        lineNo = batch.firstLine;
-        let i = 0;
-        while (i < text.length) {
-          let nl = text.indexOf('\n', i);
-          if (nl < 0) nl = text.length;
-          if (nl > i && !(nl === i + 1 && text.charCodeAt(i) === 13)) {
-            const parsed = parseLine(text.slice(i, nl));
-            if (parsed.ok) applyRecord(state, file, parsed.record, points, complain);
-            else complain(parsed.reason);
-          }
-          lineNo++;
-          i = nl + 1;
+      const job: ParseJob = { end: logStat.size, state, file, flushPoints: limits.flushPoints };
+      if (pool !== undefined && pool.usable) {
+        await handle.close();
+        handle = undefined;
+        try {
+          await pool.run(path, job, (part) => {
+            commit(part);
+            return !signal?.aborted;
+          });
+        } catch (err) {
+          if (pool.usable) throw err;
+          // The worker died: what it sent is committed; finish this run here from where it stopped.
+          return await this.indexRun(c, logStat, userStat, report, general, signal);
         }
-        for (const line of batch.tooLong) complain(`line longer than ${MAX_LINE_BYTES >> 20} MB skipped`, line);
-        file.offset = batch.endOffset;
-        file.lines = batch.endLines;
-        if (points.total >= FLUSH_POINTS) checkpoint();
-        if (signal?.aborted) break;
+      } else {
+        for await (const part of parseRun(handle, job, () => signal?.aborted === true)) commit(part);
       }
-      if (!signal?.aborted) {
-        file.size = logStat.size;
-        file.mtimeMs = logStat.mtimeMs;
-      }
-      checkpoint();
       report.changedRuns.push(c.id);
       if (passCount > 0) {
         report.diagnostics.push({ file: path, line: passDetails[0].line, reason: passDetails[0].reason, count: passCount, lines: passDetails });
       }
     } catch (err) {
       general.push({ file: path, reason: `indexing failed (${errorText(err)})` });
+      if (committed && !report.changedRuns.includes(c.id)) report.changedRuns.push(c.id);
     } finally {
-      await handle.close().catch(() => undefined);
+      await handle?.close().catch(() => undefined);
     }
   }
 

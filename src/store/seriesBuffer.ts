@@ -46,8 +46,8 @@ export class ColumnBuffer {
 
 /** Emptied buffers, kept for the next run: allocating fresh typed arrays per run and key costs GC time. */
 const spare: ColumnBuffer[] = [];
-const MAX_SPARE = 256;
-const MAX_SPARE_CAPACITY = 1 << 16;
+const MAX_SPARE = 64;
+const MAX_SPARE_CAPACITY = 1 << 13;
 
 /** New points of one run, per metric key. */
 export class PendingPoints {

@@ -111,9 +111,9 @@ async function expand(row: Locator): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
 }
 
-/** A run that started a minute ago and is still logging (no status record, fresh heartbeat). */
+/** A run that started 45 s ago and is still logging (no status record, fresh heartbeat). */
 async function liveRun(ws: string, id: string, name: string): Promise<string> {
-  const t0 = Date.now() / 1000 - 75;
+  const t0 = Date.now() / 1000 - 45;
   const records: object[] = [
     { t: 'start', ts: t0, v: 1, id, name, project: 'e2e', tags: ['resnet'], argv: ['train.py'], cwd: '/tmp', executable: 'python3', env: {} },
     { t: 'params', ts: t0, params: { lr: 0.01 }, source: 'config' },
@@ -126,7 +126,7 @@ async function liveRun(ws: string, id: string, name: string): Promise<string> {
 vscodeTest('runs appear with status and metric; filter and sort change the rows; hostile names stay text', async () => {
   const workspace = await fixtureWorkspace();
   await liveRun(workspace, '20260102-000000-11111111', 'resnet-live');
-  return { workspace, theme: 'light' };
+  return { workspace, theme: 'light', settings: { 'trackside.crashAfterSeconds': 900 } };
 }, async (vscode) => {
   await vscode.openTrackside();
   const runs = await vscode.view('Runs');
@@ -136,7 +136,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await waitForLabels(runs, ['resnet-live', EVIL, 'diverged', 'higher-lr', 'baseline']);
   const live = await vscode.waitForTreeItem(runs, 'resnet-live');
   assert.equal(await live.locator('.codicon-sync').count(), 1);
-  assert.match(await live.innerText(), /1m \d\ds · step 975/);
+  assert.match(await live.innerText(), /(\d+m )?\d+s · step 975/);
   const failed = await vscode.waitForTreeItem(runs, 'diverged');
   assert.equal(await failed.locator('.codicon-error').count(), 1);
   assert.match(await failed.innerText(), /FloatingPointError/);
@@ -303,11 +303,14 @@ vscodeTest('Restricted Mode: runs can be browsed, code-running actions are not o
   await vscode.page.keyboard.press('Escape');
 });
 
-vscodeTest('an empty workspace shows the welcome view with its two buttons', {}, async (vscode) => {
+vscodeTest('an empty workspace shows the welcome view with its two buttons, then its first run', {}, async (vscode) => {
   await vscode.openTrackside();
   const runs = await vscode.view('Runs');
   await runs.getByRole('button', { name: 'Copy logger quickstart' }).waitFor({ timeout: 30_000 });
   await runs.getByRole('button', { name: 'Open documentation' }).waitFor();
   await runs.getByRole('button', { name: 'Copy logger quickstart' }).click();
   await vscode.waitForNotification(/quickstart/);
+  // The first run of a new project: `.trackside` did not exist when the view opened.
+  await writeRun(vscode.workspace, IDS.baseline, simpleRun(IDS.baseline, 'first-ever', 5));
+  await vscode.waitForTreeItem(runs, 'first-ever', 30_000);
 });

@@ -7,7 +7,7 @@
 // TRACKSIDE_KILL_SEED=<n> replays one schedule.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -158,9 +158,13 @@ test(`SIGKILL a logging child ${KILLS} times: flushed records survive, no glued 
             // Small writes are never torn by a kill on Linux, but a large batch can be cut part way: leave the
             // start of a record with no newline, for the next writer to close off and the store to report.
             const fragment = `{"t":"metrics","ts":1767225600.5,"step":${STEP_BASE * round + 999_999},"values":{"a":0.`;
-            // Only where the killed child got as far as creating its log.
             const log = join(root, 'runs', runId, 'events.jsonl');
-            r.tore = await stat(log).then(async () => (await appendFile(log, fragment), true), () => false);
+            // Only where the killed child got as far as creating its log; and like any writer, the one that tore
+            // this line had first closed off a torn line left before it (a child killed before writing leaves one).
+            r.tore = await readFile(log).then(
+              async (b) => (await appendFile(log, (b.length && b[b.length - 1] !== 10 ? '\n' : '') + fragment), true),
+              () => false,
+            );
           }
         }
       }),

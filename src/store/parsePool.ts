@@ -1,0 +1,111 @@
+// Parse workers for large passes: JSON.parse is most of a cold index, and it spreads over cores while the
+// indexer's thread writes to sqlite. Small passes never start a worker (starting one costs more than it saves).
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './parseWorker';
+import type { ParseJob, ParsedPart } from './runParser';
+
+let bundledScript: string | undefined;
+
+/**
+ * Bundles name the script that serves parse jobs (the CLI passes its own file and calls serveParseJobs when it
+ * starts as a worker). From sources, parseWorker.ts beside this file is used.
+ */
+export function setParseWorkerScript(path: string): void {
+  bundledScript = path;
+}
+
+function workerScript(): string | undefined {
+  if (bundledScript !== undefined) return bundledScript;
+  if (__filename.endsWith('.ts')) {
+    const script = join(__dirname, 'parseWorker.ts');
+    if (existsSync(script)) return script;
+  }
+  return undefined;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+export class ParsePool {
+  private readonly slots: Slot[] = [];
+  private readonly handlers = new Map<number, (msg: FromWorker) => void>();
+  private nextId = 1;
+  private broken = false;
+
+  private constructor(script: string, size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(script, { workerData: { tracksideParseWorker: true } });
+      worker.unref();
+      worker.on('message', (msg: FromWorker) => this.handlers.get(msg.id)?.(msg));
+      worker.on('error', (err) => this.fail(err));
+      worker.on('exit', (code) => code !== 0 && this.fail(new Error(`parse worker exited with code ${code}`)));
+      this.slots.push({ worker, busy: false });
+    }
+  }
+
+  /** A pool when a worker script is available and the machine has more than one core; undefined otherwise. */
+  static create(size = Math.min(2, Math.max(1, cpus().length))): ParsePool | undefined {
+    const script = workerScript();
+    if (script === undefined || cpus().length < 2) return undefined;
+    try {
+      return new ParsePool(script, size);
+    } catch {
+      return undefined;
+    }
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  get usable(): boolean {
+    return !this.broken;
+  }
+
+  private fail(err: Error): void {
+    this.broken = true;
+    for (const [id, handler] of this.handlers) handler({ type: 'error', id, message: err.message });
+  }
+
+  /**
+   * Parses one run in a free worker. `onPart` commits each part and says whether to go on; the promise settles
+   * after the last part (or rejects if the worker failed, and then nothing after the last committed part counts).
+   */
+  run(path: string, job: ParseJob, onPart: (part: ParsedPart) => boolean): Promise<void> {
+    const slot = this.slots.find((s) => !s.busy);
+    if (slot === undefined || this.broken) return Promise.reject(new Error('no free parse worker'));
+    slot.busy = true;
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      const finish = (err?: Error) => {
+        this.handlers.delete(id);
+        slot.busy = false;
+        if (err) reject(err);
+        else resolve();
+      };
+      this.handlers.set(id, (msg) => {
+        if (msg.type === 'error') return finish(new Error(msg.message));
+        let goOn: boolean;
+        try {
+          goOn = onPart(msg.part);
+        } catch (err) {
+          slot.worker.postMessage({ type: 'resume', id, stop: true } satisfies ToWorker);
+          return finish(err instanceof Error ? err : new Error(String(err)));
+        }
+        if (msg.part.done) return finish();
+        slot.worker.postMessage({ type: 'resume', id, stop: !goOn } satisfies ToWorker);
+      });
+      slot.worker.postMessage({ type: 'job', id, path, job } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+}

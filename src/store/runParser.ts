@@ -1,0 +1,96 @@
+// Reads a run's new log lines and turns them into state changes and points, in parts of bounded size. The same
+// code runs in the indexer's thread or in a parse worker (parseWorker.ts); either way the indexer commits each
+// part together with the offset it reached, so a stop between parts loses nothing and repeats nothing.
+import type { FileHandle } from 'node:fs/promises';
+import { parseLine } from './lineParser';
+import { applyRecord } from './records';
+import { MAX_PROBLEM_DETAILS, type FileState, type RunState } from './runState';
+import { PendingPoints } from './seriesBuffer';
+import { MAX_LINE_BYTES, readLines } from './tailer';
+
+/** Line-level details kept per file in one index report. */
+export const REPORT_DETAILS = 20;
+
+export interface ParseJob {
+  /** Read up to this offset (the size stat saw). */
+  end: number;
+  state: RunState;
+  file: FileState;
+  flushPoints: number;
+}
+
+export interface Columns {
+  key: string;
+  steps: Float64Array;
+  times: Float64Array;
+  values: Float64Array;
+  length: number;
+}
+
+export interface ParsedPart {
+  state: RunState;
+  file: FileState;
+  columns: Columns[];
+  /** Bad lines in this part: how many, and the first few. */
+  count: number;
+  details: Array<{ line: number; reason: string }>;
+  /** The last part: everything up to `end` was read, or the reader was told to stop. */
+  done: boolean;
+  /** The last part, and nothing was left unread. */
+  complete: boolean;
+}
+
+/**
+ * Yields parts: one whenever `flushPoints` points are waiting, and a last one. Between yields the caller
+ * commits the part; `state`, `file` and the columns are reused after the generator resumes.
+ */
+export async function* parseRun(handle: FileHandle, job: ParseJob, stopped: () => boolean): AsyncGenerator<ParsedPart> {
+  const { state, file } = job;
+  const points = new PendingPoints();
+  let details: Array<{ line: number; reason: string }> = [];
+  let count = 0;
+  let lineNo = 0;
+  let lastComplaintLine = -1;
+  const complain = (reason: string, line = lineNo) => {
+    if (line === lastComplaintLine) return;
+    lastComplaintLine = line;
+    state.problems.count++;
+    if (state.problems.first.length < MAX_PROBLEM_DETAILS) state.problems.first.push({ line, reason });
+    count++;
+    if (details.length < REPORT_DETAILS) details.push({ line, reason });
+  };
+  const part = (done: boolean, complete = false): ParsedPart => {
+    const columns = [...points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
+    const p = { state, file, columns, count, details, done, complete };
+    details = [];
+    count = 0;
+    return p;
+  };
+
+  for await (const batch of readLines(handle, file.offset, file.lines, job.end, MAX_LINE_BYTES)) {
+    const text = batch.text;
+    lineNo = batch.firstLine;
+    let i = 0;
+    while (i < text.length) {
+      let nl = text.indexOf('\n', i);
+      if (nl < 0) nl = text.length;
+      if (nl > i && !(nl === i + 1 && text.charCodeAt(i) === 13)) {
+        const parsed = parseLine(text.slice(i, nl));
+        if (parsed.ok) applyRecord(state, file, parsed.record, points, complain);
+        else complain(parsed.reason);
+      }
+      lineNo++;
+      i = nl + 1;
+    }
+    for (const line of batch.tooLong) complain(`line longer than ${MAX_LINE_BYTES >> 20} MB skipped`, line);
+    file.offset = batch.endOffset;
+    file.lines = batch.endLines;
+    if (stopped()) break;
+    if (points.total >= job.flushPoints) {
+      yield part(false);
+      points.clear();
+    }
+  }
+  yield part(true, !stopped());
+  points.clear();
+}
