@@ -40,6 +40,8 @@ vscodeTest(
     const datasets = Number(await chart.getAttribute('data-datasets'));
     assert.ok(points > 0, 'the first chart has data');
     await vscode.screenshot('compare-100-runs');
+    console.log((await vscode.tracksideLog()).split('\n').filter((l) => /DEBUG|paint/.test(l)).join('\n'));
+    console.log('runs drawn in the first chart', await chart.getAttribute('data-runs'));
 
     const report = {
       runs: RUNS,

@@ -53,9 +53,18 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+class Stop(Exception):
+    """Raised by the SIGTERM/SIGINT handler to unwind whatever the generator is waiting on."""
+
+    def __init__(self, signum):
+        Exception.__init__(self, signum)
+        self.signum = signum
+
+
 class Workspace(object):
     def __init__(self, out):
         self.t0 = time.time()
+        self.children = []
         self.out = os.path.abspath(out)
         self.logs = os.path.join(self.out, "logs")
         self.root = os.path.join(self.out, ".trackside")
@@ -102,8 +111,10 @@ class Workspace(object):
     def start(self, name, args):
         log = open(os.path.join(self.logs, name + ".log"), "w")
         try:
-            return subprocess.Popen([sys.executable, "train.py", "--name", name] + args, cwd=self.out, env=self.env,
+            proc = subprocess.Popen([sys.executable, "train.py", "--name", name] + args, cwd=self.out, env=self.env,
                                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.children.append(proc)
+            return proc
         finally:
             log.close()
 
@@ -133,6 +144,18 @@ class Workspace(object):
         code = proc.wait()
         self.say(name, "%s (exit %d)" % (signal.Signals(signum).name, code))
 
+    def stop_children(self, timeout=10.0):
+        """One SIGTERM to each training process still running (the logger records it as killed), then a wait."""
+        alive = [p for p in self.children if p.poll() is None]
+        for proc in alive:
+            proc.send_signal(signal.SIGTERM)
+        deadline = time.time() + timeout
+        for proc in alive:
+            try:
+                proc.wait(max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
     def say(self, name, what):
         print("  %5.1fs  %-14s %s" % (time.time() - self.t0, name, what), flush=True)
 
@@ -157,6 +180,23 @@ def main(argv=None):
     args = parse_args(argv)
     ws = Workspace(args.out)
     t0 = time.time()
+
+    def on_signal(signum, _frame):
+        raise Stop(signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        return generate(args, ws, t0)
+    except Stop as stop:
+        # Ignore repeats while stopping, so the training processes get exactly one signal each.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ws.stop_children()
+        return 128 + stop.signum
+
+
+def generate(args, ws, t0):
     print("Making the demo workspace in %s" % ws.out, flush=True)
     ws.prepare()
     # First, so that by the time the editor looks, its two minutes of silence are running out.
@@ -168,28 +208,24 @@ def main(argv=None):
 
     live = None
     if args.live:
-        live = ws.start("live", ["--lr", "0.2", "--momentum", "0.5", "--schedule", "cosine", "--epochs", "2000",
+        # A slow learner: at a step a second its validation accuracy climbs for about ten minutes.
+        live = ws.start("live", ["--lr", "0.05", "--momentum", "0.9", "--hidden", "32", "--schedule", "cosine",
+                                 "--epochs", "400",
                                  "--step-delay", str(args.live_delay), "--tags", "mlp,live",
                                  "--notes", "Still training: watch its charts grow."])
+        # READY means the workspace is complete: the live run has started logging.
+        deadline = time.time() + 60
+        while ws.metric_lines("live") < 1:
+            if live.poll() is not None or time.time() > deadline:
+                live.kill()
+                sys.exit("the live run did not start logging; see %s" % os.path.join(ws.logs, "live.log"))
+            time.sleep(0.1)
         ws.say("live", "running (pid %d, a step every %g s)" % (live.pid, args.live_delay))
     print("READY %s (%.1f s)" % (ws.out, time.time() - t0), flush=True)
     if live is None:
         return 0
 
-    stopped = []
-
-    def stop(signum, _frame):
-        # Only signal here: the main thread is inside live.wait(), which returns once the run has written its
-        # "killed" status and exited.
-        stopped.append(signum)
-        if live.poll() is None:
-            live.send_signal(signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     code = live.wait()
-    if stopped:
-        return 128 + stopped[0]
     print("live run ended (exit %d)" % code, flush=True)
     return 0
 

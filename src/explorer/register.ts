@@ -66,7 +66,17 @@ class Explorer extends Disposable {
         this.stopTicking();
       }
     }));
-    this.register(features.store.onDidChange((change) => this.store && this.rebuildSoon([...change.changedRuns, ...change.removedRuns])));
+    this.register(features.store.onDidChange((change) => {
+      if (!this.store) return;
+      // The service may have reopened the index (run folder settings changed): always list from the current one.
+      void features.store.ready().then(
+        (store) => {
+          this.store = store;
+          this.rebuildSoon([...change.changedRuns, ...change.removedRuns]);
+        },
+        () => undefined,
+      );
+    }));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('trackside.primaryMetric') || e.affectsConfiguration('trackside.showArchived')) {
         this.setContext(ContextKeys.showArchived, this.showArchived);
@@ -143,22 +153,27 @@ class Explorer extends Disposable {
     this.startTickingIfLive();
   }
 
-  /** The view's description shows the filter, the sort and how many runs are shown; the message explains empty results. */
+  /**
+   * The filter, sort and counts go in the view's description, and also in a one-line message above the rows:
+   * when Runs is the only view in its container VS Code merges the headers and hides the description.
+   */
   private describe(): void {
     const view = this.provider.current;
-    const parts: string[] = [];
-    if (this.state.filter) parts.push(this.state.filter.length > 60 ? `${this.state.filter.slice(0, 59)}…` : this.state.filter);
+    const filter = this.state.filter.length > 80 ? `${this.state.filter.slice(0, 79)}…` : this.state.filter;
     const sort = this.state.sort;
-    if (sort.key.kind !== DEFAULT_SORT.key.kind || sort.descending !== DEFAULT_SORT.descending) parts.push(describeSort(sort));
-    if (view && (this.state.filter || view.archivedHidden)) parts.push(`${view.shown} of ${view.total}`);
-    this.tree.description = parts.join(' · ') || undefined;
+    const customSort = sort.key.kind !== DEFAULT_SORT.key.kind || sort.descending !== DEFAULT_SORT.descending;
+    const counts = view && (filter || view.archivedHidden) ? `${view.shown} of ${view.total}` : undefined;
+    this.tree.description = [filter, customSort ? describeSort(sort) : undefined, counts].filter(Boolean).join(' · ') || undefined;
     if (!view) return;
     if (view.filterError) this.tree.message = `Filter problem: ${view.filterError}`;
     else if (view.total > 0 && view.shown === 0) {
-      this.tree.message = this.state.filter
-        ? `No runs match “${this.state.filter}”. Clear the filter with the title bar button.`
+      this.tree.message = filter
+        ? `No runs match “${filter}”. Clear the filter with the title bar button.`
         : `All ${view.archivedHidden} runs are archived. Show archived runs from the title bar.`;
-    } else this.tree.message = undefined;
+    } else {
+      const parts = [filter ? `Filter: ${filter} (${view.shown} of ${view.total} runs)` : undefined, customSort ? `Sorted by ${describeSort(sort)}` : undefined];
+      this.tree.message = parts.filter(Boolean).join(' · ') || undefined;
+    }
   }
 
   private startTickingIfLive(): void {

@@ -161,7 +161,12 @@ export class RerunFeature extends Disposable {
         } else if (choice === AT_RECORDED && facts.repo) {
           const commit = facts.recorded?.commit;
           if (!commit) throw new Error('The recorded commit cannot be rebuilt.');
-          worktree = { repo: facts.repo, dir: await addWorktree(facts.repo, commit, facts.recordedDiff, run.id) };
+          const repo = facts.repo;
+          const dir = await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `Creating a temporary worktree at ${commit.slice(0, 10)}…` },
+            () => addWorktree(repo, commit, facts.recordedDiff, run.id),
+          );
+          worktree = { repo, dir };
           this.ctx.output.info(`Created the temporary worktree ${worktree.dir} at ${commit}.`);
         } else if (choice === IN_CHECKOUT) {
           await dropWorktree();

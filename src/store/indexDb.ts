@@ -299,9 +299,10 @@ export class IndexDb {
     if (meta.lastChunkN > 0 && meta.lastChunkN < CHUNK_POINTS) {
       seq = meta.chunks - 1;
       const last = this.readChunks(run, key, meta.lastChunkN, { seq });
-      cols = new ColumnBuffer(last.steps.length + buf.length);
-      cols.pushAll(last.steps, last.times, last.values, last.steps.length);
-      cols.pushAll(buf.steps, buf.times, buf.values, buf.length);
+      const joined = new ColumnBuffer(last.steps.length + buf.length);
+      joined.pushAll(last.steps, last.times, last.values, last.steps.length);
+      joined.pushAll(buf.steps, buf.times, buf.values, buf.length);
+      cols = joined;
     }
     let lastN = 0;
     for (let from = 0; from < cols.length; from += CHUNK_POINTS) {

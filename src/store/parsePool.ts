@@ -9,6 +9,9 @@ import type { ParseJob, ParsedPart } from './runParser';
 
 let bundledScript: string | undefined;
 
+/** Counts for tests and diagnostics. */
+export const poolStats = { workersStarted: 0, partsReceived: 0 };
+
 /**
  * Bundles name the script that serves parse jobs (the CLI passes its own file and calls serveParseJobs when it
  * starts as a worker). From sources, parseWorker.ts beside this file is used.
@@ -17,11 +20,15 @@ export function setParseWorkerScript(path: string): void {
   bundledScript = path;
 }
 
-function workerScript(): string | undefined {
-  if (bundledScript !== undefined) return bundledScript;
+/** How to start a worker: a bundled script, or (from sources, under tsx) parseWorker.ts through tsx's loader. */
+function workerSource(): { source: string; eval: boolean } | undefined {
+  if (bundledScript !== undefined) return { source: bundledScript, eval: false };
   if (__filename.endsWith('.ts')) {
     const script = join(__dirname, 'parseWorker.ts');
-    if (existsSync(script)) return script;
+    if (!existsSync(script)) return undefined;
+    // `node --import tsx` does not reach worker threads in time to load a .ts entry, so register it here.
+    const at = JSON.stringify(script);
+    return { source: `const req = require('node:module').createRequire(${at}); req('tsx/cjs/api').register(); req(${at}).serveParseJobs(require('node:worker_threads').parentPort);`, eval: true };
   }
   return undefined;
 }
@@ -37,9 +44,10 @@ export class ParsePool {
   private nextId = 1;
   private broken = false;
 
-  private constructor(script: string, size: number) {
+  private constructor(start: { source: string; eval: boolean }, size: number) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { tracksideParseWorker: true } });
+      const worker = new Worker(start.source, { eval: start.eval, workerData: { tracksideParseWorker: true } });
+      poolStats.workersStarted++;
       worker.unref();
       worker.on('message', (msg: FromWorker) => this.handlers.get(msg.id)?.(msg));
       worker.on('error', (err) => this.fail(err));
@@ -50,10 +58,10 @@ export class ParsePool {
 
   /** A pool when a worker script is available and the machine has more than one core; undefined otherwise. */
   static create(size = Math.min(2, Math.max(1, cpus().length))): ParsePool | undefined {
-    const script = workerScript();
-    if (script === undefined || cpus().length < 2) return undefined;
+    const start = workerSource();
+    if (start === undefined || cpus().length < 2) return undefined;
     try {
-      return new ParsePool(script, size);
+      return new ParsePool(start, size);
     } catch {
       return undefined;
     }
@@ -90,6 +98,7 @@ export class ParsePool {
       };
       this.handlers.set(id, (msg) => {
         if (msg.type === 'error') return finish(new Error(msg.message));
+        poolStats.partsReceived++;
         let goOn: boolean;
         try {
           goOn = onPart(msg.part);

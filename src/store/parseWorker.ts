@@ -1,5 +1,6 @@
 // A parse worker: runs parseRun for jobs the indexer posts and sends each part back, waiting for the indexer's
-// go-ahead between parts so at most one part per worker is in flight. Started by ParsePool.
+// go-ahead between parts so at most one part per worker is in flight. Started by ParsePool; the thread's entry
+// (the CLI bundle, or ParsePool's loader from sources) calls serveParseJobs.
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { parseRun, type ParseJob, type ParsedPart } from './runParser';
@@ -49,5 +50,3 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
     })();
   });
 }
-
-if (parentPort !== null) serveParseJobs(parentPort);

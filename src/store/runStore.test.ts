@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { truncateSync, unlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { poolStats } from './parsePool';
 import { limits, openStore } from './runStore';
 import { SCHEMA_VERSION } from './schema';
 import { appendLog, logPath, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
@@ -348,4 +349,40 @@ test('a huge log is checkpointed mid-file and ends up identical to one read in o
   assert.deepEqual(pointsOf(chunked, 'padded', 'b'), pointsOf(whole, 'big', 'b'));
   await whole.close();
   await chunked.close();
+});
+
+test('parse workers give the same index as the indexer thread, checkpoints included', async (t) => {
+  const root = fixture(t);
+  for (let i = 0; i < 12; i++) {
+    const lines = simpleRun(`w${i}`, 200 + i * 50, { status: i % 3 === 0 ? 'failed' : 'finished', lr: i });
+    lines.splice(5, 0, 'not json', '{"t":"metrics","ts":1,"values":{"loss":NaN,"acc":"x"}}');
+    writeLog(root, `w${String(i).padStart(2, '0')}`, lines);
+  }
+  // Over one read chunk (4 MB), so the worker pauses between parts and waits for each commit.
+  const pad = 'p'.repeat(400);
+  writeLog(root, 'wbig', simpleRun('wbig', 12_000).map((l, i) => (i < 2 ? l : l.replace('{"t"', `{"pad":"${pad}","t"`))));
+  const inThread = await open(root);
+  const a = await inThread.index();
+  const savedBytes = limits.workerBytes;
+  const savedFlush = limits.flushPoints;
+  limits.workerBytes = 0;
+  limits.flushPoints = 100;
+  t.after(() => {
+    limits.workerBytes = savedBytes;
+    limits.flushPoints = savedFlush;
+  });
+  const workers = await open(root);
+  const before = { ...poolStats };
+  const b = await workers.index();
+  assert.ok(poolStats.workersStarted > before.workersStarted, 'workers started');
+  assert.ok(poolStats.partsReceived - before.partsReceived > 13, `the big run came back in several parts (${poolStats.partsReceived - before.partsReceived} parts, ${poolStats.workersStarted - before.workersStarted} workers)`);
+  assert.equal(b.points, a.points);
+  assert.deepEqual([...b.changedRuns].sort(), [...a.changedRuns].sort());
+  const byFile = (r: typeof a) => JSON.stringify([...r.diagnostics].sort((x, y) => x.file.localeCompare(y.file)));
+  assert.equal(byFile(b), byFile(a));
+  const snapshot = (s: RunStore) => JSON.stringify(s.listRuns({ sort: { key: { kind: 'name' } } }).map((r) => [r.id, r.metrics, r.params, r.status]));
+  assert.equal(snapshot(workers), snapshot(inThread));
+  assert.deepEqual(pointsOf(workers, 'w11', 'loss'), pointsOf(inThread, 'w11', 'loss'));
+  await inThread.close();
+  await workers.close();
 });

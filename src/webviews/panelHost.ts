@@ -6,6 +6,7 @@ import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import { parseWebviewMessage } from '../contract/guards';
 import type { HostMessage, WebviewMessage } from '../contract/messages';
+import { packSeries } from './runView';
 
 export abstract class PanelHost extends Disposable {
   private isReady = false;
@@ -26,7 +27,8 @@ export abstract class PanelHost extends Disposable {
   /** Posts a message once the webview is listening; earlier messages are dropped (ready resends everything). */
   protected async post(message: HostMessage): Promise<boolean> {
     if (!this.ready) return false;
-    return this.panel.webview.postMessage(message);
+    const packed = 'series' in message ? { ...message, series: packSeries(message.series) } : message;
+    return this.panel.webview.postMessage(packed);
   }
 
   private async receive(raw: unknown): Promise<void> {

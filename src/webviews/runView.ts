@@ -1,5 +1,4 @@
-// Store records → what the webviews draw. Typed arrays are copied only when they are views into a larger
-// buffer, since postMessage would otherwise ship the whole underlying buffer.
+// Store records → what the webviews draw, and series packed for postMessage.
 import type { RunView, SeriesData } from '../contract/messages';
 import type { RunDetail, RunSummary, Series } from '../store/types';
 import { commandLine } from '../charts/command';
@@ -28,19 +27,35 @@ export function runView(run: RunSummary | RunDetail, color: string): RunView {
   return view;
 }
 
-function own(a: Float64Array): Float64Array {
-  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+export function seriesData(s: Series): SeriesData {
+  return { runId: s.runId, key: s.key, steps: s.steps, times: s.times, values: s.values, total: s.total };
 }
 
-export function seriesData(s: Series): SeriesData {
-  return { runId: s.runId, key: s.key, steps: own(s.steps), times: own(s.times), values: own(s.values), total: s.total };
+/**
+ * Copies every array of a message into one buffer and returns views into it. VS Code passes each distinct
+ * ArrayBuffer of a webview message as a separate argument of one RPC call, and arguments past 255 are lost
+ * (seen in code-server 4.100: a 100-run comparison arrived with 15 runs), so a message carries one buffer.
+ */
+export function packSeries(series: readonly SeriesData[]): SeriesData[] {
+  let total = 0;
+  for (const s of series) total += s.steps.length + s.times.length + s.values.length;
+  const buffer = new Float64Array(total);
+  let at = 0;
+  const take = (a: Float64Array): Float64Array => {
+    buffer.set(a, at);
+    const view = buffer.subarray(at, at + a.length);
+    at += a.length;
+    return view;
+  };
+  return series.map((s) => ({ ...s, steps: take(s.steps), times: take(s.times), values: take(s.values) }));
 }
 
 /**
  * Points per series: up to `max`, fewer when many series share the panel, so one message stays within a few MB
- * (three float64 arrays per point) and the first paint stays fast.
+ * (three float64 arrays per point) and the first paint stays fast. A hundred overlaid runs on a chart a few
+ * hundred pixels wide need no more than ~600 points each; zooming fetches detail for the range.
  */
 export function pointsPerSeries(series: number, max: number): number {
-  const budget = 600_000;
+  const budget = 200_000;
   return Math.max(200, Math.min(max, Math.floor(budget / Math.max(1, series))));
 }

@@ -167,6 +167,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await vscode.page.keyboard.press('Enter');
   await waitForLabels(runs, [EVIL, 'baseline']);
   assert.match(await paneHeader(runs), /params\.lr < 0\.2 and status = finished · 2 of 7/);
+  await vscode.page.locator('.part.sidebar').getByText('Filter: params.lr < 0.2 and status = finished (2 of 7 runs)').waitFor({ state: 'visible' });
 
   // Sort by name, ascending (the filter stays).
   await vscode.runCommand('Trackside: Clear Filter');
@@ -176,6 +177,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   await vscode.quickPickItems('Ascending').first().click();
   await waitForLabels(runs, [EVIL, 'baseline', 'diverged', 'higher-lr', 'resnet-live']);
   assert.match(await paneHeader(runs), /name ↑/);
+  await vscode.page.locator('.part.sidebar').getByText('Sorted by name ↑').waitFor({ state: 'visible' });
 
   // Details: sections, params, metrics with last/best/count, environment.
   const baseline = await vscode.waitForTreeItem(runs, /^baseline/);
@@ -313,4 +315,20 @@ vscodeTest('an empty workspace shows the welcome view with its two buttons, then
   // The first run of a new project: `.trackside` did not exist when the view opened.
   await writeRun(vscode.workspace, IDS.baseline, simpleRun(IDS.baseline, 'first-ever', 5));
   await vscode.waitForTreeItem(runs, 'first-ever', 30_000);
+});
+
+vscodeTest('import trackside works in a VS Code terminal without installing it', async () => ({ workspace: await fixtureWorkspace() }), async (vscode) => {
+  await vscode.openTrackside();
+  await vscode.waitForTreeItem(await vscode.view('Runs'), /^baseline/);
+  await vscode.runCommand('Terminal: Create New Terminal');
+  const term = vscode.page.locator('.terminal-wrapper .xterm').first();
+  await term.waitFor({ state: 'visible' });
+  await delay(1500); // let the shell print its prompt
+  await term.click();
+  await vscode.page.keyboard.type(`python3 -c "import trackside; open('where.txt', 'w').write(trackside.__file__)"`);
+  await vscode.page.keyboard.press('Enter');
+  const where = join(vscode.workspace, 'where.txt');
+  await waitFor('python to write where.txt', async () => (await readFile(where, 'utf8')).length > 0, 30_000);
+  // Imported from the extension's bundled copy, not from anything installed.
+  assert.match(await readFile(where, 'utf8'), /trackside\.trackside-[\d.]+[/\\]logger[/\\]trackside[/\\]__init__\.py$/);
 });

@@ -118,7 +118,7 @@ async function rawLog(runId: string): Promise<RawLog> {
 
 const badCount = (d: Diagnostic) => d.count ?? 1;
 
-test(`SIGKILL a logging child ${KILLS} times: flushed records survive, no glued lines, incremental index = fresh`, { timeout: 120_000 }, async (t) => {
+test(`SIGKILL a logging child ${KILLS} times: flushed records survive, no glued lines, incremental index = fresh`, { timeout: 300_000 }, async (t) => {
   const seed = Number(process.env.TRACKSIDE_KILL_SEED ?? Date.now() % 1_000_000);
   const rand = rng(seed);
   const where = `(TRACKSIDE_KILL_SEED=${seed})`;

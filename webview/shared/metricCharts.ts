@@ -39,6 +39,7 @@ interface Card {
 }
 
 const TABLE_ROWS_PER_SERIES = 200;
+const RAW_BEHIND_MAX = 20;
 
 export class MetricCharts {
   readonly cache = new SeriesCache();
@@ -209,6 +210,10 @@ export class MetricCharts {
     const datasets: ChartConfiguration<'line', Point[]>['data']['datasets'] = [];
     const { x: mode, y: scale, smoothing } = this.options;
     let points = 0;
+    // The faint raw curve behind each smoothed one helps with a few runs; behind dozens it is only noise and
+    // doubles the drawing, so past RAW_BEHIND_MAX visible runs only the smoothed curves are drawn.
+    const visible = this.runs.filter((r) => !this.hidden.has(r.id) && this.cache.get(key).has(r.id)).length;
+    const rawBehind = smoothing > 0 && visible <= RAW_BEHIND_MAX;
     for (const run of this.runs) {
       if (this.hidden.has(run.id)) continue;
       const s = this.cache.get(key).get(run.id);
@@ -226,7 +231,7 @@ export class MetricCharts {
       points += raw.length;
       const color = canvasColor(run.color);
       if (smoothing > 0) {
-        datasets.push({ label: run.name, data: raw, borderColor: canvasColor(run.color, 0.22), borderWidth: 1, pointRadius: 0, order: 2 });
+        if (rawBehind) datasets.push({ label: run.name, data: raw, borderColor: canvasColor(run.color, 0.22), borderWidth: 1, pointRadius: 0, order: 2 });
         datasets.push({ label: run.name, data: toPoints(ema(s.values, smoothing)), borderColor: color, borderWidth: 1.6, pointRadius: 0, order: 1 });
       } else {
         datasets.push({ label: run.name, data: raw, borderColor: color, borderWidth: 1.4, pointRadius: 0, order: 1 });
@@ -317,11 +322,12 @@ export class MetricCharts {
 
   /** Facts about what is drawn, for screen readers and for tests that check the chart without reading pixels. */
   private describe(card: Card, points: number, datasets: number): void {
-    const runs = new Set(this.runs.filter((r) => !this.hidden.has(r.id) && this.cache.get(card.key).has(r.id)).map((r) => r.id)).size;
+    const runs = this.runs.filter((r) => !this.hidden.has(r.id) && (this.cache.get(card.key).get(r.id)?.values.length ?? 0) > 0).length;
     card.meta.textContent = `${runs} run${runs === 1 ? '' : 's'} · ${formatNumber(points)} pts`;
     const d = card.canvas.dataset;
     d.points = String(points);
     d.datasets = String(datasets);
+    d.runs = String(runs);
     d.x = this.options.x;
     d.y = this.options.y;
     d.smoothing = String(this.options.smoothing);

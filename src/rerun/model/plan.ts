@@ -115,7 +115,7 @@ export function buildPlan(input: PlanInput): RerunPlan {
   lines.push(`Working directory: ${cwd}`);
   lines.push(`Interpreter: ${input.interpreter.path} (${INTERPRETER_SOURCE[input.interpreter.source]})`);
   if (input.worktree) lines.push(`Code: temporary git worktree ${input.worktree.dir} (your checkout is not changed)`);
-  lines.push('Environment (only these are set):');
+  lines.push('Environment variables added (none from the log):');
   for (const [k, v] of Object.entries(env)) lines.push(`  ${k}=${v}`);
   const keys = Object.keys(overrides).sort();
   if (keys.length > 0) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { commandLine, quoteCmdArg, quoteFish, quotePosix, quotePwsh, shellKindOf, UnquotableError } from './quote';
 
@@ -51,6 +52,19 @@ test('bash reads every nasty argument back exactly, and runs nothing', async () 
   const line = commandLine('posix', ['printf', '%s\\0', ...NASTY]);
   const { stdout } = await run('bash', ['--norc', '--noprofile', '-c', line]);
   assert.deepEqual(stdout.split('\0').slice(0, -1), NASTY);
+});
+
+test('interactive bash (history expansion on, as in a terminal) also reads them back exactly', async () => {
+  const line = commandLine('posix', ['printf', '%s\\0', ...NASTY]);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', ['--norc', '--noprofile', '-i'], { env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), PS1: '' } });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', () => resolve(stdout));
+    child.stdin.end(`set -H\n${line}\nexit\n`);
+  });
+  assert.deepEqual(out.split('\0').slice(0, -1), NASTY);
 });
 
 test('a line for bash stays one line and hides ! and \' from history expansion', () => {
