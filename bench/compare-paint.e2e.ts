@@ -35,6 +35,7 @@ vscodeTest(
     const body = frame.locator('body');
     const paintMs = Number(await body.getAttribute('data-paint-ms'));
     const hostMs = Number(await body.getAttribute('data-host-ms'));
+    const buildMs = Number(await body.getAttribute('data-build-ms'));
     const chart = frame.locator('.card canvas').first();
     const points = Number(await chart.getAttribute('data-points'));
     const datasets = Number(await chart.getAttribute('data-datasets'));
@@ -51,6 +52,7 @@ vscodeTest(
       datasetsFirstChart: datasets,
       hostQueryMs: Math.round(hostMs),
       webviewFirstPaintMs: Math.round(paintMs),
+      webviewChartBuildMs: Math.round(buildMs),
       acceptToPaintMs: endToEnd,
       firstIndexMs: indexMs,
       targets: { hostQueryMs: 150, webviewFirstPaintMs: 300 },

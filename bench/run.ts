@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureWorkspace, type GenerateOptions, type GeneratedWorkspace } from './generate';
-import { type Figure, formatFigure } from './figures';
+import { type Figure, formatFigure, verdicts } from './figures';
 import { RESULT_PREFIX, type Result, type Task } from './protocol';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -331,7 +331,8 @@ async function main(): Promise<void> {
   figures.sort((a, b) => ALL.indexOf(a.id as FigureId) - ALL.indexOf(b.id as FigureId));
   const seconds = (Date.now() - started) / 1000;
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, cores: cpus().length, quick: args.quick, seconds, figures }, null, 2)}\n`);
+    const withVerdicts = figures.map((f) => ({ ...f, met: verdicts(f) }));
+    process.stdout.write(`${JSON.stringify({ node: process.version, cores: cpus().length, quick: args.quick, seconds, figures: withVerdicts }, null, 2)}\n`);
   } else {
     progress('');
     for (const f of figures) progress(formatFigure(f));

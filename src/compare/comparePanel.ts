@@ -27,6 +27,7 @@ export class ComparePanel extends PanelHost {
   private points = 2000;
   /** Runs changed since the last live update: only these are queried. */
   private readonly pendingLive = new Set<string>();
+  private lastHostMs = 0;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -93,7 +94,8 @@ export class ComparePanel extends PanelHost {
       }
       case 'painted':
         this.ctx.output.info(
-          `Compare of ${this.state.runIds.length} runs: first paint ${message.ms.toFixed(0)} ms, ${message.charts} charts, ${message.points} points.`,
+          `Compare of ${this.state.runIds.length} runs: host answer ${this.lastHostMs.toFixed(0)} ms, webview paint ${message.ms.toFixed(0)} ms ` +
+            `(${message.charts} charts, ${message.points} points), ${(performance.now() - this.createdAt).toFixed(0)} ms after the panel opened.`,
         );
         return;
       case 'openArtifact':
@@ -161,6 +163,7 @@ export class ComparePanel extends PanelHost {
       series,
       hostMs: performance.now() - started,
     };
+    this.lastHostMs = data.hostMs;
     if (baseline !== undefined) data.baseline = baseline;
     await this.post(data);
   }

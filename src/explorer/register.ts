@@ -131,7 +131,7 @@ class Explorer extends Disposable {
     const store = this.store;
     if (!store) return;
     const started = performance.now();
-    this.runs = store.listRuns() as ExplorerRun[];
+    this.runs = store.listRuns();
     const now = Date.now();
     const view = buildView(this.runs, {
       filter: this.state.filter,

@@ -14,6 +14,7 @@ import {
   projectRow,
   runRow,
   runSections,
+  runTooltip,
   type Row,
   type SectionKind,
 } from './model/present';
@@ -100,6 +101,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   getTreeItem(node: Node): vscode.TreeItem {
     return toTreeItem(this.rowOf(node));
+  }
+
+  /** Run tooltips are built when hovered, not for every row of a large tree. */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.kind === 'run' && this.view) {
+      const ranking = this.view.rankings.get(node.run.project);
+      item.tooltip = markdown(runTooltip(node.run, { now: Date.now(), primary: ranking?.primary, best: ranking?.best }));
+    }
+    return item;
   }
 
   getChildren(node?: Node): Node[] {
@@ -221,19 +231,21 @@ const COLLAPSE: Record<Row['collapsible'], vscode.TreeItemCollapsibleState> = {
   expanded: vscode.TreeItemCollapsibleState.Expanded,
 };
 
+/** Log text is untrusted: no HTML, no command links, no theme icons; the presentation layer escaped it already. */
+function markdown(text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(text, false);
+  md.supportHtml = false;
+  md.isTrusted = false;
+  return md;
+}
+
 export function toTreeItem(row: Row): vscode.TreeItem {
   const item = new vscode.TreeItem(row.label, COLLAPSE[row.collapsible]);
   item.id = row.id;
   item.description = row.description;
   item.contextValue = row.contextValue;
   if (row.icon) item.iconPath = new vscode.ThemeIcon(row.icon.id, row.icon.color ? new vscode.ThemeColor(row.icon.color) : undefined);
-  if (row.tooltip) {
-    // Log text is untrusted: no HTML, no command links; the presentation layer has escaped it already.
-    const md = new vscode.MarkdownString(row.tooltip, false);
-    md.supportHtml = false;
-    md.isTrusted = false;
-    item.tooltip = md;
-  }
+  if (row.tooltip) item.tooltip = markdown(row.tooltip);
   if (row.action?.kind === 'openFile') {
     item.resourceUri = vscode.Uri.file(row.action.path);
     item.command = { command: ExplorerCommands.openArtifact, title: 'Open', arguments: [row.action.path] };

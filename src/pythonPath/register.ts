@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
+import { COPY_LOGGER_COMMAND } from './commandIds';
 
 const SETTING = 'trackside.logger.addToPythonPath';
-export const COPY_LOGGER_COMMAND = 'trackside.copyLoggerToWorkspace';
 
 export function registerPythonPath(features: FeatureContext): vscode.Disposable {
   return new PythonPath(features);

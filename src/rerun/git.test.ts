@@ -41,6 +41,13 @@ test('recorded state vs working tree: drift is found by content, and the user in
   assert.equal(await fileAt(dir, recorded, 'missing.py'), undefined);
   assert.equal(await git(['diff', '--cached', '--name-only'], { cwd: dir }), '');
 
+  // A staged new file is part of `git diff HEAD`, so it is part of the working tree's code too.
+  await writeFile(join(dir, 'new.py'), 'y = 1\n');
+  await git(['add', 'new.py'], { cwd: dir });
+  const staged = await git(['diff', 'HEAD', '--no-color'], { cwd: dir });
+  assert.equal(await workingTree(dir), await recordedTree(dir, commit, staged));
+  assert.equal(await git(['diff', '--cached', '--name-only'], { cwd: dir }), 'new.py\n', 'the user index is as it was');
+
   await assert.rejects(recordedTree(dir, commit, 'diff --git a/nope.py b/nope.py\n--- a/nope.py\n+++ b/nope.py\n@@ -1 +1 @@\n-a\n+b\n'));
 });
 

@@ -1,9 +1,9 @@
 // The git facts a rerun needs, through async child processes with argument arrays (never a shell string):
 // a log file is untrusted, so nothing from it may reach a shell here.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export class GitError extends Error {
   constructor(
@@ -110,10 +110,31 @@ export async function recordedTree(repo: string, commit: string, diff?: string):
   });
 }
 
-/** The tree of the tracked files as they are in the working tree now (uncommitted changes included). */
+/**
+ * Copies an index keeping its modification time: git's racy-clean check compares file times with the index's
+ * own, and a fresh mtime on the copy would let a same-size edit made just after the last index write go unseen.
+ */
+async function copyIndex(from: string, to: string): Promise<boolean> {
+  try {
+    const { atime, mtime } = await stat(from);
+    await copyFile(from, to);
+    await utimes(to, atime, mtime);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The tree of the tracked files as they are in the working tree now: what `git diff HEAD` (the logger's recorded
+ * diff) describes, staged new files included. Built from a copy of the user's index, whose stat cache spares
+ * rehashing unchanged files; the index itself is not touched.
+ */
 export async function workingTree(repo: string): Promise<string> {
+  const indexPath = resolve(repo, (await git(['rev-parse', '--git-path', 'index'], { cwd: repo })).trim());
   return withTempIndex(async (env) => {
-    await git(['read-tree', 'HEAD^{tree}'], { cwd: repo, env });
+    const copied = await copyIndex(indexPath, env.GIT_INDEX_FILE as string);
+    if (!copied) await git(['read-tree', 'HEAD^{tree}'], { cwd: repo, env });
     await git(['add', '--update', '--', '.'], { cwd: repo, env });
     return (await git(['write-tree'], { cwd: repo, env })).trim();
   });

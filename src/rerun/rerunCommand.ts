@@ -141,7 +141,7 @@ export class RerunFeature extends Disposable {
         const AT_RECORDED = 'Run at Recorded Commit';
         const IN_CHECKOUT = 'Use Current Checkout';
         const buttons: string[] = [];
-        if (plan.commandText !== undefined) buttons.push(RUN);
+        if (plan.commandText !== undefined && !plan.blocked) buttons.push(RUN);
         buttons.push(EDIT);
         if (drift.kind === 'drift' && facts.repo && facts.recordedTree) buttons.push(DIFF);
         if (worktree) buttons.push(IN_CHECKOUT);

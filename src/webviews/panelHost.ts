@@ -10,6 +10,8 @@ import { packSeries } from './runView';
 
 export abstract class PanelHost extends Disposable {
   private isReady = false;
+  /** When the panel was created: the paint log reports the time from here, as a user waits it. */
+  protected readonly createdAt = performance.now();
 
   constructor(
     readonly panel: vscode.WebviewPanel,

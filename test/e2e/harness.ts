@@ -3,7 +3,7 @@
 // process it started, also when the test fails. See README.md beside this file.
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/vscode-server';
@@ -203,7 +203,7 @@ export class VSCode {
     await writeFile(path, png);
     const docs = process.env.TRACKSIDE_SCREENSHOTS;
     if (docs && name) {
-      const target = join(repoRoot, docs);
+      const target = resolve(repoRoot, docs);
       await mkdir(target, { recursive: true });
       await writeFile(join(target, file), png);
     }

@@ -142,6 +142,24 @@ describe('Python logger → store round trip', () => {
     assert.deepEqual(store.metricKeys([ids.ok]), ['acc', 'big', 'int', 'loss', 'neg', 'tiny', 'val/loss']);
   });
 
+  test('a rerun (TRACKSIDE_CONFIG_OVERRIDES, TRACKSIDE_PARENT_RUN) records its overrides and parent', async () => {
+    const rerun = `
+import trackside
+with trackside.init(project="roundtrip", name="rt-rerun", config={"optimizer": {"name": "adam", "lr": 0.001}, "epochs": 3},
+                    capture_env=False, system_metrics=False) as run:
+    run.log({"loss": 0.25})
+print(run.id)
+`;
+    const env = loggerEnv(root, { TRACKSIDE_CONFIG_OVERRIDES: JSON.stringify({ optimizer: { lr: 0.5 }, extra: 'x' }), TRACKSIDE_PARENT_RUN: ids.ok });
+    const id = (await runPython(rerun, [], dir, env)).stdout.trim().split('\n').pop() ?? '';
+    await store.index();
+    const run = store.getRun(id);
+    assert.ok(run, `rerun ${id} not indexed`);
+    assert.equal(run.parent, ids.ok);
+    assert.deepEqual(run.params, { 'optimizer.name': 'adam', 'optimizer.lr': 0.5, epochs: 3, extra: 'x' });
+    assert.deepEqual(run.overrides, { 'optimizer.lr': 0.5, extra: 'x' });
+  });
+
   describe('the CLI over the same logs', () => {
     const exec = promisify(execFile);
     const cli = async (...args: string[]) => {
@@ -156,10 +174,12 @@ describe('Python logger → store round trip', () => {
 
     test('trackside index --json counts the runs and points, no errors', async () => {
       const out = await cli('index');
-      assert.equal(out.runs, 2);
-      assert.equal(out.points, 13);
+      // The two runs of the script and the rerun above.
+      assert.equal(out.runs, 3);
+      assert.equal(out.points, 14);
       assert.deepEqual(out.diagnostics, []);
-      assert.deepEqual([...(out.changedRuns as string[])].sort(), [ids.ok, ids.failed].sort());
+      assert.equal((out.changedRuns as string[]).length, 3);
+      assert.ok((out.changedRuns as string[]).includes(ids.ok) && (out.changedRuns as string[]).includes(ids.failed));
       assert.equal(typeof out.ms, 'number');
     });
 

@@ -294,10 +294,16 @@ onHostMessage((m) => {
       title.textContent = `Compare ${m.runs.length} runs`;
       session.charts.setAll(m.keys, m.runs.map((r) => ({ id: r.id, name: r.name, color: r.color, startTime: r.startTime })), m.series, m.state.options, m.state.hidden);
       renderLegend();
-      renderMetrics(m.metrics, m.baseline);
-      renderParams();
-      // The relation charts are below the fold: draw them after the metric charts had their frame.
-      requestAnimationFrame(() => renderRelations());
+      // The tables and relation charts are below the charts: build them after the charts' first frame.
+      const shown = m;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          if (data !== shown) return;
+          renderMetrics(shown.metrics, shown.baseline);
+          renderParams();
+          renderRelations();
+        }, 0),
+      );
       return;
     }
     case 'compare/metrics':

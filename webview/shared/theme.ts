@@ -4,9 +4,31 @@
 const cache = new Map<string, [number, number, number, number]>();
 let probe: HTMLElement | undefined;
 
+/** hsl() without the DOM: asking the browser forces a style recalculation per colour, slow with many runs. */
+function hslToRgba(css: string): [number, number, number, number] | undefined {
+  const m = /^hsl\(([\d.]+) ([\d.]+)% ([\d.]+)%\)$/.exec(css);
+  if (!m) return undefined;
+  const h = Number(m[1]) / 360;
+  const s = Number(m[2]) / 100;
+  const l = Number(m[3]) / 100;
+  const q = l < 0.5 ? l * (1 + s) : l + s - l * s;
+  const p = 2 * l - q;
+  const channel = (t: number): number => {
+    const u = t < 0 ? t + 1 : t > 1 ? t - 1 : t;
+    const v = u < 1 / 6 ? p + (q - p) * 6 * u : u < 1 / 2 ? q : u < 2 / 3 ? p + (q - p) * (2 / 3 - u) * 6 : p;
+    return Math.round(v * 255);
+  };
+  return [channel(h + 1 / 3), channel(h), channel(h - 1 / 3), 1];
+}
+
 function rgba(css: string): [number, number, number, number] {
   const hit = cache.get(css);
   if (hit) return hit;
+  const direct = hslToRgba(css);
+  if (direct) {
+    cache.set(css, direct);
+    return direct;
+  }
   probe ??= document.body.appendChild(document.createElement('span'));
   probe.hidden = true;
   probe.style.color = '';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunDetail } from '../../store/types';
-import { escapeMarkdown, formatDuration, formatNumber, codeSpan } from './format';
+import { escapeMarkdown, formatCount, formatDuration, formatNumber, codeSpan } from './format';
 import { groupRuns } from './group';
-import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, primaryText, projectRow, runRow, runSections } from './present';
+import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, primaryText, projectRow, runRow, runSections, runTooltip } from './present';
 import { bestRun, configuredPrimary, guessPrimary, primaryFor } from './primaryMetric';
 import { DEFAULT_SORT, describeSort, parseSortSpec, sortRuns } from './sort';
 import { metric, run, T0 } from './testRuns';
@@ -124,13 +124,16 @@ test('run rows: status icon, live elapsed time and step, context flags', () => {
 
 test('hostile names and values are text, never markup, in labels and tooltips', () => {
   const evil = '<img src=x onerror=alert(1)>';
-  const row = runRow(run('x', { name: evil, params: { '[click](command:workbench.action.terminal.new)': '**bold**' }, notes: '<script>alert(1)</script>', tags: ['`tick`'] }), { now: T0 });
+  const hostile = run('x', { name: evil, params: { '[click](command:workbench.action.terminal.new)': '**bold**' }, notes: '<script>alert(1)</script>', tags: ['`tick`'] });
+  const row = runRow(hostile, { now: T0 });
+  const tooltip = runTooltip(hostile, { now: T0 });
   assert.equal(row.label, evil);
-  assert.ok(!row.tooltip!.includes('<img'), row.tooltip);
-  assert.ok(row.tooltip!.includes('&lt;img src\\=x onerror\\=alert\\(1\\)&gt;') || row.tooltip!.includes('&lt;img'), row.tooltip);
-  assert.ok(!row.tooltip!.includes('<script>'));
-  assert.ok(!row.tooltip!.includes('](command:'));
-  assert.ok(!row.tooltip!.includes(' **bold**'));
+  assert.ok(!tooltip.includes('<img'), tooltip);
+  assert.ok(tooltip.includes('&lt;img src=x onerror=alert\\(1\\)&gt;'), tooltip);
+  assert.ok(!tooltip.includes('<script>'));
+  assert.ok(!tooltip.includes('](command:'));
+  assert.ok(!tooltip.includes(' **bold**'));
+  assert.match(tooltip, /\\\*\\\*bold\\\*\\\*/);
   assert.equal(escapeMarkdown('a|b'), 'a\\|b');
   assert.equal(codeSpan('a`b'), '``a`b``');
   const long = runRow(run('y', { name: 'n'.repeat(10_000) }), { now: T0 });
@@ -139,6 +142,7 @@ test('hostile names and values are text, never markup, in labels and tooltips', 
 
 test('formatting numbers and durations', () => {
   assert.deepEqual([0.123456, 1e-5, 123456789.5, 42, NaN, -Infinity, 0].map(formatNumber), ['0.1235', '1e-5', '1.235e+8', '42', 'NaN', '-∞', '0']);
+  assert.deepEqual([0, 999, 1000, 1234567, -12345].map(formatCount), ['0', '999', '1,000', '1,234,567', '-12,345']);
   assert.deepEqual([5_000, 192_000, 3_840_000, 97_200_000, -1].map(formatDuration), ['5s', '3m 12s', '1h 04m', '1d 3h', '—']);
 });
 

@@ -3,7 +3,7 @@
 // maps these objects onto TreeItems.
 import type { ArtifactInfo, RunDetail, RunStatus } from '../../store/types';
 import { durationMs } from '../filter/evaluate';
-import { clamp, codeSpan, escapeMarkdown, formatAgo, formatBytes, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
+import { clamp, codeSpan, escapeMarkdown, formatAgo, formatBytes, formatCount, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
 import type { ExplorerRun } from './run';
@@ -116,7 +116,7 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
   if (run.starred) parts.push('★');
   if (run.status === 'running') {
     parts.push(formatDuration(durationMs(run, ctx.now)));
-    if (run.lastStep !== undefined) parts.push(`step ${run.lastStep.toLocaleString('en-US')}`);
+    if (run.lastStep !== undefined) parts.push(`step ${formatCount(run.lastStep)}`);
   } else if (run.status === 'failed' && run.error?.type) {
     parts.push(clamp(run.error.type, 40));
   } else if (run.status === 'crashed') {
@@ -134,7 +134,7 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
     id: parentRowId ? `${parentRowId}/run:${run.id}` : `run:${run.id}`,
     label: clamp(run.name || run.id, 200),
     description: parts.join(' · '),
-    tooltip: runTooltip(run, ctx),
+    // The tooltip is built on hover (resolveTreeItem): with 10,000 rows it is most of a row's cost.
     icon: STATUS_ICONS[run.status],
     contextValue: flags.join(' '),
     collapsible: 'collapsed',
@@ -228,7 +228,7 @@ export function metricRows(detail: RunDetail, primary: PrimaryMetric | undefined
     const parts = [`last ${formatNumber(m.last)}`];
     if (best !== undefined) parts.push(`best ${formatNumber(best)}`);
     else parts.push(`min ${formatNumber(m.min)}`, `max ${formatNumber(m.max)}`);
-    parts.push(`${m.count.toLocaleString('en-US')} pt${m.count === 1 ? '' : 's'}`);
+    parts.push(`${formatCount(m.count)} pt${m.count === 1 ? '' : 's'}`);
     return leaf(`run:${detail.id}/metrics/${k}`, k, parts.join(' · '), primary?.key === k ? 'target' : k.startsWith('system/') ? 'pulse' : 'graph-line', {
       tooltip: `${codeSpan(clamp(k, 200))}${primary?.key === k ? ' (primary metric)' : ''}\n\nlast ${escapeMarkdown(formatNumber(m.last))} at step ${m.lastStep} · min ${escapeMarkdown(formatNumber(m.min))} · max ${escapeMarkdown(formatNumber(m.max))} · ${m.count} points`,
       action: { kind: 'command', command: 'trackside.openRun', title: 'Open Run', args: [detail.id] },

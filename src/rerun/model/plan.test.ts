@@ -73,3 +73,20 @@ test('a command the shell cannot express is refused with the reason', () => {
   assert.match(plan.unquotable ?? '', /newline/);
   assert.match(plan.review, /cannot be typed into cmd/);
 });
+
+test('runs whose command line does not reproduce them are blocked with the reason', () => {
+  const kernel = buildPlan({ run: { ...run, argv: ['/venv/lib/python3.11/site-packages/ipykernel_launcher.py', '-f', '/k.json'] }, overrides: {}, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.match(kernel.blocked ?? '', /Jupyter kernel/);
+  assert.match(kernel.review, /^Cannot rerun: /);
+  const empty = buildPlan({ run: { ...run, argv: [] }, overrides: {}, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.match(empty.blocked ?? '', /no command line/);
+  assert.equal(buildPlan({ run, overrides: {}, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' }).blocked, undefined);
+});
+
+test('Windows PowerShell 5.1 is warned about arguments it cannot pass', () => {
+  const quoted = { ...run, argv: ['t.py', '--name', 'say "hi"'] };
+  const old = buildPlan({ run: quoted, overrides: {}, interpreter: py, cwd: 'C:\\w', shell: 'pwsh', shellName: 'powershell' });
+  assert.match(old.review, /Windows PowerShell 5\.1/);
+  const modern = buildPlan({ run: quoted, overrides: {}, interpreter: py, cwd: 'C:\\w', shell: 'pwsh', shellName: 'pwsh' });
+  assert.doesNotMatch(modern.review, /Windows PowerShell 5\.1/);
+});

@@ -48,6 +48,8 @@ export interface RerunPlan {
   /** The line typed into the terminal, or undefined when this shell cannot express the command. */
   commandText?: string;
   unquotable?: string;
+  /** Why this run cannot be rerun from its command line at all (no Run button). */
+  blocked?: string;
   edits: ArgvEdit[];
   envOnly: string[];
   /** Keys whose value differs from the run's own params: a rerun with none of these is a reproduction. */
@@ -78,6 +80,16 @@ const INTERPRETER_SOURCE: Record<InterpreterSource, string> = {
   default: 'default',
 };
 
+/** Runs whose command line does not reproduce them: no script, or a Jupyter kernel (the cells are not in argv). */
+export function blockedReason(argv: readonly string[]): string | undefined {
+  if (argv.length === 0) return 'the run recorded no command line (not even a script), so there is nothing to run.';
+  const script = (argv[0] ?? '').split(/[\\/]/).pop() ?? '';
+  if (/^ipykernel_launcher\.py$|^ipykernel$/.test(script) || argv.includes('ipykernel_launcher') || /[\\/]ipykernel[\\/]/.test(argv[0] ?? '')) {
+    return 'the run was logged from a Jupyter kernel; its command line starts a kernel, not the notebook cells that trained. Run the notebook again instead.';
+  }
+  return undefined;
+}
+
 export function buildPlan(input: PlanInput): RerunPlan {
   const { run, overrides } = input;
   const rewrite = rewriteArgv(run.argv, overrides);
@@ -99,7 +111,11 @@ export function buildPlan(input: PlanInput): RerunPlan {
   if (!/python|^py(\.exe)?$/i.test(input.interpreter.path.split(/[\\/]/).pop() ?? '')) {
     warnings.push(`The interpreter ${input.interpreter.path} does not look like Python.`);
   }
-  if (run.argv.length === 0) warnings.push('The run recorded no command-line arguments (not even a script).');
+  const blocked = blockedReason(run.argv);
+  // Windows PowerShell 5.1 (not pwsh 7.3+) drops empty arguments and mangles embedded quotes for native programs.
+  if (input.shell === 'pwsh' && /^powershell$/i.test(input.shellName) && args.some((a) => a === '' || a.includes('"'))) {
+    warnings.push('Windows PowerShell 5.1 passes empty arguments and arguments containing " incorrectly to programs; set PowerShell 7 (pwsh) or another shell as the default terminal for this rerun.');
+  }
 
   let commandText: string | undefined;
   let unquotable: string | undefined;
@@ -111,6 +127,7 @@ export function buildPlan(input: PlanInput): RerunPlan {
   }
 
   const lines: string[] = [];
+  if (blocked) lines.push(`Cannot rerun: ${blocked}`, '');
   lines.push(`Command (${input.shellName}):`, commandText ?? `(cannot be typed into ${input.shellName}: ${unquotable})`, '');
   lines.push(`Working directory: ${cwd}`);
   lines.push(`Interpreter: ${input.interpreter.path} (${INTERPRETER_SOURCE[input.interpreter.source]})`);
@@ -137,6 +154,7 @@ export function buildPlan(input: PlanInput): RerunPlan {
     env,
     commandText,
     unquotable,
+    blocked,
     edits: rewrite.edits,
     envOnly: rewrite.envOnly,
     changed,

@@ -1,0 +1,1 @@
+export const COPY_LOGGER_COMMAND = 'trackside.copyLoggerToWorkspace';
