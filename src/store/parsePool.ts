@@ -2,7 +2,7 @@
 // indexer's thread writes to sqlite. Small passes never start a worker (starting one costs more than it saves).
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './parseWorker';
 import type { ParseJob, ParsedPart } from './runParser';
@@ -24,7 +24,8 @@ export function setParseWorkerScript(path: string): void {
 function workerSource(): { source: string; eval: boolean } | undefined {
   if (bundledScript !== undefined) return { source: bundledScript, eval: false };
   if (__filename.endsWith('.ts')) {
-    const script = join(__dirname, 'parseWorker.ts');
+    // dirname(__filename), not __dirname: tsx's ESM interop sets __dirname to a data: URL.
+    const script = join(dirname(__filename), 'parseWorker.ts');
     if (!existsSync(script)) return undefined;
     // `node --import tsx` does not reach worker threads in time to load a .ts entry, so register it here.
     const at = JSON.stringify(script);

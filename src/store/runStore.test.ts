@@ -386,3 +386,24 @@ test('parse workers give the same index as the indexer thread, checkpoints inclu
   await inThread.close();
   await workers.close();
 });
+
+test('indexRuns reads only the named runs, finds new ones and drops vanished ones', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', simpleRun('r1', 2));
+  writeLog(root, 'r2', simpleRun('r2', 2));
+  const store = (await open(root)) as RunStore & Required<Pick<RunStore, 'indexRuns'>>;
+  await store.index();
+  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 2, values: { loss: 3 } }) + '\n');
+  appendLog(root, 'r2', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 2, values: { loss: 4 } }) + '\n');
+  let report = await store.indexRuns(['r1']);
+  assert.deepEqual(report.changedRuns, ['r1']);
+  assert.equal(report.points, 1);
+  assert.equal(store.listRuns().find((r) => r.id === 'r2')?.metrics.loss.count, 2, 'r2 is not read yet');
+  writeLog(root, 'r3', simpleRun('r3', 1));
+  rmSync(runDir(root, 'r1'), { recursive: true });
+  report = await store.indexRuns(['r3', 'r1', '../r2', 'nope']);
+  assert.deepEqual(report.changedRuns, ['r3']);
+  assert.deepEqual(report.removedRuns, ['r1']);
+  assert.deepEqual(store.listRuns().map((r) => r.id).sort(), ['r2', 'r3']);
+  await store.close();
+});

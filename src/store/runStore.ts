@@ -143,6 +143,27 @@ export class SqlRunStore implements RunStore {
     return this.serial(() => this.indexPass(signal, onProgress));
   }
 
+  indexRuns(runIds: string[], signal?: AbortSignal): Promise<IndexReport> {
+    return this.serial(() => this.indexPass(signal, undefined, runIds));
+  }
+
+  /** Where runs with these ids live: known runs where they were, new ones under the first root that has them. */
+  private locate(runIds: string[]): Candidate[] {
+    const out: Candidate[] = [];
+    for (const id of new Set(runIds)) {
+      // An id is a folder name; anything that could climb out of runs/ is not one.
+      if (id === '' || id === '.' || id === '..' || /[\\/]/.test(id)) continue;
+      const cached = this.runs.get(id);
+      if (cached !== undefined) {
+        out.push({ id, root: cached.state.root, dir: cached.state.dir });
+        continue;
+      }
+      const root = this.options.roots.find((r) => statQuiet(join(r, 'runs', id))?.isDirectory());
+      if (root !== undefined) out.push({ id, root, dir: join(root, 'runs', id) });
+    }
+    return out;
+  }
+
   private async discover(general: Diagnostic[]): Promise<Candidate[]> {
     const out: Candidate[] = [];
     const seen = new Map<string, string>();
@@ -170,15 +191,16 @@ export class SqlRunStore implements RunStore {
     return out;
   }
 
-  private async indexPass(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
+  /** A full pass, or with `only`, a pass over those run ids (for file watchers: no listing, no other stat). */
+  private async indexPass(signal?: AbortSignal, onProgress?: (done: number, total: number) => void, only?: string[]): Promise<IndexReport> {
     const started = performance.now();
     const report: IndexReport = { runs: 0, points: 0, changedRuns: [], removedRuns: [], diagnostics: [], ms: 0 };
     if (this.closed) throw new Error('The run store is closed.');
     const general: Diagnostic[] = [];
-    const candidates = await this.discover(general);
+    const candidates = only === undefined ? await this.discover(general) : this.locate(only);
     const present = new Set(candidates.map((c) => c.id));
-    for (const id of [...this.runs.keys()]) {
-      if (!present.has(id)) this.removeRun(id, report);
+    for (const id of only ?? [...this.runs.keys()]) {
+      if (!present.has(id) && this.runs.has(id)) this.removeRun(id, report);
     }
     let done = 0;
     onProgress?.(0, candidates.length);
@@ -223,7 +245,13 @@ export class SqlRunStore implements RunStore {
       await Promise.all(inFlight);
       await pool?.close();
     }
-    this.general = general;
+    if (only === undefined) {
+      this.general = general;
+    } else {
+      // A partial pass only adds to what the last full pass found.
+      const known = new Set(this.general.map((d) => `${d.file}\n${d.reason}`));
+      this.general.push(...general.filter((d) => !known.has(`${d.file}\n${d.reason}`)));
+    }
     report.diagnostics.push(...this.notes, ...general);
     this.notes = [];
     report.runs = this.runs.size;

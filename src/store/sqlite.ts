@@ -6,7 +6,7 @@
 // sqlite's own column functions, a blob is one memcpy (see BlobReader).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import initSqlJs, { type SqlJsStatic, type Statement } from 'sql.js';
 
 /** sqlite3 C functions sql.js exports but does not type. */
@@ -70,7 +70,7 @@ let loading: Promise<SqlRuntime> | undefined;
 
 function findWasm(explicit?: string): string {
   if (explicit !== undefined) return explicit;
-  const beside = join(__dirname, 'sql-wasm.wasm');
+  const beside = join(dirname(__filename), 'sql-wasm.wasm');
   if (existsSync(beside)) return beside;
   return createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm');
 }

@@ -177,6 +177,12 @@ export interface StoreOptions {
 export interface RunStore {
   /** Indexes what changed since the last call (or since the persisted state). Safe to call often. */
   index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport>;
+  /**
+   * Indexes only these runs (by id = folder name): for file watchers, so one appended line costs a few ms
+   * however many runs there are. Ids whose folder or log is gone are removed; unknown ids are looked up
+   * under the roots.
+   */
+  indexRuns?(runIds: string[], signal?: AbortSignal): Promise<IndexReport>;
   listRuns(query?: RunQuery): RunSummary[];
   getRun(id: string): RunDetail | undefined;
   /** Metric keys seen in these runs (all runs when omitted), sorted. */

@@ -126,6 +126,11 @@ async function liveRun(ws: string, id: string, name: string): Promise<string> {
 vscodeTest('runs appear with status and metric; filter and sort change the rows; hostile names stay text', async () => {
   const workspace = await fixtureWorkspace();
   await liveRun(workspace, '20260102-000000-11111111', 'resnet-live');
+  // A corrupt line in the middle of one log: reported with file:line, and the rest of the run still counts.
+  const log = join(workspace, '.trackside', 'runs', IDS.higher, 'events.jsonl');
+  const lines = (await readFile(log, 'utf8')).split('\n');
+  lines.splice(4, 0, '{"t": "metrics", "step": oops');
+  await writeFile(log, lines.join('\n'));
   return { workspace, theme: 'light', settings: { 'trackside.crashAfterSeconds': 900 } };
 }, async (vscode) => {
   await vscode.openTrackside();
@@ -137,6 +142,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   const live = await vscode.waitForTreeItem(runs, 'resnet-live');
   assert.equal(await live.locator('.codicon-sync').count(), 1);
   assert.match(await live.innerText(), /(\d+m )?\d+s · step 975/);
+  await waitFor('the bad line in the output channel', async () => (await vscode.tracksideLog()).includes(`${IDS.higher}/events.jsonl:5:`));
   const failed = await vscode.waitForTreeItem(runs, 'diverged');
   assert.equal(await failed.locator('.codicon-error').count(), 1);
   assert.match(await failed.innerText(), /FloatingPointError/);
@@ -212,6 +218,11 @@ vscodeTest('star, rename and tags are written beside the log and survive a windo
 
   await vscode.page.reload();
   await vscode.page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  // The restored window may bring the Trackside container back with its side bar collapsed: open it by hand.
+  const sidebar = vscode.page.locator('.part.sidebar');
+  await sidebar.waitFor({ state: 'visible', timeout: 5_000 }).catch(async () => {
+    await vscode.page.locator('.part.activitybar').getByRole('tab', { name: /^Trackside/ }).click();
+  });
   await vscode.openTrackside();
   runs = await vscode.view('Runs');
   const row = await vscode.waitForTreeItem(runs, 'baseline-renamed', 60_000);

@@ -185,7 +185,7 @@ describe('restarting an interrupted index', () => {
     // One undisturbed run measures how long the whole job takes; kills are then spread over that span.
     const full = await runChild();
     assert.ok(full.done, `index child failed: ${full.stderr}`);
-    const moments = [0.15, 0.4, 0.6, 0.8, 0.95].map((f) => f * full.ms);
+    const moments = [0.2, 0.45, 0.7, 0.9].map((f) => f * full.ms);
     let killedMidway = 0;
     for (const at of moments) {
       await unlink(dbPath).catch(() => undefined);
@@ -247,7 +247,7 @@ describe('restarting an interrupted index', () => {
   for (const [label, damage] of [
     ['cut in half', (b: Buffer) => b.subarray(0, b.length >> 1)],
     ['overwritten with noise in the middle', (b: Buffer) => Buffer.concat([b.subarray(0, b.length >> 1), Buffer.alloc(4096, 0xa5), b.subarray((b.length >> 1) + 4096)])],
-    ['empty', () => Buffer.alloc(0)],
+    ['emptied', () => Buffer.alloc(0)],
   ] as const) {
     test(`a persisted index ${label} is rebuilt from the logs on restart: equals a fresh index`, async () => {
       const dbPath = join(dir, `damaged-${label.length}.db`);

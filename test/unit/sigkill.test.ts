@@ -210,7 +210,9 @@ test(`SIGKILL a logging child ${KILLS} times: flushed records survive, no glued 
       const step: number = a.steps[i];
       assert.equal(a.values[i], step * 0.5, `${where} ${runId} a@${step}`);
       const round = Math.floor(step / STEP_BASE);
-      byRound.set(round, [...(byRound.get(round) ?? []), step]);
+      const list = byRound.get(round);
+      if (list) list.push(step);
+      else byRound.set(round, [step]);
     }
     for (let i = 0; i < b.steps.length; i++) {
       const step: number = b.steps[i];
