@@ -41,6 +41,8 @@ async function main(): Promise<number> {
     '--import', 'tsx',
     '--test',
     '--test-concurrency=1',
+    // A timed-out test leaves its promise pending; exit anyway (the harness's exit hooks stop its servers).
+    '--test-force-exit',
     '--test-reporter=spec',
     ...chosen,
   ]);

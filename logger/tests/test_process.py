@@ -87,6 +87,20 @@ except KeyboardInterrupt:
         last = read_records(os.path.join(run_dir(self.root), "events.jsonl"))[-1]
         self.assertEqual((last["status"], last["signal"]), ("killed", "SIGINT"))
 
+    @unittest.skipIf(sys.version_info < (3, 10), "sys.orig_argv needs Python 3.10")
+    def test_a_module_run_records_the_dash_m_form_so_a_rerun_keeps_its_imports(self):
+        pkg = os.path.join(self.root, "src", "pkg")
+        os.makedirs(pkg)
+        open(os.path.join(pkg, "__init__.py"), "w").close()
+        with open(os.path.join(pkg, "train.py"), "w") as f:
+            f.write("import trackside\nwith trackside.init() as run:\n    run.log({'x': 1})\n")
+        env = child_env(self.root)
+        env["PYTHONPATH"] = os.pathsep.join([os.path.join(self.root, "src"), env.get("PYTHONPATH", "")])
+        proc = subprocess.run([sys.executable, "-u", "-m", "pkg.train", "--lr", "0.1"], env=env, capture_output=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        start = read_records(os.path.join(run_dir(self.root), "events.jsonl"))[0]
+        self.assertEqual(start["argv"], ["-u", "-m", "pkg.train", "--lr", "0.1"])
+
     def test_uncaught_exception_marks_failed_and_exit_marks_finished(self):
         code = "import trackside\nrun = trackside.init()\nrun.log({'x': 1})\nraise RuntimeError('bad\\nthing')\n"
         proc = subprocess.run([sys.executable, "-c", code], env=child_env(self.root), capture_output=True)

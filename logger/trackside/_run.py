@@ -60,6 +60,18 @@ def read_overrides():
     return value
 
 
+
+def command_argv():
+    """The arguments after the interpreter, as a rerun must pass them.
+
+    `python -m pkg.mod` leaves the module's file in sys.argv[0]; running that file directly breaks its relative
+    imports, so the `-m` form is kept from sys.orig_argv (Python 3.10+) when the interpreter was started that way.
+    """
+    orig = getattr(sys, "orig_argv", None)
+    if orig and len(orig) > len(sys.argv) and "-m" in orig[1:len(orig) - len(sys.argv) + 1]:
+        return [str(a) for a in orig[1:]]
+    return [str(a) for a in sys.argv]
+
 class Config(object):
     """``run.config``: the run's params (config merged with overrides and later updates).
 
@@ -245,7 +257,7 @@ class Run(object):
             elif seed is not None or _seeded[0] is not None:
                 env = {"seed": seed if seed is not None else _seeded[0]}
             start = {"t": "start", "ts": now, "v": FORMAT_VERSION, "id": self.id, "name": self.name,
-                     "project": self.project, "tags": self.tags, "argv": [str(a) for a in sys.argv],
+                     "project": self.project, "tags": self.tags, "argv": command_argv(),
                      "cwd": os.getcwd(), "executable": sys.executable, "env": env}
             for key in ("group", "notes", "parent"):
                 if getattr(self, key) is not None:

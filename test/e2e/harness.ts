@@ -268,12 +268,16 @@ export function vscodeTest(
   test(name, { timeout }, async (t) => {
     const resolved = typeof options === 'function' ? await options() : options;
     const vscode = await VSCode.launch(name, resolved);
+    // A test that times out is abandoned, not stopped: close its window and server now rather than at exit.
+    const onAbort = () => void vscode.saveFailure().finally(() => vscode.close());
+    t.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await body(vscode, t);
     } catch (err) {
       await vscode.saveFailure();
       throw err;
     } finally {
+      t.signal.removeEventListener('abort', onAbort);
       await vscode.close();
     }
   });
