@@ -28,6 +28,8 @@ export class ComparePanel extends PanelHost {
   /** Runs changed since the last live update: only these are queried. */
   private readonly pendingLive = new Set<string>();
   private lastHostMs = 0;
+  private metricsSentAt = 0;
+  private metricsTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -44,6 +46,7 @@ export class ComparePanel extends PanelHost {
         if (changed.length > 0 || change.removedRuns.some((id) => mine.has(id))) this.live.trigger();
       }),
     );
+    this.register({ dispose: () => clearTimeout(this.metricsTimer) });
     panel.webview.options = panelOptions(ctx.extension.extensionUri);
     panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri, 'compare', panel.title);
   }
@@ -185,7 +188,18 @@ export class ComparePanel extends PanelHost {
       ),
     );
     await this.post({ type: 'series/append', series, runs: this.views(runs) });
-    // Summaries (last/best) move with the new points.
+    // Summaries (last/best) move with the new points; the tables redraw at most every two seconds, since with
+    // many live runs rebuilding them on every flush would cost more than the charts.
+    const wait = 2000 - (performance.now() - this.metricsSentAt);
+    if (wait > 0) {
+      // A trailing update, so the last flush of a run is never left out of the tables.
+      this.metricsTimer ??= setTimeout(() => {
+        this.metricsTimer = undefined;
+        this.live.trigger();
+      }, wait);
+      return;
+    }
+    this.metricsSentAt = performance.now();
     const baseline = this.baselineOf(runs);
     await this.post({ type: 'compare/metrics', baseline, metrics: metricRows(runs, baseline) });
   }

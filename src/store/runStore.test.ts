@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { poolStats } from './parsePool';
 import { limits, openStore } from './runStore';
 import { SCHEMA_VERSION } from './schema';
+import { trailerFor } from './sealedFile';
 import { appendLog, logPath, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
 import type { RunStore } from './types';
 
@@ -141,7 +142,8 @@ test('a corrupt or older index is rebuilt from the logs, and says so', async (t)
   const { readFileSync } = await import('node:fs');
   const db = new SQL.Database(readFileSync(dbPath));
   db.run("UPDATE meta SET value = ? WHERE key = 'schema'", [String(SCHEMA_VERSION - 1)]);
-  writeFileSync(dbPath, db.export());
+  const image = db.export();
+  writeFileSync(dbPath, Buffer.concat([image, trailerFor(image)]));
   db.close();
   store = await open(root, { dbPath });
   report = await store.index();
@@ -405,5 +407,27 @@ test('indexRuns reads only the named runs, finds new ones and drops vanished one
   assert.deepEqual(report.changedRuns, ['r3']);
   assert.deepEqual(report.removedRuns, ['r1']);
   assert.deepEqual(store.listRuns().map((r) => r.id).sort(), ['r2', 'r3']);
+  await store.close();
+});
+
+test('an index damaged in the middle fails its checksum and is rebuilt', async (t) => {
+  const root = fixture(t);
+  const dbPath = join(root, 'index.sqlite');
+  for (let i = 0; i < 5; i++) writeLog(root, `r${i}`, simpleRun(`r${i}`, 300));
+  let store = await open(root, { dbPath });
+  await store.index();
+  const expected = JSON.stringify(store.listRuns().map((r) => [r.id, r.metrics]));
+  const expectedPoints = pointsOf(store, 'r3', 'loss');
+  await store.persist();
+  await store.close();
+  const { readFileSync } = await import('node:fs');
+  const bytes = readFileSync(dbPath);
+  bytes.fill(0xa5, bytes.length >> 1, (bytes.length >> 1) + 512);
+  writeFileSync(dbPath, bytes);
+  store = await open(root, { dbPath });
+  const report = await store.index();
+  assert.match(report.diagnostics[0]?.reason ?? '', /rebuilt.*checksum/);
+  assert.equal(JSON.stringify(store.listRuns().map((r) => [r.id, r.metrics])), expected);
+  assert.deepEqual(pointsOf(store, 'r3', 'loss'), expectedPoints);
   await store.close();
 });

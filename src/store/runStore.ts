@@ -1,7 +1,7 @@
 // The run store: finds run logs under the roots, tails what changed since the last pass into the sql.js index,
 // keeps run summaries in memory for listing, and persists the index atomically.
 import { statSync, type Stats } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CHUNK_POINTS } from './chunks';
 import { downsampleIndices, gather } from './downsample';
@@ -28,6 +28,7 @@ import type {
   SeriesRequest,
   StoreOptions,
 } from './types';
+import { unseal, writeSealed } from './sealedFile';
 import { parseUserEdits } from './userEdits';
 
 export const LOG_FILE = 'events.jsonl';
@@ -74,7 +75,7 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
  * Reads the persisted index into a buffer with room to grow (about an eighth more), so sql.js can use it
  * without another copy of the whole file.
  */
-async function readWithRoom(path: string): Promise<Uint8Array> {
+async function readWithRoom(path: string): Promise<{ room: Uint8Array; size: number }> {
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
@@ -85,7 +86,7 @@ async function readWithRoom(path: string): Promise<Uint8Array> {
       if (bytesRead === 0) break;
       at += bytesRead;
     }
-    return at === size ? room : room.subarray(0, at);
+    return { room, size: at };
   } finally {
     await handle.close();
   }
@@ -94,15 +95,19 @@ async function readWithRoom(path: string): Promise<Uint8Array> {
 export async function openStore(options: StoreOptions): Promise<RunStore> {
   const runtime = await loadSqlJs(options.wasmPath);
   let bytes: Uint8Array | undefined;
+  let damaged: string | undefined;
   if (options.dbPath !== undefined) {
     try {
-      bytes = await readWithRoom(options.dbPath);
+      const { room, size } = await readWithRoom(options.dbPath);
+      const sealed = unseal(room, size);
+      if ('problem' in sealed) damaged = sealed.problem;
+      else bytes = room;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') bytes = new Uint8Array(0);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') damaged = errorText(err);
     }
   }
   const { db, runs, rebuilt } = IndexDb.open(runtime, bytes);
-  return new SqlRunStore(options, db, runs, rebuilt);
+  return new SqlRunStore(options, db, runs, damaged ?? rebuilt);
 }
 
 export class SqlRunStore implements RunStore {
@@ -556,7 +561,7 @@ export class SqlRunStore implements RunStore {
       await mkdir(dirname(target), { recursive: true });
       const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
       try {
-        await writeFile(temp, bytes);
+        await writeSealed(temp, bytes);
         await rename(temp, target);
       } catch (err) {
         await unlink(temp).catch(() => undefined);

@@ -220,9 +220,9 @@ vscodeTest('star, rename and tags are written beside the log and survive a windo
   await vscode.page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   // The restored window may bring the Trackside container back with its side bar collapsed: open it by hand.
   const sidebar = vscode.page.locator('.part.sidebar');
-  await sidebar.waitFor({ state: 'visible', timeout: 5_000 }).catch(async () => {
+  for (let attempt = 0; attempt < 4 && !(await sidebar.waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false)); attempt++) {
     await vscode.page.locator('.part.activitybar').getByRole('tab', { name: /^Trackside/ }).click();
-  });
+  }
   await vscode.openTrackside();
   runs = await vscode.view('Runs');
   const row = await vscode.waitForTreeItem(runs, 'baseline-renamed', 60_000);

@@ -48,12 +48,13 @@ export class VSCode {
     const workspace = options.workspace ?? (await mkdtemp(join(tmpdir(), 'trackside-ws-')));
     const server = await startServer({ ...options, workspace });
     let browser: Browser | undefined;
+    let vscode: VSCode | undefined;
     try {
       browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
       const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
-      const vscode = new VSCode(page, server, workspace, browser, testName);
+      vscode = new VSCode(page, server, workspace, browser, testName);
       await page.goto(server.url);
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
       if (options.trust === false && (options.trustAnswer ?? 'restricted') !== 'none') {
@@ -63,6 +64,8 @@ export class VSCode {
       await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
       return vscode;
     } catch (err) {
+      // A window that never became usable is the hardest failure to guess at: keep what it showed.
+      await vscode?.saveFailure().catch(() => {});
       await browser?.close().catch(() => {});
       await server.stop();
       throw err;
@@ -268,8 +271,10 @@ export function vscodeTest(
   test(name, { timeout }, async (t) => {
     const resolved = typeof options === 'function' ? await options() : options;
     const vscode = await VSCode.launch(name, resolved);
-    // A test that times out is abandoned, not stopped: close its window and server now rather than at exit.
-    const onAbort = () => void vscode.saveFailure().finally(() => vscode.close());
+    // A test that times out is abandoned, not stopped, and the runner exits soon after: record what the window
+    // shows shortly before the limit, and close window and server as soon as the test is given up.
+    const snapshot = setTimeout(() => void vscode.saveFailure(), Math.max(1000, timeout - 8000));
+    const onAbort = () => void vscode.close();
     t.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await body(vscode, t);
@@ -277,6 +282,7 @@ export function vscodeTest(
       await vscode.saveFailure();
       throw err;
     } finally {
+      clearTimeout(snapshot);
       t.signal.removeEventListener('abort', onAbort);
       await vscode.close();
     }
