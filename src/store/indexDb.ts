@@ -84,7 +84,9 @@ function openImage(SQL: SqlJsStatic, image: Uint8Array | undefined, capacity: nu
     image = empty.export();
     empty.close();
   }
-  const room = new Uint8Array(Math.max(capacity, image.length));
+  // A Buffer, not a plain Uint8Array: sql.js's file system takes `data.slice()`, which for a Buffer is a view,
+  // so the room becomes the database file without another copy.
+  const room = Buffer.alloc(Math.max(capacity, image.length));
   room.set(image);
   return new SQL.Database(room);
 }

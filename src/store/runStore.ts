@@ -79,13 +79,16 @@ async function readWithRoom(path: string): Promise<{ room: Uint8Array; size: num
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
-    const room = new Uint8Array(size + Math.floor(size / 8) + (16 << 20));
+    // Unzeroed: the file fills the start; only the room after it is cleared (SQLite must find zeros there).
+    // A Buffer, so sql.js adopts it as the database file without copying (see openImage).
+    const room = Buffer.allocUnsafeSlow(size + Math.floor(size / 8) + (16 << 20));
     let at = 0;
     while (at < size) {
       const { bytesRead } = await handle.read(room, at, size - at, at);
       if (bytesRead === 0) break;
       at += bytesRead;
     }
+    room.fill(0, at);
     return { room, size: at };
   } finally {
     await handle.close();
