@@ -14,7 +14,8 @@ import { savePng, saveText, stamp } from '../webviews/exports';
 import { panelHtml, panelOptions } from '../webviews/html';
 import { PanelHost } from '../webviews/panelHost';
 import { pickRuns } from '../webviews/pickRuns';
-import { pointsPerSeries, runView, seriesData } from '../webviews/runView';
+import { pointsPerSeries } from '../charts/pointBudget';
+import { runView, seriesData } from '../webviews/runView';
 import { maxPoints } from '../webviews/settings';
 
 export const COMPARE_VIEW = 'trackside.compare';
@@ -25,6 +26,8 @@ export class ComparePanel extends PanelHost {
   private slots = new Map<string, number>();
   private keys: string[] = [];
   private points = 2000;
+  /** CSS pixels of one chart's plot, as the webview last reported it: sets the point budget. */
+  private plotWidth: number | undefined;
   /** Runs changed since the last live update: only these are queried. */
   private readonly pendingLive = new Set<string>();
   private lastHostMs = 0;
@@ -58,11 +61,16 @@ export class ComparePanel extends PanelHost {
   protected async handle(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.plotWidth = message.plotWidth ?? this.plotWidth;
         return this.sendFull();
       case 'state':
         if (message.state.kind !== 'compare') return;
         return this.updateState(message.state);
       case 'zoom':
+        if (message.plotWidth !== undefined && message.plotWidth !== this.plotWidth) {
+          this.plotWidth = message.plotWidth;
+          this.points = pointsPerSeries({ plotWidth: this.plotWidth, runs: this.state.runIds.length, charts: this.keys.length, max: maxPoints() });
+        }
         return this.sendRange(message.requestId, message.x, message.range);
       case 'openRun':
         await vscode.commands.executeCommand('trackside.openRun', message.runId);
@@ -151,7 +159,7 @@ export class ComparePanel extends PanelHost {
     const ids = runs.map((r) => r.id);
     this.panel.title = `Compare ${this.state.runIds.length} Runs`;
     this.keys = orderKeys(store.metricKeys(ids));
-    this.points = pointsPerSeries(ids.length * this.keys.length, maxPoints());
+    this.points = pointsPerSeries({ plotWidth: this.plotWidth, runs: ids.length, charts: this.keys.length, max: maxPoints() });
     const series = ids.length ? store.series({ runIds: ids, keys: this.keys, points: this.points, x: 'step' }).map(seriesData) : [];
     this.cursor.reset(series);
     const baseline = this.baselineOf(runs);

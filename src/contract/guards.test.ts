@@ -52,3 +52,18 @@ test('panel states are validated and normalised', () => {
   assert.equal(parsePanelState({ kind: 'dashboard', runId: 'a', options: { ...options, x: 'epoch' } }).ok, false);
   assert.equal(parsePanelState({ kind: 'dashboard', runId: 'a', options }).ok, true);
 });
+
+test('a plot width rides along with ready and zoom only when plausible', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'ready', plotWidth: 640.6 }), { ok: true, value: { type: 'ready', plotWidth: 641 } });
+  for (const plotWidth of ['640', -1, NaN, 1e12, null]) {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', plotWidth }), { ok: true, value: { type: 'ready' } }, String(plotWidth));
+  }
+  assert.deepEqual(parseWebviewMessage({ type: 'zoom', requestId: 1, x: 'step', range: [0, 5], plotWidth: 300 }), {
+    ok: true,
+    value: { type: 'zoom', requestId: 1, x: 'step', range: [0, 5], plotWidth: 300 },
+  });
+  assert.deepEqual(parseWebviewMessage({ type: 'zoom', requestId: 1, x: 'step', range: null, plotWidth: 'wide' }), {
+    ok: true,
+    value: { type: 'zoom', requestId: 1, x: 'step', range: null },
+  });
+});

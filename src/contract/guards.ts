@@ -1,6 +1,7 @@
 // A webview is a trust boundary: its script renders untrusted log text, so the host validates every message
 // it receives against the contract before acting on it, and reports what it refused.
 import type { ChartOptions, CompareState, DashboardState, PanelState, WebviewMessage, XMode, YScale } from './messages';
+import { plotWidthFrom } from '../charts/pointBudget';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -88,7 +89,11 @@ export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
   if (!isObj(raw) || typeof raw.type !== 'string') return { ok: false, reason: 'message has no type' };
   const bad = (what: string): Parsed<WebviewMessage> => ({ ok: false, reason: `${raw.type}: ${what}` });
   switch (raw.type) {
-    case 'ready':
+    case 'ready': {
+      // A missing or implausible width is not worth refusing the handshake over: the host assumes a default.
+      const plotWidth = plotWidthFrom(raw.plotWidth);
+      return { ok: true, value: plotWidth === undefined ? { type: 'ready' } : { type: 'ready', plotWidth } };
+    }
     case 'addRuns':
     case 'exportCsv':
     case 'exportMarkdown':
@@ -101,9 +106,15 @@ export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
       if (!Number.isSafeInteger(raw.requestId)) return bad('invalid request id');
       if (!isXMode(raw.x)) return bad('invalid x axis');
       const r = raw.range;
-      if (r === null) return { ok: true, value: { type: 'zoom', requestId: raw.requestId as number, x: raw.x, range: null } };
-      if (!Array.isArray(r) || r.length !== 2 || !finite(r[0]) || !finite(r[1]) || r[0] > r[1]) return bad('invalid range');
-      return { ok: true, value: { type: 'zoom', requestId: raw.requestId as number, x: raw.x, range: [r[0], r[1]] } };
+      let range: [number, number] | null = null;
+      if (r !== null) {
+        if (!Array.isArray(r) || r.length !== 2 || !finite(r[0]) || !finite(r[1]) || r[0] > r[1]) return bad('invalid range');
+        range = [r[0], r[1]];
+      }
+      const zoom: WebviewMessage = { type: 'zoom', requestId: raw.requestId as number, x: raw.x, range };
+      const plotWidth = plotWidthFrom(raw.plotWidth);
+      if (plotWidth !== undefined) zoom.plotWidth = plotWidth;
+      return { ok: true, value: zoom };
     }
     case 'openRun':
     case 'removeRun':

@@ -143,9 +143,10 @@ export type HostMessage =
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  /** `plotWidth`: CSS pixels of one chart's plot, so the host sends as many points as can be seen. */
+  | { type: 'ready'; plotWidth?: number }
   | { type: 'state'; state: PanelState }
-  | { type: 'zoom'; requestId: number; x: XMode; range: [number, number] | null }
+  | { type: 'zoom'; requestId: number; x: XMode; range: [number, number] | null; plotWidth?: number }
   | { type: 'openRun'; runId: string }
   | { type: 'addRuns' }
   | { type: 'removeRun'; runId: string }

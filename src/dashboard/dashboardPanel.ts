@@ -11,7 +11,8 @@ import { slotColor } from '../charts/colors';
 import { Coalescer } from '../webviews/coalesce';
 import { panelHtml, panelOptions } from '../webviews/html';
 import { PanelHost } from '../webviews/panelHost';
-import { pointsPerSeries, runView, seriesData } from '../webviews/runView';
+import { pointsPerSeries } from '../charts/pointBudget';
+import { runView, seriesData } from '../webviews/runView';
 import { maxPoints } from '../webviews/settings';
 import { savePng } from '../webviews/exports';
 
@@ -30,6 +31,8 @@ export class DashboardPanel extends PanelHost {
   private readonly live: Coalescer;
   private keys: string[] = [];
   private points = 2000;
+  /** CSS pixels of one chart's plot, as the webview last reported it: sets the point budget. */
+  private plotWidth: number | undefined;
   private runDir: string | undefined;
 
   constructor(
@@ -65,11 +68,16 @@ export class DashboardPanel extends PanelHost {
   protected async handle(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.plotWidth = message.plotWidth ?? this.plotWidth;
         return this.sendFull();
       case 'state':
         if (message.state.kind === 'dashboard' && message.state.runId === this.state.runId) this.state = message.state;
         return;
       case 'zoom':
+        if (message.plotWidth !== undefined && message.plotWidth !== this.plotWidth) {
+          this.plotWidth = message.plotWidth;
+          this.points = pointsPerSeries({ plotWidth: this.plotWidth, runs: 1, charts: this.keys.length, max: maxPoints() });
+        }
         return this.sendRange(message.requestId, message.x, message.range);
       case 'openRun':
         await vscode.commands.executeCommand('trackside.openRun', message.runId);
@@ -98,7 +106,7 @@ export class DashboardPanel extends PanelHost {
     this.allowRunFolder(run);
     this.panel.title = `Run: ${run.name || run.id}`;
     this.keys = orderKeys(store.metricKeys([run.id]));
-    this.points = pointsPerSeries(this.keys.length, maxPoints());
+    this.points = pointsPerSeries({ plotWidth: this.plotWidth, runs: 1, charts: this.keys.length, max: maxPoints() });
     const series = store.series({ runIds: [run.id], keys: this.keys, points: this.points, x: 'step' }).map(seriesData);
     this.cursor.reset(series);
     const data: DashboardData = {

@@ -44,6 +44,7 @@ export class ParsePool {
   private readonly handlers = new Map<number, (msg: FromWorker) => void>();
   private nextId = 1;
   private broken = false;
+  private readonly waiting: Array<() => void> = [];
 
   private constructor(start: { source: string; eval: boolean }, size: number) {
     for (let i = 0; i < size; i++) {
@@ -58,7 +59,8 @@ export class ParsePool {
   }
 
   /** A pool when a worker script is available and the machine has more than one core; undefined otherwise. */
-  static create(size = Math.min(2, Math.max(1, cpus().length))): ParsePool | undefined {
+  /** One worker per core but one: the indexer's thread keeps a core for sqlite. */
+  static create(size = Math.max(1, Math.min(3, cpus().length - 1))): ParsePool | undefined {
     const start = workerSource();
     if (start === undefined || cpus().length < 2) return undefined;
     try {
@@ -79,21 +81,33 @@ export class ParsePool {
   private fail(err: Error): void {
     this.broken = true;
     for (const [id, handler] of this.handlers) handler({ type: 'error', id, message: err.message });
+    for (const wake of this.waiting.splice(0)) wake();
   }
 
   /**
    * Parses one run in a free worker. `onPart` commits each part and says whether to go on; the promise settles
    * after the last part (or rejects if the worker failed, and then nothing after the last committed part counts).
    */
-  run(path: string, job: ParseJob, onPart: (part: ParsedPart) => boolean): Promise<void> {
-    const slot = this.slots.find((s) => !s.busy);
-    if (slot === undefined || this.broken) return Promise.reject(new Error('no free parse worker'));
+  async run(path: string, job: ParseJob, onPart: (part: ParsedPart) => boolean): Promise<void> {
+    let slot = this.slots.find((s) => !s.busy);
+    while (slot === undefined && !this.broken) {
+      // Wait for a worker: callers keep one job more than there are workers in flight, so a worker never idles
+      // while the indexer commits a part.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      slot = this.slots.find((s) => !s.busy);
+    }
+    if (slot === undefined || this.broken) throw new Error('parse workers failed');
+    return this.runOn(slot, path, job, onPart);
+  }
+
+  private runOn(slot: Slot, path: string, job: ParseJob, onPart: (part: ParsedPart) => boolean): Promise<void> {
     slot.busy = true;
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       const finish = (err?: Error) => {
         this.handlers.delete(id);
         slot.busy = false;
+        this.waiting.shift()?.();
         if (err) reject(err);
         else resolve();
       };

@@ -245,7 +245,7 @@ export class SqlRunStore implements RunStore {
             onProgress?.(++done, candidates.length);
           });
           inFlight.add(task);
-          if (inFlight.size >= (pool?.size ?? 1)) await Promise.race(inFlight);
+          if (inFlight.size >= (pool === undefined ? 1 : pool.size + 1)) await Promise.race(inFlight);
         }
       }
       await Promise.all(inFlight);

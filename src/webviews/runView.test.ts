@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packSeries, pointsPerSeries } from './runView';
+import { packSeries } from './runView';
 
 const f = (...v: number[]): Float64Array => Float64Array.from(v);
 
@@ -17,11 +17,4 @@ test('packed series share one buffer and keep every value, NaN included', () => 
   assert.deepEqual([...packed[1]!.values], [Infinity]);
   assert.equal(packed[1]!.total, 9);
   assert.equal(packed[2]!.values.length, 0);
-});
-
-test('points per series shrink as series multiply, within bounds', () => {
-  assert.equal(pointsPerSeries(1, 2000), 2000);
-  assert.equal(pointsPerSeries(100, 2000), 2000);
-  assert.equal(pointsPerSeries(300, 2000), 666);
-  assert.equal(pointsPerSeries(100_000, 2000), 200);
 });

@@ -49,13 +49,3 @@ export function packSeries(series: readonly SeriesData[]): SeriesData[] {
   };
   return series.map((s) => ({ ...s, steps: take(s.steps), times: take(s.times), values: take(s.values) }));
 }
-
-/**
- * Points per series: up to `max`, fewer when many series share the panel, so one message stays within a few MB
- * (three float64 arrays per point) and the first paint stays fast. A hundred overlaid runs on a chart a few
- * hundred pixels wide need no more than ~600 points each; zooming fetches detail for the range.
- */
-export function pointsPerSeries(series: number, max: number): number {
-  const budget = 200_000;
-  return Math.max(200, Math.min(max, Math.floor(budget / Math.max(1, series))));
-}

@@ -59,6 +59,18 @@ const parToggle = linkButton('Table', () => {
   parToggle.setAttribute('aria-pressed', String(!parTable.hidden));
 });
 
+const relationsSection = h(
+  'section',
+  { class: 'section', 'aria-labelledby': 'par-title' },
+  h('h2', { id: 'par-title' }, 'Params → metric'),
+  h('div', { class: 'row control' }, h('label', { for: 'target' }, 'Metric (best value)'), targetSelect, parToggle),
+  h('div', { class: 'parcoords-wrap' }, parCanvas),
+  parTable,
+  h('h3', { class: 'group-title' }, 'Scatter'),
+  h('div', { class: 'row control' }, h('label', { for: 'scatter-param' }, 'Param'), scatterParam),
+  h('div', { class: 'scatter-wrap' }, scatterCanvas),
+);
+
 app.replaceChildren(
   notices.el,
   title,
@@ -73,17 +85,7 @@ app.replaceChildren(
     metricsBox,
   ),
   h('section', { class: 'section', 'aria-labelledby': 'params-title' }, h('h2', { id: 'params-title' }, 'Params'), h('div', { class: 'row' }, onlyDiff), paramsBox),
-  h(
-    'section',
-    { class: 'section', 'aria-labelledby': 'par-title' },
-    h('h2', { id: 'par-title' }, 'Params → metric'),
-    h('div', { class: 'row control' }, h('label', { for: 'target' }, 'Metric (best value)'), targetSelect, parToggle),
-    h('div', { class: 'parcoords-wrap' }, parCanvas),
-    parTable,
-    h('h3', { class: 'group-title' }, 'Scatter'),
-    h('div', { class: 'row control' }, h('label', { for: 'scatter-param' }, 'Param'), scatterParam),
-    h('div', { class: 'scatter-wrap' }, scatterCanvas),
-  ),
+  relationsSection,
 );
 
 onlyDiff.addEventListener('change', () => {
@@ -246,8 +248,27 @@ function relationKeys(): { metric?: string; param?: string } {
   return { metric, param };
 }
 
+// The parallel coordinates and scatter sit below the charts and tables: they are drawn when scrolled near, and
+// a change while they are off screen only marks them stale, so a hundred-run view never draws them unseen.
+let relationsStale = true;
+let relationsNear = false;
+const relationsObserver = new IntersectionObserver(
+  (entries) => {
+    relationsNear = entries.some((e) => e.isIntersecting);
+    if (relationsNear && relationsStale) drawRelations();
+  },
+  { rootMargin: '300px 0px' },
+);
+relationsObserver.observe(relationsSection);
+
 function renderRelations(): void {
+  relationsStale = true;
+  if (relationsNear) drawRelations();
+}
+
+function drawRelations(): void {
   if (!data || !state) return;
+  relationsStale = false;
   const { metric, param } = relationKeys();
   const metricKeys = data.metrics.map((m) => m.key).filter((k) => !k.startsWith('system/'));
   targetSelect.replaceChildren(...metricKeys.map((k) => h('vscode-option', { value: k }, k)));
@@ -339,4 +360,4 @@ window.addEventListener('resize', () => {
   window.clearTimeout(resizeTimer);
   resizeTimer = window.setTimeout(() => renderRelations(), 150);
 });
-post({ type: 'ready' });
+session.ready();

@@ -128,4 +128,4 @@ onHostMessage((m) => {
 });
 
 onThemeChange(() => session.charts.themeChanged());
-post({ type: 'ready' });
+session.ready();

@@ -20,7 +20,7 @@ export class ChartsSession {
     this.charts = new MetricCharts(chartRoot, {
       zoom: (range) => {
         this.controls.showRange(range);
-        post({ type: 'zoom', requestId: ++this.requestId, x: this.options.x, range });
+        post({ type: 'zoom', requestId: ++this.requestId, x: this.options.x, range, plotWidth: this.charts.plotWidth() });
       },
       exportPng: (name, dataUrl) => post({ type: 'exportPng', name, dataUrl }),
       painted: (points, charts) => {
@@ -44,6 +44,11 @@ export class ChartsSession {
   }
 
   options: ChartOptions;
+
+  /** Tells the host the view is listening, and how wide a chart is, so it sends only the points that show. */
+  ready(): void {
+    post({ type: 'ready', plotWidth: this.charts.plotWidth() });
+  }
 
   /** Call when a full state arrives, before building charts. */
   stateReceived(hostMs: number, options: ChartOptions): void {

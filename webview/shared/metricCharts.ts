@@ -1,12 +1,15 @@
 // A grid of line charts, one per metric key, grouped by prefix: overlaid runs in their colours, EMA smoothing
 // with the raw curve faint behind, x by step / wall time / relative time, linear or log y, drag-to-zoom shared
-// by every chart, a table alternative per chart and PNG export. Charts are built when scrolled into view.
+// by every chart, a table alternative per chart and PNG export. Only the charts on screen are built before the
+// first frame; the rest, and the system group, are built when scrolled near. A built chart is never re-created:
+// option, theme, visibility and live changes update it in place with `update('none')`.
 import type { ChartOptions, SeriesData } from '../../src/contract/messages';
 import { ema } from '../../src/charts/ema';
+import { PointsCache } from './chartPoints';
 import { formatNumber } from '../../src/charts/format';
 import { groupOf } from '../../src/charts/summary';
 import { formatX, X_LABELS, xValues } from './axes';
-import { Chart, type ChartConfiguration, type Point } from './chartSetup';
+import { Chart, NEAREST_LINE, type ChartConfiguration, type Point } from './chartSetup';
 import { h, linkButton } from './dom';
 import { SeriesCache, type StoredSeries } from './seriesCache';
 import { canvasColor, themeColors } from './theme';
@@ -50,12 +53,31 @@ export class MetricCharts {
   private cards = new Map<string, Card>();
   private readonly observer: IntersectionObserver;
   private redrawQueued = new Set<string>();
+  private readonly points = new PointsCache();
+  /** One observer for every plot, instead of chart.js's one per chart. */
+  private readonly resizer: ResizeObserver;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly host: MetricChartsHost,
   ) {
-    this.observer = new IntersectionObserver((entries) => this.onVisible(entries), { root: document, rootMargin: '400px 0px' });
+    this.observer = new IntersectionObserver((entries) => this.onVisible(entries), { root: document, rootMargin: '300px 0px' });
+    this.resizer = new ResizeObserver((entries) => {
+      for (const e of entries) {
+        const card = this.cardOf(e.target);
+        if (card?.chart && e.contentRect.width > 0) card.chart.resize(e.contentRect.width, e.contentRect.height);
+      }
+    });
+  }
+
+  /** CSS pixels of one chart's plot at the current window size, measured on a hidden stand-in card. */
+  plotWidth(): number {
+    const plot = h('div', { class: 'plot' });
+    const probe = h('div', { class: 'chart-grid', 'aria-hidden': 'true', style: 'visibility:hidden;height:0;overflow:hidden' }, h('section', { class: 'card' }, plot));
+    this.root.append(probe);
+    const width = plot.clientWidth;
+    probe.remove();
+    return width;
   }
 
   get zoomRange(): [number, number] | null {
@@ -69,9 +91,11 @@ export class MetricCharts {
     this.hidden = new Set(hidden);
     this.range = null;
     this.cache.replaceAll(series);
+    this.points.clear();
     for (const card of this.cards.values()) card.chart?.destroy();
     this.cards.clear();
     this.observer.disconnect();
+    this.resizer.disconnect();
     this.root.replaceChildren();
     if (keys.length === 0) {
       this.root.append(h('p', { class: 'empty' }, 'No metrics logged yet.'));
@@ -91,20 +115,16 @@ export class MetricCharts {
       grid.append(card.el);
       this.cards.set(key, card);
     }
-    // Charts on (or just below) the screen are drawn now, in this task, so the first frame shows them; the rest
-    // are drawn when scrolled near.
+    // Charts on screen are drawn now, in this task, so the first frame shows them; the rest (and the system
+    // group, which is rarely what a user opens a view for) are drawn when the observer sees them near, which is
+    // after the first frame. Positions are read before any chart exists, so building does not force layouts.
     const buildStart = performance.now();
-    const limit = window.innerHeight + 400;
+    const limit = window.innerHeight;
+    const now = [...this.cards.values()].filter((c) => groupOf(c.key) !== 'system' && c.el.getBoundingClientRect().top < limit);
+    for (const card of this.cards.values()) if (!now.includes(card)) this.observer.observe(card.el);
     let points = 0;
-    let built = 0;
-    for (const card of this.cards.values()) {
-      if (card.el.getBoundingClientRect().top < limit) {
-        points += this.build(card);
-        built++;
-      } else {
-        this.observer.observe(card.el);
-      }
-    }
+    for (const card of now) points += this.build(card);
+    const built = now.length;
     // How long building the charts took, apart from waiting for the frame: for the paint benchmark.
     document.body.dataset.buildMs = (performance.now() - buildStart).toFixed(1);
     requestAnimationFrame(() => this.host.painted(points, built));
@@ -115,7 +135,6 @@ export class MetricCharts {
   }
 
   setOptions(options: ChartOptions): void {
-    const scaleOnly = options.x === this.options.x && options.smoothing === this.options.smoothing;
     const xChanged = options.x !== this.options.x;
     this.options = options;
     if (xChanged && this.range) {
@@ -123,16 +142,12 @@ export class MetricCharts {
       this.range = null;
       this.host.zoom(null);
     }
-    for (const card of this.cards.values()) {
-      if (!card.chart) continue;
-      if (scaleOnly) this.applyScales(card);
-      else this.rebuild(card);
-    }
+    for (const card of this.cards.values()) if (card.chart) this.refresh(card);
   }
 
   setHidden(hidden: Iterable<string>): void {
     this.hidden = new Set(hidden);
-    for (const card of this.cards.values()) if (card.chart) this.rebuild(card);
+    for (const card of this.cards.values()) if (card.chart) this.refresh(card);
   }
 
   append(series: SeriesData[]): void {
@@ -145,7 +160,7 @@ export class MetricCharts {
     const touched = this.cache.replace(series);
     for (const card of this.cards.values()) {
       if (!card.chart) continue;
-      if (touched.has(card.key)) this.rebuild(card);
+      if (touched.has(card.key)) this.refresh(card);
       else this.applyScales(card);
     }
   }
@@ -157,9 +172,10 @@ export class MetricCharts {
   }
 
   themeChanged(): void {
-    for (const card of this.cards.values()) if (card.chart) this.rebuild(card);
+    for (const card of this.cards.values()) if (card.chart) this.refresh(card);
   }
 
+  /** Live points are drawn once per frame however many messages brought them. */
   private queueRedraw(key: string): void {
     if (this.redrawQueued.size === 0) {
       requestAnimationFrame(() => {
@@ -167,8 +183,10 @@ export class MetricCharts {
         this.redrawQueued.clear();
         for (const k of keys) {
           const card = this.cards.get(k);
-          if (card?.chart) this.rebuild(card);
+          if (card?.chart) this.refresh(card);
         }
+        // When the last live points were drawn: the e2e test measures write-to-chart latency with it.
+        document.body.dataset.liveDrawnAt = String(Date.now());
       });
     }
     this.redrawQueued.add(key);
@@ -195,10 +213,15 @@ export class MetricCharts {
     return card;
   }
 
+  private cardOf(el: Element): Card | undefined {
+    const key = (el.closest('.card') as HTMLElement | null)?.dataset.key;
+    return key === undefined ? undefined : this.cards.get(key);
+  }
+
   private onVisible(entries: IntersectionObserverEntry[]): void {
     for (const e of entries) {
       if (!e.isIntersecting) continue;
-      const card = [...this.cards.values()].find((c) => c.el === e.target);
+      const card = this.cardOf(e.target);
       if (!card || card.chart) continue;
       this.observer.unobserve(card.el);
       this.build(card);
@@ -207,7 +230,7 @@ export class MetricCharts {
 
   private datasets(key: string): { datasets: ChartConfiguration<'line', Point[]>['data']['datasets']; points: number } {
     const datasets: ChartConfiguration<'line', Point[]>['data']['datasets'] = [];
-    const { x: mode, y: scale, smoothing } = this.options;
+    const { smoothing } = this.options;
     let points = 0;
     // The faint raw curve behind each smoothed one helps with a few runs; behind dozens it is only noise and
     // doubles the drawing, so past RAW_BEHIND_MAX visible runs only the smoothed curves are drawn.
@@ -217,21 +240,12 @@ export class MetricCharts {
       if (this.hidden.has(run.id)) continue;
       const s = this.cache.get(key).get(run.id);
       if (!s || s.values.length === 0) continue;
-      const xs = xValues({ ...s, startTime: run.startTime }, mode);
-      const toPoints = (ys: ArrayLike<number>): Point[] => {
-        const out: Point[] = new Array(ys.length);
-        for (let i = 0; i < ys.length; i++) {
-          const y = ys[i]!;
-          out[i] = { x: xs[i]!, y: Number.isFinite(y) && (scale === 'linear' || y > 0) ? y : NaN };
-        }
-        return out;
-      };
-      const raw = toPoints(s.values);
+      const { raw, smooth } = this.points.get(key, run.id, s, run.startTime, this.options);
       points += raw.length;
       const color = canvasColor(run.color);
-      if (smoothing > 0) {
+      if (smooth) {
         if (rawBehind) datasets.push({ label: run.name, data: raw, borderColor: canvasColor(run.color, 0.22), borderWidth: 1, pointRadius: 0, order: 2 });
-        datasets.push({ label: run.name, data: toPoints(ema(s.values, smoothing)), borderColor: color, borderWidth: 1.6, pointRadius: 0, order: 1 });
+        datasets.push({ label: run.name, data: smooth, borderColor: color, borderWidth: 1.6, pointRadius: 0, order: 1 });
       } else {
         datasets.push({ label: run.name, data: raw, borderColor: color, borderWidth: 1.4, pointRadius: 0, order: 1 });
       }
@@ -250,11 +264,16 @@ export class MetricCharts {
         parsing: false,
         normalized: true,
         animation: false,
-        responsive: true,
         maintainAspectRatio: false,
-        spanGaps: false,
+        // Sizes come from the one shared ResizeObserver (see the constructor), not one observer per chart.
+        responsive: false,
+        devicePixelRatio: window.devicePixelRatio,
+        indexAxis: 'x',
+        // Joining across a missing value keeps chart.js on its fast path (no per-gap segments).
+        spanGaps: true,
         elements: { point: { radius: 0, hitRadius: 5, hoverRadius: 3 }, line: { tension: 0 } },
-        interaction: { mode: 'nearest', intersect: false },
+        // A binary search per line instead of a scan of every point of every run on each mouse move.
+        interaction: { mode: NEAREST_LINE, intersect: false },
         events: ['mousemove', 'mouseout'],
         plugins: {
           tooltip: {
@@ -282,24 +301,46 @@ export class MetricCharts {
         },
       },
     };
+    // The plot's size is set before the chart exists, so its first draw is at the final size.
+    const { width, height } = card.plot.getBoundingClientRect();
+    card.canvas.style.width = `${width}px`;
+    card.canvas.style.height = `${height}px`;
     card.chart = new Chart(card.canvas, config);
+    this.resizer.observe(card.plot);
     this.applyScales(card);
     this.describe(card, points, datasets.length);
     return points;
   }
 
+  /** Redraws a built chart in place after a change of data, options, theme or visible runs. */
+  private refresh(card: Card): void {
+    const chart = card.chart;
+    if (!chart) return;
+    const { datasets, points } = this.datasets(card.key);
+    chart.data.datasets = datasets;
+    const theme = themeColors();
+    const scales = chart.options.scales;
+    if (scales?.x && scales.y) {
+      scales.y.type = this.options.y === 'log' ? 'logarithmic' : 'linear';
+      for (const axis of [scales.x, scales.y]) {
+        if (axis.ticks) axis.ticks.color = theme.muted;
+        if (axis.grid) axis.grid.color = theme.grid;
+        if (axis.border) axis.border.color = theme.grid;
+      }
+      const title = scales.x.title;
+      if (title) {
+        title.text = X_LABELS[this.options.x];
+        title.color = theme.muted;
+      }
+    }
+    this.applyScales(card);
+    this.describe(card, points, datasets.length);
+    if (card.showTable) this.renderTable(card);
+  }
+
   private xSpan(card: Card): number {
     const x = card.chart?.scales.x;
     return x ? x.max - x.min : 0;
-  }
-
-  private rebuild(card: Card): void {
-    if (!card.chart) return;
-    // Scale types and theme colours live in the options; rebuilding is cheap next to drawing.
-    card.chart.destroy();
-    card.chart = undefined;
-    this.build(card);
-    if (card.showTable) this.renderTable(card);
   }
 
   private applyScales(card: Card): void {
@@ -311,10 +352,7 @@ export class MetricCharts {
       x.min = this.range?.[0];
       x.max = this.range?.[1];
     }
-    if (y && y.type !== (this.options.y === 'log' ? 'logarithmic' : 'linear')) {
-      this.rebuild(card);
-      return;
-    }
+    if (y) y.type = this.options.y === 'log' ? 'logarithmic' : 'linear';
     chart.update('none');
     card.canvas.dataset.range = this.range ? this.range.join(',') : '';
   }
