@@ -287,6 +287,8 @@ export class MetricCharts {
         scales: {
           x: {
             type: 'linear',
+            min: this.range?.[0],
+            max: this.range?.[1],
             title: { display: true, text: X_LABELS[mode], color: theme.muted },
             ticks: { color: theme.muted, maxRotation: 0, autoSkipPadding: 12, callback: (v) => formatX(Number(v), this.options.x, this.xSpan(card)) },
             grid: { color: theme.grid },
@@ -305,9 +307,10 @@ export class MetricCharts {
     const { width, height } = card.plot.getBoundingClientRect();
     card.canvas.style.width = `${width}px`;
     card.canvas.style.height = `${height}px`;
+    // The zoom range is in the config, so the constructor's draw is the only one.
     card.chart = new Chart(card.canvas, config);
+    card.canvas.dataset.range = this.range ? this.range.join(',') : '';
     this.resizer.observe(card.plot);
-    this.applyScales(card);
     this.describe(card, points, datasets.length);
     return points;
   }
