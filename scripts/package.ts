@@ -12,7 +12,9 @@ const FORBIDDEN = [
   /(^|\/)node_modules\//,
   /\.map$/,
   /\.tsx?$/,
-  /^(src|test|tests|bench|scripts|webview|demo|docs)\//,
+  /^(src|test|tests|bench|scripts|webview|demo)\//,
+  // The user guides ship ("Open Documentation" opens them); their screenshots do not.
+  /^docs\/(?![\w-]+\.md$)/,
   /__pycache__|\.pyc$/,
   /(^|\/)\.(cache|git|ci)\//,
 ];

@@ -12,7 +12,7 @@ const MAX_WATCHED = 64;
 export class LiveRunWatcher implements vscode.Disposable {
   private readonly watchers = new Map<string, FSWatcher>();
 
-  constructor(private readonly onChange: () => void) {}
+  constructor(private readonly onChange: (dir: string) => void) {}
 
   /** Watches exactly these run folders (the first MAX_WATCHED of them). */
   track(dirs: readonly string[]): void {
@@ -26,7 +26,7 @@ export class LiveRunWatcher implements vscode.Disposable {
     for (const dir of want) {
       if (this.watchers.has(dir)) continue;
       try {
-        const watcher = watch(dir, { persistent: false }, () => this.onChange());
+        const watcher = watch(dir, { persistent: false }, () => this.onChange(dir));
         // A deleted run folder, or a file system without watch support: the other mechanisms take over.
         watcher.on('error', () => {
           watcher.close();

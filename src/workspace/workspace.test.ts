@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarizeDiagnostics } from './diagnosticLines';
+import { runIdIn } from './runPath';
 
 test('one output line per bad file, pointing at its first bad line', () => {
   const lines = summarizeDiagnostics([
@@ -41,4 +42,13 @@ test('the debouncer waits for quiet but never past the max wait', async (t) => {
   d.dispose();
   t.mock.timers.tick(1000);
   assert.equal(fired, 2, 'disposed: nothing more');
+});
+
+test('a file event names the run whose folder it is in, and nothing outside runs/', () => {
+  assert.equal(runIdIn('/w/.trackside', '/w/.trackside/runs/r1/events.jsonl'), 'r1');
+  assert.equal(runIdIn('/w/.trackside', '/w/.trackside/runs/r1/artifacts/a/b.png'), 'r1');
+  assert.equal(runIdIn('/w/.trackside', '/w/.trackside/runs/r2'), 'r2');
+  assert.equal(runIdIn('/w/.trackside', '/w/.trackside/runs'), undefined);
+  assert.equal(runIdIn('/w/.trackside', '/w/.trackside/index.sqlite'), undefined);
+  assert.equal(runIdIn('/w/.trackside', '/w/other/runs/r1/events.jsonl'), undefined);
 });

@@ -2,11 +2,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { StoreChange, StoreService } from '../core/services';
-import { openStore, type IndexReport, type RunStore } from '../store';
+import { openStore, setParseWorkerScript, type IndexReport, type RunStore } from '../store';
 import { DiagnosticLog } from './diagnosticLog';
 import { Debouncer } from './debouncer';
 import { LiveRunWatcher } from './liveRuns';
 import { resolveRoots, type RunRoot } from './roots';
+import { runIdIn } from './runPath';
 
 const VIEW_ID = 'trackside.runs';
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
@@ -33,6 +34,10 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private roots: RunRoot[] = [];
   private running: Promise<void> | undefined;
   private again = false;
+  /** Runs named by file events since the last pass; a pass over just these is far cheaper than a full one. */
+  private readonly pendingRuns = new Set<string>();
+  /** Something happened that only a full pass can account for (a deletion, a poll, an event outside a run). */
+  private fullPass = false;
   private generation = 0;
 
   constructor(
@@ -43,7 +48,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.diagnostics = new DiagnosticLog(output);
     this.indexSoon = this.register(new Debouncer(QUIET_MS, MAX_WAIT_MS, () => void this.indexNow()));
     this.persistSoon = this.register(new Debouncer(PERSIST_AFTER_MS, PERSIST_AFTER_MS * 4, () => void this.persist()));
-    this.liveRuns = this.register(new LiveRunWatcher(() => this.indexSoon.trigger()));
+    this.liveRuns = this.register(new LiveRunWatcher((dir) => this.runChanged(path.basename(dir))));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!this.opening) return;
@@ -79,6 +84,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
     const started = Date.now();
     const { roots, globs } = await resolveRoots();
     const dbPath = await this.indexPath();
+    // The first index of a large workspace parses on a worker thread; the CLI bundle serves those jobs.
+    setParseWorkerScript(vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'cli.js').fsPath);
     const crashAfterSeconds = vscode.workspace.getConfiguration('trackside').get<number>('crashAfterSeconds', 120);
     const store = await openStore({
       roots: roots.map((r) => r.fsPath),
@@ -121,8 +128,12 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.stopLive();
     for (const root of roots) {
       const watcher = vscode.workspace.createFileSystemWatcher(root.watch);
-      const poke = (): void => this.indexSoon.trigger();
-      this.live.push(watcher, watcher.onDidCreate(poke), watcher.onDidChange(poke), watcher.onDidDelete(poke));
+      const poke = (uri: vscode.Uri): void => {
+        const id = runIdIn(root.fsPath, uri.fsPath);
+        if (id === undefined) this.everythingChanged();
+        else this.runChanged(id);
+      };
+      this.live.push(watcher, watcher.onDidCreate(poke), watcher.onDidChange(poke), watcher.onDidDelete(() => this.everythingChanged()));
     }
     // A new folder matching a glob in `trackside.runFolders` is a new root: resolve the roots again.
     for (const glob of globs) {
@@ -142,11 +153,21 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.poller?.dispose();
     const seconds = vscode.workspace.getConfiguration('trackside').get<number>('pollInterval', 5);
     if (!(seconds > 0) || !this.store) return;
-    const timer = setInterval(() => this.indexSoon.trigger(), Math.max(0.25, seconds) * 1000);
+    const timer = setInterval(() => this.everythingChanged(), Math.max(0.25, seconds) * 1000);
     this.poller = { dispose: () => clearInterval(timer) };
   }
 
   private poller: vscode.Disposable | undefined;
+
+  private runChanged(id: string): void {
+    this.pendingRuns.add(id);
+    this.indexSoon.trigger();
+  }
+
+  private everythingChanged(): void {
+    this.fullPass = true;
+    this.indexSoon.trigger();
+  }
 
   /** One index pass at a time; a request during a pass runs one more pass right after it. */
   private indexNow(): Promise<void> {
@@ -160,7 +181,11 @@ export class WorkspaceStore extends Disposable implements StoreService {
       try {
         do {
           this.again = false;
-          const report = await store.index();
+          const ids = [...this.pendingRuns];
+          const full = this.fullPass;
+          this.pendingRuns.clear();
+          this.fullPass = false;
+          const report = !full && store.indexRuns ? await store.indexRuns(ids) : await store.index();
           if (store !== this.store) return;
           this.afterIndex(report);
         } while (this.again && store === this.store);
@@ -223,3 +248,4 @@ export class WorkspaceStore extends Disposable implements StoreService {
     if (store) void store.persist().catch(() => undefined).finally(() => store.close().catch(() => undefined));
   }
 }
+

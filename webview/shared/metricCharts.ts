@@ -65,7 +65,11 @@ export class MetricCharts {
     this.resizer = new ResizeObserver((entries) => {
       for (const e of entries) {
         const card = this.cardOf(e.target);
-        if (card?.chart && e.contentRect.width > 0) card.chart.resize(e.contentRect.width, e.contentRect.height);
+        const width = Math.floor(e.contentRect.width);
+        const height = Math.floor(e.contentRect.height);
+        // The first report after observe() repeats the size the chart was built at: no redraw for that.
+        if (!card?.chart || width <= 0 || (width === card.chart.width && height === card.chart.height)) continue;
+        card.chart.resize(width, height);
       }
     });
   }
@@ -305,8 +309,8 @@ export class MetricCharts {
     };
     // The plot's size is set before the chart exists, so its first draw is at the final size.
     const { width, height } = card.plot.getBoundingClientRect();
-    card.canvas.style.width = `${width}px`;
-    card.canvas.style.height = `${height}px`;
+    card.canvas.style.width = `${Math.floor(width)}px`;
+    card.canvas.style.height = `${Math.floor(height)}px`;
     // The zoom range is in the config, so the constructor's draw is the only one.
     card.chart = new Chart(card.canvas, config);
     card.canvas.dataset.range = this.range ? this.range.join(',') : '';
