@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarizeDiagnostics } from './diagnosticLines';
 import { runIdIn } from './runPath';
+import { PendingWork } from './pendingWork';
 
 test('one output line per bad file, pointing at its first bad line', () => {
   const lines = summarizeDiagnostics([
@@ -51,4 +52,18 @@ test('a file event names the run whose folder it is in, and nothing outside runs
   assert.equal(runIdIn('/w/.trackside', '/w/.trackside/runs'), undefined);
   assert.equal(runIdIn('/w/.trackside', '/w/.trackside/index.sqlite'), undefined);
   assert.equal(runIdIn('/w/.trackside', '/w/other/runs/r1/events.jsonl'), undefined);
+});
+
+test('pending work: named runs once each, a full pass wins, nothing pending means no pass', () => {
+  const work = new PendingWork();
+  assert.equal(work.take(), undefined);
+  work.run('a');
+  work.run('b');
+  work.run('a');
+  assert.deepEqual(work.take(), ['a', 'b']);
+  assert.equal(work.take(), undefined, 'taking clears');
+  work.run('a');
+  work.everything();
+  assert.equal(work.take(), 'all');
+  assert.equal(work.take(), undefined);
 });

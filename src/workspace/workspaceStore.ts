@@ -8,6 +8,7 @@ import { Debouncer } from './debouncer';
 import { LiveRunWatcher } from './liveRuns';
 import { resolveRoots, type RunRoot } from './roots';
 import { runIdIn } from './runPath';
+import { PendingWork } from './pendingWork';
 
 const VIEW_ID = 'trackside.runs';
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
@@ -15,6 +16,7 @@ const QUIET_MS = 15;
 /** …but never longer than this after the first event, so a chatty run still shows up within the 250 ms target. */
 const MAX_WAIT_MS = 100;
 const PERSIST_AFTER_MS = 5_000;
+const POLL_COST_FACTOR = 20;
 
 /**
  * The extension host's one run store. Nothing happens until a feature asks (`ready()`): then it resolves the run
@@ -34,10 +36,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private roots: RunRoot[] = [];
   private running: Promise<void> | undefined;
   private again = false;
-  /** Runs named by file events since the last pass; a pass over just these is far cheaper than a full one. */
-  private readonly pendingRuns = new Set<string>();
-  /** Something happened that only a full pass can account for (a deletion, a poll, an event outside a run). */
-  private fullPass = false;
+  private readonly pending = new PendingWork();
+  private lastFullPassMs = 0;
   private generation = 0;
 
   constructor(
@@ -66,17 +66,21 @@ export class WorkspaceStore extends Disposable implements StoreService {
   }
 
   ready(): Promise<RunStore> {
-    this.opening ??= this.open(this.generation).catch((err: unknown) => {
-      // Let the next caller try again (say, after the user fixed a setting) instead of caching the failure.
-      this.opening = undefined;
+    if (this.opening) return this.opening;
+    const opening = this.open(this.generation);
+    this.opening = opening;
+    opening.catch((err: unknown) => {
+      // Let the next caller try again (say, after the user fixed a setting) instead of caching the failure,
+      // unless a newer open has already taken this one's place.
+      if (this.opening === opening) this.opening = undefined;
       this.output.error(`Could not open the run index: ${err instanceof Error ? err.message : String(err)}`);
-      throw err;
     });
-    return this.opening;
+    return opening;
   }
 
   async refresh(): Promise<void> {
     await this.ready();
+    this.pending.everything();
     await this.indexNow();
   }
 
@@ -100,7 +104,19 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.store = store;
     this.roots = roots;
     this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
-    const report = await vscode.window.withProgress(
+    const report = await this.firstIndex(store).catch(async (err: unknown) => {
+      if (this.store === store) this.store = undefined;
+      await store.close().catch(() => undefined);
+      throw err;
+    });
+    this.afterIndex(report);
+    this.output.info(`Indexed ${report.runs} runs (${report.points} new points) in ${report.ms} ms; ready after ${Date.now() - started} ms.`);
+    this.watch(roots, globs);
+    return store;
+  }
+
+  private async firstIndex(store: RunStore): Promise<IndexReport> {
+    return await vscode.window.withProgress(
       { location: { viewId: VIEW_ID }, title: 'Indexing runs' },
       (progress) => {
         let last = 0;
@@ -111,10 +127,6 @@ export class WorkspaceStore extends Disposable implements StoreService {
         });
       },
     );
-    this.afterIndex(report);
-    this.output.info(`Indexed ${report.runs} runs (${report.points} new points) in ${report.ms} ms; ready after ${Date.now() - started} ms.`);
-    this.watch(roots, globs);
-    return store;
   }
 
   private async indexPath(): Promise<string | undefined> {
@@ -151,21 +163,32 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   private startPolling(): void {
     this.poller?.dispose();
+    this.poller = undefined;
     const seconds = vscode.workspace.getConfiguration('trackside').get<number>('pollInterval', 5);
     if (!(seconds > 0) || !this.store) return;
-    const timer = setInterval(() => this.everythingChanged(), Math.max(0.25, seconds) * 1000);
-    this.poller = { dispose: () => clearInterval(timer) };
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (): void => {
+      // A full pass stats every run's files on the extension host; with many runs, poll less often so
+      // polling never takes more than about 5% of the host's time.
+      const delay = Math.max(Math.max(0.25, seconds) * 1000, this.lastFullPassMs * POLL_COST_FACTOR);
+      timer = setTimeout(() => {
+        this.everythingChanged();
+        schedule();
+      }, delay);
+    };
+    schedule();
+    this.poller = { dispose: () => clearTimeout(timer) };
   }
 
   private poller: vscode.Disposable | undefined;
 
   private runChanged(id: string): void {
-    this.pendingRuns.add(id);
+    this.pending.run(id);
     this.indexSoon.trigger();
   }
 
   private everythingChanged(): void {
-    this.fullPass = true;
+    this.pending.everything();
     this.indexSoon.trigger();
   }
 
@@ -181,11 +204,10 @@ export class WorkspaceStore extends Disposable implements StoreService {
       try {
         do {
           this.again = false;
-          const ids = [...this.pendingRuns];
-          const full = this.fullPass;
-          this.pendingRuns.clear();
-          this.fullPass = false;
-          const report = !full && store.indexRuns ? await store.indexRuns(ids) : await store.index();
+          const work = this.pending.take();
+          if (work === undefined) continue;
+          const report = work !== 'all' && store.indexRuns ? await store.indexRuns(work) : await store.index();
+          if (work === 'all') this.lastFullPassMs = report.ms;
           if (store !== this.store) return;
           this.afterIndex(report);
         } while (this.again && store === this.store);
