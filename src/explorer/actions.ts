@@ -1,10 +1,12 @@
 // What the run actions do. Each takes the clicked node and the view's selection (VS Code passes both for
 // multi-select trees) and acts on every selected run.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { resolveInside } from '../core/paths';
 import { runIdsFrom } from '../core/runRef';
 import type { StoreService } from '../core/services';
+import { oneLine, plainText, withoutIcons } from '../core/text';
 import { ForeignCommands } from './commands';
+import { nothingGiven, rowCopyTexts } from './model/nodes';
 import type { ExplorerRun } from './model/run';
 import { nameProblem, parseTags, tagsProblem, type UserEdits } from './model/userEdits';
 import { writeUserEdits } from './userEditsFile';
@@ -32,7 +34,8 @@ export interface ActionHost {
 }
 
 function describe(runs: ExplorerRun[]): string {
-  return runs.length === 1 ? `"${runs[0]!.name}"` : `${runs.length} runs`;
+  // Shown in notifications, which render Markdown links: a run name is log text.
+  return runs.length === 1 ? `"${plainText(runs[0]!.name, 60)}"` : `${runs.length} runs`;
 }
 
 export class RunActions {
@@ -43,6 +46,11 @@ export class RunActions {
     await this.host.ensureLoaded();
     // Single-run actions act on the clicked row (or the only selected one), not on a whole multi-selection.
     let ids = many ? runIdsFrom(arg, selection) : runIdsFrom(arg !== undefined ? arg : selection).slice(0, 1);
+    if (ids.length === 0 && !nothingGiven(arg, selection)) {
+      // Rows under a run (Delete on an artifact row) are not the run: say so rather than act on its owner.
+      void vscode.window.showInformationMessage('Select a run in the Runs view: this acts on runs, not on the rows under them.');
+      return [];
+    }
     if (ids.length === 0) ids = await this.pickRuns(many);
     const runs = ids.map((id) => this.host.run(id)).filter((r): r is ExplorerRun => r !== undefined);
     if (runs.length < ids.length) void vscode.window.showWarningMessage(`${ids.length - runs.length} of the selected runs no longer exist.`);
@@ -55,7 +63,13 @@ export class RunActions {
       void vscode.window.showInformationMessage('There are no runs yet.');
       return [];
     }
-    const items = runs.map((r) => ({ label: r.name, description: `${r.project} · ${r.status}`, detail: r.id, id: r.id }));
+    // Quick pick text draws `$(name)` as an icon; names, projects and ids all come from logs.
+    const items = runs.map((r) => ({
+      label: withoutIcons(oneLine(r.name || r.id, 200)),
+      description: withoutIcons(oneLine(`${r.project} · ${r.status}`, 200)),
+      detail: withoutIcons(r.id),
+      id: r.id,
+    }));
     const picked = many
       ? await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Choose runs', matchOnDescription: true, matchOnDetail: true })
       : await vscode.window.showQuickPick(items, { title: 'Choose a run', matchOnDescription: true, matchOnDetail: true }).then((p) => (p ? [p] : undefined));
@@ -73,7 +87,7 @@ export class RunActions {
     );
     if (failures.length) {
       this.host.output.error(`Could not ${what}: ${failures.join('; ')}`);
-      void vscode.window.showErrorMessage(`Could not ${what} for ${failures.length} run(s): ${failures[0]}`);
+      void vscode.window.showErrorMessage(`Could not ${what} for ${failures.length} run(s): ${plainText(failures[0]!, 300)}`);
     }
     await this.host.store.refresh();
   }
@@ -136,11 +150,20 @@ export class RunActions {
     await this.edit([run], () => ({ notes: notes.trim() }), 'save the notes');
   }
 
+  /** Ctrl+C in the tree: run ids for runs; for rows under a run (a param, a metric), their values. */
   async copyRunId(arg: unknown, selection: unknown): Promise<void> {
-    const ids = runIdsFrom(arg, selection);
+    if (runIdsFrom(arg, selection).length === 0 && !nothingGiven(arg, selection)) {
+      const values = rowCopyTexts(Array.isArray(selection) && selection.length ? selection : [arg]);
+      if (values.length) {
+        await vscode.env.clipboard.writeText(values.join('\n'));
+        return;
+      }
+    }
+    const ids = (await this.runsFrom(arg, selection)).map((r) => r.id);
     if (!ids.length) return;
     await vscode.env.clipboard.writeText(ids.join('\n'));
-    vscode.window.setStatusBarMessage(`Copied ${ids.length === 1 ? `run id ${ids[0]}` : `${ids.length} run ids`}`, 3000);
+    // Status bar text draws `$(name)` as an icon.
+    vscode.window.setStatusBarMessage(`Copied ${ids.length === 1 ? `run id ${withoutIcons(oneLine(ids[0]!, 80))}` : `${ids.length} run ids`}`, 3000);
   }
 
   async revealFolder(arg: unknown, selection: unknown): Promise<void> {
@@ -183,14 +206,14 @@ export class RunActions {
       this.host.output.error(`Could not move to the trash: ${failed.map((f) => `${f.run.dir} (${f.error})`).join('; ')}`);
       // Remote and some virtual file systems have no trash: offer the permanent delete explicitly, never silently.
       const again = await vscode.window.showErrorMessage(
-        `Could not move ${describe(failed.map((f) => f.run))} to the trash: ${failed[0]!.error}`,
+        `Could not move ${describe(failed.map((f) => f.run))} to the trash: ${plainText(failed[0]!.error, 300)}`,
         { modal: true, detail: 'This file system may have no trash. Delete permanently instead? This cannot be undone.' },
         'Delete Permanently',
       );
       if (again === 'Delete Permanently') {
         for (const { run } of failed) {
           await vscode.workspace.fs.delete(vscode.Uri.file(run.dir), { recursive: true, useTrash: false }).then(undefined, (err: unknown) => {
-            void vscode.window.showErrorMessage(`Could not delete ${run.dir}: ${err instanceof Error ? err.message : String(err)}`);
+            void vscode.window.showErrorMessage(`Could not delete ${plainText(run.dir, 200)}: ${plainText(err instanceof Error ? err.message : String(err), 300)}`);
           });
         }
       }
@@ -198,17 +221,17 @@ export class RunActions {
     await this.host.store.refresh();
   }
 
-  async openArtifact(fsPath: unknown): Promise<void> {
-    if (typeof fsPath !== 'string') return;
-    const uri = vscode.Uri.file(fsPath);
-    try {
-      await vscode.workspace.fs.stat(uri);
-    } catch {
-      void vscode.window.showWarningMessage(`The artifact ${path.basename(fsPath)} is no longer at ${fsPath}.`);
+  /** Opens an artifact (or the recorded diff) by its recorded path, only if it is really inside the run folder. */
+  async openArtifact(runDir: unknown, relative: unknown): Promise<void> {
+    if (typeof runDir !== 'string' || typeof relative !== 'string') return;
+    // Checked on disk now, not when the row was drawn: a symlink in the run folder can point anywhere.
+    const real = await resolveInside(runDir, relative);
+    if (!real) {
+      void vscode.window.showWarningMessage(`The artifact ${plainText(relative, 200)} is missing, or it points outside its run folder and is not opened.`);
       return;
     }
     // `vscode.open` picks the right editor: text in the editor, images in the image preview.
-    await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(real), { preview: true });
   }
 
   async copyValue(arg: unknown): Promise<void> {

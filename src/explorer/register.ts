@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
+import { plainText } from '../core/text';
 import type { FeatureContext } from '../core/services';
 import type { RunStore } from '../store/types';
 import { RunningStatusBar } from '../status/runningStatusBar';
@@ -9,7 +10,8 @@ import { askForFilter } from './filterInput';
 import type { ExplorerRun } from './model/run';
 import { describeSort, DEFAULT_SORT } from './model/sort';
 import { buildView } from './model/view';
-import { RunsTreeProvider, type Node } from './runsTree';
+import type { Node } from './model/nodes';
+import { RunsTreeProvider } from './runsTree';
 import { askForSort } from './sortPicker';
 import { ViewState } from './viewState';
 
@@ -27,7 +29,8 @@ class Explorer extends Disposable {
   private readonly state: ViewState;
   private readonly statusBar = this.register(new RunningStatusBar(`${VIEW_ID}.focus`));
   private readonly actions: RunActions;
-  private store: RunStore | undefined;
+  /** Set once the runs were first read; the store itself is always asked for anew (see `rebuild`). */
+  private loaded = false;
   private runs: ExplorerRun[] = [];
   private loading: Promise<void> | undefined;
   private ticker: NodeJS.Timeout | undefined;
@@ -67,20 +70,12 @@ class Explorer extends Disposable {
       }
     }));
     this.register(features.store.onDidChange((change) => {
-      if (!this.store) return;
-      // The service may have reopened the index (run folder settings changed): always list from the current one.
-      void features.store.ready().then(
-        (store) => {
-          this.store = store;
-          this.rebuildSoon([...change.changedRuns, ...change.removedRuns]);
-        },
-        () => undefined,
-      );
+      if (this.loaded) this.rebuildSoon([...change.changedRuns, ...change.removedRuns]);
     }));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('trackside.primaryMetric') || e.affectsConfiguration('trackside.showArchived')) {
         this.setContext(ContextKeys.showArchived, this.showArchived);
-        this.rebuild();
+        void this.rebuild();
       }
     }));
     this.registerCommands();
@@ -94,15 +89,20 @@ class Explorer extends Disposable {
     this.loading ??= (async () => {
       this.setContext(ContextKeys.state, 'loading');
       try {
-        this.store = await this.features.store.ready();
-        this.rebuild();
+        await this.features.store.ready();
+        this.loaded = true;
+        await this.rebuild();
       } catch (err) {
         this.loading = undefined;
-        this.setContext(ContextKeys.state, 'error');
-        this.tree.message = `Could not read runs: ${err instanceof Error ? err.message : String(err)}. See the Trackside output for details.`;
+        this.showLoadError(err);
       }
     })();
     return this.loading;
+  }
+
+  private showLoadError(err: unknown): void {
+    this.setContext(ContextKeys.state, 'error');
+    this.tree.message = `Could not read runs: ${err instanceof Error ? err.message : String(err)}. See the Trackside output for details.`;
   }
 
   /**
@@ -116,20 +116,31 @@ class Explorer extends Disposable {
     }
     const wait = Math.max(0, this.lastRebuildAt + this.lastRebuildMs * 4 - performance.now());
     if (wait < 1) {
-      this.rebuild(changed);
+      void this.rebuild(changed);
       return;
     }
     const pending = { changed: new Set(changed), timer: setTimeout(() => {
       this.pending = undefined;
-      this.rebuild([...pending.changed]);
+      void this.rebuild([...pending.changed]);
     }, wait) };
     this.pending = pending;
   }
 
-  /** Rebuilds the view from the store; `changedRuns` allows refreshing just those rows when nothing else moved. */
-  private rebuild(changedRuns?: readonly string[]): void {
-    const store = this.store;
-    if (!store) return;
+  /**
+   * Rebuilds the view from the store; `changedRuns` allows refreshing just those rows when nothing else moved.
+   * The store comes from `ready()` every time: while the service reopens the index (run folder settings
+   * changed), the store it had is closed, and `ready()` waits for the new one.
+   */
+  private async rebuild(changedRuns?: readonly string[]): Promise<void> {
+    if (!this.loaded) return;
+    let store: RunStore;
+    try {
+      store = await this.features.store.ready();
+    } catch (err) {
+      this.showLoadError(err);
+      return;
+    }
+    if (this.isDisposed) return;
     const started = performance.now();
     this.runs = store.listRuns();
     const now = Date.now();
@@ -183,7 +194,7 @@ class Explorer extends Disposable {
       return;
     }
     this.ticker ??= setInterval(() => {
-      if (++this.ticks % RELIST_EVERY_TICKS === 0) this.rebuild([]);
+      if (++this.ticks % RELIST_EVERY_TICKS === 0) void this.rebuild([]);
       else this.provider.tick(Date.now());
     }, TICK_MS);
   }
@@ -201,7 +212,7 @@ class Explorer extends Disposable {
     this.state.filter = filter;
     await this.state.save();
     this.setContext(ContextKeys.filtered, filter !== '');
-    this.rebuild();
+    await this.rebuild();
     this.describe();
   }
 
@@ -214,27 +225,27 @@ class Explorer extends Disposable {
       [ExplorerCommands.refresh]: async () => {
         await this.ensureLoaded();
         await this.features.store.refresh();
-        this.rebuild();
+        await this.rebuild();
       },
       [ExplorerCommands.filter]: async () => {
         await this.ensureLoaded();
         const before = this.state.filter;
         const result = await askForFilter(before, (preview) => {
           this.state.filter = preview;
-          this.rebuild();
+          void this.rebuild();
         });
         await this.setFilter(result ?? before);
       },
       [ExplorerCommands.clearFilter]: () => this.setFilter(''),
       [ExplorerCommands.sort]: async () => {
         await this.ensureLoaded();
-        const metricKeys = this.store?.metricKeys() ?? [];
+        const metricKeys = (await this.features.store.ready()).metricKeys();
         const paramKeys = [...new Set(this.runs.flatMap((r) => Object.keys(r.params)))].sort();
         const spec = await askForSort(this.state.sort, metricKeys, paramKeys);
         if (!spec) return;
         this.state.sort = spec;
         await this.state.save();
-        this.rebuild();
+        await this.rebuild();
       },
       [ExplorerCommands.showArchived]: () => this.toggleArchived(true),
       [ExplorerCommands.hideArchived]: () => this.toggleArchived(false),
@@ -250,7 +261,7 @@ class Explorer extends Disposable {
       [ExplorerCommands.archive]: withSelection((x, s) => a.archive(x, s, true)),
       [ExplorerCommands.unarchive]: withSelection((x, s) => a.archive(x, s, false)),
       [ExplorerCommands.delete]: withSelection((x, s) => a.delete(x, s)),
-      [ExplorerCommands.openArtifact]: (p: unknown) => a.openArtifact(p),
+      [ExplorerCommands.openArtifact]: (root: unknown, relative: unknown) => a.openArtifact(root, relative),
       [ExplorerCommands.copyQuickstart]: () => a.copyQuickstart(),
       // The guide ships inside the extension: it opens offline, and always matches the installed version.
       [ExplorerCommands.openDocs]: async () => {
@@ -268,7 +279,8 @@ class Explorer extends Disposable {
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           this.features.output.error(`${id} failed: ${message}`);
-          void vscode.window.showErrorMessage(`Trackside: ${message}`);
+          // Errors often quote log text (names, paths), and this notification renders Markdown links.
+          void vscode.window.showErrorMessage(`Trackside: ${plainText(message, 300)}`);
         }
       }));
     }
@@ -278,7 +290,7 @@ class Explorer extends Disposable {
     this.state.showArchived = show;
     await this.state.save();
     this.setContext(ContextKeys.showArchived, show);
-    this.rebuild();
+    await this.rebuild();
     this.describe();
   }
 }

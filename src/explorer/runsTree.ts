@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { RunRef } from '../core/runRef';
 import type { RunDetail, RunStore } from '../store/types';
 import type { RunGroup, ProjectBucket } from './model/group';
 import {
@@ -18,24 +17,10 @@ import {
   type Row,
   type SectionKind,
 } from './model/present';
+import { rowNode, type Node, type RunNode } from './model/nodes';
 import type { ExplorerRun } from './model/run';
 import { shapeOf, type RunsView } from './model/view';
 import { ExplorerCommands } from './commands';
-
-export type Node =
-  | { kind: 'project'; project: string }
-  | { kind: 'group'; project: string; name: string }
-  | RunNode
-  | { kind: 'section'; runId: string; section: SectionKind; row: Row }
-  | { kind: 'detail'; runId: string; row: Row };
-
-/** A run row. `runId` makes it a RunRef, so other features' commands accept it from menus. */
-export interface RunNode extends RunRef {
-  kind: 'run';
-  run: ExplorerRun;
-  /** Row id of the run this one is nested under, when it is a child run. */
-  parentRowId?: string;
-}
 
 /**
  * Maps the pure view model onto VS Code's tree. Run nodes are kept per row id so the one-second tick can
@@ -93,10 +78,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     this.now = now;
     const live = [...this.runNodes.values()].filter((n) => n.run.status === 'running');
     if (live.length) this.emitter.fire(live);
-  }
-
-  runningNodes(): RunNode[] {
-    return [...this.runNodes.values()].filter((n) => n.run.status === 'running');
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -178,27 +159,37 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   }
 
   private detail(runId: string): RunDetail | undefined {
-    if (!this.details.has(runId)) this.details.set(runId, this.store?.getRun(runId));
-    return this.details.get(runId);
+    if (this.details.has(runId)) return this.details.get(runId);
+    let detail: RunDetail | undefined;
+    try {
+      detail = this.store?.getRun(runId);
+    } catch {
+      // The index is being reopened (run folder settings changed) and this store is closed; the rebuild that
+      // follows the reopen brings the new store. Not cached, so the row fills in then.
+      return undefined;
+    }
+    this.details.set(runId, detail);
+    return detail;
   }
 
   private sectionsOf(node: RunNode): Node[] {
     const detail = this.detail(node.runId);
     if (!detail) return [];
     const children = this.view?.tree.children.get(node.runId)?.length ?? 0;
-    return runSections(detail, children).map((row) => ({ kind: 'section', runId: node.runId, section: sectionOf(row), row }));
+    return runSections(detail, children).map((row) => rowNode(node.runId, row));
   }
 
-  private sectionChildren(node: { runId: string; section: SectionKind }): Node[] {
-    const detail = this.detail(node.runId);
+  private sectionChildren(node: { ownerRunId: string; section: SectionKind }): Node[] {
+    const runId = node.ownerRunId;
+    const detail = this.detail(runId);
     const view = this.view;
     if (!detail || !view) return [];
-    const run = view.byId.get(node.runId);
+    const run = view.byId.get(runId);
     const primary = run ? view.rankings.get(run.project)?.primary : undefined;
-    const leaves = (rows: Row[]): Node[] => rows.map((row) => (row.collapsible === 'none' ? { kind: 'detail', runId: node.runId, row } : { kind: 'section', runId: node.runId, section: sectionOf(row), row }));
+    const leaves = (rows: Row[]): Node[] => rows.map((row) => rowNode(runId, row));
     switch (node.section) {
       case 'children':
-        return (view.tree.children.get(node.runId) ?? []).map((child) => this.runNode(child, `run:${node.runId}`));
+        return (view.tree.children.get(runId) ?? []).map((child) => this.runNode(child, `run:${runId}`));
       case 'params':
         return leaves(paramRows(detail));
       case 'metrics':
@@ -219,10 +210,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   dispose(): void {
     this.emitter.dispose();
   }
-}
-
-function sectionOf(row: Row): SectionKind {
-  return row.contextValue.split(' ')[1] as SectionKind;
 }
 
 const COLLAPSE: Record<Row['collapsible'], vscode.TreeItemCollapsibleState> = {
@@ -248,7 +235,7 @@ export function toTreeItem(row: Row): vscode.TreeItem {
   if (row.tooltip) item.tooltip = markdown(row.tooltip);
   if (row.action?.kind === 'openFile') {
     item.resourceUri = vscode.Uri.file(row.action.path);
-    item.command = { command: ExplorerCommands.openArtifact, title: 'Open', arguments: [row.action.path] };
+    item.command = { command: ExplorerCommands.openArtifact, title: 'Open', arguments: [row.action.root, row.action.relative] };
   } else if (row.action?.kind === 'command') {
     item.command = { command: row.action.command, title: row.action.title, arguments: row.action.args };
   }

@@ -6,7 +6,7 @@ import type { StoreService } from '../core/services';
 import type { RunSummary } from '../store/types';
 import { compareMetrics } from './model/reproduce';
 import { formatParamInput, fromParamValue } from './model/overrides';
-import { plainText } from './model/text';
+import { plainText } from '../core/text';
 
 export interface Pending {
   parentId: string;
@@ -32,9 +32,10 @@ export class FollowUp extends Disposable {
   constructor(
     private readonly store: StoreService,
     private readonly compareWithParent: string,
+    private readonly output: vscode.LogOutputChannel,
   ) {
     super();
-    this.register(store.onDidChange(() => void this.check()));
+    this.register(store.onDidChange(() => void this.checkLogged()));
     this.register({ dispose: () => clearInterval(this.poll) });
   }
 
@@ -47,7 +48,7 @@ export class FollowUp extends Disposable {
       } else void this.store.refresh().catch(() => undefined);
     }, POLL_MS);
     void p.ended.then((code) => {
-      setTimeout(() => void this.check().then(() => this.giveUp(p, code)), code === undefined ? 0 : GRACE_MS).unref?.();
+      setTimeout(() => void this.checkLogged().then(() => this.giveUp(p, code)), code === undefined ? 0 : GRACE_MS).unref?.();
       void this.store.refresh().catch(() => undefined);
     });
   }
@@ -57,6 +58,13 @@ export class FollowUp extends Disposable {
     if (code !== undefined && code !== 0) {
       void vscode.window.showWarningMessage(`The rerun of '${plainText(p.parentName, 60)}' exited with code ${code} before logging a run. See its terminal.`);
     }
+  }
+
+  /** `check` for timers and events, which have nobody to reject to: the index may fail to open. */
+  private checkLogged(): Promise<void> {
+    return this.check().catch((err: unknown) => {
+      this.output.warn(`Rerun follow-up: could not read the run index: ${err instanceof Error ? err.message : String(err)}`);
+    });
   }
 
   private async check(): Promise<void> {
@@ -85,7 +93,8 @@ export class FollowUp extends Disposable {
       const tolerance = vscode.workspace.getConfiguration('trackside.rerun').get<number>('reproduceTolerance', 1e-3);
       const result = compareMetrics(parent.metrics, child.metrics, tolerance);
       warn = !result.reproduced;
-      message = `The rerun of ${name} finished. ${result.message}`;
+      // The message names metric keys, which come from the logs.
+      message = `The rerun of ${name} finished. ${plainText(result.message, 300)}`;
     } else {
       const changes = p.changed
         .slice(0, 4)

@@ -1,5 +1,6 @@
 // The run picker: every run, searchable by name, params and metrics (quick pick matches description and detail).
 import * as vscode from 'vscode';
+import { oneLine, withoutIcons } from '../core/text';
 import type { ParamValue, RunSummary } from '../store/types';
 
 const MAX_TEXT = 400;
@@ -10,9 +11,9 @@ function formatValue(v: ParamValue | number): string {
 }
 
 function clip(text: string): string {
-  // Log text is untrusted and can be huge or multi-line; the picker gets one short line.
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > MAX_TEXT ? `${oneLine.slice(0, MAX_TEXT - 1)}…` : oneLine;
+  // Log text is untrusted and can be huge or multi-line; the picker gets one short line, and draws `$(name)`
+  // in it as an icon.
+  return withoutIcons(oneLine(text, MAX_TEXT));
 }
 
 export interface RunPickItem extends vscode.QuickPickItem {

@@ -16,7 +16,7 @@ import { alreadyRan, sameConfiguration, type Candidate, type CodeIdentity } from
 import { effectiveParams, type OverrideValue } from './model/overrides';
 import { buildPlan, chooseInterpreter, inheritedOverrides, type InterpreterChoice, type RerunPlan } from './model/plan';
 import { shellKindOf } from './model/quote';
-import { plainText } from './model/text';
+import { plainText } from '../core/text';
 import { RecordedContent } from './recordedContent';
 import { pickRun } from './pickRun';
 
@@ -47,7 +47,7 @@ export class RerunFeature extends Disposable {
   constructor(private readonly ctx: FeatureContext) {
     super();
     this.launcher = this.register(new Launcher(ctx.output));
-    this.followUp = this.register(new FollowUp(ctx.store, RerunCommands.compareWithParent));
+    this.followUp = this.register(new FollowUp(ctx.store, RerunCommands.compareWithParent, ctx.output));
     this.register(vscode.commands.registerCommand(RerunCommands.rerun, (arg?: unknown, sel?: unknown) => this.guard(() => this.rerun(arg, sel))));
     this.register(
       vscode.commands.registerCommand(RerunCommands.compareWithParent, (arg?: unknown, sel?: unknown) => this.guard(() => this.compareWithParent(arg, sel))),
@@ -171,6 +171,7 @@ export class RerunFeature extends Disposable {
         } else if (choice === IN_CHECKOUT) {
           await dropWorktree();
         } else if (choice === RUN) {
+          if (plan.needsExtraConfirmation && !(await this.confirmUnusual(plan))) continue;
           if (!(await this.confirmNotAlreadyRan(store, s, overrides, plan, worktree !== undefined))) continue;
           this.start(store, s, plan, worktree);
           worktree = undefined; // owned by the terminal now
@@ -180,6 +181,17 @@ export class RerunFeature extends Disposable {
     } finally {
       await dropWorktree();
     }
+  }
+
+  /** A second, explicit yes for commands that are not a Python script run; false goes back to the review. */
+  private async confirmUnusual(plan: RerunPlan): Promise<boolean> {
+    const AGAIN = 'Run It Anyway';
+    const detail = [
+      `Trackside asks again because ${plan.extraConfirmationReasons.join(', and ')}.`,
+      'The command was recorded in a log file, which anyone who can write to the run folder could have written.',
+      `It will run:\n${plan.commandText ?? ''}`,
+    ].join('\n\n');
+    return (await vscode.window.showWarningMessage('This rerun is not a Python script run. Run it anyway?', { modal: true, detail }, AGAIN)) === AGAIN;
   }
 
   /** True to go ahead; false to go back to the review. Never true without asking when the result is known. */

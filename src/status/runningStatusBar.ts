@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { runningTooltip } from './tooltip';
 
 /** "⟳ 2 running" in the status bar while runs are live; a click shows them in the Runs view. */
 export class RunningStatusBar implements vscode.Disposable {
@@ -15,8 +16,7 @@ export class RunningStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(sync~spin) ${running} running`;
-    const list = names.slice(0, 10).map((n) => `- ${n.replace(/[\\`*_{}[\]()#+\-.!|<>&]/g, '\\$&')}`).join('\n');
-    const tip = new vscode.MarkdownString(`**${running} Trackside run${running === 1 ? '' : 's'} running**\n\n${list}${names.length > 10 ? '\n- …' : ''}\n\nClick to show them.`);
+    const tip = new vscode.MarkdownString(runningTooltip(running, names));
     tip.supportHtml = false;
     tip.isTrusted = false;
     this.item.tooltip = tip;

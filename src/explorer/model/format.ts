@@ -79,16 +79,6 @@ export function clamp(text: string, max = 120): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** Escapes text for a MarkdownString (rendered without HTML): every character stays literal. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-.!|~:"'$]/g, '\\$&')
-    .replace(/\r?\n/g, '  \n');
-}
-
 /** Text in a code span, whatever backticks it holds. */
 export function codeSpan(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((s) => s.length));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunDetail } from '../../store/types';
-import { escapeMarkdown, formatCount, formatDuration, formatNumber, codeSpan } from './format';
+import { escapeMarkdown } from '../../core/text';
+import { formatCount, formatDuration, formatNumber, codeSpan } from './format';
 import { groupRuns } from './group';
 import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, primaryText, projectRow, runRow, runSections, runTooltip } from './present';
 import { bestRun, configuredPrimary, guessPrimary, primaryFor } from './primaryMetric';
@@ -176,7 +177,7 @@ test('artifacts open inside the run folder only', () => {
   assert.equal(artifactPath('/r/run1/', './x/../y'), undefined);
   assert.equal(artifactPath('/r/run1', '/etc/passwd'), undefined);
   const rows = artifactRows(detail({ dir: '/r/d1', artifacts: [{ path: 'artifacts/plot.png', kind: 'image', size: 2048, time: 0 }, { path: '../../secret', time: 0 }] }));
-  assert.deepEqual(rows[0]!.action, { kind: 'openFile', path: '/r/d1/artifacts/plot.png' });
+  assert.deepEqual(rows[0]!.action, { kind: 'openFile', path: '/r/d1/artifacts/plot.png', root: '/r/d1', relative: 'artifacts/plot.png' });
   assert.equal(rows[0]!.icon!.id, 'file-media');
   assert.equal(rows[0]!.description, 'image · 2.0 KB');
   assert.equal(rows[1]!.action, undefined);
@@ -189,12 +190,22 @@ test('environment rows: commit, recorded diff, python, packages, host, seed', ()
   }));
   const byLabel = new Map(rows.map((r) => [r.label, r]));
   assert.equal(byLabel.get('Commit abcdef1234')!.description, 'main · dirty');
-  assert.deepEqual(byLabel.get('Open Recorded Diff')!.action, { kind: 'openFile', path: '/r/d1/artifacts/git.diff' });
+  assert.deepEqual(byLabel.get('Open Recorded Diff')!.action, { kind: 'openFile', path: '/r/d1/artifacts/git.diff', root: '/r/d1', relative: 'artifacts/git.diff' });
   assert.equal(byLabel.get('Python 3.11.4')!.description, '/usr/bin/python3');
   assert.equal(byLabel.get('Packages')!.description, '2');
   assert.equal(byLabel.get('Packages')!.collapsible, 'collapsed');
   assert.equal(byLabel.get('Seed')!.description, '0');
   assert.equal(byLabel.get('Command')!.description, 'train.py --lr 0.1');
+});
+
+test('the copied command runs the logged argv, never a command hidden in an argument', () => {
+  const command = (argv: string[]) => environmentRows(detail({ argv })).find((r) => r.label === 'Command')!;
+  const row = command(['train.py', '--name', '$(curl x|sh)', "it's; rm -rf ~"]);
+  assert.equal(row.copyText, `train.py --name '$(curl x|sh)' 'it'\\''s; rm -rf ~'`);
+  assert.equal(row.description, row.copyText);
+  assert.equal(command(['train.py', 'a\nb']).copyText, "train.py $'a\\nb'");
+  // No shell can pass a NUL: nothing to copy rather than a line that runs something else.
+  assert.equal(command(['train.py', 'a\u0000b']).copyText, undefined);
 });
 
 test('notes and tags rows offer editing when empty', () => {

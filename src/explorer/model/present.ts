@@ -3,7 +3,10 @@
 // maps these objects onto TreeItems.
 import type { ArtifactInfo, RunDetail, RunStatus } from '../../store/types';
 import { durationMs } from '../filter/evaluate';
-import { clamp, codeSpan, escapeMarkdown, formatAgo, formatBytes, formatCount, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
+import { joinInside } from '../../core/paths';
+import { escapeMarkdown } from '../../core/text';
+import { commandLine, UnquotableError } from '../../rerun/model/quote';
+import { clamp, codeSpan, formatAgo, formatBytes, formatCount, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
 import type { ExplorerRun } from './run';
@@ -15,7 +18,8 @@ export interface Icon {
 }
 
 export type RowAction =
-  | { kind: 'openFile'; path: string }
+  /** `root` and `relative` go to the open command, which checks containment on disk (symlinks) before opening. */
+  | { kind: 'openFile'; path: string; root: string; relative: string }
   | { kind: 'command'; command: string; title: string; args: unknown[] };
 
 export type SectionKind = 'params' | 'metrics' | 'artifacts' | 'environment' | 'packages' | 'notes' | 'children' | 'error';
@@ -248,9 +252,17 @@ function artifactIcon(a: ArtifactInfo): string {
 
 /** Joins a run folder and a relative artifact path, refusing paths that climb out of the run folder. */
 export function artifactPath(runDir: string, rel: string): string | undefined {
-  const parts = rel.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.some((p) => p === '..') || /^[a-zA-Z]:/.test(rel) || rel.startsWith('/')) return undefined;
-  return [runDir.replace(/[\\/]+$/, ''), ...parts].join('/');
+  return joinInside(runDir, rel);
+}
+
+/** The recorded command as a POSIX shell line: pasted into a terminal, it runs that argv and nothing else. */
+export function shellLine(argv: readonly string[]): string | undefined {
+  try {
+    return commandLine('posix', argv);
+  } catch (err) {
+    if (err instanceof UnquotableError) return undefined;
+    throw err;
+  }
 }
 
 export function artifactRows(detail: RunDetail): Row[] {
@@ -259,7 +271,7 @@ export function artifactRows(detail: RunDetail): Row[] {
     const description = [a.kind, formatBytes(a.size)].filter(Boolean).join(' · ');
     return leaf(`run:${detail.id}/artifacts/${a.path}`, a.path, path ? description : 'outside the run folder: not opened', artifactIcon(a), {
       tooltip: `${codeSpan(clamp(a.path, 400))}${a.sha256 ? `\n\nsha256 ${codeSpan(a.sha256.slice(0, 64))}` : ''}`,
-      action: path ? { kind: 'openFile', path } : undefined,
+      action: path ? { kind: 'openFile', path, root: detail.dir, relative: a.path } : undefined,
       contextValue: path ? 'detail artifact' : 'detail',
       copyText: path ?? a.path,
     });
@@ -278,7 +290,7 @@ export function environmentRows(detail: RunDetail): Row[] {
   }
   if (git?.diffArtifact) {
     const path = artifactPath(detail.dir, git.diffArtifact);
-    if (path) rows.push(leaf(`${id}/diff`, 'Open Recorded Diff', 'uncommitted changes at start', 'diff', { action: { kind: 'openFile', path }, copyText: path }));
+    if (path) rows.push(leaf(`${id}/diff`, 'Open Recorded Diff', 'uncommitted changes at start', 'diff', { action: { kind: 'openFile', path, root: detail.dir, relative: git.diffArtifact }, copyText: path }));
   }
   if (env.python?.version) rows.push(leaf(`${id}/python`, `Python ${env.python.version}`, env.python.executable ?? detail.executable, 'symbol-namespace', { copyText: env.python.executable ?? env.python.version }));
   const packages = env.packages ? Object.keys(env.packages).length : 0;
@@ -291,8 +303,10 @@ export function environmentRows(detail: RunDetail): Row[] {
     rows.push(leaf(`${id}/gpu`, env.gpu.length === 1 ? 'GPU' : `GPUs (${env.gpu.length})`, names.join(', '), 'chip'));
   }
   if (detail.argv.length) {
-    const cmd = detail.argv.join(' ');
-    rows.push(leaf(`${id}/argv`, 'Command', cmd, 'terminal', { copyText: cmd, tooltip: codeSpan(clamp(cmd, 2000)) }));
+    // A logged argument like `$(curl x|sh)` must stay one argument when the copied line is pasted into a shell.
+    const line = shellLine(detail.argv);
+    const shown = line ?? detail.argv.join(' ');
+    rows.push(leaf(`${id}/argv`, 'Command', shown, 'terminal', { copyText: line, tooltip: codeSpan(clamp(shown, 2000)) }));
   }
   if (detail.cwd) rows.push(leaf(`${id}/cwd`, 'Working Directory', detail.cwd, 'folder', { copyText: detail.cwd }));
   rows.push(leaf(`${id}/dir`, 'Log Folder', detail.dir, 'folder-opened', { copyText: detail.dir }));

@@ -57,6 +57,23 @@ test('a hostile recorded command is shown verbatim, quoted as data, and flagged'
   assert.equal(plan.commandText, "/bin/sh -c 'touch /tmp/pwned; echo $HOME `id`'");
   assert.match(plan.review, /does not look like Python/);
   assert.ok(plan.review.includes(plan.commandText as string));
+  assert.equal(plan.needsExtraConfirmation, true);
+  assert.equal(plan.extraConfirmationReasons.length, 2);
+  assert.match(plan.extraConfirmationReasons[0]!, /\/bin\/sh does not look like a Python interpreter/);
+  assert.match(plan.extraConfirmationReasons[1]!, /-c/);
+});
+
+test('a second confirmation only for what is unusual: not Python, or -c code from the log', () => {
+  const plain = buildPlan({ run, overrides: {}, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.equal(plain.needsExtraConfirmation, false);
+  assert.deepEqual(plain.extraConfirmationReasons, []);
+  const code = buildPlan({ run: { ...run, argv: ['-c', 'import os; os.system("id")'] }, overrides: {}, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.equal(code.needsExtraConfirmation, true);
+  assert.match(code.review, /python -c/);
+  const windowsPy = buildPlan({ run, overrides: {}, interpreter: { path: 'C:\\Py\\py.exe', source: 'default' }, cwd: 'C:\\w', shell: 'cmd', shellName: 'cmd' });
+  assert.equal(windowsPy.needsExtraConfirmation, false);
+  const node = buildPlan({ run, overrides: {}, interpreter: { path: '/usr/bin/node', source: 'recorded' }, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.deepEqual(node.extraConfirmationReasons, ['the program /usr/bin/node does not look like a Python interpreter']);
 });
 
 test('in a worktree the script and working directory move into it, the run root does not', () => {

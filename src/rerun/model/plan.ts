@@ -55,6 +55,13 @@ export interface RerunPlan {
   /** Keys whose value differs from the run's own params: a rerun with none of these is a reproduction. */
   changed: string[];
   warnings: string[];
+  /**
+   * A warning in the review is easy to click past, so these ask a second time: the program is not Python, or the
+   * recorded "script" is `-c` code taken from the log.
+   */
+  needsExtraConfirmation: boolean;
+  /** Why, one clause each, for the second confirmation. */
+  extraConfirmationReasons: string[];
   /** The full text of the confirmation: exactly what will run, and how. */
   review: string;
 }
@@ -108,8 +115,14 @@ export function buildPlan(input: PlanInput): RerunPlan {
     .sort();
   const warnings = [...(input.warnings ?? [])];
   if (input.interpreter.note) warnings.push(input.interpreter.note);
+  const extraConfirmationReasons: string[] = [];
   if (!/python|^py(\.exe)?$/i.test(input.interpreter.path.split(/[\\/]/).pop() ?? '')) {
     warnings.push(`The interpreter ${input.interpreter.path} does not look like Python.`);
+    extraConfirmationReasons.push(`the program ${input.interpreter.path} does not look like a Python interpreter`);
+  }
+  if (run.argv[0] === '-c') {
+    warnings.push('The run was started with `python -c`: the code it runs comes from the log, not from a script file.');
+    extraConfirmationReasons.push('the command runs code given on its command line (`-c`), taken from the log rather than from a script file');
   }
   const blocked = blockedReason(run.argv);
   // Windows PowerShell 5.1 (not pwsh 7.3+) drops empty arguments and mangles embedded quotes for native programs.
@@ -159,6 +172,8 @@ export function buildPlan(input: PlanInput): RerunPlan {
     envOnly: rewrite.envOnly,
     changed,
     warnings,
+    needsExtraConfirmation: extraConfirmationReasons.length > 0,
+    extraConfirmationReasons,
     review: lines.join('\n'),
   };
 }
