@@ -1,5 +1,6 @@
 // Glue between the chart grid, the toolbar and the host: zoom requests with ids (a late answer to an old zoom
-// is dropped), the first-paint timing the benchmark reads, and option changes.
+// is dropped), the first-paint timing the benchmark reads, option changes, and the plot width the host budgets
+// points by (a window grown well past it asks for denser data).
 import type { ChartOptions, HostMessage } from '../../src/contract/messages';
 import { chartControls, type ControlsHandle } from './controls';
 import { MetricCharts } from './metricCharts';
@@ -11,6 +12,9 @@ export class ChartsSession {
   private requestId = 0;
   private receivedAt = 0;
   private hostMs = 0;
+  /** The plot width the host last budgeted points for. */
+  private reportedWidth = 0;
+  private resizeTimer: number | undefined;
 
   constructor(
     chartRoot: HTMLElement,
@@ -20,7 +24,7 @@ export class ChartsSession {
     this.charts = new MetricCharts(chartRoot, {
       zoom: (range) => {
         this.controls.showRange(range);
-        post({ type: 'zoom', requestId: ++this.requestId, x: this.options.x, range, plotWidth: this.charts.plotWidth() });
+        this.requestRange(range);
       },
       exportPng: (name, dataUrl) => post({ type: 'exportPng', name, dataUrl }),
       painted: (points, charts) => {
@@ -41,13 +45,31 @@ export class ChartsSession {
       },
       (range) => this.charts.zoom(range),
     );
+    window.addEventListener('resize', () => {
+      window.clearTimeout(this.resizeTimer);
+      this.resizeTimer = window.setTimeout(() => this.refineForWidth(), 300);
+    });
+  }
+
+  private requestRange(range: [number, number] | null): void {
+    this.reportedWidth = this.charts.plotWidth();
+    post({ type: 'zoom', requestId: ++this.requestId, x: this.options.x, range, plotWidth: this.reportedWidth });
+  }
+
+  /** Narrower charts keep their points (already enough); a chart grown well past its budget gets more. */
+  private refineForWidth(): void {
+    if (this.receivedAt === 0 || this.charts.plotWidth() <= this.reportedWidth * 1.25) return;
+    this.requestRange(this.charts.zoomRange);
   }
 
   options: ChartOptions;
 
   /** Tells the host the view is listening, and how wide a chart is, so it sends only the points that show. */
   ready(): void {
-    post({ type: 'ready', plotWidth: this.charts.plotWidth() });
+    // ms from the page's start to the handshake: how long loading the webview itself took (for the benchmark).
+    document.body.dataset.readyMs = performance.now().toFixed(1);
+    this.reportedWidth = this.charts.plotWidth();
+    post({ type: 'ready', plotWidth: this.reportedWidth });
   }
 
   /** Call when a full state arrives, before building charts. */

@@ -126,8 +126,9 @@ export class MetricCharts {
     const limit = window.innerHeight;
     const now = [...this.cards.values()].filter((c) => groupOf(c.key) !== 'system' && c.el.getBoundingClientRect().top < limit);
     for (const card of this.cards.values()) if (!now.includes(card)) this.observer.observe(card.el);
+    const sizes = now.map((c) => c.plot.getBoundingClientRect());
     let points = 0;
-    for (const card of now) points += this.build(card);
+    now.forEach((card, i) => (points += this.build(card, sizes[i])));
     const built = now.length;
     // How long building the charts took, apart from waiting for the frame: for the paint benchmark.
     document.body.dataset.buildMs = (performance.now() - buildStart).toFixed(1);
@@ -257,7 +258,8 @@ export class MetricCharts {
     return { datasets, points };
   }
 
-  private build(card: Card): number {
+  /** `size`: the plot's box when the caller has read it already (reading it after another chart was built would force a layout). */
+  private build(card: Card, size: DOMRect = card.plot.getBoundingClientRect()): number {
     const { datasets, points } = this.datasets(card.key);
     const theme = themeColors();
     const mode = this.options.x;
@@ -308,7 +310,7 @@ export class MetricCharts {
       },
     };
     // The plot's size is set before the chart exists, so its first draw is at the final size.
-    const { width, height } = card.plot.getBoundingClientRect();
+    const { width, height } = size;
     card.canvas.style.width = `${Math.floor(width)}px`;
     card.canvas.style.height = `${Math.floor(height)}px`;
     // The zoom range is in the config, so the constructor's draw is the only one.
