@@ -275,8 +275,9 @@ export class MetricCharts {
         responsive: false,
         devicePixelRatio: window.devicePixelRatio,
         indexAxis: 'x',
-        // Joining across a missing value keeps chart.js on its fast path (no per-gap segments).
-        spanGaps: true,
+        // A NaN or infinite value must show as a break in the line: a diverged loss is exactly what the user is
+        // looking for, and joining across it would hide it. Gaps are rare, so chart.js's segment cost is small.
+        spanGaps: false,
         elements: { point: { radius: 0, hitRadius: 5, hoverRadius: 3 }, line: { tension: 0 } },
         // A binary search per line instead of a scan of every point of every run on each mouse move.
         interaction: { mode: NEAREST_LINE, intersect: false },
