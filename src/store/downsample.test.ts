@@ -65,3 +65,55 @@ test('gather picks the same indices from every column', () => {
   assert.deepEqual([...a], [1, 3]);
   assert.deepEqual([...b], [4, 6]);
 });
+
+/** The straightforward version (a NaN test per point), kept as the reference the fast loop must match exactly. */
+function referenceIndices(values: Float64Array, target: number): number[] {
+  const n = values.length;
+  const limit = Math.max(Math.floor(target) || 0, MIN_POINTS);
+  if (n <= limit) return [...Array(n).keys()];
+  const buckets = Math.floor((limit - 2) / 2);
+  const out = [0];
+  const interior = n - 2;
+  for (let b = 0; b < buckets; b++) {
+    const from = 1 + Math.floor((b * interior) / buckets);
+    const to = 1 + Math.floor(((b + 1) * interior) / buckets);
+    let lo = -1;
+    let hi = -1;
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (Number.isNaN(v)) continue;
+      if (lo < 0 || v < values[lo]) lo = i;
+      if (hi < 0 || v > values[hi]) hi = i;
+    }
+    if (lo < 0) {
+      if (from < to) out.push(from);
+    } else if (lo === hi) out.push(lo);
+    else out.push(Math.min(lo, hi), Math.max(lo, hi));
+  }
+  out.push(n - 1);
+  return out;
+}
+
+test('the fast bucket loop picks exactly what the reference does, NaN and ±Infinity included', () => {
+  const rand = prng(42);
+  const specials = [NaN, Infinity, -Infinity];
+  for (let round = 0; round < 300; round++) {
+    const n = 1 + Math.floor(rand() * 3000);
+    const values = new Float64Array(n);
+    // Mixes of plain values, runs of one special value (whole buckets of NaN, of +Infinity only, of -Infinity
+    // only: the cases the sentinels must fix up) and ties, so "first index of the extreme" is exercised.
+    const special = specials[round % 3];
+    const pSpecial = rand();
+    let i = 0;
+    while (i < n) {
+      const run = 1 + Math.floor(rand() * 40);
+      const kind = rand();
+      for (let j = 0; j < run && i < n; j++, i++) {
+        values[i] = kind < pSpecial ? (rand() < 0.8 ? special : specials[Math.floor(rand() * 3)]) : kind < 0.9 ? Math.round(rand() * 5) : rand();
+      }
+    }
+    for (const target of [1, 4, 5, 10, 77, 1000]) {
+      assert.deepEqual([...downsampleIndices(values, target)], referenceIndices(values, target), `round ${round}, n=${n}, target ${target}`);
+    }
+  }
+});

@@ -26,22 +26,26 @@ export function downsampleIndices(values: ArrayLike<number>, target: number): Ui
   for (let b = 0; b < buckets; b++) {
     const from = 1 + Math.floor((b * interior) / buckets);
     const to = 1 + Math.floor(((b + 1) * interior) / buckets);
+    // Sentinels instead of a NaN test per point: NaN compares false either way, so it never wins. The price is
+    // that a bucket whose only non-NaN values are +Infinity never sets `lo` (nor -Infinity `hi`); the fix-up
+    // below restores "first index of the bucket's minimum / maximum" exactly. This loop is most of series().
     let lo = -1;
     let hi = -1;
-    let loV = NaN;
-    let hiV = NaN;
+    let loV = Infinity;
+    let hiV = -Infinity;
     for (let i = from; i < to; i++) {
       const v = values[i];
-      if (v !== v) continue;
-      if (lo < 0 || v < loV) {
+      if (v < loV) {
         lo = i;
         loV = v;
       }
-      if (hi < 0 || v > hiV) {
+      if (v > hiV) {
         hi = i;
         hiV = v;
       }
     }
+    if (lo < 0) lo = hi;
+    else if (hi < 0) hi = lo;
     if (lo < 0) {
       if (from < to) out[k++] = from;
     } else if (lo === hi) {

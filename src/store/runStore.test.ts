@@ -6,7 +6,7 @@ import { poolStats } from './parsePool';
 import { limits, openStore } from './runStore';
 import { SCHEMA_VERSION } from './schema';
 import { trailerFor } from './sealedFile';
-import { appendLog, logPath, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
+import { appendLog, logPath, prng, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
 import type { RunStore } from './types';
 
 async function open(root: string, extra: { dbPath?: string; now?: () => number } = {}): Promise<RunStore> {
@@ -429,5 +429,69 @@ test('an index damaged in the middle fails its checksum and is rebuilt', async (
   assert.match(report.diagnostics[0]?.reason ?? '', /rebuilt.*checksum/);
   assert.equal(JSON.stringify(store.listRuns().map((r) => [r.id, r.metrics])), expected);
   assert.deepEqual(pointsOf(store, 'r3', 'loss'), expectedPoints);
+  await store.close();
+});
+
+test('series: the full-view fast path returns exactly what the general path does, on random data', async (t) => {
+  const root = fixture(t);
+  const rand = prng(11);
+  const specials = ['{"$float":"NaN"}', '{"$float":"Infinity"}', '{"$float":"-Infinity"}'];
+  for (const id of ['r1', 'r2', 'r3']) {
+    const lines = [JSON.stringify(startRecord(id))];
+    let step = 0;
+    const n = 3000 + Math.floor(rand() * 9000);
+    for (let i = 0; i < n; i++) {
+      // Gaps in the steps (so some chunks store them explicitly), irregular times, and runs of specials.
+      step += rand() < 0.1 ? 1 + Math.floor(rand() * 5) : 1;
+      const v = rand() < 0.03 ? specials[Math.floor(rand() * 3)] : String(Math.round(rand() * 1000) / 7);
+      lines.push(`{"t":"metrics","ts":${T0 + i * 0.1 + rand() * 0.05},"step":${step},"values":{"v":${v}}}`);
+    }
+    writeLog(root, id, lines);
+  }
+  const store = await open(root);
+  await store.index();
+  for (const points of [4, 10, 100, 1000, 100_000]) {
+    for (const x of ['step', 'time'] as const) {
+      const fast = store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x });
+      // An unbounded range takes the general path (every column decoded, then filtered and downsampled).
+      const general = store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x, range: [-Infinity, Infinity] });
+      assert.equal(fast.length, 3);
+      assert.deepEqual(fast, general, `points ${points}, x ${x}`);
+      assert.deepEqual(store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x }), fast, 'served again (from the cache): the same');
+    }
+  }
+  await store.close();
+});
+
+test('series: a repeated request sees appends, truncations and removals, and callers cannot corrupt it', async (t) => {
+  const root = fixture(t);
+  writeLog(root, 'r1', simpleRun('r1', 5000));
+  writeLog(root, 'r2', simpleRun('r2', 10));
+  const store = await open(root);
+  await store.index();
+  const req = { runIds: ['r1', 'r2'], keys: ['loss'], points: 100 };
+  const [first] = store.series(req);
+  assert.equal(first.total, 5000);
+  first.values.fill(0); // a caller scribbling on (or transferring) what it got
+  const [again] = store.series(req);
+  assert.equal(again.values[0], 10);
+  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 6000, step: 5000, values: { loss: -1e9 } }) + '\n');
+  await store.index();
+  let [grown] = store.series(req);
+  assert.equal(grown.total, 5001);
+  assert.equal(grown.steps.at(-1), 5000);
+  assert.equal(grown.values.at(-1), -1e9);
+  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 6001, step: 5001, values: { loss: 7 } }) + '\n');
+  await store.indexRuns?.(['r1']);
+  [grown] = store.series(req);
+  assert.equal(grown.total, 5002);
+  assert.equal(grown.values.at(-1), 7);
+  writeLog(root, 'r1', simpleRun('r1', 20));
+  await store.index();
+  const [replaced] = store.series(req);
+  assert.equal(replaced.total, 20);
+  rmSync(runDir(root, 'r2'), { recursive: true, force: true });
+  await store.index();
+  assert.deepEqual(store.series(req).map((s) => s.runId), ['r1']);
   await store.close();
 });

@@ -12,6 +12,7 @@ import { setOwn } from './records';
 import { parseRun, REPORT_DETAILS, type ParseJob, type ParsedPart } from './runParser';
 import { newFileState, newRunState, type FileState, type RunState } from './runState';
 import { dedupeSteps, emptyMeta, toSummary, type SeriesMeta } from './seriesMeta';
+import { SeriesCache } from './seriesCache';
 import { loadSqlJs } from './sqlite';
 import { fingerprintOf } from './tailer';
 import type {
@@ -124,6 +125,8 @@ export class SqlRunStore implements RunStore {
   private notes: Diagnostic[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Downsampled series already served, valid while their SeriesMeta object is current (see seriesCache.ts). */
+  private readonly seriesCache = new SeriesCache();
 
   constructor(
     private readonly options: StoreOptions,
@@ -480,8 +483,16 @@ export class SqlRunStore implements RunStore {
       for (const key of req.keys) {
         const meta = run.series.get(key);
         if (meta === undefined || meta.chunks === 0) continue;
+        const cacheKey = SeriesCache.keyOf(runId, key, req);
+        const cached = cacheKey === undefined ? undefined : this.seriesCache.get(cacheKey, meta);
+        if (cached !== undefined) {
+          out.push(cached);
+          continue;
+        }
         try {
-          out.push(this.readSeries(runId, key, meta, req, byTime));
+          const s = this.readSeries(runId, key, meta, req, byTime);
+          if (cacheKey !== undefined) this.seriesCache.set(cacheKey, meta, s);
+          out.push(s);
         } catch (err) {
           // A damaged chunk must not take the chart down with it; the next full reindex repairs it.
           this.general.push({ file: join(run.state.dir, LOG_FILE), reason: `cannot read ${key} from the index (${errorText(err)})` });
@@ -578,6 +589,7 @@ export class SqlRunStore implements RunStore {
     return this.serial(async () => {
       if (this.closed) return;
       this.closed = true;
+      this.seriesCache.clear();
       this.db.close();
     });
   }
