@@ -150,6 +150,11 @@ test('command lines are quoted for a POSIX shell', async () => {
   const { commandLine } = await import('./command');
   assert.equal(commandLine('python', ['train.py', '--lr', '0.1']), 'python train.py --lr 0.1');
   assert.equal(commandLine(undefined, ['a b', "it's", '$(rm -rf ~)', '']), `'a b' 'it'\\''s' '$(rm -rf ~)' ''`);
+  // A newline would be typed as Enter; a leading `=` is expanded by zsh.
+  assert.equal(commandLine('python', ['-c', 'a\nb', '=x']), `python -c $'a\\nb' '=x'`);
+  // A NUL cannot be passed at all: shown, but as a comment that runs nothing when pasted.
+  const { NOT_RUNNABLE } = await import('./command');
+  assert.equal(commandLine('python', ['a\u0000b']), `${NOT_RUNNABLE} ["python","a\\u0000b"]`);
 });
 
 test('system metrics have no best run and no deltas', () => {

@@ -2,6 +2,7 @@
 // parallel coordinates and scatter. Built for hundreds of runs: the host downsamples, the webview only draws.
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../core/services';
+import { capRunIds, MAX_RUNS } from '../contract/guards';
 import type { CompareData, CompareState, RunView, WebviewMessage, XMode } from '../contract/messages';
 import type { RunDetail, RunStore } from '../store/types';
 import { assignSlots, slotColor } from '../charts/colors';
@@ -78,7 +79,12 @@ export class ComparePanel extends PanelHost {
       case 'addRuns': {
         const added = await pickRuns(this.ctx, { title: 'Add Runs to the Comparison', many: true, exclude: this.state.runIds });
         if (added.length === 0) return;
-        this.state = { ...this.state, runIds: [...this.state.runIds, ...added] };
+        // Capped like the compare command, so the panel's saved state still restores after a reload.
+        const capped = capRunIds([...this.state.runIds, ...added]);
+        if (capped.leftOut > 0) {
+          void vscode.window.showWarningMessage(`A comparison holds at most ${MAX_RUNS} runs; ${capped.leftOut} were left out.`);
+        }
+        this.state = { ...this.state, runIds: capped.ids };
         return this.sendFull();
       }
       case 'removeRun':
@@ -108,8 +114,6 @@ export class ComparePanel extends PanelHost {
           `Compare of ${this.state.runIds.length} runs: host answer ${this.lastHostMs.toFixed(0)} ms, webview paint ${message.ms.toFixed(0)} ms ` +
             `(${message.charts} charts, ${message.points} points), ${(performance.now() - this.createdAt).toFixed(0)} ms after the panel opened.`,
         );
-        return;
-      case 'openArtifact':
         return;
     }
   }

@@ -4,10 +4,11 @@ import { Commands } from '../core/commands';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import { runIdsFrom } from '../core/runRef';
-import { parsePanelState } from '../contract/guards';
+import { capRunIds, MAX_RUNS, parsePanelState } from '../contract/guards';
 import { DEFAULT_OPTIONS, type CompareState } from '../contract/messages';
 import { defaultSmoothing } from '../webviews/settings';
 import { pickRuns } from '../webviews/pickRuns';
+import { runReported } from '../webviews/reported';
 import { COMPARE_VIEW, ComparePanel } from './comparePanel';
 
 export class Comparisons extends Disposable {
@@ -15,7 +16,11 @@ export class Comparisons extends Disposable {
 
   constructor(private readonly ctx: FeatureContext) {
     super();
-    this.register(vscode.commands.registerCommand(Commands.compareRuns, (arg?: unknown, selection?: unknown) => this.compare(arg, selection)));
+    this.register(
+      vscode.commands.registerCommand(Commands.compareRuns, (arg?: unknown, selection?: unknown) =>
+        runReported(Commands.compareRuns, () => this.compare(arg, selection), ctx.output, (m) => void vscode.window.showErrorMessage(m)),
+      ),
+    );
     this.register(
       vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW, {
         deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
@@ -30,6 +35,12 @@ export class Comparisons extends Disposable {
       ids = [...ids, ...more];
     }
     if (ids.length === 0) return;
+    // More runs than a saved state may hold would open a panel that cannot be restored after a reload.
+    const capped = capRunIds(ids);
+    if (capped.leftOut > 0) {
+      void vscode.window.showWarningMessage(`Comparing the first ${MAX_RUNS} runs; ${capped.leftOut} were left out.`);
+    }
+    ids = capped.ids;
     // The same set already open: show it instead of a second copy.
     const key = [...ids].sort().join('\n');
     for (const p of this.open) {
@@ -66,6 +77,10 @@ export class Comparisons extends Disposable {
   private track(panel: ComparePanel): void {
     this.open.add(panel);
     this.register(panel);
-    panel.panel.onDidDispose(() => this.open.delete(panel));
+    // A closed panel has disposed itself: let go of it so closed panels do not pile up in this feature.
+    panel.panel.onDidDispose(() => {
+      this.open.delete(panel);
+      this.release(panel);
+    });
   }
 }

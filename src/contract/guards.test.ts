@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePanelState, parseWebviewMessage } from './guards';
+import { capRunIds, MAX_RUNS, parsePanelState, parseWebviewMessage } from './guards';
 
 const options = { x: 'step', y: 'log', smoothing: 0.6 };
 
@@ -66,4 +66,14 @@ test('a plot width rides along with ready and zoom only when plausible', () => {
     ok: true,
     value: { type: 'zoom', requestId: 1, x: 'step', range: null },
   });
+});
+
+test('a capped run list is one that a reload restores', () => {
+  const many = Array.from({ length: MAX_RUNS + 5 }, (_, i) => `run-${i}`);
+  const { ids, leftOut } = capRunIds([...many, 'run-0']);
+  assert.equal(ids.length, MAX_RUNS);
+  assert.equal(leftOut, 5);
+  const state = { kind: 'compare', runIds: ids, options: { x: 'step', y: 'linear', smoothing: 0 }, onlyDifferences: true, hidden: [] };
+  assert.ok(parsePanelState(state).ok);
+  assert.deepEqual(capRunIds(['a', 'b', 'a']), { ids: ['a', 'b'], leftOut: 0 });
 });

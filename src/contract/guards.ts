@@ -6,7 +6,8 @@ import { plotWidthFrom } from '../charts/pointBudget';
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const MAX_ID = 256;
-const MAX_RUNS = 2000;
+/** A comparison holds at most this many runs: a larger saved state is refused on reload, so none is opened. */
+export const MAX_RUNS = 2000;
 const MAX_KEY = 1024;
 /** PNG exports larger than this are refused rather than decoded (a 4K chart is a few MB). */
 export const MAX_PNG_DATA_URL = 40 * 1024 * 1024;
@@ -43,6 +44,12 @@ export function parseOptions(v: unknown): ChartOptions | undefined {
 function idList(v: unknown): string[] | undefined {
   if (!Array.isArray(v) || v.length > MAX_RUNS || !v.every(isId)) return undefined;
   return [...new Set(v as string[])];
+}
+
+/** The run ids a comparison can hold (first ones kept, duplicates dropped), and how many were left out. */
+export function capRunIds(ids: readonly string[]): { ids: string[]; leftOut: number } {
+  const unique = [...new Set(ids)];
+  return { ids: unique.slice(0, MAX_RUNS), leftOut: Math.max(0, unique.length - MAX_RUNS) };
 }
 
 /** Validates a persisted or posted panel state; also used for what a serializer gets back after a reload. */

@@ -28,6 +28,12 @@ export class Disposable implements vscode.Disposable {
     return item;
   }
 
+  /** Stops owning an item that ended on its own (a closed panel), without disposing it, so owners do not grow. */
+  release(item: vscode.Disposable): void {
+    const at = this.owned.indexOf(item);
+    if (at >= 0) this.owned.splice(at, 1);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -1,8 +1,8 @@
 // One run's dashboard: header, metric charts grouped by prefix, params, artifacts, notes; live while the run
 // writes. The panel's only persistent state is the run id and chart options, so a reload rebuilds it from the store.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../core/services';
+import { resolveInside } from '../core/paths';
 import type { ArtifactView, DashboardData, DashboardState, SeriesData, WebviewMessage, XMode } from '../contract/messages';
 import type { RunDetail, RunStore } from '../store/types';
 import { LiveCursor } from '../charts/liveCursor';
@@ -15,16 +15,11 @@ import { pointsPerSeries } from '../charts/pointBudget';
 import { runView, seriesData } from '../webviews/runView';
 import { maxPoints } from '../webviews/settings';
 import { savePng } from '../webviews/exports';
+import { artifactUnderRun } from './artifactPath';
 
 export const DASHBOARD_VIEW = 'trackside.dashboard';
 
 const IMAGE = /\.(png|jpe?g|gif|webp|bmp|svg)$/i;
-
-/** A path inside the run folder, or undefined when the artifact path would leave it. */
-export function insideRun(runDir: string, relative: string): string | undefined {
-  const full = path.resolve(runDir, relative);
-  return full.startsWith(path.resolve(runDir) + path.sep) ? full : undefined;
-}
 
 export class DashboardPanel extends PanelHost {
   private readonly cursor = new LiveCursor();
@@ -117,21 +112,23 @@ export class DashboardPanel extends PanelHost {
       summary: Object.entries(run.summary).sort(([a], [b]) => a.localeCompare(b)),
       keys: this.keys,
       series,
-      artifacts: this.artifacts(run),
+      artifacts: await this.artifacts(run),
       hostMs: performance.now() - started,
     };
     await this.post(data);
   }
 
-  private artifacts(run: RunDetail): ArtifactView[] {
-    return run.artifacts.map((a) => {
-      const view: ArtifactView = { path: a.path };
-      if (a.kind) view.kind = a.kind;
-      if (a.size !== undefined) view.size = a.size;
-      const full = insideRun(run.dir, a.path);
-      if (full && (a.kind === 'image' || IMAGE.test(a.path))) view.src = this.panel.webview.asWebviewUri(vscode.Uri.file(full)).toString();
-      return view;
-    });
+  private async artifacts(run: RunDetail): Promise<ArtifactView[]> {
+    return Promise.all(
+      run.artifacts.map(async (a) => {
+        const view: ArtifactView = { path: a.path };
+        if (a.kind) view.kind = a.kind;
+        if (a.size !== undefined) view.size = a.size;
+        const full = a.kind === 'image' || IMAGE.test(a.path) ? await artifactUnderRun(run.dir, a.path) : undefined;
+        if (full) view.src = this.panel.webview.asWebviewUri(vscode.Uri.file(full)).toString();
+        return view;
+      }),
+    );
   }
 
   private async sendLive(): Promise<void> {
@@ -171,8 +168,9 @@ export class DashboardPanel extends PanelHost {
   private async openArtifact(relative: string): Promise<void> {
     const store = await this.ctx.store.ready();
     const run = store.getRun(this.state.runId);
-    const full = run && insideRun(run.dir, relative);
-    if (!full) throw new Error('that artifact is not inside the run folder');
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(full));
+    // The real path, so the file checked (symlinks followed) is the file opened.
+    const real = run && (await resolveInside(run.dir, relative));
+    if (!real) throw new Error('that artifact is missing or not inside the run folder');
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(real));
   }
 }

@@ -8,6 +8,9 @@ import { parsePanelState } from '../contract/guards';
 import { DEFAULT_OPTIONS, type DashboardState } from '../contract/messages';
 import { defaultSmoothing } from '../webviews/settings';
 import { pickRuns } from '../webviews/pickRuns';
+import { OncePerKey } from '../webviews/oncePerKey';
+import { runReported } from '../webviews/reported';
+import { plainText } from '../core/text';
 import { DASHBOARD_VIEW, DashboardPanel } from './dashboardPanel';
 
 /** At most this many dashboards open from one command, so a big selection does not flood the editor. */
@@ -15,10 +18,15 @@ const MAX_AT_ONCE = 8;
 
 export class Dashboards extends Disposable {
   private readonly open = new Map<string, DashboardPanel>();
+  private readonly opening = new OncePerKey();
 
   constructor(private readonly ctx: FeatureContext) {
     super();
-    this.register(vscode.commands.registerCommand(Commands.openRun, (arg?: unknown, selection?: unknown) => this.openRuns(arg, selection)));
+    this.register(
+      vscode.commands.registerCommand(Commands.openRun, (arg?: unknown, selection?: unknown) =>
+        runReported(Commands.openRun, () => this.openRuns(arg, selection), ctx.output, (m) => void vscode.window.showErrorMessage(m)),
+      ),
+    );
     this.register(
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW, {
         deserializeWebviewPanel: (panel, state) => this.restore(panel, state),
@@ -42,10 +50,14 @@ export class Dashboards extends Disposable {
       existing.panel.reveal();
       return;
     }
+    return this.opening.run(runId, () => this.create(runId));
+  }
+
+  private async create(runId: string): Promise<void> {
     const store = await this.ctx.store.ready();
     const run = store.getRun(runId);
     if (!run) {
-      void vscode.window.showErrorMessage(`Trackside: no run with id "${runId}" in the index.`);
+      void vscode.window.showErrorMessage(`Trackside: no run with id "${plainText(runId)}" in the index.`);
       return;
     }
     const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW, `Run: ${run.name || run.id}`, vscode.ViewColumn.Active, {
@@ -78,8 +90,10 @@ export class Dashboards extends Disposable {
   private track(dashboard: DashboardPanel): void {
     this.open.set(dashboard.runId, dashboard);
     this.register(dashboard);
+    // A closed panel has disposed itself: let go of it so closed panels do not pile up in this feature.
     dashboard.panel.onDidDispose(() => {
       if (this.open.get(dashboard.runId) === dashboard) this.open.delete(dashboard.runId);
+      this.release(dashboard);
     });
   }
 }

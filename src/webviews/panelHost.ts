@@ -1,7 +1,7 @@
 // What every chart panel shares: the ready handshake, message validation at the trust boundary, typed posting,
 // and the panel's lifetime. The webview announces `ready` (first load, reload, or re-shown after being hidden,
 // since we do not retain hidden contexts) and the host answers with the full state every time.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import { parseWebviewMessage } from '../contract/guards';
@@ -19,7 +19,20 @@ export abstract class PanelHost extends Disposable {
   ) {
     super();
     this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
+    // receive() reports its own errors; this catch is the last resort (e.g. the output channel already gone),
+    // so nothing escapes as an unhandled rejection.
+    this.register(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        this.receive(raw).catch((err: unknown) => console.error(`Trackside ${panel.viewType}: ${String(err)}`));
+      }),
+    );
+    // A hidden webview is torn down (no retainContextWhenHidden) and drops what is posted; on re-show it loads
+    // again and sends `ready`, which resends everything. Until then, live updates are not worth computing.
+    this.register(
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.isReady = false;
+      }),
+    );
   }
 
   protected get ready(): boolean {
@@ -46,7 +59,8 @@ export abstract class PanelHost extends Disposable {
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       this.ctx.output.error(`${this.panel.viewType}: ${message.type} failed: ${text}`);
-      await this.post({ type: 'notice', level: 'error', message: `${message.type} failed: ${text}` });
+      // The panel may have been closed while the handler ran: posting then throws, and there is no one to tell.
+      await this.post({ type: 'notice', level: 'error', message: `${message.type} failed: ${text}` }).catch(() => false);
     }
   }
 

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import type { FeatureContext } from '../core/services';
+import type { WebviewMessage } from '../contract/messages';
+import { PanelHost } from './panelHost';
+
+type Listener = (e: unknown) => void;
+
+/** Just enough of a WebviewPanel: listeners by event, and a webview whose postMessage can be made to throw. */
+function fakePanel() {
+  const on: Record<string, Listener> = {};
+  const subscribe = (name: string) => (fn: Listener) => {
+    on[name] = fn;
+    return { dispose: () => undefined };
+  };
+  const posted: unknown[] = [];
+  const panel = {
+    viewType: 'test.panel',
+    visible: true,
+    postFails: false,
+    onDidDispose: subscribe('dispose'),
+    onDidChangeViewState: subscribe('viewState'),
+    dispose: () => undefined,
+    webview: {
+      onDidReceiveMessage: subscribe('message'),
+      postMessage: async (m: unknown) => {
+        if (panel.postFails) throw new Error('Webview is disposed');
+        posted.push(m);
+        return true;
+      },
+    },
+  };
+  return { panel, on, posted };
+}
+
+const ctx = { output: { warn: () => undefined, error: () => undefined, info: () => undefined } } as unknown as FeatureContext;
+const settle = () => new Promise((r) => setImmediate(r));
+
+class TestHost extends PanelHost {
+  failWith: Error | undefined;
+  protected async handle(_message: WebviewMessage): Promise<void> {
+    if (this.failWith) throw this.failWith;
+  }
+  send(): Promise<boolean> {
+    return this.post({ type: 'notice', level: 'info', message: 'hi' });
+  }
+}
+
+test('a failing handler on a panel closed meanwhile leaves no unhandled rejection', async (t) => {
+  const unhandled: unknown[] = [];
+  const listener = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', listener);
+  t.after(() => process.off('unhandledRejection', listener));
+  // The last-resort catch logs to the console; the failed notice itself must not even get that far.
+  t.mock.method(console, 'error', (...args: unknown[]) => unhandled.push(args));
+  const { panel, on } = fakePanel();
+  const host = new TestHost(panel as unknown as vscode.WebviewPanel, ctx);
+  on.message!({ type: 'ready' });
+  await settle();
+  host.failWith = new Error('boom');
+  panel.postFails = true;
+  on.message!({ type: 'ready' });
+  await settle();
+  await settle();
+  assert.deepEqual(unhandled, []);
+});
+
+test('a hidden panel is not posted to until its webview says ready again', async () => {
+  const { panel, on, posted } = fakePanel();
+  const host = new TestHost(panel as unknown as vscode.WebviewPanel, ctx);
+  on.message!({ type: 'ready' });
+  await settle();
+  assert.equal(await host.send(), true);
+  panel.visible = false;
+  on.viewState!({ webviewPanel: panel });
+  assert.equal(await host.send(), false);
+  panel.visible = true;
+  on.viewState!({ webviewPanel: panel });
+  assert.equal(await host.send(), false);
+  on.message!({ type: 'ready' });
+  await settle();
+  assert.equal(await host.send(), true);
+  assert.equal(posted.length, 2);
+});
