@@ -18,6 +18,5 @@ export class Trackside extends Disposable {
     this.register(registerExplorer(features));
     this.register(registerPythonPath(features));
     this.register(registerRerun(features));
-    void features;
   }
 }

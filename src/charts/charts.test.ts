@@ -5,10 +5,9 @@ import { goalOf } from './goals';
 import { defaultBaseline, metricRows, orderKeys, primaryKey } from './summary';
 import { assignSlots, slotColor } from './colors';
 import { csvCell, toCsv } from './csv';
-import { mdText } from './markdown';
 import { comparisonCsv, comparisonMarkdown } from './report';
+import { markdownLine } from '../core/text';
 import { paramRows } from './params';
-import { formatNumber } from './format';
 import type { MetricSummary } from '../store/types';
 
 const m = (last: number, min: number, max: number): MetricSummary => ({ last, lastStep: 9, min, max, count: 10 });
@@ -107,11 +106,17 @@ test('csv escapes quotes, separators, newlines and spreadsheet formulas', () => 
 });
 
 test('markdown text cannot break a table or inject HTML', () => {
-  const s = mdText('<script>alert(1)</script> | *x*\nnext');
+  const s = markdownLine('<script>alert(1)</script> | *x*\nnext', Infinity);
   assert.ok(!s.includes('<script>'));
   assert.ok(!/(^|[^\\])\|/.test(s), 'every pipe is escaped');
-  assert.ok(!s.includes('\n'));
   assert.match(s, /&lt;script&gt;/);
+  assert.ok(!s.includes('\n'));
+});
+
+test('a URL in a run name is not a link in the report', () => {
+  const md = comparisonMarkdown({ runs: [{ id: 'a', name: 'see https://x', status: 'finished', startTime: 0, lastUpdate: 0 }], params: [], metrics: [], baseline: undefined }, 0);
+  assert.ok(!md.includes('https://x'), 'the colon is escaped, so no autolink forms');
+  assert.match(md, /https\\:\/\/x/);
 });
 
 test('param rows tell missing from null and mark differences', () => {
@@ -135,15 +140,8 @@ test('comparison exports: csv has a row per run, markdown marks the best and esc
   assert.match(lines[2]!, /^b,b\|c,running,.*,30,,0\.2,1,0\.25$/);
   const md = comparisonMarkdown({ runs, params, metrics, baseline: 'a' }, 0);
   assert.ok(!md.includes('<img'));
-  assert.match(md, /\*\*0\.25 \\\(1\\\)\*\* Δ −0\.25/);
+  assert.match(md, /\*\*0\\\.25 \\\(1\\\)\*\* Δ \\-0\\\.25/);
   assert.match(md, /b\\\|c/);
-});
-
-test('numbers format compactly and keep special values visible', () => {
-  assert.equal(formatNumber(0.123456), '0.1235');
-  assert.equal(formatNumber(1e-7), '1.000e-7');
-  assert.equal(formatNumber(NaN), 'NaN');
-  assert.equal(formatNumber(42), '42');
 });
 
 test('command lines are quoted for a POSIX shell', async () => {

@@ -1,14 +1,7 @@
 // Live appends: remembers the last step sent per (run, key), so a panel asks the store only for newer points
 // and never sends a point twice, even when keys are logged at different rates.
 
-interface SeriesLike {
-  runId: string;
-  key: string;
-  steps: Float64Array;
-  times: Float64Array;
-  values: Float64Array;
-  total: number;
-}
+import type { SeriesData } from '../contract/messages';
 
 const id = (runId: string, key: string): string => `${runId}\u0000${key}`;
 
@@ -18,7 +11,7 @@ export class LiveCursor {
   appended = 0;
 
   /** Starts over from a full send. */
-  reset(series: readonly SeriesLike[]): void {
+  reset(series: readonly SeriesData[]): void {
     this.last.clear();
     this.appended = 0;
     for (const s of series) this.last.set(id(s.runId, s.key), s.steps.length ? s.steps[s.steps.length - 1]! : -1);
@@ -45,7 +38,7 @@ export class LiveCursor {
   }
 
   /** Keeps only points past what was sent for each series, records them as sent, drops empty series. */
-  advance<S extends SeriesLike>(series: readonly S[]): S[] {
+  advance<S extends SeriesData>(series: readonly S[]): S[] {
     const out: S[] = [];
     for (const s of series) {
       const key = id(s.runId, s.key);

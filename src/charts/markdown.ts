@@ -1,15 +1,5 @@
-// Markdown that shows log text literally: table cells cannot be split by `|` or newlines, and HTML, links,
-// emphasis and code spans in a run name stay as the characters the run logged.
-
-/** Escapes text for a markdown table cell or paragraph. */
-export function mdText(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~-])/g, '\\$1')
-    .replace(/\r\n|\r|\n/g, '<br>');
-}
+// Markdown tables for the exported report. Cells hold log text escaped by `mdText` in report.ts (built on
+// src/core/text.ts), so HTML, links, emphasis and code spans stay as the characters the run logged.
 
 export function mdTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;

@@ -2,8 +2,12 @@
 // report (runs, differing params, metric summary with the best marked and deltas against the baseline).
 import type { MetricSummaryRow, ParamRow } from '../contract/messages';
 import { toCsv, type Cell } from './csv';
-import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
-import { mdTable, mdText } from './markdown';
+import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../core/format';
+import { markdownLine } from '../core/text';
+import { mdTable } from './markdown';
+
+/** Log text as one literal line of a table cell or paragraph: no link, HTML, emphasis or cell break can form. */
+const mdText = (s: string): string => markdownLine(s, Infinity);
 
 export interface ReportRun {
   id: string;

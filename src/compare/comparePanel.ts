@@ -1,6 +1,7 @@
 // Compare runs: params diff, metric summary with best marked and deltas against a baseline, overlaid charts,
 // parallel coordinates and scatter. Built for hundreds of runs: the host downsamples, the webview only draws.
 import * as vscode from 'vscode';
+import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
 import { capRunIds, MAX_RUNS } from '../contract/guards';
 import type { CompareData, CompareState, RunView, WebviewMessage, XMode } from '../contract/messages';
@@ -74,7 +75,7 @@ export class ComparePanel extends PanelHost {
         }
         return this.sendRange(message.requestId, message.x, message.range);
       case 'openRun':
-        await vscode.commands.executeCommand('trackside.openRun', message.runId);
+        await vscode.commands.executeCommand(Commands.openRun, message.runId);
         return;
       case 'addRuns': {
         const added = await pickRuns(this.ctx, { title: 'Add Runs to the Comparison', many: true, exclude: this.state.runIds });

@@ -1,8 +1,37 @@
-// Command ids as typed constants, so package.json contributions and code cannot drift apart silently.
+// Every command id Trackside contributes, as typed constants, so package.json contributions and code cannot drift
+// apart silently (commands.test.ts checks both directions).
 export const Commands = {
+  // The Runs view.
   refresh: 'trackside.refresh',
+  filter: 'trackside.filterRuns',
+  clearFilter: 'trackside.clearFilter',
+  sort: 'trackside.sortRuns',
+  showArchived: 'trackside.showArchivedRuns',
+  hideArchived: 'trackside.hideArchivedRuns',
+  compareSelected: 'trackside.compareSelected',
+  copyRunId: 'trackside.copyRunId',
+  copyValue: 'trackside.copyValue',
+  revealRunFolder: 'trackside.revealRunFolder',
+  star: 'trackside.starRun',
+  unstar: 'trackside.unstarRun',
+  rename: 'trackside.renameRun',
+  editTags: 'trackside.editTags',
+  editNotes: 'trackside.editNotes',
+  archive: 'trackside.archiveRun',
+  unarchive: 'trackside.unarchiveRun',
+  delete: 'trackside.deleteRun',
+  openArtifact: 'trackside.openArtifact',
+  copyQuickstart: 'trackside.copyLoggerQuickstart',
+  openDocs: 'trackside.openDocumentation',
+  showOutput: 'trackside.showOutput',
+  // Panels.
   openRun: 'trackside.openRun',
   compareRuns: 'trackside.compareRuns',
+  // Rerun.
+  rerun: 'trackside.rerun',
+  compareWithParent: 'trackside.compareWithParent',
+  // Python path.
+  copyLoggerToWorkspace: 'trackside.copyLoggerToWorkspace',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

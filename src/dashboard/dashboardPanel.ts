@@ -1,6 +1,7 @@
 // One run's dashboard: header, metric charts grouped by prefix, params, artifacts, notes; live while the run
 // writes. The panel's only persistent state is the run id and chart options, so a reload rebuilds it from the store.
 import * as vscode from 'vscode';
+import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
 import { resolveInside } from '../core/paths';
 import type { ArtifactView, DashboardData, DashboardState, SeriesData, WebviewMessage, XMode } from '../contract/messages';
@@ -75,7 +76,7 @@ export class DashboardPanel extends PanelHost {
         }
         return this.sendRange(message.requestId, message.x, message.range);
       case 'openRun':
-        await vscode.commands.executeCommand('trackside.openRun', message.runId);
+        await vscode.commands.executeCommand(Commands.openRun, message.runId);
         return;
       case 'openArtifact':
         return this.openArtifact(message.path);

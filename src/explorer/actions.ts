@@ -5,7 +5,7 @@ import { resolveInside } from '../core/paths';
 import { runIdsFrom } from '../core/runRef';
 import type { StoreService } from '../core/services';
 import { oneLine, plainText, withoutIcons } from '../core/text';
-import { ForeignCommands } from './commands';
+import { Commands } from '../core/commands';
 import { nothingGiven, rowCopyTexts } from './model/nodes';
 import type { ExplorerRun } from './model/run';
 import { nameProblem, parseTags, tagsProblem, type UserEdits } from './model/userEdits';
@@ -181,7 +181,7 @@ export class RunActions {
       void vscode.window.showInformationMessage('Select two or more runs to compare (Ctrl+click or Shift+click in the Runs view).');
       return;
     }
-    await vscode.commands.executeCommand(ForeignCommands.compareRuns, ids);
+    await vscode.commands.executeCommand(Commands.compareRuns, ids);
   }
 
   async delete(arg: unknown, selection: unknown): Promise<void> {

@@ -5,7 +5,8 @@ import type { FeatureContext } from '../core/services';
 import type { RunStore } from '../store/types';
 import { RunningStatusBar } from '../status/runningStatusBar';
 import { DOCS_PATH, RunActions } from './actions';
-import { ContextKeys, ExplorerCommands, VIEW_ID } from './commands';
+import { Commands } from '../core/commands';
+import { ContextKeys, VIEW_ID } from './commands';
 import { askForFilter } from './filterInput';
 import type { ExplorerRun } from './model/run';
 import { describeSort, DEFAULT_SORT } from './model/sort';
@@ -222,12 +223,12 @@ class Explorer extends Disposable {
     const withSelection = (fn: (arg: unknown, selection: unknown) => Promise<void>) => (arg?: unknown, selection?: unknown) =>
       fn(arg, selection ?? (arg === undefined ? [...this.tree.selection] : undefined));
     const commands: Record<string, (...args: never[]) => unknown> = {
-      [ExplorerCommands.refresh]: async () => {
+      [Commands.refresh]: async () => {
         await this.ensureLoaded();
         await this.features.store.refresh();
         await this.rebuild();
       },
-      [ExplorerCommands.filter]: async () => {
+      [Commands.filter]: async () => {
         await this.ensureLoaded();
         const before = this.state.filter;
         const result = await askForFilter(before, (preview) => {
@@ -236,8 +237,8 @@ class Explorer extends Disposable {
         });
         await this.setFilter(result ?? before);
       },
-      [ExplorerCommands.clearFilter]: () => this.setFilter(''),
-      [ExplorerCommands.sort]: async () => {
+      [Commands.clearFilter]: () => this.setFilter(''),
+      [Commands.sort]: async () => {
         await this.ensureLoaded();
         const metricKeys = (await this.features.store.ready()).metricKeys();
         const paramKeys = [...new Set(this.runs.flatMap((r) => Object.keys(r.params)))].sort();
@@ -247,30 +248,30 @@ class Explorer extends Disposable {
         await this.state.save();
         await this.rebuild();
       },
-      [ExplorerCommands.showArchived]: () => this.toggleArchived(true),
-      [ExplorerCommands.hideArchived]: () => this.toggleArchived(false),
-      [ExplorerCommands.compareSelected]: withSelection((x, s) => a.compareSelected(x, s)),
-      [ExplorerCommands.copyRunId]: withSelection((x, s) => a.copyRunId(x, s)),
-      [ExplorerCommands.copyValue]: (arg: unknown) => a.copyValue(arg),
-      [ExplorerCommands.revealRunFolder]: withSelection((x, s) => a.revealFolder(x, s)),
-      [ExplorerCommands.star]: withSelection((x, s) => a.star(x, s, true)),
-      [ExplorerCommands.unstar]: withSelection((x, s) => a.star(x, s, false)),
-      [ExplorerCommands.rename]: withSelection((x, s) => a.rename(x, s)),
-      [ExplorerCommands.editTags]: withSelection((x, s) => a.editTags(x, s)),
-      [ExplorerCommands.editNotes]: withSelection((x, s) => a.editNotes(x, s)),
-      [ExplorerCommands.archive]: withSelection((x, s) => a.archive(x, s, true)),
-      [ExplorerCommands.unarchive]: withSelection((x, s) => a.archive(x, s, false)),
-      [ExplorerCommands.delete]: withSelection((x, s) => a.delete(x, s)),
-      [ExplorerCommands.openArtifact]: (root: unknown, relative: unknown) => a.openArtifact(root, relative),
-      [ExplorerCommands.copyQuickstart]: () => a.copyQuickstart(),
+      [Commands.showArchived]: () => this.toggleArchived(true),
+      [Commands.hideArchived]: () => this.toggleArchived(false),
+      [Commands.compareSelected]: withSelection((x, s) => a.compareSelected(x, s)),
+      [Commands.copyRunId]: withSelection((x, s) => a.copyRunId(x, s)),
+      [Commands.copyValue]: (arg: unknown) => a.copyValue(arg),
+      [Commands.revealRunFolder]: withSelection((x, s) => a.revealFolder(x, s)),
+      [Commands.star]: withSelection((x, s) => a.star(x, s, true)),
+      [Commands.unstar]: withSelection((x, s) => a.star(x, s, false)),
+      [Commands.rename]: withSelection((x, s) => a.rename(x, s)),
+      [Commands.editTags]: withSelection((x, s) => a.editTags(x, s)),
+      [Commands.editNotes]: withSelection((x, s) => a.editNotes(x, s)),
+      [Commands.archive]: withSelection((x, s) => a.archive(x, s, true)),
+      [Commands.unarchive]: withSelection((x, s) => a.archive(x, s, false)),
+      [Commands.delete]: withSelection((x, s) => a.delete(x, s)),
+      [Commands.openArtifact]: (root: unknown, relative: unknown) => a.openArtifact(root, relative),
+      [Commands.copyQuickstart]: () => a.copyQuickstart(),
       // The guide ships inside the extension: it opens offline, and always matches the installed version.
-      [ExplorerCommands.openDocs]: async () => {
+      [Commands.openDocs]: async () => {
         const root = this.features.extension.extensionUri;
         const guide = vscode.Uri.joinPath(root, DOCS_PATH);
         const exists = await vscode.workspace.fs.stat(guide).then(() => true, () => false);
         await vscode.commands.executeCommand('markdown.showPreview', exists ? guide : vscode.Uri.joinPath(root, 'README.md'));
       },
-      [ExplorerCommands.showOutput]: () => this.features.output.show(true),
+      [Commands.showOutput]: () => this.features.output.show(true),
     };
     for (const [id, fn] of Object.entries(commands)) {
       this.register(vscode.commands.registerCommand(id, async (...args: unknown[]) => {

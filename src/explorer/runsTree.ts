@@ -20,7 +20,7 @@ import {
 import { rowNode, type Node, type RunNode } from './model/nodes';
 import type { ExplorerRun } from './model/run';
 import { shapeOf, type RunsView } from './model/view';
-import { ExplorerCommands } from './commands';
+import { Commands } from '../core/commands';
 
 /**
  * Maps the pure view model onto VS Code's tree. Run nodes are kept per row id so the one-second tick can
@@ -235,7 +235,7 @@ export function toTreeItem(row: Row): vscode.TreeItem {
   if (row.tooltip) item.tooltip = markdown(row.tooltip);
   if (row.action?.kind === 'openFile') {
     item.resourceUri = vscode.Uri.file(row.action.path);
-    item.command = { command: ExplorerCommands.openArtifact, title: 'Open', arguments: [row.action.root, row.action.relative] };
+    item.command = { command: Commands.openArtifact, title: 'Open', arguments: [row.action.root, row.action.relative] };
   } else if (row.action?.kind === 'command') {
     item.command = { command: row.action.command, title: row.action.title, arguments: row.action.args };
   }

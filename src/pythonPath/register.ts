@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
-import { COPY_LOGGER_COMMAND } from './commandIds';
+import { Commands } from '../core/commands';
 
 const SETTING = 'trackside.logger.addToPythonPath';
 
@@ -22,7 +22,7 @@ class PythonPath extends Disposable {
     this.apply();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING) && this.apply()));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.apply()));
-    this.register(vscode.commands.registerCommand(COPY_LOGGER_COMMAND, () => this.copyIntoWorkspace()));
+    this.register(vscode.commands.registerCommand(Commands.copyLoggerToWorkspace, () => this.copyIntoWorkspace()));
   }
 
   private apply(): void {

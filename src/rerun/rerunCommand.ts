@@ -16,17 +16,11 @@ import { alreadyRan, sameConfiguration, type Candidate, type CodeIdentity } from
 import { effectiveParams, type OverrideValue } from './model/overrides';
 import { buildPlan, chooseInterpreter, inheritedOverrides, type InterpreterChoice, type RerunPlan } from './model/plan';
 import { shellKindOf } from './model/quote';
+import { Commands } from '../core/commands';
 import { plainText } from '../core/text';
 import { RecordedContent } from './recordedContent';
 import { pickRun } from './pickRun';
 
-export const RerunCommands = {
-  rerun: 'trackside.rerun',
-  compareWithParent: 'trackside.compareWithParent',
-} as const;
-
-const COMPARE_RUNS = 'trackside.compareRuns';
-const OPEN_RUN = 'trackside.openRun';
 
 /** What the review step works from: decided once per rerun, before the user edits anything. */
 interface Session {
@@ -47,10 +41,10 @@ export class RerunFeature extends Disposable {
   constructor(private readonly ctx: FeatureContext) {
     super();
     this.launcher = this.register(new Launcher(ctx.output));
-    this.followUp = this.register(new FollowUp(ctx.store, RerunCommands.compareWithParent, ctx.output));
-    this.register(vscode.commands.registerCommand(RerunCommands.rerun, (arg?: unknown, sel?: unknown) => this.guard(() => this.rerun(arg, sel))));
+    this.followUp = this.register(new FollowUp(ctx.store, Commands.compareWithParent, ctx.output));
+    this.register(vscode.commands.registerCommand(Commands.rerun, (arg?: unknown, sel?: unknown) => this.guard(() => this.rerun(arg, sel))));
     this.register(
-      vscode.commands.registerCommand(RerunCommands.compareWithParent, (arg?: unknown, sel?: unknown) => this.guard(() => this.compareWithParent(arg, sel))),
+      vscode.commands.registerCommand(Commands.compareWithParent, (arg?: unknown, sel?: unknown) => this.guard(() => this.compareWithParent(arg, sel))),
     );
   }
 
@@ -233,7 +227,7 @@ export class RerunFeature extends Disposable {
     ].filter(Boolean).join('\n\n');
     const choice = await vscode.window.showWarningMessage('This configuration already ran.', { modal: true, detail }, AGAIN, OPEN);
     if (choice === OPEN) {
-      await vscode.commands.executeCommand(OPEN_RUN, full.id);
+      await vscode.commands.executeCommand(Commands.openRun, full.id);
       return false;
     }
     return choice === AGAIN;
@@ -265,7 +259,7 @@ export class RerunFeature extends Disposable {
       void vscode.window.showWarningMessage(`The parent run ${plainText(run.parent, 60)} of '${plainText(run.name, 60)}' is not in the index (was it deleted?).`);
       return;
     }
-    await vscode.commands.executeCommand(COMPARE_RUNS, [run.parent, run.id]);
+    await vscode.commands.executeCommand(Commands.compareRuns, [run.parent, run.id]);
   }
 }
 

@@ -144,6 +144,12 @@ vscodeTest('a hostile recorded command is shown exactly and runs only when confi
   await startRerun(vscode, 'hostile');
   assert.ok((await dialogText(vscode)).includes(exact));
   await clickDialogButton(vscode, 'Run');
+  // Not a Python script run: a second, explicit yes that names why and shows the command again.
+  await vscode.page.getByText('This rerun is not a Python script run. Run it anyway?').waitFor({ state: 'visible', timeout: 60_000 });
+  const again = await dialogText(vscode);
+  assert.ok(again.includes(exact), `the second dialog shows the exact command:\n${again}`);
+  assert.equal(await exists(marker), false, 'nothing ran before the second yes');
+  await clickDialogButton(vscode, 'Run It Anyway');
   const deadline = Date.now() + 60_000;
   while (!(await exists(marker)) && Date.now() < deadline) await delay(500);
   assert.equal(await exists(marker), true, 'the confirmed command ran');

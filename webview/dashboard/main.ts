@@ -3,7 +3,7 @@ import '../shared/elements';
 import '../shared/style.css';
 import type { DashboardData, DashboardState, Param, RunView } from '../../src/contract/messages';
 import { DEFAULT_OPTIONS } from '../../src/contract/messages';
-import { formatDuration, formatParam, formatTime } from '../../src/charts/format';
+import { formatDuration, formatParam, formatTime } from '../../src/core/format';
 import { onHostMessage, post, saveState } from '../shared/api';
 import { ChartsSession } from '../shared/chartsSession';
 import { h, linkButton, swatch } from '../shared/dom';

@@ -4,14 +4,16 @@
 // first frame; the rest, and the system group, are built when scrolled near. A built chart is never re-created:
 // option, theme, visibility and live changes update it in place with `update('none')`.
 import type { ChartOptions, SeriesData } from '../../src/contract/messages';
-import { ema } from '../../src/charts/ema';
 import { PointsCache } from './chartPoints';
 import { formatNumber } from '../../src/charts/format';
 import { groupOf } from '../../src/charts/summary';
-import { formatX, X_LABELS, xValues } from './axes';
-import { Chart, NEAREST_LINE, type ChartConfiguration, type Point } from './chartSetup';
+import { X_LABELS } from './axes';
+import { lineChartConfig, restyleScales } from './chartOptions';
+import { Chart, type ChartConfiguration, type Point } from './chartSetup';
+import { metricTable } from './chartTable';
+import { attachZoom } from './chartZoom';
 import { h, linkButton } from './dom';
-import { SeriesCache, type StoredSeries } from './seriesCache';
+import { SeriesCache } from './seriesCache';
 import { canvasColor, themeColors } from './theme';
 
 export interface ChartRun {
@@ -41,7 +43,6 @@ interface Card {
   showTable: boolean;
 }
 
-const TABLE_ROWS_PER_SERIES = 200;
 const RAW_BEHIND_MAX = 20;
 
 export class MetricCharts {
@@ -214,7 +215,7 @@ export class MetricCharts {
     }, { 'aria-pressed': 'false', title: 'Show the data as a table' });
     const pngButton = linkButton('PNG', () => this.exportPng(card), { title: 'Save this chart as a PNG image' });
     card.el.append(h('header', {}, h('h4', { title: key }, key), meta, h('span', { class: 'actions' }, tableButton, pngButton)), plot, table);
-    this.attachZoom(card);
+    attachZoom(plot, selection, () => card.chart, (range) => this.zoom(range));
     return card;
   }
 
@@ -261,55 +262,7 @@ export class MetricCharts {
   /** `size`: the plot's box when the caller has read it already (reading it after another chart was built would force a layout). */
   private build(card: Card, size: DOMRect = card.plot.getBoundingClientRect()): number {
     const { datasets, points } = this.datasets(card.key);
-    const theme = themeColors();
-    const mode = this.options.x;
-    const config: ChartConfiguration<'line', Point[]> = {
-      type: 'line',
-      data: { datasets },
-      options: {
-        parsing: false,
-        normalized: true,
-        animation: false,
-        maintainAspectRatio: false,
-        // Sizes come from the one shared ResizeObserver (see the constructor), not one observer per chart.
-        responsive: false,
-        devicePixelRatio: window.devicePixelRatio,
-        indexAxis: 'x',
-        // A NaN or infinite value must show as a break in the line: a diverged loss is exactly what the user is
-        // looking for, and joining across it would hide it. Gaps are rare, so chart.js's segment cost is small.
-        spanGaps: false,
-        elements: { point: { radius: 0, hitRadius: 5, hoverRadius: 3 }, line: { tension: 0 } },
-        // A binary search per line instead of a scan of every point of every run on each mouse move.
-        interaction: { mode: NEAREST_LINE, intersect: false },
-        events: ['mousemove', 'mouseout'],
-        plugins: {
-          tooltip: {
-            filter: (item) => item.dataset.order === 1,
-            callbacks: {
-              title: (items) => (items[0] ? `${X_LABELS[this.options.x]} ${formatX(items[0].parsed.x ?? NaN, this.options.x)}` : ''),
-              label: (item) => `${item.dataset.label ?? ''}: ${formatNumber(item.parsed.y ?? NaN)}`,
-            },
-          },
-        },
-        scales: {
-          x: {
-            type: 'linear',
-            min: this.range?.[0],
-            max: this.range?.[1],
-            title: { display: true, text: X_LABELS[mode], color: theme.muted },
-            ticks: { color: theme.muted, maxRotation: 0, autoSkipPadding: 12, callback: (v) => formatX(Number(v), this.options.x, this.xSpan(card)) },
-            grid: { color: theme.grid },
-            border: { color: theme.grid },
-          },
-          y: {
-            type: this.options.y === 'log' ? 'logarithmic' : 'linear',
-            ticks: { color: theme.muted, callback: (v) => formatNumber(Number(v)) },
-            grid: { color: theme.grid },
-            border: { color: theme.grid },
-          },
-        },
-      },
-    };
+    const config = lineChartConfig(datasets, () => this.options, this.range, () => this.xSpan(card));
     // The plot's size is set before the chart exists, so its first draw is at the final size.
     const { width, height } = size;
     card.canvas.style.width = `${Math.floor(width)}px`;
@@ -328,21 +281,7 @@ export class MetricCharts {
     if (!chart) return;
     const { datasets, points } = this.datasets(card.key);
     chart.data.datasets = datasets;
-    const theme = themeColors();
-    const scales = chart.options.scales;
-    if (scales?.x && scales.y) {
-      scales.y.type = this.options.y === 'log' ? 'logarithmic' : 'linear';
-      for (const axis of [scales.x, scales.y]) {
-        if (axis.ticks) axis.ticks.color = theme.muted;
-        if (axis.grid) axis.grid.color = theme.grid;
-        if (axis.border) axis.border.color = theme.grid;
-      }
-      const title = scales.x.title;
-      if (title) {
-        title.text = X_LABELS[this.options.x];
-        title.color = theme.muted;
-      }
-    }
+    restyleScales(chart, this.options);
     this.applyScales(card);
     this.describe(card, points, datasets.length);
     if (card.showTable) this.renderTable(card);
@@ -391,25 +330,7 @@ export class MetricCharts {
   }
 
   private renderTable(card: Card): void {
-    const rows: HTMLElement[] = [];
-    const mode = this.options.x;
-    for (const run of this.runs) {
-      if (this.hidden.has(run.id)) continue;
-      const s: StoredSeries | undefined = this.cache.get(card.key).get(run.id);
-      if (!s) continue;
-      const xs = xValues({ ...s, startTime: run.startTime }, mode);
-      const smooth = this.options.smoothing > 0 ? ema(s.values, this.options.smoothing) : undefined;
-      const every = Math.max(1, Math.ceil(s.values.length / TABLE_ROWS_PER_SERIES));
-      for (let i = 0; i < s.values.length; i += every) {
-        rows.push(
-          h('tr', {}, h('th', { scope: 'row' }, run.name), h('td', {}, formatX(xs[i]!, mode)), h('td', {}, formatNumber(s.values[i]!)), smooth ? h('td', {}, formatNumber(smooth[i]!)) : null),
-        );
-      }
-    }
-    const head = h('tr', {}, h('th', { scope: 'col' }, 'Run'), h('th', { scope: 'col' }, X_LABELS[mode]), h('th', { scope: 'col' }, 'Value'), this.options.smoothing > 0 ? h('th', { scope: 'col' }, 'Smoothed') : null);
-    card.table.replaceChildren(
-      h('table', {}, h('caption', {}, `${card.key}: up to ${TABLE_ROWS_PER_SERIES} evenly spaced points per run`), h('thead', {}, head), h('tbody', {}, ...rows)),
-    );
+    card.table.replaceChildren(metricTable(card.key, this.runs, this.hidden, this.cache.get(card.key), this.options));
   }
 
   private exportPng(card: Card): void {
@@ -424,41 +345,5 @@ export class MetricCharts {
     g.fillRect(0, 0, out.width, out.height);
     g.drawImage(src, 0, 0);
     this.host.exportPng(card.key, out.toDataURL('image/png'));
-  }
-
-  /** Drag across a chart to zoom every chart to that x range. */
-  private attachZoom(card: Card): void {
-    let start: number | undefined;
-    const local = (e: PointerEvent): number => e.clientX - card.plot.getBoundingClientRect().left;
-    card.plot.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0 || !card.chart) return;
-      start = local(e);
-      card.plot.setPointerCapture(e.pointerId);
-    });
-    card.plot.addEventListener('pointermove', (e) => {
-      if (start === undefined) return;
-      const now = local(e);
-      card.selection.hidden = false;
-      card.selection.style.left = `${Math.min(start, now)}px`;
-      card.selection.style.width = `${Math.abs(now - start)}px`;
-    });
-    const finish = (e: PointerEvent): void => {
-      if (start === undefined) return;
-      const end = local(e);
-      card.selection.hidden = true;
-      const from = start;
-      start = undefined;
-      const scale = card.chart?.scales.x;
-      if (!scale || Math.abs(end - from) < 5) return;
-      const a = scale.getValueForPixel(Math.min(from, end));
-      const b = scale.getValueForPixel(Math.max(from, end));
-      if (a === undefined || b === undefined || !(b > a)) return;
-      this.zoom([a, b]);
-    };
-    card.plot.addEventListener('pointerup', finish);
-    card.plot.addEventListener('pointercancel', () => {
-      start = undefined;
-      card.selection.hidden = true;
-    });
   }
 }

@@ -3,10 +3,12 @@
 // maps these objects onto TreeItems.
 import type { ArtifactInfo, RunDetail, RunStatus } from '../../store/types';
 import { durationMs } from '../filter/evaluate';
+import { Commands } from '../../core/commands';
 import { joinInside } from '../../core/paths';
 import { escapeMarkdown } from '../../core/text';
 import { commandLine, UnquotableError } from '../../rerun/model/quote';
-import { clamp, codeSpan, formatAgo, formatBytes, formatCount, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
+import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../core/format';
+import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './format';
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
 import type { ExplorerRun } from './run';
@@ -235,7 +237,7 @@ export function metricRows(detail: RunDetail, primary: PrimaryMetric | undefined
     parts.push(`${formatCount(m.count)} pt${m.count === 1 ? '' : 's'}`);
     return leaf(`run:${detail.id}/metrics/${k}`, k, parts.join(' · '), primary?.key === k ? 'target' : k.startsWith('system/') ? 'pulse' : 'graph-line', {
       tooltip: `${codeSpan(clamp(k, 200))}${primary?.key === k ? ' (primary metric)' : ''}\n\nlast ${escapeMarkdown(formatNumber(m.last))} at step ${m.lastStep} · min ${escapeMarkdown(formatNumber(m.min))} · max ${escapeMarkdown(formatNumber(m.max))} · ${m.count} points`,
-      action: { kind: 'command', command: 'trackside.openRun', title: 'Open Run', args: [detail.id] },
+      action: { kind: 'command', command: Commands.openRun, title: 'Open Run', args: [detail.id] },
       copyText: `${k}=${m.last}`,
     });
   });
@@ -324,11 +326,11 @@ export function notesRows(detail: ExplorerRun): Row[] {
   const id = `run:${detail.id}/notes`;
   const rows: Row[] = detail.tags.map((t) => leaf(`${id}/tag/${t}`, t, undefined, 'tag', { contextValue: 'detail tag', copyText: t }));
   const edit = (title: string, command: string): RowAction => ({ kind: 'command', command, title, args: [detail.id] });
-  if (!detail.tags.length) rows.push(leaf(`${id}/tags-empty`, 'Add tags…', undefined, 'tag', { action: edit('Edit Tags', 'trackside.editTags') }));
+  if (!detail.tags.length) rows.push(leaf(`${id}/tags-empty`, 'Add tags…', undefined, 'tag', { action: edit('Edit Tags', Commands.editTags) }));
   rows.push(
     detail.notes
-      ? leaf(`${id}/notes`, clamp(detail.notes, 120), undefined, 'note', { tooltip: escapeMarkdown(clamp(detail.notes, 4000)), action: edit('Edit Notes', 'trackside.editNotes'), copyText: detail.notes })
-      : leaf(`${id}/notes-empty`, 'Add notes…', undefined, 'note', { action: edit('Edit Notes', 'trackside.editNotes') }),
+      ? leaf(`${id}/notes`, clamp(detail.notes, 120), undefined, 'note', { tooltip: escapeMarkdown(clamp(detail.notes, 4000)), action: edit('Edit Notes', Commands.editNotes), copyText: detail.notes })
+      : leaf(`${id}/notes-empty`, 'Add notes…', undefined, 'note', { action: edit('Edit Notes', Commands.editNotes) }),
   );
   return rows;
 }

@@ -1,13 +1,9 @@
 // The shape of `<run>/user.json`: the user's edits, kept beside the log so the logger's file is never rewritten
 // while it may be appending. Pure merge and validation; the host does the (atomic) writing.
 
-export interface UserEdits {
-  name?: string;
-  tags?: string[];
-  notes?: string;
-  starred?: boolean;
-  archived?: boolean;
-}
+import type { UserEdits } from '../../store/runState';
+
+export type { UserEdits };
 
 export const MAX_NAME = 200;
 export const MAX_TAG = 64;

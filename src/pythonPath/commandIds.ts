@@ -1,1 +1,0 @@
-export const COPY_LOGGER_COMMAND = 'trackside.copyLoggerToWorkspace';
