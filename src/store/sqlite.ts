@@ -4,7 +4,7 @@
 // We instantiate the wasm ourselves to keep a handle on its memory: sql.js copies BLOB columns out byte by byte
 // in JavaScript, which made reading series ten times slower than the rest of the query. With the memory and
 // sqlite's own column functions, a blob is one memcpy (see BlobReader).
-import { existsSync, readFileSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import initSqlJs, { type SqlJsStatic, type Statement } from 'sql.js';
@@ -68,10 +68,11 @@ export class BlobReader {
 
 let loading: Promise<SqlRuntime> | undefined;
 
-function findWasm(explicit?: string): string {
+// Async: the store is loaded in the extension host after activation, where blocking I/O stalls every extension.
+async function findWasm(explicit?: string): Promise<string> {
   if (explicit !== undefined) return explicit;
   const beside = join(dirname(__filename), 'sql-wasm.wasm');
-  if (existsSync(beside)) return beside;
+  if (await access(beside).then(() => true, () => false)) return beside;
   return createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm');
 }
 
@@ -109,7 +110,7 @@ function verify(SQL: SqlJsStatic, reader: BlobReader): boolean {
 
 export function loadSqlJs(wasmPath?: string): Promise<SqlRuntime> {
   loading ??= (async () => {
-    const file = readFileSync(findWasm(wasmPath));
+    const file = await readFile(await findWasm(wasmPath));
     const wasmBinary = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
     let memory: WasmMemory | undefined;
     const SQL = await initSqlJs({
