@@ -1,6 +1,6 @@
 // The compare view's exports: one CSV row per run (params, then last and best of every metric) and a markdown
 // report (runs, differing params, metric summary with the best marked and deltas against the baseline).
-import type { MetricSummaryRow, ParamRow } from '../contract/messages';
+import type { MetricSummaryRow, ParamRow, RunView } from '../contract/messages';
 import { toCsv, type Cell } from './csv';
 import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../core/format';
 import { markdownLine } from '../core/text';
@@ -9,17 +9,8 @@ import { mdTable } from './markdown';
 /** Log text as one literal line of a table cell or paragraph: no link, HTML, emphasis or cell break can form. */
 const mdText = (s: string): string => markdownLine(s, Infinity);
 
-export interface ReportRun {
-  id: string;
-  name: string;
-  status: string;
-  startTime: number;
-  endTime?: number;
-  lastUpdate: number;
-  parent?: string;
-  gitCommit?: string;
-  gitDirty?: boolean;
-}
+/** The part of the webview's run view a report needs, so the compare panel can pass its runs as they are. */
+export type ReportRun = Pick<RunView, 'id' | 'name' | 'status' | 'startTime' | 'endTime' | 'lastUpdate' | 'parent' | 'gitCommit' | 'gitDirty'>;
 
 export interface Comparison {
   runs: ReportRun[];

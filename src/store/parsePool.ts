@@ -26,6 +26,8 @@ function workerSource(): { source: string; eval: boolean } | undefined {
   if (__filename.endsWith('.ts')) {
     // dirname(__filename), not __dirname: tsx's ESM interop sets __dirname to a data: URL.
     const script = join(dirname(__filename), 'parseWorker.ts');
+    // Synchronous on purpose and harmless: this branch runs only from sources (unit tests, tsx), never in the
+    // extension host, whose bundle names its worker script through setParseWorkerScript.
     if (!existsSync(script)) return undefined;
     // `node --import tsx` does not reach worker threads in time to load a .ts entry, so register it here.
     const at = JSON.stringify(script);
