@@ -136,7 +136,7 @@ async function append(t: Extract<Task, { kind: 'append' }>): Promise<Result> {
       await fh.close();
       const t0 = now();
       await store.index();
-      const [series] = store.series({ runIds: [t.runId], keys: [t.key], points: 10, afterStep: step - 1 });
+      const [series] = await store.series({ runIds: [t.runId], keys: [t.key], points: 10, afterStep: step - 1 });
       const ms = now() - t0;
       const got = series?.values[series.values.length - 1];
       if (series?.steps[series.steps.length - 1] !== step || got !== value) {
@@ -198,7 +198,7 @@ async function series(t: Extract<Task, { kind: 'series' }>): Promise<Result> {
   let total = 0;
   for (let i = 0; i < t.repeats; i++) {
     const t0 = now();
-    const out = store.series({ runIds, keys: [t.key], points: t.points });
+    const out = await store.series({ runIds, keys: [t.key], points: t.points });
     times.push(now() - t0);
     returned = out.reduce((a, s) => a + s.values.length, 0);
     total = out.reduce((a, s) => a + s.total, 0);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
 import { capRunIds, MAX_RUNS } from '../contract/guards';
-import type { CompareData, CompareState, RunView, WebviewMessage, XMode } from '../contract/messages';
+import type { CompareData, CompareState, RunView, SeriesData, WebviewMessage, XMode } from '../contract/messages';
 import type { RunDetail, RunStore } from '../store/types';
 import { assignSlots, slotColor } from '../charts/colors';
 import { LiveCursor } from '../charts/liveCursor';
@@ -165,7 +165,7 @@ export class ComparePanel extends PanelHost {
     this.panel.title = `Compare ${this.state.runIds.length} Runs`;
     this.keys = orderKeys(store.metricKeys(ids));
     this.points = pointsPerSeries({ plotWidth: this.plotWidth, runs: ids.length, charts: this.keys.length, max: maxPoints() });
-    const series = ids.length ? store.series({ runIds: ids, keys: this.keys, points: this.points, x: 'step' }).map(seriesData) : [];
+    const series = ids.length ? (await store.series({ runIds: ids, keys: this.keys, points: this.points, x: 'step' })).map(seriesData) : [];
     this.cursor.reset(series);
     const baseline = this.baselineOf(runs);
     const data: CompareData = {
@@ -192,14 +192,11 @@ export class ComparePanel extends PanelHost {
     if (missing.length > 0 || grew || keys.join('\n') !== this.keys.join('\n')) return this.sendFull();
     const changed = runs.filter((r) => this.pendingLive.has(r.id));
     this.pendingLive.clear();
-    const series = changed.flatMap((r) =>
-      this.cursor.advance(
-        this.cursor
-          .requests(r.id, keys)
-          .flatMap((q) => store.series({ runIds: [r.id], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }))
-          .map(seriesData),
-      ),
-    );
+    const series: SeriesData[] = [];
+    for (const r of changed) {
+      const asked = this.cursor.requests(r.id, keys).map((q) => store.series({ runIds: [r.id], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }));
+      series.push(...this.cursor.advance((await Promise.all(asked)).flat().map(seriesData)));
+    }
     await this.post({ type: 'series/append', series, runs: this.views(runs) });
     // Summaries (last/best) move with the new points; the tables redraw at most every two seconds, since with
     // many live runs rebuilding them on every flush would cost more than the charts.
@@ -223,10 +220,8 @@ export class ComparePanel extends PanelHost {
     const axis = x === 'step' ? 'step' : 'time';
     const series =
       x === 'relative' && range
-        ? runs.flatMap((r) =>
-            store.series({ runIds: [r.id], keys: this.keys, points: this.points, x: axis, range: [range[0] + r.startTime, range[1] + r.startTime] }),
-          )
-        : store.series({ runIds: ids, keys: this.keys, points: this.points, x: axis, range: range ?? undefined });
+        ? (await Promise.all(runs.map((r) => store.series({ runIds: [r.id], keys: this.keys, points: this.points, x: axis, range: [range[0] + r.startTime, range[1] + r.startTime] })))).flat()
+        : await store.series({ runIds: ids, keys: this.keys, points: this.points, x: axis, range: range ?? undefined });
     await this.post({ type: 'series/range', requestId, range, series: series.map(seriesData) });
   }
 }

@@ -103,7 +103,7 @@ export class DashboardPanel extends PanelHost {
     this.panel.title = `Run: ${run.name || run.id}`;
     this.keys = orderKeys(store.metricKeys([run.id]));
     this.points = pointsPerSeries({ plotWidth: this.plotWidth, runs: 1, charts: this.keys.length, max: maxPoints() });
-    const series = store.series({ runIds: [run.id], keys: this.keys, points: this.points, x: 'step' }).map(seriesData);
+    const series = (await store.series({ runIds: [run.id], keys: this.keys, points: this.points, x: 'step' })).map(seriesData);
     this.cursor.reset(series);
     const data: DashboardData = {
       type: 'dashboard/state',
@@ -143,14 +143,13 @@ export class DashboardPanel extends PanelHost {
     const keys = orderKeys(store.metricKeys([run.id]));
     // New keys or too many raw appended points: resend downsampled, so the chart never holds more than it can draw.
     if (keys.join('\n') !== this.keys.join('\n') || this.cursor.appended > this.points * 2) return this.sendFull();
-    const fresh = this.fetchAfter(store, run.id, keys);
+    const fresh = await this.fetchAfter(store, run.id, keys);
     await this.post({ type: 'series/append', series: fresh, runs: [runView(run, slotColor(0))] });
   }
 
-  private fetchAfter(store: RunStore, runId: string, keys: string[]): SeriesData[] {
-    const fresh = this.cursor
-      .requests(runId, keys)
-      .flatMap((q) => store.series({ runIds: [runId], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }));
+  private async fetchAfter(store: RunStore, runId: string, keys: string[]): Promise<SeriesData[]> {
+    const asked = this.cursor.requests(runId, keys).map((q) => store.series({ runIds: [runId], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }));
+    const fresh = (await Promise.all(asked)).flat();
     return this.cursor.advance(fresh.map(seriesData));
   }
 
@@ -160,9 +159,7 @@ export class DashboardPanel extends PanelHost {
     if (!run) return;
     let r = range ?? undefined;
     if (r && x === 'relative') r = [r[0] + run.startTime, r[1] + run.startTime];
-    const series = store
-      .series({ runIds: [run.id], keys: this.keys, points: this.points, x: x === 'step' ? 'step' : 'time', range: r })
-      .map(seriesData);
+    const series = (await store.series({ runIds: [run.id], keys: this.keys, points: this.points, x: x === 'step' ? 'step' : 'time', range: r })).map(seriesData);
     await this.post({ type: 'series/range', requestId, range, series });
   }
 

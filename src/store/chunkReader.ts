@@ -1,30 +1,35 @@
-// Reading a series' chunks back from the index: every point in the requested ranges, or for a full view all
-// values with what is needed to find any one point's step and time later.
+// Reading a series' chunks back: their rows from the index (synchronously, so one call sees one state of it),
+// then the sealed ones' bytes from the run's point file, then columns: every point in the requested ranges, or
+// for a full view all values with what is needed to find any one point's step and time later.
 import type { SqlValue, Statement } from 'sql.js';
-import { CHUNK_POINTS, decodeChunkInto } from './chunks';
-import type { BlobReader } from './sqlite';
+import { openInline, openSealed, sealedLength, type ChunkData } from './chunks';
+import type { PointFiles } from './pointFiles';
 
 export interface ChunkFilter {
   stepMin?: number;
   stepMax?: number;
   timeMin?: number;
   timeMax?: number;
+  /** Only the chunk with this seq. */
+  seq?: number;
+  /** Only chunks before this seq. */
+  seqBelow?: number;
 }
 
 export interface LazyChunk {
   at: number;
-  n: number;
-  step0: number;
-  stride: number;
-  steps: Float64Array | undefined;
-  t0: number;
-  times: Float32Array;
+  data: ChunkData;
 }
 
 export interface LazySeries {
   values: Float64Array;
   chunks: LazyChunk[];
 }
+
+export const num = (v: SqlValue): number => (typeof v === 'number' ? v : NaN);
+const blob = (v: SqlValue): Uint8Array | null => (v instanceof Uint8Array ? v : null);
+
+type Row = { n: number; step0: number; stride: number | null; pos: number | null; inline: ChunkData | undefined };
 
 /** Step and time of points `indices` (ascending) of a lazily read series. */
 export function stepsAndTimes(series: LazySeries, indices: Uint32Array): { steps: Float64Array; times: Float64Array } {
@@ -34,39 +39,67 @@ export function stepsAndTimes(series: LazySeries, indices: Uint32Array): { steps
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     while (c + 1 < series.chunks.length && series.chunks[c + 1].at <= i) c++;
-    const chunk = series.chunks[c];
-    const j = i - chunk.at;
-    steps[k] = chunk.steps !== undefined ? chunk.steps[j] : chunk.step0 + j * chunk.stride;
-    times[k] = chunk.t0 + chunk.times[j];
+    const { at, data } = series.chunks[c];
+    const j = i - at;
+    steps[k] = data.steps !== null ? data.steps[j] : data.step0 + j * (data.stride ?? 0);
+    times[k] = data.times[j];
   }
   return { steps, times };
 }
 
-/** Points of readValues' scratch kept between calls (20 bytes each, so 5 MB at most): larger series get arrays of their own. */
-const MAX_SCRATCH_POINTS = 1 << 18;
-
-function grown<T extends Float64Array | Float32Array>(a: T, used: number, need: number): T {
-  const b = new (a.constructor as new (n: number) => T)(need * 2);
-  b.set(a.subarray(0, used));
-  return b;
+/** All points of the chunks, in order, as fresh columns. */
+export function columnsOf(chunks: ChunkData[]): { steps: Float64Array; times: Float64Array; values: Float64Array } {
+  let total = 0;
+  for (const c of chunks) total += c.n;
+  const steps = new Float64Array(total);
+  const times = new Float64Array(total);
+  const values = new Float64Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    if (c.steps !== null) steps.set(c.steps, at);
+    else for (let i = 0; i < c.n; i++) steps[at + i] = c.step0 + i * (c.stride ?? 0);
+    times.set(c.times, at);
+    values.set(c.values, at);
+    at += c.n;
+  }
+  return { steps, times, values };
 }
 
-export const num = (v: SqlValue): number => (typeof v === 'number' ? v : NaN);
+/** Points of lazyOf's scratch kept between calls (8 bytes each, so 2 MB at most): larger series get arrays of their own. */
+const MAX_SCRATCH_POINTS = 1 << 18;
+let scratch = new Float64Array(0);
+
+/**
+ * All values of the chunks in one array, steps and times left in the chunks: for a full view only the few points
+ * kept by downsampling need them. The values are a view into scratch reused by the next call (series() reads
+ * 100 series of 100k points in a row; fresh arrays per series were a fifth of its time in allocation and GC):
+ * use the result, copying what you keep, before calling again — and without awaiting in between.
+ */
+export function lazyOf(chunks: ChunkData[]): LazySeries {
+  let total = 0;
+  for (const c of chunks) total += c.n;
+  let values = scratch;
+  if (values.length < total) {
+    values = new Float64Array(Math.max(total, Math.min(MAX_SCRATCH_POINTS, scratch.length * 2)));
+    if (values.length <= MAX_SCRATCH_POINTS) scratch = values;
+  }
+  const lazy: LazyChunk[] = [];
+  let at = 0;
+  for (const c of chunks) {
+    values.set(c.values, at);
+    lazy.push({ at, data: c });
+    at += c.n;
+  }
+  return { values: values.subarray(0, at), chunks: lazy };
+}
 
 export class ChunkReader {
-  /** Scratch for Float32 time offsets while decoding. */
-  private times32 = new Float32Array(CHUNK_POINTS);
-
   constructor(
-    private readonly blobs: BlobReader | undefined,
     private readonly stmt: (sql: string) => Statement,
+    private readonly files: PointFiles,
   ) {}
 
-  /**
-   * The stored points of one series in append order, restricted to chunks that can hold points in the filter's
-   * ranges. `capacity` is an upper bound on the points (the caller knows the chunk count).
-   */
-  readChunks(run: string, key: string, capacity: number, filter: ChunkFilter & { seq?: number }): { steps: Float64Array; times: Float64Array; values: Float64Array } {
+  private rows(run: string, key: string, filter: ChunkFilter): Row[] {
     const clauses = ['run = ?', 'key = ?'];
     const params: SqlValue[] = [run, key];
     const where = (clause: string, value: number | undefined) => {
@@ -75,129 +108,50 @@ export class ChunkReader {
       params.push(value);
     };
     where('seq = ?', filter.seq);
+    where('seq < ?', filter.seqBelow);
     where('step_max >= ?', filter.stepMin);
     where('step_min <= ?', filter.stepMax);
     where('(time_max IS NULL OR time_max >= ?)', filter.timeMin);
     where('(time_min IS NULL OR time_min <= ?)', filter.timeMax);
-    const s = this.stmt(`SELECT n, step0, stride, steps, t0, times, vals FROM chunks WHERE ${clauses.join(' AND ')} ORDER BY seq`);
-    s.bind(params);
-    let steps = new Float64Array(capacity);
-    let times = new Float64Array(capacity);
-    let values = new Float64Array(capacity);
-    let at = 0;
-    const ensure = (n: number) => {
-      if (at + n <= steps.length) return;
-      // The caller's bound was low (it never should be); grow rather than drop points.
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array((at + n) * 2);
-        b.set(a.subarray(0, at));
-        return b;
-      };
-      steps = grow(steps);
-      times = grow(times);
-      values = grow(values);
-    };
-    const blobs = this.blobs;
+    const s = this.stmt(`SELECT n, step0, stride, pos, steps, times, vals FROM chunks WHERE ${clauses.join(' AND ')} ORDER BY seq`);
+    const rows: Row[] = [];
     try {
-      if (blobs !== undefined) {
-        const p = blobs.pointer(s);
-        while (s.step()) {
-          const n = blobs.number(p, 0);
-          ensure(n);
-          if (blobs.isNull(p, 2)) {
-            blobs.copy(p, 3, new Uint8Array(steps.buffer, steps.byteOffset + at * 8, n * 8), 0, n * 8);
-          } else {
-            const step0 = blobs.number(p, 1);
-            const stride = blobs.number(p, 2);
-            for (let i = 0; i < n; i++) steps[at + i] = step0 + i * stride;
-          }
-          if (this.times32.length < n) this.times32 = new Float32Array(n);
-          const t32 = this.times32;
-          blobs.copy(p, 5, new Uint8Array(t32.buffer), 0, n * 4);
-          const t0 = blobs.number(p, 4);
-          for (let i = 0; i < n; i++) times[at + i] = t0 + t32[i];
-          blobs.copy(p, 6, new Uint8Array(values.buffer, values.byteOffset + at * 8, n * 8), 0, n * 8);
-          at += n;
-        }
-        return { steps: steps.subarray(0, at), times: times.subarray(0, at), values: values.subarray(0, at) };
-      }
+      s.bind(params);
       while (s.step()) {
         const r = s.get();
         const n = num(r[0]);
-        ensure(n);
-        decodeChunkInto(
-          { n, step0: num(r[1]), stride: r[2] === null ? null : num(r[2]), steps: r[3] instanceof Uint8Array ? r[3] : null, t0: num(r[4]), times: r[5] as Uint8Array, values: r[6] as Uint8Array },
-          steps,
-          times,
-          values,
-          at,
-        );
-        at += n;
+        const step0 = num(r[1]);
+        const stride = r[2] === null ? null : num(r[2]);
+        const pos = r[3] === null ? null : num(r[3]);
+        // Only a live series' short tail is stored inline; sql.js hands its blobs over as copies.
+        const inline = pos === null ? openInline({ n, step0, stride, steps: blob(r[4]), times: blob(r[5]) ?? new Uint8Array(8 * n), values: blob(r[6]) ?? new Uint8Array(8 * n) }) : undefined;
+        rows.push({ n, step0, stride, pos, inline });
       }
     } finally {
       s.reset();
     }
-    return { steps: steps.subarray(0, at), times: times.subarray(0, at), values: values.subarray(0, at) };
+    return rows;
+  }
+
+  /** The inline chunk `seq` of a series (its live tail), or undefined when that chunk is sealed or missing. */
+  inline(run: string, key: string, seq: number): ChunkData | undefined {
+    return this.rows(run, key, { seq })[0]?.inline;
   }
 
   /**
-   * All values of a series, with what is needed to find the step and time of any one point later: for a full
-   * view only the few points kept by downsampling need them, so steps and times are not decoded for the rest.
-   *
-   * The columns are views into scratch arrays reused by the next call (series() reads 100 series of 100k
-   * points in a row; fresh arrays per series were a fifth of its time in allocation and GC): use the result,
-   * copying what you keep, before calling again.
+   * The chunks of one series matching `filter`, in append order: those that can hold points in its ranges.
+   * `file` is the run's point file. Rejects when a sealed chunk cannot be read back as written.
    */
-  readValues(run: string, key: string, capacity: number): LazySeries | undefined {
-    const blobs = this.blobs;
-    if (blobs === undefined) return undefined;
-    const s = this.stmt('SELECT n, step0, stride, steps, t0, times, vals FROM chunks WHERE run = ? AND key = ? ORDER BY seq');
-    s.bind([run, key]);
-    const scratch = this.lazyScratch(capacity);
-    let { values, times, steps } = scratch;
-    const chunks: LazyChunk[] = [];
-    let at = 0;
-    try {
-      const p = blobs.pointer(s);
-      while (s.step()) {
-        const n = blobs.number(p, 0);
-        if (at + n > values.length) {
-          // The caller's bound was low (it never should be): grow rather than drop points.
-          values = grown(values, at, at + n);
-          times = grown(times, at, at + n);
-          steps = grown(steps, at, at + n);
-        }
-        const explicit = blobs.isNull(p, 2);
-        if (explicit) blobs.copy(p, 3, new Uint8Array(steps.buffer, at * 8, n * 8), 0, n * 8);
-        blobs.copy(p, 5, new Uint8Array(times.buffer, at * 4, n * 4), 0, n * 4);
-        blobs.copy(p, 6, new Uint8Array(values.buffer, at * 8, n * 8), 0, n * 8);
-        chunks.push({
-          at,
-          n,
-          step0: blobs.number(p, 1),
-          stride: explicit ? 0 : blobs.number(p, 2),
-          steps: explicit ? steps.subarray(at, at + n) : undefined,
-          t0: blobs.number(p, 4),
-          times: times.subarray(at, at + n),
-        });
-        at += n;
-      }
-    } finally {
-      s.reset();
-    }
-    if (values.length <= MAX_SCRATCH_POINTS) this.scratch = { values, times, steps };
-    return { values: values.subarray(0, at), chunks };
-  }
-
-  private scratch: { values: Float64Array; times: Float32Array; steps: Float64Array } | undefined;
-
-  /** Scratch columns for readValues with room for `points`; kept between calls only up to MAX_SCRATCH_POINTS. */
-  private lazyScratch(points: number): { values: Float64Array; times: Float32Array; steps: Float64Array } {
-    const kept = this.scratch;
-    if (kept !== undefined && kept.values.length >= points) return kept;
-    const size = Math.max(points, Math.min(MAX_SCRATCH_POINTS, (kept?.values.length ?? 0) * 2));
-    const fresh = { values: new Float64Array(size), times: new Float32Array(size), steps: new Float64Array(size) };
-    if (size <= MAX_SCRATCH_POINTS) this.scratch = fresh;
-    return fresh;
+  async fetch(run: string, key: string, file: string | undefined, filter: ChunkFilter): Promise<ChunkData[]> {
+    const rows = this.rows(run, key, filter);
+    const sealed = rows.filter((r) => r.pos !== null);
+    if (sealed.length === 0) return rows.map((r) => r.inline as ChunkData);
+    if (file === undefined) throw new Error('the run has sealed chunks but no point file');
+    const bytes = await this.files.read(
+      file,
+      sealed.map((r) => [r.pos as number, sealedLength(r.n, r.stride === null)] as const),
+    );
+    let k = 0;
+    return rows.map((r) => r.inline ?? openSealed(bytes[k++], r.n, r.step0, r.stride));
   }
 }

@@ -1,17 +1,21 @@
 // The sql.js database behind the store: opening (or rebuilding) it, loading it into memory, and the writes a
 // checkpoint makes. Every write for one run happens synchronously inside one transaction, so no query ever
 // sees a run half-written and offsets always commit with the data read up to them.
-import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import type { SqlRuntime } from './sqlite';
-import { CHUNK_POINTS, encodeChunk } from './chunks';
-import { ChunkReader, type ChunkFilter, type LazySeries } from './chunkReader';
+import { CHUNK_POINTS, encodeChunk, type ChunkData } from './chunks';
+import { ChunkReader, columnsOf, type ChunkFilter } from './chunkReader';
 import { loadAll, loadSnapshot, writeSnapshot } from './indexSnapshot';
 import type { FileState, RunState } from './runState';
 import { writeRunRows, type RunParts } from './runRows';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { ColumnBuffer } from './seriesBuffer';
 import { dedupeSteps, foldPoints, summaryFrom, type SeriesMeta } from './seriesMeta';
+import { SEAL_MIN, type PlannedRow, type PlannedSeries, type PointColumns, type SealBuffer } from './seriesPlan';
 import { openImage, SLACK_BYTES } from './sqlImage';
+import type { PointFiles } from './pointFiles';
+
+export type { PointColumns };
 
 export interface StoredRun {
   state: RunState;
@@ -19,48 +23,21 @@ export interface StoredRun {
   series: Map<string, SeriesMeta>;
 }
 
-/** Parallel columns; only the first `length` entries count. */
-export interface PointColumns {
-  steps: Float64Array;
-  times: Float64Array;
-  values: Float64Array;
-  length: number;
-}
-
 export class IndexDb {
   private readonly statements = new Map<string, Statement>();
-  /** Bytes of room in the in-memory file (see openImage). */
-  private capacity: number;
-
-  private readonly SQL: SqlJsStatic;
   private readonly reader: ChunkReader;
 
   private constructor(
-    runtime: SqlRuntime,
     public db: Database,
-    capacity: number,
+    readonly files: PointFiles,
   ) {
-    this.SQL = runtime.SQL;
-    this.reader = new ChunkReader(runtime.blobs, (sql) => this.stmt(sql));
-    this.capacity = capacity;
+    this.reader = new ChunkReader((sql) => this.stmt(sql), files);
   }
 
   /** Bytes the index uses now. */
   size(): number {
     const r = this.db.exec('PRAGMA page_count; PRAGMA page_size');
     return Number(r[0]?.values[0]?.[0] ?? 0) * Number(r[1]?.values[0]?.[0] ?? 0);
-  }
-
-  /** Makes room for about `extra` more bytes before a large pass, so the file does not grow by small steps. */
-  reserve(extra: number): void {
-    const used = this.size();
-    if (used + extra <= this.capacity) return;
-    const image = this.db.export();
-    this.dropStatements();
-    this.db.close();
-    this.capacity = used + extra + SLACK_BYTES;
-    this.db = openImage(this.SQL, image, this.capacity);
-    this.db.exec(SCHEMA);
   }
 
   private dropStatements(): void {
@@ -73,7 +50,7 @@ export class IndexDb {
    * a persisted index was dropped.
    */
   /** `bytes` may be longer than the image (zeros after it): room to grow without copying, see openImage. */
-  static open(runtime: SqlRuntime, bytes: Uint8Array | undefined): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
+  static open(runtime: SqlRuntime, bytes: Uint8Array | undefined, files: PointFiles): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
     const SQL = runtime.SQL;
     if (bytes !== undefined) {
       let db: Database | undefined;
@@ -82,7 +59,7 @@ export class IndexDb {
         db = openImage(SQL, bytes, capacity, true);
         const version = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
         if (String(version) !== String(SCHEMA_VERSION)) throw new Error(`schema version ${String(version)}, expected ${SCHEMA_VERSION}`);
-        const index = new IndexDb(runtime, db, capacity);
+        const index = new IndexDb(db, files);
         index.db.exec(SCHEMA);
         return { db: index, runs: loadSnapshot(index.db) ?? loadAll(index.db) };
       } catch (err) {
@@ -91,17 +68,17 @@ export class IndexDb {
         } catch {
           // a database that failed to open may also fail to close; it is dropped either way
         }
-        const fresh = IndexDb.fresh(runtime);
+        const fresh = IndexDb.fresh(runtime, files);
         return { db: fresh, runs: new Map(), rebuilt: err instanceof Error ? err.message : String(err) };
       }
     }
-    return { db: IndexDb.fresh(runtime), runs: new Map() };
+    return { db: IndexDb.fresh(runtime, files), runs: new Map() };
   }
 
-  private static fresh(runtime: SqlRuntime): IndexDb {
+  private static fresh(runtime: SqlRuntime, files: PointFiles): IndexDb {
     const db = openImage(runtime.SQL, undefined, SLACK_BYTES);
     db.exec(SCHEMA);
-    return new IndexDb(runtime, db, SLACK_BYTES);
+    return new IndexDb(db, files);
   }
 
   /**
@@ -157,52 +134,78 @@ export class IndexDb {
     this.run('INSERT OR REPLACE INTO files (run, state) VALUES (?, ?)', [id, JSON.stringify(file)]);
   }
 
-  /** Appends points to a series: reopens its partly filled last chunk, writes full chunks, updates the summary. */
-  appendSeries(run: string, key: string, meta: SeriesMeta, buf: PointColumns): void {
+  /**
+   * Plans appending points to a series, before anything is written: merges them with the series' inline tail,
+   * encodes chunks, lays the ones to seal into `seal` and updates `meta` (a copy the caller commits). Chunks are
+   * sealed once they hold SEAL_MIN points, or all of them when the run has ended; a live series keeps at most a
+   * short tail inline, rewritten as points arrive.
+   */
+  planAppend(run: string, key: string, meta: SeriesMeta, buf: PointColumns, sealAll: boolean, seal: SealBuffer): PlannedSeries {
     foldPoints(meta, buf.steps, buf.values, buf.length);
     let cols: PointColumns = buf;
     let seq = meta.chunks;
-    if (meta.lastChunkN > 0 && meta.lastChunkN < CHUNK_POINTS) {
+    if (meta.tailN > 0) {
       seq = meta.chunks - 1;
-      const last = this.readChunks(run, key, meta.lastChunkN, { seq });
+      const tail = this.reader.inline(run, key, seq);
+      if (tail === undefined) throw new Error(`the tail of ${key} is missing from the index`);
+      const last = columnsOf([tail]);
       const joined = new ColumnBuffer(last.steps.length + buf.length);
       joined.pushAll(last.steps, last.times, last.values, last.steps.length);
       joined.pushAll(buf.steps, buf.times, buf.values, buf.length);
       cols = joined;
     }
-    let lastN = 0;
+    const firstSeq = seq;
+    const rows: PlannedRow[] = [];
     for (let from = 0; from < cols.length; from += CHUNK_POINTS) {
       const to = Math.min(from + CHUNK_POINTS, cols.length);
       const c = encodeChunk(cols.steps, cols.times, cols.values, from, to);
-      this.run(
-        'INSERT OR REPLACE INTO chunks (run, key, seq, n, step0, stride, steps, t0, times, vals, step_min, step_max, time_min, time_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [run, key, seq++, c.n, c.step0, c.stride, c.steps, c.t0, c.times, c.values, c.stepMin, c.stepMax, c.timeMin, c.timeMax],
-      );
-      lastN = c.n;
+      if (sealAll || c.n >= SEAL_MIN) {
+        rows.push({ seq: seq++, c: { ...c, steps: null, times: null, values: null }, pos: seal.add(c) });
+      } else {
+        // Copies: the encoded blobs are views into buffers reused before the commit binds them.
+        rows.push({ seq: seq++, c: { ...c, steps: c.steps?.slice() ?? null, times: c.times.slice(), values: c.values.slice() }, pos: null });
+      }
     }
-    if (cols.length > 0) {
+    if (rows.length > 0) {
       meta.chunks = seq;
-      meta.lastChunkN = lastN;
+      const last = rows[rows.length - 1];
+      meta.tailN = last.pos === null ? last.c.n : 0;
     }
-    if (!meta.monotone) {
-      const all = this.readChunks(run, key, meta.chunks * CHUNK_POINTS, {});
-      const d = dedupeSteps(all.steps, all.times, all.values);
-      summaryFrom(meta, d.steps, d.values, d.steps.length);
+    return { key, meta, firstSeq, rows, cols };
+  }
+
+  /**
+   * Recomputes the summary of a planned series whose steps went back or repeated: it takes every point, those
+   * stored before the plan (read from `file`) and the plan's own.
+   */
+  async resummarize(run: string, file: string | undefined, plan: PlannedSeries): Promise<void> {
+    const before = columnsOf(await this.reader.fetch(run, plan.key, file, { seqBelow: plan.firstSeq }));
+    const n = before.steps.length + plan.cols.length;
+    const all = new ColumnBuffer(n);
+    all.pushAll(before.steps, before.times, before.values, before.steps.length);
+    all.pushAll(plan.cols.steps, plan.cols.times, plan.cols.values, plan.cols.length);
+    const d = dedupeSteps(all.steps.subarray(0, n), all.times.subarray(0, n), all.values.subarray(0, n));
+    summaryFrom(plan.meta, d.steps, d.values, d.steps.length);
+  }
+
+  /** Writes a planned series' chunk rows and summary; call inside the transaction that commits its file state. */
+  commitSeries(run: string, plan: PlannedSeries): void {
+    for (const { seq, c, pos } of plan.rows) {
+      this.run(
+        'INSERT OR REPLACE INTO chunks (run, key, seq, n, step0, stride, steps, times, vals, pos, step_min, step_max, time_min, time_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [run, plan.key, seq, c.n, c.step0, c.stride, c.steps, c.times, c.values, pos, c.stepMin, c.stepMax, c.timeMin, c.timeMax],
+      );
     }
+    const m = plan.meta;
     this.run(
-      'INSERT OR REPLACE INTO series (run, key, count, last, last_step, min, max, monotone, chunks, last_chunk_n, max_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [run, key, meta.count, meta.last, meta.lastStep, meta.min, meta.max, meta.monotone ? 1 : 0, meta.chunks, meta.lastChunkN, meta.maxStep],
+      'INSERT OR REPLACE INTO series (run, key, count, last, last_step, min, max, monotone, chunks, tail_n, max_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [run, plan.key, m.count, m.last, m.lastStep, m.min, m.max, m.monotone ? 1 : 0, m.chunks, m.tailN, m.maxStep],
     );
   }
 
-  /** The stored points of one series in append order (see ChunkReader.readChunks). */
-  readChunks(run: string, key: string, capacity: number, filter: ChunkFilter & { seq?: number }): { steps: Float64Array; times: Float64Array; values: Float64Array } {
-    return this.reader.readChunks(run, key, capacity, filter);
-  }
-
-  /** See ChunkReader.readValues: the columns are scratch, reused by the next call. */
-  readValues(run: string, key: string, capacity: number): LazySeries | undefined {
-    return this.reader.readValues(run, key, capacity);
+  /** The chunks of one series matching `filter` (see ChunkReader.fetch); `file` is the run's point file. */
+  fetchChunks(run: string, key: string, file: string | undefined, filter: ChunkFilter): Promise<ChunkData[]> {
+    return this.reader.fetch(run, key, file, filter);
   }
 
   export(): Uint8Array {

@@ -9,7 +9,9 @@ import type { ParsePool } from './parsePool';
 import { parseRun, REPORT_DETAILS, type ParseJob, type ParsedPart } from './runParser';
 import { newFileState, newRunState, type FileState, type RunState } from './runState';
 import type { CachedRun } from './runSummary';
+import { PointFileLost } from './pointFiles';
 import { emptyMeta, type SeriesMeta } from './seriesMeta';
+import { SealBuffer, type PlannedSeries } from './seriesPlan';
 import { fingerprintOf } from './tailer';
 import type { Diagnostic, IndexReport } from './types';
 import { parseUserEdits } from './userEdits';
@@ -26,10 +28,13 @@ export const limits = {
 export interface IndexTarget {
   db: IndexDb;
   runs: Map<string, CachedRun>;
+  /** Runs whose indexed points turned out unreadable: the next pass reindexes them from the start. */
+  stale: Set<string>;
   markDirty(): void;
 }
 
-export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool): Promise<void> {
+/** `afresh` reindexes the run from the start of its log whatever the index holds. */
+export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool, afresh = false): Promise<void> {
   const { db, runs } = target;
   const cached = runs.get(c.id);
   const path = join(c.dir, LOG_FILE);
@@ -38,7 +43,7 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
   let file: FileState = sameRoot ? { ...cached.file } : newFileState(path);
   let series = new Map<string, SeriesMeta>();
   if (sameRoot) for (const [k, m] of cached.series) series.set(k, { ...m });
-  let reset = !sameRoot;
+  let reset = !sameRoot || afresh || target.stale.delete(c.id);
   const passDetails: Array<{ line: number; reason: string }> = [];
   let passCount = 0;
   let committed = false;
@@ -80,27 +85,40 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
       file.userMtimeMs = userMtime;
     }
 
-    // Commits one part: its points, the state and the offset it reached, in one transaction.
-    const commit = (part: ParsedPart): void => {
-      state = part.state;
-      file = part.file;
+    // Commits one part: its sealed chunks go to the run's point file past the committed length first; then its
+    // chunk rows, the state and the offset it reached, in one transaction that also commits the new length.
+    const commit = async (part: ParsedPart): Promise<void> => {
+      const points = file.points;
+      const nextState = part.state;
+      const nextFile: FileState = { ...part.file, points };
       if (part.complete) {
-        file.size = logStat.size;
-        file.mtimeMs = logStat.mtimeMs;
+        nextFile.size = logStat.size;
+        nextFile.mtimeMs = logStat.mtimeMs;
       }
+      const ended = nextState.status !== undefined && nextState.status !== 'running';
+      const seal = new SealBuffer(points?.bytes ?? 0);
+      const plans: PlannedSeries[] = [];
       let added = 0;
+      for (const col of part.columns) {
+        if (col.length === 0) continue;
+        plans.push(db.planAppend(c.id, col.key, { ...(series.get(col.key) ?? emptyMeta()) }, col, ended, seal));
+        added += col.length;
+      }
+      if (seal.length > 0) {
+        const name = points?.name ?? db.files.newName();
+        await db.files.write(name, seal.base, seal.contents());
+        nextFile.points = { name, bytes: seal.base + seal.length };
+      }
+      for (const plan of plans) if (!plan.meta.monotone) await db.resummarize(c.id, points?.name, plan);
       db.transaction(() => {
         if (reset) db.deleteRunData(c.id);
-        for (const col of part.columns) {
-          if (col.length === 0) continue;
-          let meta = series.get(col.key);
-          if (meta === undefined) series.set(col.key, (meta = emptyMeta()));
-          db.appendSeries(c.id, col.key, meta, col);
-          added += col.length;
-        }
-        db.writeRun(state, state.status ?? 'running', { params: true, tags: true, artifacts: true, problems: true });
-        db.writeFile(c.id, file);
+        for (const plan of plans) db.commitSeries(c.id, plan);
+        db.writeRun(nextState, nextState.status ?? 'running', { params: true, tags: true, artifacts: true, problems: true });
+        db.writeFile(c.id, nextFile);
       });
+      state = nextState;
+      file = nextFile;
+      for (const plan of plans) series.set(plan.key, plan.meta);
       report.points += added;
       reset = false;
       committed = true;
@@ -115,23 +133,30 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
       await handle.close();
       handle = undefined;
       try {
-        await pool.run(path, job, (part) => {
-          commit(part);
+        await pool.run(path, job, async (part) => {
+          await commit(part);
           return !signal?.aborted;
         });
       } catch (err) {
         if (pool.usable) throw err;
         // The worker died: what it sent is committed; finish this run here from where it stopped.
-        return await indexRun(target, c, logStat, userStat, report, general, signal);
+        return await indexRun(target, c, logStat, userStat, report, general, signal, undefined, afresh);
       }
     } else {
-      for await (const part of parseRun(handle, job, () => signal?.aborted === true)) commit(part);
+      for await (const part of parseRun(handle, job, () => signal?.aborted === true)) await commit(part);
     }
     report.changedRuns.push(c.id);
     if (passCount > 0) {
       report.diagnostics.push({ file: path, line: passDetails[0].line, reason: passDetails[0].reason, count: passCount, lines: passDetails });
     }
   } catch (err) {
+    if (err instanceof PointFileLost && !afresh) {
+      // The point file was deleted or cut short under us: what the index says of this run cannot be trusted.
+      general.push({ file: path, reason: `the run's indexed points were lost (${err.message}); reindexed from the log` });
+      await handle?.close().catch(() => undefined);
+      handle = undefined;
+      return await indexRun(target, c, logStat, userStat, report, general, signal, pool, true);
+    }
     general.push({ file: path, reason: `indexing failed (${errorText(err)})` });
     if (committed && !report.changedRuns.includes(c.id)) report.changedRuns.push(c.id);
   } finally {

@@ -38,7 +38,7 @@ export function loadAll(db: Database): Map<string, StoredRun> {
     if (file === undefined) continue;
     runs.set(id, { state: parseWithFloats<RunState>(String(row[1])), file: reviveFile(file), series: new Map() });
   }
-  const rows = db.exec('SELECT run, key, count, last, last_step, min, max, monotone, chunks, last_chunk_n, max_step FROM series')[0]?.values ?? [];
+  const rows = db.exec('SELECT run, key, count, last, last_step, min, max, monotone, chunks, tail_n, max_step FROM series')[0]?.values ?? [];
   for (const r of rows) {
     const run = runs.get(String(r[0]));
     if (run === undefined) continue;
@@ -50,7 +50,7 @@ export function loadAll(db: Database): Map<string, StoredRun> {
       max: num(r[6]),
       monotone: r[7] === 1,
       chunks: num(r[8]),
-      lastChunkN: num(r[9]),
+      tailN: num(r[9]),
       maxStep: num(r[10]),
     });
   }

@@ -93,7 +93,7 @@ export class ParsePool {
    * Parses one run in a free worker. `onPart` commits each part and says whether to go on; the promise settles
    * after the last part (or rejects if the worker failed, and then nothing after the last committed part counts).
    */
-  async run(path: string, job: ParseJob, onPart: (part: ParsedPart) => boolean): Promise<void> {
+  async run(path: string, job: ParseJob, onPart: (part: ParsedPart) => Promise<boolean>): Promise<void> {
     let slot = this.slots.find((s) => !s.busy);
     while (slot === undefined && !this.broken) {
       // Wait for a worker: callers keep one job more than there are workers in flight, so a worker never idles
@@ -105,11 +105,14 @@ export class ParsePool {
     return this.runOn(slot, path, job, onPart);
   }
 
-  private runOn(slot: Slot, path: string, job: ParseJob, onPart: (part: ParsedPart) => boolean): Promise<void> {
+  private runOn(slot: Slot, path: string, job: ParseJob, onPart: (part: ParsedPart) => Promise<boolean>): Promise<void> {
     slot.busy = true;
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
+      let settled = false;
       const finish = (err?: Error) => {
+        if (settled) return;
+        settled = true;
         this.handlers.delete(id);
         slot.busy = false;
         this.waiting.shift()?.();
@@ -119,15 +122,20 @@ export class ParsePool {
       this.handlers.set(id, (msg) => {
         if (msg.type === 'error') return finish(new Error(msg.message));
         poolStats.partsReceived++;
-        let goOn: boolean;
-        try {
-          goOn = onPart(msg.part);
-        } catch (err) {
-          slot.worker.postMessage({ type: 'resume', id, stop: true } satisfies ToWorker);
-          return finish(err instanceof Error ? err : new Error(String(err)));
-        }
-        if (msg.part.done) return finish();
-        slot.worker.postMessage({ type: 'resume', id, stop: !goOn } satisfies ToWorker);
+        const part = msg.part;
+        onPart(part).then(
+          (goOn) => {
+            // The worker may have failed while the part was being committed.
+            if (settled) return;
+            if (part.done) return finish();
+            slot.worker.postMessage({ type: 'resume', id, stop: !goOn } satisfies ToWorker);
+          },
+          (err: unknown) => {
+            if (settled) return;
+            slot.worker.postMessage({ type: 'resume', id, stop: true } satisfies ToWorker);
+            finish(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
       });
       slot.worker.postMessage({ type: 'job', id, path, job } satisfies ToWorker);
     });

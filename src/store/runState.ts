@@ -68,6 +68,8 @@ export interface FileState {
   /** Last record time seen (ms), for records without `ts`. */
   lastTs: number;
   userMtimeMs: number;
+  /** The run's point file and the length of it the index has committed (see pointFiles.ts). */
+  points?: { name: string; bytes: number };
 }
 
 export const MAX_PROBLEM_DETAILS = 5;

@@ -19,8 +19,8 @@ function fixture(t: { after: (fn: () => void) => void }) {
   return r.root;
 }
 
-function pointsOf(store: RunStore, id: string, key: string) {
-  const [s] = store.series({ runIds: [id], keys: [key], points: 1_000_000 });
+async function pointsOf(store: RunStore, id: string, key: string) {
+  const [s] = await store.series({ runIds: [id], keys: [key], points: 1_000_000 });
   return s === undefined ? [] : [...s.steps].map((step, i) => [step, s.values[i]]);
 }
 
@@ -56,7 +56,7 @@ test('index, list and get a run with exactly the logged values', async (t) => {
   assert.deepEqual(detail?.artifacts, [{ path: 'artifacts/model.pt', kind: 'model', size: 5, time: (T0 + 12) * 1000 }]);
   assert.deepEqual(detail?.summary, { 'best.acc': 0.3 });
   assert.equal(detail?.env.git?.diffArtifact, 'artifacts/git.diff');
-  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 9], [3, NaN]]);
+  assert.deepEqual(await pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 9], [3, NaN]]);
   assert.deepEqual(store.metricKeys(), ['acc', 'loss']);
   assert.equal(store.getRun('nope'), undefined);
   await store.close();
@@ -71,14 +71,14 @@ test('appended lines are read once; a torn line waits until complete', async (t)
   let report = await store.index();
   assert.equal(report.points, 1);
   assert.deepEqual(report.diagnostics, []);
-  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 1]]);
+  assert.deepEqual(await pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 1]]);
   report = await store.index();
   assert.equal(report.points, 0);
   assert.deepEqual(report.changedRuns, []);
   appendLog(root, 'r1', '"values":{"loss":0.5}}\n');
   report = await store.index();
   assert.equal(report.points, 1);
-  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 1], [3, 0.5]]);
+  assert.deepEqual(await pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 1], [3, 0.5]]);
   assert.equal(store.listRuns()[0].metrics.loss.count, 4);
   await store.close();
 });
@@ -92,7 +92,7 @@ test('a truncated or replaced log is reindexed from scratch', async (t) => {
   truncateSync(path, 0);
   writeLog(root, 'r1', simpleRun('r1', 2));
   await store.index();
-  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5]]);
+  assert.deepEqual(await pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5]]);
   // Same length or longer but different first bytes: a replaced file.
   const other = simpleRun('r1', 4, { lr: 0.7 });
   other[0] = JSON.stringify(startRecord('r1', { name: 'renamed' }));
@@ -120,7 +120,7 @@ test('exactly once across a persisted restart, with an append in between', async
   const report = await store.index();
   assert.equal(report.points, 1);
   assert.deepEqual(report.changedRuns, ['r1']);
-  assert.deepEqual(pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 9], [3, 7]]);
+  assert.deepEqual(await pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5], [2, 9], [3, 7]]);
   await store.close();
 });
 
@@ -194,11 +194,11 @@ test('duplicate steps: the later value wins in series and summary', async (t) =>
   ]);
   const store = await open(root);
   await store.index();
-  assert.deepEqual(pointsOf(store, 'r1', 'a'), [[0, 0], [1, 3], [2, 5]]);
+  assert.deepEqual(await pointsOf(store, 'r1', 'a'), [[0, 0], [1, 3], [2, 5]]);
   assert.deepEqual(store.listRuns()[0].metrics.a, { last: 5, lastStep: 2, min: 0, max: 5, count: 3 });
   appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 0, values: { a: -4 } }) + '\n');
   await store.index();
-  assert.deepEqual(pointsOf(store, 'r1', 'a'), [[0, -4], [1, 3], [2, 5]]);
+  assert.deepEqual(await pointsOf(store, 'r1', 'a'), [[0, -4], [1, 3], [2, 5]]);
   assert.deepEqual(store.listRuns()[0].metrics.a, { last: 5, lastStep: 2, min: -4, max: 5, count: 3 });
   await store.close();
 });
@@ -211,25 +211,25 @@ test('series: downsampling, range, afterStep and the time axis across chunks', a
   writeLog(root, 'r1', lines);
   const store = await open(root);
   await store.index();
-  const [full] = store.series({ runIds: ['r1'], keys: ['v'], points: 1_000_000 });
+  const [full] = await store.series({ runIds: ['r1'], keys: ['v'], points: 1_000_000 });
   assert.equal(full.total, n);
   assert.equal(full.steps.length, n);
   assert.equal(full.times[5000], (T0 + 500) * 1000);
-  const [small] = store.series({ runIds: ['r1'], keys: ['v'], points: 100 });
+  const [small] = await store.series({ runIds: ['r1'], keys: ['v'], points: 100 });
   assert.equal(small.total, n);
   assert.ok(small.steps.length <= 100);
   assert.equal(small.steps[0], 0);
   assert.equal(small.steps.at(-1), n - 1);
   assert.ok([...small.values].includes(1e6));
-  const [range] = store.series({ runIds: ['r1'], keys: ['v'], points: 1000, range: [4000, 4999] });
+  const [range] = await store.series({ runIds: ['r1'], keys: ['v'], points: 1000, range: [4000, 4999] });
   assert.equal(range.total, 1000);
   assert.equal(range.steps[0], 4000);
   assert.equal(range.steps.at(-1), 4999);
-  const [live] = store.series({ runIds: ['r1'], keys: ['v'], points: 1000, afterStep: 9990 });
+  const [live] = await store.series({ runIds: ['r1'], keys: ['v'], points: 1000, afterStep: 9990 });
   assert.deepEqual([...live.steps], [9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999]);
-  const [byTime] = store.series({ runIds: ['r1'], keys: ['v'], points: 1000, x: 'time', range: [(T0 + 100) * 1000, (T0 + 100.5) * 1000] });
+  const [byTime] = await store.series({ runIds: ['r1'], keys: ['v'], points: 1000, x: 'time', range: [(T0 + 100) * 1000, (T0 + 100.5) * 1000] });
   assert.deepEqual([...byTime.steps], [1000, 1001, 1002, 1003, 1004, 1005]);
-  assert.deepEqual(store.series({ runIds: ['r1', 'missing'], keys: ['v', 'nope'], points: 10 }).length, 1);
+  assert.deepEqual((await store.series({ runIds: ['r1', 'missing'], keys: ['v', 'nope'], points: 10 })).length, 1);
   await store.close();
 });
 
@@ -309,7 +309,7 @@ test('stopping a pass midway and resuming gives the same index as a fresh pass',
   await fresh.index();
   const summary = (s: RunStore) => JSON.stringify(s.listRuns().map((r) => [r.id, r.metrics, r.params]));
   assert.equal(summary(store), summary(fresh));
-  assert.deepEqual(pointsOf(store, 'r29', 'loss'), pointsOf(fresh, 'r29', 'loss'));
+  assert.deepEqual(await pointsOf(store, 'r29', 'loss'), await pointsOf(fresh, 'r29', 'loss'));
   await store.close();
   await fresh.close();
 });
@@ -348,7 +348,7 @@ test('a huge log is checkpointed mid-file and ends up identical to one read in o
   for (const id of ['big', 'padded']) {
     assert.deepEqual(chunked.listRuns().find((r) => r.id === id)?.metrics, whole.listRuns().find((r) => r.id === 'big')?.metrics);
   }
-  assert.deepEqual(pointsOf(chunked, 'padded', 'b'), pointsOf(whole, 'big', 'b'));
+  assert.deepEqual(await pointsOf(chunked, 'padded', 'b'), await pointsOf(whole, 'big', 'b'));
   await whole.close();
   await chunked.close();
 });
@@ -384,7 +384,7 @@ test('parse workers give the same index as the indexer thread, checkpoints inclu
   assert.equal(byFile(b), byFile(a));
   const snapshot = (s: RunStore) => JSON.stringify(s.listRuns({ sort: { key: { kind: 'name' } } }).map((r) => [r.id, r.metrics, r.params, r.status]));
   assert.equal(snapshot(workers), snapshot(inThread));
-  assert.deepEqual(pointsOf(workers, 'w11', 'loss'), pointsOf(inThread, 'w11', 'loss'));
+  assert.deepEqual(await pointsOf(workers, 'w11', 'loss'), await pointsOf(inThread, 'w11', 'loss'));
   await inThread.close();
   await workers.close();
 });
@@ -417,7 +417,7 @@ test('an index damaged in the middle fails its checksum and is rebuilt', async (
   let store = await open(root, { dbPath });
   await store.index();
   const expected = JSON.stringify(store.listRuns().map((r) => [r.id, r.metrics]));
-  const expectedPoints = pointsOf(store, 'r3', 'loss');
+  const expectedPoints = await pointsOf(store, 'r3', 'loss');
   await store.persist();
   await store.close();
   const { readFileSync } = await import('node:fs');
@@ -428,7 +428,7 @@ test('an index damaged in the middle fails its checksum and is rebuilt', async (
   const report = await store.index();
   assert.match(report.diagnostics[0]?.reason ?? '', /rebuilt.*checksum/);
   assert.equal(JSON.stringify(store.listRuns().map((r) => [r.id, r.metrics])), expected);
-  assert.deepEqual(pointsOf(store, 'r3', 'loss'), expectedPoints);
+  assert.deepEqual(await pointsOf(store, 'r3', 'loss'), expectedPoints);
   await store.close();
 });
 
@@ -452,12 +452,12 @@ test('series: the full-view fast path returns exactly what the general path does
   await store.index();
   for (const points of [4, 10, 100, 1000, 100_000]) {
     for (const x of ['step', 'time'] as const) {
-      const fast = store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x });
+      const fast = await store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x });
       // An unbounded range takes the general path (every column decoded, then filtered and downsampled).
-      const general = store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x, range: [-Infinity, Infinity] });
+      const general = await store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x, range: [-Infinity, Infinity] });
       assert.equal(fast.length, 3);
       assert.deepEqual(fast, general, `points ${points}, x ${x}`);
-      assert.deepEqual(store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x }), fast, 'served again (from the cache): the same');
+      assert.deepEqual(await store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x }), fast, 'served again (from the cache): the same');
     }
   }
   await store.close();
@@ -470,28 +470,28 @@ test('series: a repeated request sees appends, truncations and removals, and cal
   const store = await open(root);
   await store.index();
   const req = { runIds: ['r1', 'r2'], keys: ['loss'], points: 100 };
-  const [first] = store.series(req);
+  const [first] = await store.series(req);
   assert.equal(first.total, 5000);
   first.values.fill(0); // a caller scribbling on (or transferring) what it got
-  const [again] = store.series(req);
+  const [again] = await store.series(req);
   assert.equal(again.values[0], 10);
   appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 6000, step: 5000, values: { loss: -1e9 } }) + '\n');
   await store.index();
-  let [grown] = store.series(req);
+  let [grown] = await store.series(req);
   assert.equal(grown.total, 5001);
   assert.equal(grown.steps.at(-1), 5000);
   assert.equal(grown.values.at(-1), -1e9);
   appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 6001, step: 5001, values: { loss: 7 } }) + '\n');
   await store.indexRuns?.(['r1']);
-  [grown] = store.series(req);
+  [grown] = await store.series(req);
   assert.equal(grown.total, 5002);
   assert.equal(grown.values.at(-1), 7);
   writeLog(root, 'r1', simpleRun('r1', 20));
   await store.index();
-  const [replaced] = store.series(req);
+  const [replaced] = await store.series(req);
   assert.equal(replaced.total, 20);
   rmSync(runDir(root, 'r2'), { recursive: true, force: true });
   await store.index();
-  assert.deepEqual(store.series(req).map((s) => s.runId), ['r1']);
+  assert.deepEqual((await store.series(req)).map((s) => s.runId), ['r1']);
   await store.close();
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { discoverRuns, errorText, LOG_FILE, locateRuns, logBytes, STAT_BATCH, statQuiet, USER_FILE, type Candidate } from './discovery';
 import { IndexDb, type StoredRun } from './indexDb';
 import { loadIndexImage, saveIndexImage } from './indexImage';
+import { DiskPointFiles, MemoryPointFiles } from './pointFiles';
 import { indexRun, limits, type IndexTarget } from './indexRun';
 import { diffParams, queryRuns } from './query';
 import { ParsePool } from './parsePool';
@@ -27,11 +28,29 @@ import type {
 export { LOG_FILE, USER_FILE, limits };
 const DEFAULT_CRASH_AFTER_MS = 120_000;
 
+/** Series read from point files at once: each holds its file's bytes until it is downsampled. */
+const READS_IN_FLIGHT = 8;
+
+/** Where the point files of an index at `dbPath` live. */
+export function pointsDir(dbPath: string): string {
+  return `${dbPath}.points`;
+}
+
 export async function openStore(options: StoreOptions): Promise<RunStore> {
   const runtime = await loadSqlJs(options.wasmPath);
   const { bytes, damaged } = await loadIndexImage(options.dbPath);
-  const { db, runs, rebuilt } = IndexDb.open(runtime, bytes);
+  const files = options.dbPath === undefined ? new MemoryPointFiles() : new DiskPointFiles(pointsDir(options.dbPath));
+  const { db, runs, rebuilt } = IndexDb.open(runtime, bytes, files);
+  // Files the persisted index does not name were written after it (by a process that died before persisting)
+  // or belong to an index that was dropped.
+  await files.prune(pointFilesOf(runs.values()));
   return new SqlRunStore(options, db, runs, damaged ?? rebuilt);
+}
+
+function pointFilesOf(runs: Iterable<StoredRun>): Set<string> {
+  const names = new Set<string>();
+  for (const r of runs) if (r.file.points !== undefined) names.add(r.file.points.name);
+  return names;
 }
 
 export class SqlRunStore implements RunStore {
@@ -48,6 +67,8 @@ export class SqlRunStore implements RunStore {
   /** Downsampled series already served, valid while their SeriesMeta object is current (see seriesCache.ts). */
   private readonly seriesCache = new SeriesCache();
   private readonly target: IndexTarget;
+  /** Runs whose points could not be read back: the next pass reindexes them. */
+  private readonly stale = new Set<string>();
 
   constructor(
     private readonly options: StoreOptions,
@@ -62,7 +83,7 @@ export class SqlRunStore implements RunStore {
     if (rebuilt !== undefined && options.dbPath !== undefined) {
       this.notes.push({ file: options.dbPath, reason: `index rebuilt from the logs (${rebuilt})` });
     }
-    this.target = { db, runs: this.runs, markDirty: () => (this.dirty = true) };
+    this.target = { db, runs: this.runs, stale: this.stale, markDirty: () => (this.dirty = true) };
   }
 
   /** Runs `task` after everything queued before it, so passes, persists and close never interleave. */
@@ -97,9 +118,7 @@ export class SqlRunStore implements RunStore {
     }
     let done = 0;
     onProgress?.(0, candidates.length);
-    // Room for what a cold (or large) pass will add: points take about 0.4 bytes per byte of log.
     const newBytes = await logBytes(candidates, this.runs.size, (id) => this.runs.has(id));
-    this.db.reserve(newBytes * 0.4);
     const pool = newBytes >= limits.workerBytes ? ParsePool.create() : undefined;
     const inFlight = new Set<Promise<void>>();
     try {
@@ -120,7 +139,7 @@ export class SqlRunStore implements RunStore {
             continue;
           }
           const userMtime = userStat?.mtimeMs ?? -1;
-          const unchanged = cached !== undefined && cached.file.size === logStat.size && cached.file.mtimeMs === logStat.mtimeMs && cached.file.userMtimeMs === userMtime && cached.state.root === c.root;
+          const unchanged = cached !== undefined && cached.file.size === logStat.size && cached.file.mtimeMs === logStat.mtimeMs && cached.file.userMtimeMs === userMtime && cached.state.root === c.root && !this.stale.has(c.id);
           if (unchanged) {
             onProgress?.(++done, candidates.length);
             continue;
@@ -182,9 +201,9 @@ export class SqlRunStore implements RunStore {
     return [...keys].sort();
   }
 
-  series(req: SeriesRequest): Series[] {
-    const out: Series[] = [];
+  async series(req: SeriesRequest): Promise<Series[]> {
     const byTime = req.x === 'time';
+    const wanted: Array<() => Promise<Series | undefined>> = [];
     for (const runId of req.runIds) {
       const run = this.runs.get(runId);
       if (run === undefined) continue;
@@ -194,20 +213,36 @@ export class SqlRunStore implements RunStore {
         const cacheKey = SeriesCache.keyOf(runId, key, req);
         const cached = cacheKey === undefined ? undefined : this.seriesCache.get(cacheKey, meta);
         if (cached !== undefined) {
-          out.push(cached);
+          wanted.push(() => Promise.resolve(cached));
           continue;
         }
-        try {
-          const s = readSeries(this.db, runId, key, meta, req, byTime);
-          if (cacheKey !== undefined) this.seriesCache.set(cacheKey, meta, s);
-          out.push(s);
-        } catch (err) {
-          // A damaged chunk must not take the chart down with it; the next full reindex repairs it.
-          this.general.push({ file: join(run.state.dir, LOG_FILE), reason: `cannot read ${key} from the index (${errorText(err)})` });
-        }
+        const file = run.file.points?.name;
+        wanted.push(async () => {
+          try {
+            const s = await readSeries(this.db, runId, file, key, meta, req, byTime);
+            if (cacheKey !== undefined) this.seriesCache.set(cacheKey, meta, s);
+            return s;
+          } catch (err) {
+            // Reindexed meanwhile: the read raced a newer point file, and the next request gets the new points.
+            if (this.runs.get(runId)?.file.points?.name !== file) return undefined;
+            // A damaged or missing point file must not take the chart down with it; the log rebuilds the run.
+            this.stale.add(runId);
+            this.general.push({ file: join(run.state.dir, LOG_FILE), reason: `cannot read ${key} from the index (${errorText(err)}); the run is reindexed from its log` });
+            return undefined;
+          }
+        });
       }
     }
-    return out;
+    const out: Array<Series | undefined> = new Array(wanted.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < wanted.length) {
+        const i = next++;
+        out[i] = await wanted[i]();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, wanted.length) }, worker));
+    return out.filter((s): s is Series => s !== undefined);
   }
 
   paramsDiff(runIds: string[]): ParamsDiffRow[] {
@@ -225,6 +260,8 @@ export class SqlRunStore implements RunStore {
       this.db.writeSnapshot(this.runs);
       await saveIndexImage(target, this.db.export());
       this.dirty = false;
+      // Only now may files of runs reindexed or removed since the last persist go: the index on disk named them.
+      await this.db.files.prune(pointFilesOf(this.runs.values()));
     });
   }
 

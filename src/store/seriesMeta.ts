@@ -11,13 +11,13 @@ export interface SeriesMeta {
   /** Steps strictly increased in append order; false once a step repeated or went back (dedupe at read). */
   monotone: boolean;
   chunks: number;
-  /** Points in the last chunk (it is rewritten until full). */
-  lastChunkN: number;
+  /** Points in the last chunk when it is an inline tail (rewritten as points arrive until sealed); 0 when sealed. */
+  tailN: number;
   maxStep: number;
 }
 
 export function emptyMeta(): SeriesMeta {
-  return { count: 0, last: NaN, lastStep: -Infinity, min: NaN, max: NaN, monotone: true, chunks: 0, lastChunkN: 0, maxStep: -Infinity };
+  return { count: 0, last: NaN, lastStep: -Infinity, min: NaN, max: NaN, monotone: true, chunks: 0, tailN: 0, maxStep: -Infinity };
 }
 
 export function toSummary(m: SeriesMeta): MetricSummary {

@@ -187,7 +187,8 @@ export interface RunStore {
   getRun(id: string): RunDetail | undefined;
   /** Metric keys seen in these runs (all runs when omitted), sorted. */
   metricKeys(runIds?: string[]): string[];
-  series(req: SeriesRequest): Series[];
+  /** Reads points from the index's point files: chunks in the range, downsampled per series. */
+  series(req: SeriesRequest): Promise<Series[]>;
   paramsDiff(runIds: string[]): ParamsDiffRow[];
   diagnostics(): Diagnostic[];
   /** Writes the index to dbPath atomically, if anything changed. */

@@ -131,7 +131,7 @@ describe('Python logger → store round trip', () => {
 
   test('series keep explicit and automatic steps, several keys per step, NaN and ±Inf', async () => {
     await store.index();
-    const series = store.series({ runIds: [ids.ok], keys: ['loss', 'acc', 'neg', 'val/loss', 'big'], points: 1000 });
+    const series = await store.series({ runIds: [ids.ok], keys: ['loss', 'acc', 'neg', 'val/loss', 'big'], points: 1000 });
     const by = Object.fromEntries(series.map((s) => [s.key, { steps: Array.from(s.steps), values: Array.from(s.values), total: s.total }]));
     assert.deepEqual(by.loss, { steps: [0, 1, 5, 6], values: [1.5, 1.25, NaN, 0.75], total: 4 });
     assert.deepEqual(by.acc, { steps: [0, 1, 5], values: [0.1, 0.2, Infinity], total: 3 });

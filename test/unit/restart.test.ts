@@ -25,7 +25,7 @@ async function freshSnapshot(root: string): Promise<StoreSnapshot> {
   const store = await openStore({ roots: [root] });
   try {
     await store.index();
-    return snapshot(store);
+    return await snapshot(store);
   } finally {
     await store.close();
   }
@@ -81,10 +81,10 @@ describe('restarting an interrupted index', () => {
 
       const second = await openStore({ roots: [ws.root], dbPath });
       try {
-        const partial = snapshot(second).points;
+        const partial = (await snapshot(second)).points;
         assert.ok(partial < fresh.points, `the persisted partial index already held all ${fresh.points} points`);
         const report = await second.index();
-        assert.deepEqual(snapshot(second), fresh);
+        assert.deepEqual(await snapshot(second), fresh);
         assert.ok(report.changedRuns.length > 0 && report.changedRuns.length <= ws.runs.length);
         // Nothing the first pass persisted is read twice: the rest is exactly what was missing.
         assert.equal(partial + report.points, fresh.points, `restart added ${report.points} points to the ${partial} persisted`);
@@ -104,7 +104,7 @@ describe('restarting an interrupted index', () => {
     const second = await openStore({ roots: [ws.root], dbPath });
     try {
       await second.index();
-      assert.deepEqual(snapshot(second), fresh);
+      assert.deepEqual(await snapshot(second), fresh);
     } finally {
       await second.close();
     }
@@ -115,7 +115,7 @@ describe('restarting an interrupted index', () => {
     try {
       assert.ok((await abortedIndex(store, 3)).interrupted);
       await store.index();
-      assert.deepEqual(snapshot(store), fresh);
+      assert.deepEqual(await snapshot(store), fresh);
     } finally {
       await store.close();
     }
@@ -151,8 +151,8 @@ describe('restarting an interrupted index', () => {
     try {
       const report = await store.index();
       assert.equal(report.points, 0);
-      assert.deepEqual(snapshot(store), await freshSnapshot(root));
-      assert.equal(snapshot(store).points, fresh.points);
+      assert.deepEqual(await snapshot(store), await freshSnapshot(root));
+      assert.equal((await snapshot(store)).points, fresh.points);
     } finally {
       await store.close();
     }
@@ -200,7 +200,7 @@ describe('restarting an interrupted index', () => {
       const store = await openStore({ roots: [ws.root], dbPath });
       try {
         await store.index();
-        assert.deepEqual(snapshot(store), fresh, `after a kill at ${at.toFixed(0)} ms of ${full.ms.toFixed(0)}`);
+        assert.deepEqual(await snapshot(store), fresh, `after a kill at ${at.toFixed(0)} ms of ${full.ms.toFixed(0)}`);
       } finally {
         await store.close();
       }
@@ -240,7 +240,7 @@ describe('restarting an interrupted index', () => {
       const report = await second.index();
       assert.ok(report.removedRuns.includes(ws.runs[3].id), `removed runs: ${report.removedRuns.join(', ')}`);
       const expected = await freshSnapshot(root);
-      const got = snapshot(second);
+      const got = await snapshot(second);
       assert.deepEqual(got, expected);
       assert.equal(got.runs.find((r) => r.id === ws.runs[1].id)?.name.startsWith('replaced-'), true);
       assert.ok(got.runs.some((r) => r.id === 'added-run'));
@@ -264,7 +264,7 @@ describe('restarting an interrupted index', () => {
       const second = await openStore({ roots: [ws.root], dbPath });
       try {
         await second.index();
-        assert.deepEqual(snapshot(second), fresh);
+        assert.deepEqual(await snapshot(second), fresh);
       } finally {
         await second.close();
       }

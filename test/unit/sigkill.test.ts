@@ -174,20 +174,20 @@ test(`SIGKILL a logging child ${KILLS} times: flushed records survive, no glued 
     await indexer;
   }
   await store.index();
-  const incremental = snapshot(store);
+  const incremental = await snapshot(store);
   const liveDiagnostics = store.diagnostics();
   await store.persist();
   await store.close();
 
   const fresh = await openStore({ roots: [root] });
   await fresh.index();
-  const freshSnap = snapshot(fresh);
+  const freshSnap = await snapshot(fresh);
   const freshDiagnostics = fresh.diagnostics();
   await fresh.close();
 
   const reopened = await openStore({ roots: [root], dbPath });
   const reopenReport = await reopened.index();
-  const reopenedSnap = snapshot(reopened);
+  const reopenedSnap = await snapshot(reopened);
   await reopened.close();
 
   const withAcks = rounds.filter((r) => r.acked >= STEP_BASE * r.round);

@@ -19,7 +19,7 @@ export interface StoreSnapshot {
   points: number;
 }
 
-export function snapshot(store: RunStore): StoreSnapshot {
+export async function snapshot(store: RunStore): Promise<StoreSnapshot> {
   const runs = store.listRuns().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const keys = store.metricKeys();
   const series: SeriesSnapshot[] = [];
@@ -27,7 +27,7 @@ export function snapshot(store: RunStore): StoreSnapshot {
   if (runs.length && keys.length) {
     // Asking for more points than the longest series holds must return every point, undownsampled.
     const longest = Math.max(1, ...runs.flatMap((r) => Object.values(r.metrics).map((m) => m.count)));
-    for (const s of store.series({ runIds: runs.map((r) => r.id), keys, points: 2 * longest + 10 })) {
+    for (const s of await store.series({ runIds: runs.map((r) => r.id), keys, points: 2 * longest + 10 })) {
       if (s.values.length !== s.total) throw new Error(`series(${s.runId}, ${s.key}) returned ${s.values.length} of ${s.total} points though asked for all`);
       series.push({ runId: s.runId, key: s.key, steps: Array.from(s.steps), times: Array.from(s.times), values: Array.from(s.values), total: s.total });
       points += s.values.length;

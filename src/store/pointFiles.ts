@@ -1,0 +1,169 @@
+// Where sealed chunks live: one append-only file per run beside the index (or buffers, for an index kept in
+// memory). The sql.js index holds only their positions, so a warm start reads a few MB instead of every point,
+// and persisting never copies the points again.
+//
+// A file is only ever written past the length the index has committed for it, so bytes left by a pass that died
+// before its commit are simply overwritten by the next one; a run reindexed from scratch gets a new file, and
+// the old one is deleted once a persisted index no longer names it (prune).
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface PointFiles {
+  /** A name for a new file: never one in use. */
+  newName(): string;
+  /** Writes `bytes` at `at` (the committed length) in file `name`, creating it; a write at 0 starts it afresh. */
+  write(name: string, at: number, bytes: Uint8Array): Promise<void>;
+  /** The bytes of each [position, length] range; rejects when the file is missing or too short. */
+  read(name: string, ranges: ReadonlyArray<readonly [number, number]>): Promise<Uint8Array[]>;
+  /** Deletes every file not named in `keep`. */
+  prune(keep: ReadonlySet<string>): Promise<void>;
+}
+
+/** A point file is missing or shorter than the index says: the run must be reindexed from its log. */
+export class PointFileLost extends Error {}
+
+const SUFFIX = '.pts';
+const NAME = /^[0-9a-f]{16}\.pts$/;
+
+/** Merges ranges that touch, so a series written in one pass is one read. */
+function coalesce(ranges: ReadonlyArray<readonly [number, number]>): { spans: Array<[number, number]>; where: Array<[number, number]> } {
+  const order = ranges.map((_, i) => i).sort((a, b) => ranges[a][0] - ranges[b][0]);
+  const spans: Array<[number, number]> = [];
+  const where: Array<[number, number]> = new Array(ranges.length);
+  for (const i of order) {
+    const [at, length] = ranges[i];
+    const last = spans[spans.length - 1];
+    if (last !== undefined && last[0] + last[1] === at) {
+      where[i] = [spans.length - 1, last[1]];
+      last[1] += length;
+    } else {
+      where[i] = [spans.length, 0];
+      spans.push([at, length]);
+    }
+  }
+  return { spans, where };
+}
+
+export class DiskPointFiles implements PointFiles {
+  private made = false;
+
+  constructor(private readonly dir: string) {}
+
+  newName(): string {
+    return `${randomBytes(8).toString('hex')}${SUFFIX}`;
+  }
+
+  private path(name: string): string {
+    // Names come from the index; one that is not ours must not reach outside the folder.
+    if (!NAME.test(name)) throw new Error(`not a point file name: ${JSON.stringify(name)}`);
+    return join(this.dir, name);
+  }
+
+  async write(name: string, at: number, bytes: Uint8Array): Promise<void> {
+    if (!this.made) {
+      await mkdir(this.dir, { recursive: true });
+      this.made = true;
+    }
+    let handle;
+    try {
+      handle = await open(this.path(name), at === 0 ? 'w' : 'r+');
+    } catch (err) {
+      if (at > 0 && (err as NodeJS.ErrnoException).code === 'ENOENT') throw new PointFileLost(`${name} is missing`);
+      throw err;
+    }
+    try {
+      if (at > 0) {
+        if ((await handle.stat()).size < at) throw new PointFileLost(`${name} is shorter than the index says`);
+        // Cut what a pass that died before committing left behind, then write in place (not O_APPEND).
+        await handle.truncate(at);
+      }
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at + done);
+        done += bytesWritten;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async read(name: string, ranges: ReadonlyArray<readonly [number, number]>): Promise<Uint8Array[]> {
+    if (ranges.length === 0) return [];
+    const { spans, where } = coalesce(ranges);
+    const handle = await open(this.path(name), 'r');
+    try {
+      const buffers = await Promise.all(
+        spans.map(async ([at, length]) => {
+          // A buffer of its own (not from Node's pool), so float views over it are aligned.
+          const buf = Buffer.allocUnsafeSlow(length);
+          let done = 0;
+          while (done < length) {
+            const { bytesRead } = await handle.read(buf, done, length - done, at + done);
+            if (bytesRead === 0) throw new Error(`${name} ends before byte ${at + length}`);
+            done += bytesRead;
+          }
+          return buf;
+        }),
+      );
+      return where.map(([span, offset], i) => buffers[span].subarray(offset, offset + ranges[i][1]));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async prune(keep: ReadonlySet<string>): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    await Promise.all(names.filter((n) => NAME.test(n) && !keep.has(n)).map((n) => unlink(join(this.dir, n)).catch(() => undefined)));
+  }
+}
+
+/** For an index without a file: the same contract over buffers. */
+export class MemoryPointFiles implements PointFiles {
+  private readonly files = new Map<string, { bytes: Uint8Array; length: number }>();
+  private next = 0;
+
+  newName(): string {
+    return `${(this.next++).toString(16).padStart(16, '0')}${SUFFIX}`;
+  }
+
+  write(name: string, at: number, bytes: Uint8Array): Promise<void> {
+    const file = this.files.get(name) ?? { bytes: new Uint8Array(0), length: 0 };
+    if (at > file.length) return Promise.reject(new PointFileLost(`${name} is shorter than the index says`));
+    const need = at + bytes.length;
+    if (need > file.bytes.length) {
+      const grown = new Uint8Array(Math.max(need, file.bytes.length * 2));
+      grown.set(file.bytes.subarray(0, at));
+      file.bytes = grown;
+    }
+    file.bytes.set(bytes, at);
+    file.length = need;
+    this.files.set(name, file);
+    return Promise.resolve();
+  }
+
+  read(name: string, ranges: ReadonlyArray<readonly [number, number]>): Promise<Uint8Array[]> {
+    const file = this.files.get(name);
+    try {
+      return Promise.resolve(
+        ranges.map(([at, length]) => {
+          if (file === undefined || at + length > file.length) throw new Error(`${name} ends before byte ${at + length}`);
+          // A copy in a buffer of its own, as from disk: aligned, and not changed by later writes.
+          return file.bytes.slice(at, at + length);
+        }),
+      );
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  prune(keep: ReadonlySet<string>): Promise<void> {
+    for (const name of [...this.files.keys()]) if (!keep.has(name)) this.files.delete(name);
+    return Promise.resolve();
+  }
+}
