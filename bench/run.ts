@@ -107,7 +107,7 @@ const STORE_FINGERPRINT = storeFingerprint();
 function dbFor(ws: GeneratedWorkspace): string {
   const dir = dirname(ws.root);
   const name = `index-${STORE_FINGERPRINT}.db`;
-  for (const f of readdirSync(dir)) if (/^(index-[0-9a-f]+|bench)\.db/.test(f) && !f.startsWith(name)) rmSync(join(dir, f), { force: true });
+  for (const f of readdirSync(dir)) if (/^(index-[0-9a-f]+|bench)\.db/.test(f) && !f.startsWith(name)) rmSync(join(dir, f), { force: true, recursive: true });
   return join(dir, name);
 }
 

@@ -101,6 +101,20 @@ class HostileInputTest(RootCase):
                     self.assertTrue(ok, "metric %r is %r" % (k[:50], v))
             if r["t"] in ("params", "summary"):
                 self.assertIsInstance(r.get("params", r.get("values")), dict)
+            for n in ints_in(r):
+                self.assertLessEqual(abs(n), 2 ** 53, "a JavaScript reader would misread %d" % n)
+
+
+def ints_in(value):
+    """Every int in parsed JSON (bools excluded)."""
+    if type(value) is int:
+        yield value
+    elif type(value) is dict:
+        for v in value.values():
+            yield from ints_in(v)
+    elif type(value) is list:
+        for v in value:
+            yield from ints_in(v)
 
 
 if __name__ == "__main__":

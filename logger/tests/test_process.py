@@ -47,6 +47,21 @@ class SignalTest(RootCase):
         self.assertGreater(len(steps), 0)
         self.assertEqual(steps, list(range(len(steps))), "everything logged before the signal is kept")
 
+    def test_sighup_from_a_closed_terminal_marks_killed_and_keeps_what_was_queued(self):
+        proc = start_child(LOOP.replace("flush_interval=0.01", "flush_interval=60"), self.root)
+        wait_for_ready(proc)
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGHUP)
+        self.assertEqual(proc.wait(10), -signal.SIGHUP)
+        proc.stdout.close()
+        proc.stderr.close()
+        records = read_records(os.path.join(run_dir(self.root), "events.jsonl"))
+        self.assertEqual((records[-1]["status"], records[-1]["signal"], records[-1]["exit_code"]),
+                         ("killed", "SIGHUP", 129))
+        steps = [r["step"] for r in records if r["t"] == "metrics"]
+        self.assertGreater(len(steps), 0, "the 60 s interval never came: the handler wrote the queue")
+        self.assertEqual(steps, list(range(len(steps))))
+
     def test_sigterm_chains_to_the_previous_handler(self):
         code = """
 import signal, sys, trackside

@@ -103,6 +103,8 @@ class Summary(object):
             return
         plain = sanitize(data)
         with self._run._lock:  # record order in the file = order of the updates
+            if self._run._closed:
+                return self._run._log_after_close()
             self._data.update(decode_value(plain))
             self._run._put({"t": "summary", "ts": time.time(), "values": plain})
 

@@ -9,13 +9,14 @@ import hashlib
 import json
 import math
 
-from ._encode import sanitize
+from ._encode import decode_value, sanitize
 
 _MAX_SAFE = 2 ** 53
 
 
-def is_special_float(v):
-    return type(v) is dict and len(v) == 1 and "$float" in v
+def is_tagged_number(v):
+    """A ``{"$float": ...}`` or ``{"$int": "<digits>"}`` object: a number, so a leaf, never flattened."""
+    return type(v) is dict and len(v) == 1 and ("$float" in v or "$int" in v)
 
 
 def flatten(params, prefix="", out=None):
@@ -26,7 +27,7 @@ def flatten(params, prefix="", out=None):
     for k in sorted(params, key=_codepoints):
         v = params[k]
         key = prefix + k
-        if type(v) is dict and v and not is_special_float(v):
+        if type(v) is dict and v and not is_tagged_number(v):
             flatten(v, key + ".", out)
         else:
             out[key] = v
@@ -136,8 +137,10 @@ def canonical_value(v):
     if t is int or t is float:
         return canonical_number(v)
     if t is dict:
-        if is_special_float(v):
-            return canonical_number(float(v["$float"].replace("Infinity", "inf")))
+        if is_tagged_number(v):
+            n = decode_value(v)  # a number, or the dict itself when the tag is not one we know
+            if type(n) is not dict:
+                return canonical_number(n)  # an $int is rounded to a double, like the same integer written bare
         return "{" + ",".join(
             json.dumps(k, ensure_ascii=True) + ":" + canonical_value(v[k]) for k in sorted(v, key=_codepoints)
         ) + "}"

@@ -1,9 +1,10 @@
 """JSON encoding of records: one valid JSON line per record, whatever the caller passed in.
 
 The fast path is the C encoder with ``allow_nan=True``; only when its output contains ``NaN`` or
-``Infinity`` (or it refuses the input) do we walk the object and rewrite it (special floats as
-``{"$float": ...}``, odd keys as strings, unknown objects as their repr). Most records never take
-the slow path, so encoding costs about one ``json.dumps``.
+``Infinity`` or a long run of digits (or it refuses the input) do we walk the object and rewrite it
+(special floats as ``{"$float": ...}``, integers beyond 2**53 as ``{"$int": "<digits>"}``, odd keys as
+strings, unknown objects as their repr). Most records never take the slow path, so encoding costs about
+one ``json.dumps``.
 """
 
 import dataclasses
@@ -12,6 +13,7 @@ import enum
 import json
 import math
 import os
+import re
 
 from ._warn import warn
 
@@ -24,6 +26,14 @@ _DEPTH_CAP = 64
 
 _FLOAT_TAGS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
+# JavaScript reads every JSON number as a double, which holds integers exactly only up to 2**53. Past that,
+# params and other values keep their exact digits as {"$int": "<digits>"} (docs/log-format.md, "Large integers").
+MAX_EXACT_INT = 2 ** 53
+# A run of 16+ digits not after a "." or another digit: a possible integer beyond 2**53 (16 digits) in encoded
+# text. Floats and strings match it too at times; they only cost a trip through sanitize(), which decides exactly.
+_LONG_DIGITS = re.compile(r"(?<![0-9.])[0-9]{16}")
+_INT_TEXT = re.compile(r"-?[0-9]+\Z")
+
 
 def special_float(x):
     """``{"$float": ...}`` for NaN/±Infinity, None for an ordinary float."""
@@ -33,6 +43,30 @@ def special_float(x):
         return {"$float": "Infinity"}
     if x == -math.inf:
         return {"$float": "-Infinity"}
+    return None
+
+
+def tag_int(n):
+    """``{"$int": "<digits>"}`` for an integer beyond 2**53 (the caller checks the range). An integer too long
+    for ``str()`` (Python's 4,300-digit limit) is logged as a float, which is ±Infinity, with a warning."""
+    try:
+        return {"$int": str(n)}
+    except ValueError:
+        warn("an integer of more than 4300 digits was logged as %sInfinity" % ("-" if n < 0 else ""),
+             key="int-digits")
+        return {"$float": "Infinity" if n > 0 else "-Infinity"}
+
+
+def int_from_tag(v):
+    """The int a ``{"$int": "<digits>"}`` object stands for (±inf past Python's digit limit); None when ``v``
+    is not one."""
+    if type(v) is dict and len(v) == 1:
+        digits = v.get("$int")
+        if type(digits) is str and _INT_TEXT.match(digits):
+            try:
+                return int(digits)
+            except ValueError:  # more digits than str()/int() take: beyond any float anyway
+                return math.inf if digits[0] != "-" else -math.inf
     return None
 
 
@@ -121,7 +155,10 @@ def _key(k, str_cap):
             return special["$float"]
         return repr(k)
     if k is None or isinstance(k, (bool, int)):
-        return json.dumps(k)
+        try:
+            return json.dumps(k)
+        except ValueError:  # an int too long for str()
+            return "<int of more than 4300 digits>"
     if isinstance(k, tuple):  # {(layer, head): ...}: the tuple's repr reads best
         return _cap_str(repr(k), str_cap)
     converted = convert_object(k)
@@ -136,8 +173,10 @@ def sanitize(obj, str_cap=STR_CAP, items_cap=None, _depth=0, _active=None):
     t = type(obj)
     if t is str:
         return _cap_str(obj, str_cap)
-    if obj is None or t is bool or t is int:
+    if obj is None or t is bool:
         return obj
+    if t is int:
+        return obj if -MAX_EXACT_INT <= obj <= MAX_EXACT_INT else tag_int(obj)
     if t is float:
         special = special_float(obj)
         return obj if special is None else special
@@ -175,7 +214,7 @@ def sanitize(obj, str_cap=STR_CAP, items_cap=None, _depth=0, _active=None):
     if isinstance(obj, bool):
         return bool(obj)
     if isinstance(obj, int):
-        return int(obj)
+        return sanitize(int(obj))
     if isinstance(obj, float):
         return sanitize(float(obj))
     converted = convert_object(obj)
@@ -188,11 +227,15 @@ _fast = json.JSONEncoder(separators=(",", ":"), allow_nan=True, default=_default
 _strict = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
-def encode(obj):
-    """One line of JSON text (no newline) for ``obj``, or None when nothing sane fits in a line."""
+def encode(obj, exact_ints=True):
+    """One line of JSON text (no newline) for ``obj``, or None when nothing sane fits in a line.
+
+    ``exact_ints=False`` skips the check for integers beyond 2**53, for metric values that ``log()`` has
+    already made floats."""
     try:
         text = _fast(obj)
-        if ("NaN" not in text and "Infinity" not in text) and len(text) <= LINE_CAP:
+        if (("NaN" not in text and "Infinity" not in text) and len(text) <= LINE_CAP
+                and not (exact_ints and _LONG_DIGITS.search(text))):
             return text
     except Exception:  # unknown keys, cycles, deep nesting, failing .item(): take the slow path
         pass
@@ -212,16 +255,21 @@ def encode(obj):
 
 
 def decode_value(v):
-    """Inverse of the special-float tagging, for readers of our own logs."""
+    """Inverse of the special-float and large-integer tagging, for readers of our own logs."""
     if type(v) is dict:
-        if len(v) == 1 and "$float" in v:
-            tag = v["$float"]
-            if tag == "NaN":
-                return math.nan
-            if tag == "Infinity":
-                return math.inf
-            if tag == "-Infinity":
-                return -math.inf
+        if len(v) == 1:
+            if "$float" in v:
+                tag = v["$float"]
+                if tag == "NaN":
+                    return math.nan
+                if tag == "Infinity":
+                    return math.inf
+                if tag == "-Infinity":
+                    return -math.inf
+            elif "$int" in v:
+                n = int_from_tag(v)
+                if n is not None:
+                    return n
         return {k: decode_value(x) for k, x in v.items()}
     if type(v) is list:
         return [decode_value(x) for x in v]

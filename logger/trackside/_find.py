@@ -102,7 +102,7 @@ def find_runs(config=None, status=None, project=None, dir=None, apply_overrides=
     root = resolve_root(dir)
     want_hash = None
     if config is not None:
-        from ._run import read_overrides
+        from ._settings import read_overrides
 
         flat = flatten(to_plain(config))
         if apply_overrides:

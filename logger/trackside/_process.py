@@ -1,4 +1,4 @@
-"""Process-wide hooks shared by every run: atexit, SIGTERM/SIGINT, uncaught exceptions, fork.
+"""Process-wide hooks shared by every run: atexit, SIGTERM/SIGINT/SIGHUP, uncaught exceptions, exits, fork.
 
 Installed once, on the first init(). Each hook records what happened to the live runs, then hands over
 to whatever was there before, so a user's own handlers and KeyboardInterrupt still work.
@@ -9,6 +9,9 @@ import os
 import signal
 import sys
 import threading
+import time
+
+from . import _exits, _warn
 
 _active = []  # live runs of this process, oldest first
 _installed = False
@@ -24,6 +27,7 @@ def register(run, install_signal_handlers=True):
         _installed = True
         atexit.register(_at_exit)
         _install_excepthook()
+        _exits.install(_on_os_exit)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=_after_fork_in_child)
     if install_signal_handlers:
@@ -42,14 +46,33 @@ def active_runs():
 
 
 def _at_exit():
+    runs = list(reversed(_active))
+    if not runs or os.getpid() != _owner_pid:
+        return
+    try:
+        end = _exits.ending()
+    except Exception:  # never let the exit path fail: fall back to "finished, code unknown"
+        end = ("unknown",)
+    for run in runs:
+        run._finish_implicitly(end)
+
+
+def _on_os_exit(code, stack):
+    if os.getpid() != _owner_pid:
+        return
+    text = "Traceback (most recent call last):\n%sos._exit(%d)\n" % ("".join(stack.format()), code)
     for run in reversed(_active[:]):
-        run._finish_implicitly()
+        try:
+            run._end(_exits.exit_record(code, time.time(), "os._exit", text), wait=1.0)
+        except Exception:
+            pass
 
 
 def _install_signal_handlers():
     if threading.current_thread() is not threading.main_thread():
         return  # signal.signal only works on the main thread; atexit still covers a normal exit
-    names = ["SIGTERM", "SIGINT"]
+    # SIGHUP: closing the terminal a training script runs in (a VS Code terminal's trash can) hangs it up.
+    names = ["SIGTERM", "SIGINT", "SIGHUP"]
     if "ipykernel" in sys.modules:
         # In a notebook, SIGINT interrupts one cell, not the run: the kernel (and the run) carry on.
         names.remove("SIGINT")
@@ -105,3 +128,6 @@ def _after_fork_in_child():
     for run in _active:
         run._detach_after_fork()
     del _active[:]
+    _exits.forget_after_fork()
+    # Another thread may have held the warning lock at the fork; it will never release it in this process.
+    _warn._lock = threading.Lock()

@@ -1,190 +1,31 @@
 """The Run: one training run writing one log."""
 
-import json
-import math
-import numbers
 import os
-import shutil
 import signal
 import sys
 import threading
 import time
 import traceback
 
-from . import _process
+from . import _exits, _process
+from ._artifacts import save_artifact
+from ._config import Config, Summary
 from ._confighash import deep_merge, flatten, hash_flat, to_plain
-from ._encode import convert_object, decode_value, sanitize
-from ._env import capture, file_digest
-from ._root import RUN_ID_RE, create_run_dir, resolve_root
+from ._encode import MAX_EXACT_INT, decode_value, sanitize
+from ._env import capture
+from ._metrics import coerce_metrics, coerce_step
+from ._resume import next_step, read_params
+from ._root import create_run_dir, resolve_root
+from ._settings import command_argv, default_name, default_project, env_float, parent_from_env, read_overrides
 from ._system import SystemMonitor
 from ._warn import warn
 from ._writer import Writer
 
+__all__ = ["Config", "Run", "Summary", "read_overrides"]
+
 FORMAT_VERSION = 1
-_NUMS = {float, int}
 _TEXT_CAP = 64 << 10
 _TRACEBACK_CAP = 256 << 10
-
-_MODEL_EXT = {".pt", ".pth", ".ckpt", ".safetensors", ".onnx", ".h5", ".keras", ".pkl", ".joblib", ".bin", ".gguf"}
-_IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"}
-
-
-def _env_float(name, default):
-    text = os.environ.get(name)
-    if not text:
-        return default
-    try:
-        value = float(text)
-        if value > 0 and math.isfinite(value):
-            return value
-    except ValueError:
-        pass
-    warn("%s=%r is not a positive number; using %g" % (name, text, default), key=name)
-    return default
-
-
-def read_overrides():
-    """``$TRACKSIDE_CONFIG_OVERRIDES`` as a dict ({} when unset; a warning and {} when malformed)."""
-    text = os.environ.get("TRACKSIDE_CONFIG_OVERRIDES")
-    if not text or not text.strip():
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError as e:
-        warn("TRACKSIDE_CONFIG_OVERRIDES is not valid JSON (%s); ignoring it" % e, key="overrides-json")
-        return {}
-    if type(value) is not dict:
-        warn("TRACKSIDE_CONFIG_OVERRIDES must be a JSON object, not %s; ignoring it" % type(value).__name__,
-             key="overrides-type")
-        return {}
-    return value
-
-
-
-def command_argv():
-    """The arguments after the interpreter, as a rerun must pass them.
-
-    `python -m pkg.mod` leaves the module's file in sys.argv[0]; running that file directly breaks its relative
-    imports, so the `-m` form is kept from sys.orig_argv (Python 3.10+) when the interpreter was started that way.
-    """
-    orig = getattr(sys, "orig_argv", None)
-    if orig and len(orig) > len(sys.argv) and "-m" in orig[1:len(orig) - len(sys.argv) + 1]:
-        return [str(a) for a in orig[1:]]
-    return [str(a) for a in sys.argv]
-
-class Config(object):
-    """``run.config``: the run's params (config merged with overrides and later updates).
-
-    Reads like a dict and by attribute (``run.config.lr``). Assigning a key or calling ``update`` records
-    the change as a ``params`` record. Nested dicts come back as copies: change them through assignment.
-    """
-
-    __slots__ = ("_run", "_data")
-
-    def __init__(self, run, data):
-        object.__setattr__(self, "_run", run)
-        object.__setattr__(self, "_data", data)
-
-    def __getitem__(self, key):
-        return self._data[key]
-
-    def __getattr__(self, key):
-        try:
-            return self._data[key]
-        except KeyError:
-            raise AttributeError(key) from None
-
-    def __setitem__(self, key, value):
-        self.update({key: value})
-
-    __setattr__ = __setitem__
-
-    def update(self, other=None, **kwargs):
-        data = dict(other or {}, **kwargs)
-        if data:
-            self._run._record_params(data, "config")
-
-    def setdefaults(self, other):
-        """Set the keys of ``other`` that the config does not have yet (wandb's allow_val_change=False)."""
-        self.update({k: v for k, v in dict(other).items() if k not in self._data})
-
-    def get(self, key, default=None):
-        return self._data.get(key, default)
-
-    def keys(self):
-        return self._data.keys()
-
-    def items(self):
-        return self._data.items()
-
-    def values(self):
-        return self._data.values()
-
-    def as_dict(self):
-        return json.loads(json.dumps(self._data))  # a deep, plain copy
-
-    def __contains__(self, key):
-        return key in self._data
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self):
-        return len(self._data)
-
-    def __eq__(self, other):
-        return self._data == (other._data if isinstance(other, Config) else other)
-
-    def __repr__(self):
-        return "Config(%r)" % (self._data,)
-
-
-class Summary(object):
-    """``run.summary``: final values shown with the run (best accuracy, test score...).
-
-    Each assignment is written as a ``summary`` record; later values win.
-    """
-
-    __slots__ = ("_run", "_data")
-
-    def __init__(self, run):
-        self._run = run
-        self._data = {}
-
-    def __setitem__(self, key, value):
-        self.update({key: value})
-
-    def update(self, other=None, **kwargs):
-        data = dict(other or {}, **kwargs)
-        if not data:
-            return
-        plain = sanitize(data)
-        self._data.update(plain)
-        self._run._put({"t": "summary", "ts": time.time(), "values": plain})
-
-    def __getitem__(self, key):
-        return self._data[key]
-
-    def get(self, key, default=None):
-        return self._data.get(key, default)
-
-    def keys(self):
-        return self._data.keys()
-
-    def items(self):
-        return self._data.items()
-
-    def __contains__(self, key):
-        return key in self._data
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self):
-        return len(self._data)
-
-    def __repr__(self):
-        return "Summary(%r)" % (self._data,)
 
 
 class Run(object):
@@ -206,12 +47,12 @@ class Run(object):
         self.id, self.dir = create_run_dir(self.root, None if id is None else str(id))
         self.path = os.path.join(self.dir, "events.jsonl")
         self.project = str(project) if project is not None else (
-            os.environ.get("TRACKSIDE_PROJECT") or _default_project(self.root))
-        self.name = str(name) if name is not None else _default_name(self.id)
+            os.environ.get("TRACKSIDE_PROJECT") or default_project(self.root))
+        self.name = str(name) if name is not None else default_name(self.id)
         self.group = None if group is None else str(group)
         self.tags = [str(t) for t in (tags or [])]
         self.notes = None if notes is None else str(notes)[:_TEXT_CAP]
-        self.parent = _parent_from_env()
+        self.parent = parent_from_env()
         self.status = "running"
         self._step = 0
         self._closed = False
@@ -219,10 +60,15 @@ class Run(object):
         self._flat = {}
         self._late = []  # threads saving the git diff after init
         self.config_hash = None
+        # One lock for every record a caller makes (metrics, params, summary, the final status): threads logging
+        # at once get distinct automatic steps, records reach the queue in step order, and none slips in after
+        # the final status. Re-entrant so a signal handler that finishes the run on a thread inside log() does
+        # not deadlock; uncontended, it costs log() about 0.1 us.
+        self._lock = threading.RLock()
 
         self._writer = Writer(
             self.path,
-            flush_interval=flush_interval or _env_float("TRACKSIDE_FLUSH_INTERVAL", 0.5),
+            flush_interval=flush_interval or env_float("TRACKSIDE_FLUSH_INTERVAL", 0.5),
             heartbeat_interval=heartbeat_interval or 15.0,
         )
         # Fast path for log(): bound methods looked up once.
@@ -243,8 +89,8 @@ class Run(object):
         now = time.time()
         if resuming:
             self._put({"t": "status", "ts": now, "status": "running", "resumed": True})
-            self._flat = _read_params(self.path)
-            self._step = _next_step(self.path)
+            self._flat = read_params(self.path)
+            self._step = next_step(self.path)
         else:
             env, artifacts, late = {}, [], []
             if capture_env is None:
@@ -282,38 +128,41 @@ class Run(object):
         if system_metrics is None:
             system_metrics = os.environ.get("TRACKSIDE_SYSTEM_METRICS", "1") != "0"
         if system_metrics:
-            self._monitor = SystemMonitor(self._put, system_interval or _env_float("TRACKSIDE_SYSTEM_INTERVAL", 15.0))
+            self._monitor = SystemMonitor(self._put, system_interval or env_float("TRACKSIDE_SYSTEM_INTERVAL", 15.0))
 
     # -- logging ----------------------------------------------------------------------------------
 
     def log(self, data, step=None, commit=None):
         """Log metrics (key -> number) at ``step`` (default: the previous step + 1, or the same step after
-        a call with ``commit=False``).
+        a call with ``commit=False``). Safe to call from several threads at once.
 
         Cheap on purpose: copies the dict and queues it; encoding and disk happen on the writer thread.
         numpy/torch scalars are converted now, so later in-place changes do not alter what was logged.
         """
-        if self._closed:
-            return self._log_after_close()
         try:
             values = dict(data)
         except (TypeError, ValueError):
             warn("log() takes a dict of metric name -> number, not %s" % type(data).__name__, key="log-type")
             return
         for v in values.values():
-            if v.__class__ not in _NUMS:
-                values = _coerce_metrics(values)
+            # Floats, and ints a JavaScript reader holds exactly, go straight through; anything else once
+            # through coerce_metrics.
+            if v.__class__ is not float and not (v.__class__ is int and -MAX_EXACT_INT <= v <= MAX_EXACT_INT):
+                values = coerce_metrics(values)
                 break
-        if step is None:
-            step = self._step
-        elif step.__class__ is not int or step < 0:
-            step = self._coerce_step(step)
-        # wandb's commit=False: the next log() without a step stays on this step.
-        self._step = step if commit is False else step + 1
-        if values:
-            self._queue_append((time.time(), step, values))
-            if len(self._queue) >= self._max_queued:
-                self._writer._wake.set()
+        if step is not None and (step.__class__ is not int or not 0 <= step <= MAX_EXACT_INT):
+            step = coerce_step(step, None)
+        with self._lock:
+            if self._closed:
+                return self._log_after_close()
+            if step is None:
+                step = self._step
+            # wandb's commit=False: the next log() without a step stays on this step.
+            self._step = step if commit is False else step + 1
+            if values:
+                self._queue_append((time.time(), step, values))
+        if len(self._queue) >= self._max_queued:
+            self._writer._wake.set()
 
     def log_metric(self, key, value, step=None):
         self.log({key: value}, step=step)
@@ -334,38 +183,12 @@ class Run(object):
         if self._closed:
             return self._log_after_close()
         try:
-            return self._log_artifact(os.fspath(path), kind, name)
+            record = save_artifact(self.dir, os.fspath(path), kind, name)
         except Exception as e:
             warn("artifact %r not saved: %s: %s" % (path, type(e).__name__, e))
             return None
-
-    def _log_artifact(self, path, kind, name):
-        src = os.path.abspath(path)
-        if not os.path.exists(src):
-            warn("artifact %r not saved: no such file or folder" % (path,))
+        if record is None:
             return None
-        run_dir = os.path.realpath(self.dir)
-        real = os.path.realpath(src)
-        if real == run_dir or real.startswith(run_dir + os.sep):
-            rel = os.path.relpath(real, run_dir)
-            dest = real
-        else:
-            base = _safe_name(name or os.path.basename(src.rstrip(os.sep)) or "artifact")
-            rel = _unique(os.path.join(self.dir, "artifacts"), base)
-            dest = os.path.join(self.dir, rel)
-        record = {"t": "artifact", "ts": time.time(), "path": rel.replace(os.sep, "/"),
-                  "kind": kind or _infer_kind(src)}
-        if os.path.isdir(src):
-            if dest != real:
-                shutil.copytree(src, dest)
-            record["size"] = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(dest) for f in fs)
-        else:
-            if dest != real:
-                record["size"], record["sha256"] = _copy_hashing(src, dest)
-            else:
-                record["size"], record["sha256"] = file_digest(dest)
-        if dest != real:
-            record["source"] = src
         self._put(record)
         return record["path"]
 
@@ -381,18 +204,24 @@ class Run(object):
         record["exit_code"] = (0 if status == "finished" else 1) if exit_code is None else int(exit_code)
         self._end(record)
 
-    def _end(self, record):
+    def _end(self, record, wait=10.0):
+        """Close the run: write ``record`` (a status, or None when one was written already) as its last record.
+        ``wait`` bounds the seconds spent waiting for the git-diff thread and the writer."""
         if self._closed:
             return
+        deadline = time.monotonic() + wait
         for th in self._late:
-            th.join(10.0)
-        self._closed = True
-        if record is not None:
-            self.status = record["status"]
-            self._writer.put(record)
+            th.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if record is not None:
+                self.status = record["status"]
+                self._writer.put(record)
         if self._monitor is not None:
             self._monitor.stop()
-        self._writer.close()
+        self._writer.close(timeout=max(0.5, min(5.0, deadline - time.monotonic())))
         _process.unregister(self)
         _current_cleared(self)
 
@@ -415,21 +244,22 @@ class Run(object):
             self._end(None)
         elif issubclass(exc_type, SystemExit):
             code = exc.code if exc is not None else None
-            if code is None or code == 0:
-                self.finish(exit_code=0)
-            else:
-                self.finish(exit_code=code if isinstance(code, int) else 1, status="failed")
+            text = "".join(traceback.format_exception(exc_type, exc, tb))[-_TRACEBACK_CAP:]
+            self._end(_exits.exit_record(code, time.time(), "SystemExit", text))
         else:
             self._mark_failed(exc_type, exc, tb)
             self._end(None)
         return False
 
-    def _finish_implicitly(self):
-        """At interpreter exit: finished unless a signal or an uncaught exception said otherwise."""
+    def _finish_implicitly(self, end):
+        """At interpreter exit, with how the script ended (see ``_exits.ending``): a signal or an uncaught
+        exception already wrote the status; otherwise the way out decides it."""
         if self._closed or self._foreign:
             return
+        if self.status == "running" and end[0] == "exception":
+            self._mark_failed(*end[1:])
         if self.status == "running":
-            self._end({"t": "status", "ts": time.time(), "status": "finished", "exit_code": 0})
+            self._end(_exits.status_record(end, time.time()))
         else:
             self._end(None)
 
@@ -465,6 +295,7 @@ class Run(object):
     def _detach_after_fork(self):
         self._foreign = True
         self._closed = True
+        self._lock = threading.RLock()  # a thread of the parent may have held it at the fork
 
     # -- internals --------------------------------------------------------------------------------
 
@@ -483,31 +314,21 @@ class Run(object):
             self._writer.put(record)
 
     def _record_params(self, params, source):
-        if self._closed:
-            return self._log_after_close()
         plain = sanitize(params)
         if type(plain) is not dict:
             return
-        self.config._data.update(deep_merge(self.config._data, decode_value(plain)))
-        self._write_params(plain, source)
+        with self._lock:
+            if self._closed:
+                return self._log_after_close()
+            self.config._data.update(deep_merge(self.config._data, decode_value(plain)))
+            self._write_params(plain, source)
 
     def _write_params(self, plain, source):
+        # Under the lock (or in __init__): each record's config_hash covers exactly the records before it.
         self._flat.update(flatten(plain))
         self.config_hash = hash_flat(self._flat)
         self._put({"t": "params", "ts": time.time(), "source": source, "params": plain,
                    "config_hash": self.config_hash})
-
-    def _coerce_step(self, step):
-        try:
-            value = convert_object(step) if not isinstance(step, numbers.Integral) else step
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-                if isinstance(value, float) and value.is_integer() and value >= 0:
-                    return int(value)
-                raise ValueError
-            return int(value)
-        except Exception:
-            warn("step must be an integer >= 0, not %r; using the next step" % (step,), key="step")
-            return self._step
 
     def _log_after_close(self):
         if self._foreign:
@@ -529,133 +350,3 @@ def _current_cleared(run):
 
     if trackside._current[0] is run:
         trackside._current[0] = None
-
-
-def _coerce_metrics(values, prefix="", out=None):
-    """The slow path of log(): convert numpy/torch scalars, flatten nested dicts with "/", drop what is
-    not a number (with a warning) so the record still holds every valid metric."""
-    if out is None:
-        out = {}
-    for k, v in values.items():
-        key = prefix + (k if type(k) is str else str(k))
-        t = type(v)
-        if t is float or t is int:
-            out[key] = v
-            continue
-        if t is bool:
-            out[key] = int(v)
-            continue
-        if isinstance(v, dict):
-            _coerce_metrics(v, key + "/", out)
-            continue
-        if v is None:
-            continue
-        if isinstance(v, numbers.Real) and not isinstance(v, bool):
-            try:
-                out[key] = float(v) if not isinstance(v, numbers.Integral) else int(v)
-                continue
-            except Exception:
-                pass
-        converted = convert_object(v)
-        if type(converted) in _NUMS:
-            out[key] = converted
-        elif type(converted) is bool:
-            out[key] = int(converted)
-        else:
-            warn("metric %r is a %s, not a number; it was not logged" % (key[:200], type(v).__name__),
-                 key=("metric-type", key[:200]))
-    return out
-
-
-def _parent_from_env():
-    parent = os.environ.get("TRACKSIDE_PARENT_RUN")
-    if not parent:
-        return None
-    if not RUN_ID_RE.match(parent):
-        warn("TRACKSIDE_PARENT_RUN=%r is not a run id; ignoring it" % parent[:200], key="parent")
-        return None
-    return parent
-
-
-def _default_project(root):
-    parent = os.path.basename(os.path.dirname(root.rstrip(os.sep)))
-    return parent or "default"
-
-
-def _default_name(run_id):
-    script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] not in ("", "-c", "-m") else ""
-    stem = os.path.splitext(script)[0] or "run"
-    return "%s-%s" % (stem, run_id.rsplit("-", 1)[-1])
-
-
-def _infer_kind(path):
-    if os.path.isdir(path):
-        return "folder"
-    ext = os.path.splitext(path)[1].lower()
-    if ext in _MODEL_EXT:
-        return "model"
-    if ext in _IMAGE_EXT:
-        return "image"
-    if ext in (".diff", ".patch"):
-        return "diff"
-    return "file"
-
-
-def _safe_name(name):
-    name = name.replace(os.sep, "_").replace("/", "_").strip() or "artifact"
-    return "_" + name if name.startswith(".") else name
-
-
-def _unique(folder, base):
-    stem, ext = os.path.splitext(base)
-    candidate, n = base, 1
-    while os.path.exists(os.path.join(folder, candidate)):
-        candidate = "%s-%d%s" % (stem, n, ext)
-        n += 1
-    return os.path.join("artifacts", candidate)
-
-
-def _copy_hashing(src, dest):
-    import hashlib
-
-    h = hashlib.sha256()
-    size = 0
-    with open(src, "rb") as fin, open(dest, "wb") as fout:
-        while True:
-            block = fin.read(1 << 20)
-            if not block:
-                break
-            h.update(block)
-            fout.write(block)
-            size += len(block)
-    shutil.copystat(src, dest)
-    return size, h.hexdigest()
-
-
-def _next_step(path, tail=1 << 20):
-    """The step after the last one in an existing log (0 when it has none), read from its tail."""
-    try:
-        with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(0, size - tail))
-            lines = f.read().split(b"\n")
-    except OSError:
-        return 0
-    for line in reversed(lines):
-        if line.startswith(b'{"t":"metrics"'):
-            try:
-                step = json.loads(line).get("step")
-            except ValueError:
-                continue
-            if type(step) is int and step >= 0:
-                return step + 1
-    return 0
-
-
-def _read_params(path):
-    """Flattened params merged from an existing log (for a resumed run's config hash)."""
-    from ._find import read_run
-
-    info = read_run(path)
-    return dict(info.params) if info is not None else {}

@@ -1,7 +1,7 @@
 """The background writer: records queue on the training thread, a daemon thread encodes and appends them.
 
-``Run.log`` only copies the dict and appends a tuple to a deque (atomic under the GIL, no lock), so the
-training thread never waits on encoding or disk. The writer wakes every ``flush_interval`` seconds, or
+``Run.log`` only copies the dict and appends a tuple to a deque (atomic under the GIL; the run's lock only
+orders steps), so the training thread never waits on encoding or disk. The writer wakes every ``flush_interval`` seconds, or
 sooner once ``max_queued`` records wait, encodes everything queued and appends it with one ``write()``
 per batch of whole lines. No open/close or fsync per record: the file stays open, and the kernel keeps
 what was written when the process is killed.
@@ -132,6 +132,8 @@ class Writer:
             self._thread.join(timeout)
         self.flush(timeout=timeout)
         with self._lock:
+            if self.queue:  # the lock was busy past the timeout: what was queued meanwhile is still owed
+                self.flush()
             try:
                 os.close(self._fd)
             except OSError:
@@ -145,7 +147,7 @@ class Writer:
 def _encode_record(rec):
     if type(rec) is tuple:
         ts, step, values = rec
-        body = encode(values)
+        body = encode(values, exact_ints=False)  # log() made integers beyond 2**53 floats already
         if body is None:
             return None
         return '{"t":"metrics","ts":%r,"step":%d,"values":%s}' % (ts, step, body)

@@ -1,9 +1,9 @@
 // Reading a series' chunks back: their rows from the index (synchronously, so one call sees one state of it),
-// then the sealed ones' bytes from the run's point file, then columns: every point in the requested ranges, or
-// for a full view all values with what is needed to find any one point's step and time later.
+// then the sealed ones' bytes from the run's point file: whole chunks, or for a full view only their overviews.
 import type { SqlValue, Statement } from 'sql.js';
-import { openInline, openSealed, sealedLength, type ChunkData } from './chunks';
-import type { PointFiles } from './pointFiles';
+import { bodyLength, openInline, openOverview, openSealed, overviewBytes, overviewOf, type ChunkData } from './chunks';
+import type { ChunkOverview } from './overview';
+import type { PointFiles, ReadScratch } from './pointFiles';
 
 export interface ChunkFilter {
   stepMin?: number;
@@ -16,36 +16,10 @@ export interface ChunkFilter {
   seqBelow?: number;
 }
 
-export interface LazyChunk {
-  at: number;
-  data: ChunkData;
-}
-
-export interface LazySeries {
-  values: Float64Array;
-  chunks: LazyChunk[];
-}
-
 export const num = (v: SqlValue): number => (typeof v === 'number' ? v : NaN);
 const blob = (v: SqlValue): Uint8Array | null => (v instanceof Uint8Array ? v : null);
 
-type Row = { n: number; step0: number; stride: number | null; pos: number | null; inline: ChunkData | undefined };
-
-/** Step and time of points `indices` (ascending) of a lazily read series. */
-export function stepsAndTimes(series: LazySeries, indices: Uint32Array): { steps: Float64Array; times: Float64Array } {
-  const steps = new Float64Array(indices.length);
-  const times = new Float64Array(indices.length);
-  let c = 0;
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k];
-    while (c + 1 < series.chunks.length && series.chunks[c + 1].at <= i) c++;
-    const { at, data } = series.chunks[c];
-    const j = i - at;
-    steps[k] = data.steps !== null ? data.steps[j] : data.step0 + j * (data.stride ?? 0);
-    times[k] = data.times[j];
-  }
-  return { steps, times };
-}
+type Row = { n: number; step0: number; stride: number | null; pos: number | null; ov: number | null; inline: ChunkData | undefined };
 
 /** All points of the chunks, in order, as fresh columns. */
 export function columnsOf(chunks: ChunkData[]): { steps: Float64Array; times: Float64Array; values: Float64Array } {
@@ -63,34 +37,6 @@ export function columnsOf(chunks: ChunkData[]): { steps: Float64Array; times: Fl
     at += c.n;
   }
   return { steps, times, values };
-}
-
-/** Points of lazyOf's scratch kept between calls (8 bytes each, so 2 MB at most): larger series get arrays of their own. */
-const MAX_SCRATCH_POINTS = 1 << 18;
-let scratch = new Float64Array(0);
-
-/**
- * All values of the chunks in one array, steps and times left in the chunks: for a full view only the few points
- * kept by downsampling need them. The values are a view into scratch reused by the next call (series() reads
- * 100 series of 100k points in a row; fresh arrays per series were a fifth of its time in allocation and GC):
- * use the result, copying what you keep, before calling again — and without awaiting in between.
- */
-export function lazyOf(chunks: ChunkData[]): LazySeries {
-  let total = 0;
-  for (const c of chunks) total += c.n;
-  let values = scratch;
-  if (values.length < total) {
-    values = new Float64Array(Math.max(total, Math.min(MAX_SCRATCH_POINTS, scratch.length * 2)));
-    if (values.length <= MAX_SCRATCH_POINTS) scratch = values;
-  }
-  const lazy: LazyChunk[] = [];
-  let at = 0;
-  for (const c of chunks) {
-    values.set(c.values, at);
-    lazy.push({ at, data: c });
-    at += c.n;
-  }
-  return { values: values.subarray(0, at), chunks: lazy };
 }
 
 export class ChunkReader {
@@ -113,7 +59,7 @@ export class ChunkReader {
     where('step_min <= ?', filter.stepMax);
     where('(time_max IS NULL OR time_max >= ?)', filter.timeMin);
     where('(time_min IS NULL OR time_min <= ?)', filter.timeMax);
-    const s = this.stmt(`SELECT n, step0, stride, pos, steps, times, vals FROM chunks WHERE ${clauses.join(' AND ')} ORDER BY seq`);
+    const s = this.stmt(`SELECT n, step0, stride, pos, ov, steps, times, vals FROM chunks WHERE ${clauses.join(' AND ')} ORDER BY seq`);
     const rows: Row[] = [];
     try {
       s.bind(params);
@@ -124,8 +70,8 @@ export class ChunkReader {
         const stride = r[2] === null ? null : num(r[2]);
         const pos = r[3] === null ? null : num(r[3]);
         // Only a live series' short tail is stored inline; sql.js hands its blobs over as copies.
-        const inline = pos === null ? openInline({ n, step0, stride, steps: blob(r[4]), times: blob(r[5]) ?? new Uint8Array(8 * n), values: blob(r[6]) ?? new Uint8Array(8 * n) }) : undefined;
-        rows.push({ n, step0, stride, pos, inline });
+        const inline = pos === null ? openInline({ n, step0, stride, steps: blob(r[5]), times: blob(r[6]) ?? new Uint8Array(8 * n), values: blob(r[7]) ?? new Uint8Array(8 * n) }) : undefined;
+        rows.push({ n, step0, stride, pos, ov: r[4] === null ? null : num(r[4]), inline });
       }
     } finally {
       s.reset();
@@ -140,18 +86,30 @@ export class ChunkReader {
 
   /**
    * The chunks of one series matching `filter`, in append order: those that can hold points in its ranges.
-   * `file` is the run's point file. Rejects when a sealed chunk cannot be read back as written.
+   * `file` is the run's point file. Rejects when a sealed chunk cannot be read back as written. With `scratch`,
+   * the chunks are views into it: done with them before it is used again.
    */
-  async fetch(run: string, key: string, file: string | undefined, filter: ChunkFilter): Promise<ChunkData[]> {
+  async fetch(run: string, key: string, file: string | undefined, filter: ChunkFilter, scratch?: ReadScratch): Promise<ChunkData[]> {
     const rows = this.rows(run, key, filter);
     const sealed = rows.filter((r) => r.pos !== null);
     if (sealed.length === 0) return rows.map((r) => r.inline as ChunkData);
     if (file === undefined) throw new Error('the run has sealed chunks but no point file');
     const bytes = await this.files.read(
       file,
-      sealed.map((r) => [r.pos as number, sealedLength(r.n, r.stride === null)] as const),
+      sealed.map((r) => [r.pos as number, bodyLength(r.n, r.stride === null)] as const),
+      scratch,
     );
     let k = 0;
     return rows.map((r) => r.inline ?? openSealed(bytes[k++], r.n, r.step0, r.stride));
+  }
+
+  /** The overviews of every chunk of one series, in append order (see overview.ts). */
+  async overviews(run: string, key: string, file: string | undefined, scratch?: ReadScratch): Promise<ChunkOverview[]> {
+    const rows = this.rows(run, key, {});
+    const sealed = rows.filter((r) => r.pos !== null);
+    if (sealed.length > 0 && file === undefined) throw new Error('the run has sealed chunks but no point file');
+    const bytes = sealed.length === 0 ? [] : await this.files.read(file as string, sealed.map((r) => [r.ov as number, overviewBytes(r.n)] as const), scratch);
+    let k = 0;
+    return rows.map((r) => ({ n: r.n, overview: r.inline !== undefined ? overviewOf(r.inline) : openOverview(bytes[k++], r.n) }));
   }
 }

@@ -6,6 +6,8 @@
 //   once would differ in the last digits; with sealing on a live tail, boundaries differ between the two.)
 // - values: Float64Array blob, exact (NaN and ±Infinity included).
 
+import { overviewLength, writeOverview } from './overview';
+
 export const CHUNK_POINTS = 4096;
 
 export interface EncodedChunk {
@@ -70,31 +72,42 @@ function view<T extends Float64Array | Float32Array>(bytes: Uint8Array, Type: { 
   return out;
 }
 
-// A sealed chunk, as stored in a point file: an 8-byte header (a tag and n, so a range that points at the wrong
-// bytes or at zeros left by a lost write is caught), then values (f64),
-// times (f64) and, when they are not an arithmetic run, steps (f64). Every part is 8-aligned, so reads are viewed
-// in place.
+// A sealed chunk is stored in a point file as two parts, each opening with an 8-byte header (a tag and n, so a
+// range that points at the wrong bytes or at zeros left by a lost write is caught):
+// - its body: values (f64), times (f64) and, when they are not an arithmetic run, steps (f64);
+// - its overview (see overview.ts), all a full view reads. A commit writes its bodies, then its overviews, so a
+//   series' overviews sit side by side and a full view of it is one read.
+// Every part is 8-aligned, so reads are viewed in place.
 const SEAL_TAG = 0x4b435354;
+const HEADER = 8;
 
-export function sealedLength(n: number, explicitSteps: boolean): number {
-  return 8 + 16 * n + (explicitSteps ? 8 * n : 0);
+export function bodyLength(n: number, explicitSteps: boolean): number {
+  return HEADER + 16 * n + (explicitSteps ? 8 * n : 0);
 }
 
-/** Writes an encoded chunk into `into` at `at` (8-aligned); returns its length. */
-export function sealChunk(c: EncodedChunk, into: Uint8Array, at: number): number {
-  const header = new DataView(into.buffer, into.byteOffset + at, 8);
+export function overviewBytes(n: number): number {
+  return HEADER + overviewLength(n);
+}
+
+function writeHeader(into: Uint8Array, at: number, n: number): void {
+  const header = new DataView(into.buffer, into.byteOffset + at, HEADER);
   header.setUint32(0, SEAL_TAG, true);
-  header.setUint32(4, c.n, true);
-  let p = at + 8;
-  into.set(c.values, p);
+  header.setUint32(4, n, true);
+}
+
+/** Writes an encoded chunk's body into `body` at `at` and its overview into `ov` at `ovAt` (both 8-aligned). */
+export function sealChunk(c: EncodedChunk, body: Uint8Array, at: number, ov: Uint8Array, ovAt: number): void {
+  writeHeader(body, at, c.n);
+  let p = at + HEADER;
+  body.set(c.values, p);
   p += 8 * c.n;
-  into.set(c.times, p);
+  body.set(c.times, p);
   p += 8 * c.n;
-  if (c.steps !== null) {
-    into.set(c.steps, p);
-    p += 8 * c.n;
-  }
-  return p - at;
+  if (c.steps !== null) body.set(c.steps, p);
+  writeHeader(ov, ovAt, c.n);
+  const f64 = (bytes: Uint8Array) => new Float64Array(bytes.buffer, bytes.byteOffset, c.n);
+  const slots = new Float64Array(ov.buffer, ov.byteOffset + ovAt + HEADER, overviewLength(c.n) / 8);
+  writeOverview(f64(c.values), f64(c.times), c.steps === null ? null : f64(c.steps), c.step0, c.stride ?? 0, slots);
 }
 
 /** A chunk's columns, viewed over its stored bytes. */
@@ -107,16 +120,34 @@ export interface ChunkData {
   values: Float64Array;
 }
 
+function checkHeader(bytes: Uint8Array, n: number, length: number): void {
+  if (bytes.length !== length || bytes.byteOffset % 8 !== 0) throw new Error('a sealed chunk has the wrong length');
+  // Little-endian like writeHeader's DataView, read byte-wise: no view object per chunk on the read path.
+  const word = (at: number) => (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+  if (word(0) !== SEAL_TAG || word(4) !== n) throw new Error('a sealed chunk has a damaged header');
+}
+
 /** Views a sealed chunk read back from a point file; throws when the bytes are not the chunk the index expects. */
 export function openSealed(bytes: Uint8Array, n: number, step0: number, stride: number | null): ChunkData {
-  if (bytes.length !== sealedLength(n, stride === null) || bytes.byteOffset % 8 !== 0) throw new Error('a sealed chunk has the wrong length');
-  const header = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  if (header.getUint32(0, true) !== SEAL_TAG || header.getUint32(4, true) !== n) throw new Error('a sealed chunk has a damaged header');
-  const base = bytes.byteOffset + 8;
+  checkHeader(bytes, n, bodyLength(n, stride === null));
+  const base = bytes.byteOffset + HEADER;
   const values = new Float64Array(bytes.buffer, base, n);
   const times = new Float64Array(bytes.buffer, base + 8 * n, n);
   const steps = stride === null ? new Float64Array(bytes.buffer, base + 16 * n, n) : null;
   return { n, step0, stride, steps, times, values };
+}
+
+/** Views the overview of a sealed chunk read back. */
+export function openOverview(bytes: Uint8Array, n: number): Float64Array {
+  checkHeader(bytes, n, overviewBytes(n));
+  return new Float64Array(bytes.buffer, bytes.byteOffset + HEADER, overviewLength(n) / 8);
+}
+
+/** The overview of a chunk held in memory (an inline tail). */
+export function overviewOf(c: ChunkData): Float64Array {
+  const ov = new Float64Array(overviewLength(c.n) / 8);
+  writeOverview(c.values, c.times, c.steps, c.step0, c.stride ?? 0, ov);
+  return ov;
 }
 
 /** A chunk kept in the index itself (the unsealed tail of a live series), viewed like a sealed one. */

@@ -13,7 +13,8 @@ import { ColumnBuffer } from './seriesBuffer';
 import { dedupeSteps, foldPoints, summaryFrom, type SeriesMeta } from './seriesMeta';
 import { SEAL_MIN, type PlannedRow, type PlannedSeries, type PointColumns, type SealBuffer } from './seriesPlan';
 import { openImage, SLACK_BYTES } from './sqlImage';
-import type { PointFiles } from './pointFiles';
+import type { ChunkOverview } from './overview';
+import type { PointFiles, ReadScratch } from './pointFiles';
 
 export type { PointColumns };
 
@@ -160,16 +161,16 @@ export class IndexDb {
       const to = Math.min(from + CHUNK_POINTS, cols.length);
       const c = encodeChunk(cols.steps, cols.times, cols.values, from, to);
       if (sealAll || c.n >= SEAL_MIN) {
-        rows.push({ seq: seq++, c: { ...c, steps: null, times: null, values: null }, pos: seal.add(c) });
+        rows.push({ seq: seq++, c: { ...c, steps: null, times: null, values: null }, at: seal.add(c) });
       } else {
         // Copies: the encoded blobs are views into buffers reused before the commit binds them.
-        rows.push({ seq: seq++, c: { ...c, steps: c.steps?.slice() ?? null, times: c.times.slice(), values: c.values.slice() }, pos: null });
+        rows.push({ seq: seq++, c: { ...c, steps: c.steps?.slice() ?? null, times: c.times.slice(), values: c.values.slice() }, at: null });
       }
     }
     if (rows.length > 0) {
       meta.chunks = seq;
       const last = rows[rows.length - 1];
-      meta.tailN = last.pos === null ? last.c.n : 0;
+      meta.tailN = last.at === null ? last.c.n : 0;
     }
     return { key, meta, firstSeq, rows, cols };
   }
@@ -190,10 +191,10 @@ export class IndexDb {
 
   /** Writes a planned series' chunk rows and summary; call inside the transaction that commits its file state. */
   commitSeries(run: string, plan: PlannedSeries): void {
-    for (const { seq, c, pos } of plan.rows) {
+    for (const { seq, c, at } of plan.rows) {
       this.run(
-        'INSERT OR REPLACE INTO chunks (run, key, seq, n, step0, stride, steps, times, vals, pos, step_min, step_max, time_min, time_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [run, plan.key, seq, c.n, c.step0, c.stride, c.steps, c.times, c.values, pos, c.stepMin, c.stepMax, c.timeMin, c.timeMax],
+        'INSERT OR REPLACE INTO chunks (run, key, seq, n, step0, stride, steps, times, vals, pos, ov, step_min, step_max, time_min, time_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [run, plan.key, seq, c.n, c.step0, c.stride, c.steps, c.times, c.values, at?.pos ?? null, at?.ov ?? null, c.stepMin, c.stepMax, c.timeMin, c.timeMax],
       );
     }
     const m = plan.meta;
@@ -203,9 +204,14 @@ export class IndexDb {
     );
   }
 
+  /** The overviews of a series' chunks (see ChunkReader.overviews). */
+  fetchOverviews(run: string, key: string, file: string | undefined, scratch?: ReadScratch): Promise<ChunkOverview[]> {
+    return this.reader.overviews(run, key, file, scratch);
+  }
+
   /** The chunks of one series matching `filter` (see ChunkReader.fetch); `file` is the run's point file. */
-  fetchChunks(run: string, key: string, file: string | undefined, filter: ChunkFilter): Promise<ChunkData[]> {
-    return this.reader.fetch(run, key, file, filter);
+  fetchChunks(run: string, key: string, file: string | undefined, filter: ChunkFilter, scratch?: ReadScratch): Promise<ChunkData[]> {
+    return this.reader.fetch(run, key, file, filter, scratch);
   }
 
   export(): Uint8Array {

@@ -7,7 +7,8 @@ import { limits, openStore } from './runStore';
 import { SCHEMA_VERSION } from './schema';
 import { trailerFor } from './sealedFile';
 import { appendLog, logPath, prng, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
-import type { RunStore } from './types';
+import { overviewApplies } from './overview';
+import type { RunStore, Series } from './types';
 
 async function open(root: string, extra: { dbPath?: string; now?: () => number } = {}): Promise<RunStore> {
   return openStore({ roots: [root], now: () => (T0 + 60) * 1000, ...extra });
@@ -432,7 +433,7 @@ test('an index damaged in the middle fails its checksum and is rebuilt', async (
   await store.close();
 });
 
-test('series: the full-view fast path returns exactly what the general path does, on random data', async (t) => {
+test('series: the full view from overviews is a faithful min/max downsampling of the general path, on random data', async (t) => {
   const root = fixture(t);
   const rand = prng(11);
   const specials = ['{"$float":"NaN"}', '{"$float":"Infinity"}', '{"$float":"-Infinity"}'];
@@ -450,18 +451,47 @@ test('series: the full-view fast path returns exactly what the general path does
   }
   const store = await open(root);
   await store.index();
+  let blockBased = 0;
   for (const points of [4, 10, 100, 1000, 100_000]) {
     for (const x of ['step', 'time'] as const) {
       const fast = await store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x });
       // An unbounded range takes the general path (every column decoded, then filtered and downsampled).
       const general = await store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x, range: [-Infinity, Infinity] });
       assert.equal(fast.length, 3);
-      assert.deepEqual(fast, general, `points ${points}, x ${x}`);
+      const all = await store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points: 1e9, x, range: [-Infinity, Infinity] });
+      for (let r = 0; r < 3; r++) {
+        const where = `points ${points}, x ${x}, run ${r}`;
+        if (!overviewApplies(all[r].total, points)) {
+          assert.deepEqual(fast[r], general[r], where);
+          continue;
+        }
+        blockBased++;
+        assertFaithful(fast[r], all[r], points, where);
+      }
       assert.deepEqual(await store.series({ runIds: ['r1', 'r2', 'r3'], keys: ['v'], points, x }), fast, 'served again (from the cache): the same');
     }
   }
+  assert.ok(blockBased >= 6, `${blockBased} series took the overview path`);
   await store.close();
 });
+
+/** `got` is a min/max downsampling of `all`: real points in order, first and last, extremes kept, within budget. */
+function assertFaithful(got: Series, all: Series, points: number, where: string) {
+  assert.equal(got.total, all.total, where);
+  assert.ok(got.values.length <= Math.max(points, 4), where);
+  let j = 0;
+  for (let i = 0; i < got.steps.length; i++) {
+    while (j < all.steps.length && all.steps[j] !== got.steps[i]) j++;
+    assert.ok(j < all.steps.length, `${where}: step ${got.steps[i]} is not a stored point, or out of order`);
+    assert.ok(Object.is(got.values[i], all.values[j]) && got.times[i] === all.times[j], `${where}: point at step ${got.steps[i]}`);
+  }
+  for (const a of ['steps', 'times', 'values'] as const) {
+    assert.ok(Object.is(got[a][0], all[a][0]) && Object.is(got[a].at(-1), all[a].at(-1)), `${where}: first and last ${a}`);
+  }
+  const real = [...all.values].filter((v) => !Number.isNaN(v));
+  const kept = new Set(got.values);
+  assert.ok(kept.has(Math.min(...real)) && kept.has(Math.max(...real)), `${where}: extremes kept`);
+}
 
 test('series: a repeated request sees appends, truncations and removals, and callers cannot corrupt it', async (t) => {
   const root = fixture(t);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { discoverRuns, errorText, LOG_FILE, locateRuns, logBytes, STAT_BATCH, statQuiet, USER_FILE, type Candidate } from './discovery';
 import { IndexDb, type StoredRun } from './indexDb';
 import { loadIndexImage, saveIndexImage } from './indexImage';
-import { DiskPointFiles, MemoryPointFiles } from './pointFiles';
+import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './pointFiles';
 import { indexRun, limits, type IndexTarget } from './indexRun';
 import { diffParams, queryRuns } from './query';
 import { ParsePool } from './parsePool';
@@ -203,7 +203,7 @@ export class SqlRunStore implements RunStore {
 
   async series(req: SeriesRequest): Promise<Series[]> {
     const byTime = req.x === 'time';
-    const wanted: Array<() => Promise<Series | undefined>> = [];
+    const wanted: Array<(scratch: ReadScratch) => Promise<Series | undefined>> = [];
     for (const runId of req.runIds) {
       const run = this.runs.get(runId);
       if (run === undefined) continue;
@@ -217,9 +217,9 @@ export class SqlRunStore implements RunStore {
           continue;
         }
         const file = run.file.points?.name;
-        wanted.push(async () => {
+        wanted.push(async (scratch) => {
           try {
-            const s = await readSeries(this.db, runId, file, key, meta, req, byTime);
+            const s = await readSeries(this.db, runId, file, key, meta, req, byTime, scratch);
             if (cacheKey !== undefined) this.seriesCache.set(cacheKey, meta, s);
             return s;
           } catch (err) {
@@ -236,9 +236,10 @@ export class SqlRunStore implements RunStore {
     const out: Array<Series | undefined> = new Array(wanted.length);
     let next = 0;
     const worker = async () => {
+      const scratch = new ReadScratch();
       while (next < wanted.length) {
         const i = next++;
-        out[i] = await wanted[i]();
+        out[i] = await wanted[i](scratch);
       }
     };
     await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, wanted.length) }, worker));

@@ -1,7 +1,7 @@
 // The persisted index. Bump SCHEMA_VERSION whenever a table or an encoding changes: an index of another
 // version is dropped and rebuilt from the logs, which are the source of truth.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 PRAGMA journal_mode = MEMORY;
@@ -25,11 +25,11 @@ CREATE TABLE IF NOT EXISTS series (
   PRIMARY KEY (run, key)
 );
 -- Points, CHUNK_POINTS at most per row, in append order (seq). See chunks.ts for the encoding. A sealed chunk
--- lives in the run's point file at byte pos (see pointFiles.ts); only a live series' short tail keeps its
--- blobs here (pos NULL).
+-- lives in the run's point file, its body at byte pos and its overview at byte ov (see pointFiles.ts); only a
+-- live series' short tail keeps its blobs here (pos NULL).
 CREATE TABLE IF NOT EXISTS chunks (
   run TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
-  step0 REAL NOT NULL, stride REAL, steps BLOB, times BLOB, vals BLOB, pos INTEGER,
+  step0 REAL NOT NULL, stride REAL, steps BLOB, times BLOB, vals BLOB, pos INTEGER, ov INTEGER,
   step_min REAL, step_max REAL, time_min REAL, time_max REAL,
   PRIMARY KEY (run, key, seq)
 );

@@ -1,6 +1,6 @@
 // What one commit appends to a run: the chunk rows of each series, and the sealed chunks' bytes laid end to end
 // from the point file's committed length (written before the rows that point at them are committed).
-import { sealChunk, sealedLength, type EncodedChunk } from './chunks';
+import { bodyLength, overviewBytes, sealChunk, type EncodedChunk } from './chunks';
 import type { SeriesMeta } from './seriesMeta';
 
 /** A live series' tail is sealed once it holds this many points (a run that has ended seals all of it). */
@@ -16,11 +16,11 @@ export interface PointColumns {
 
 type RowChunk = Omit<EncodedChunk, 'steps' | 'times' | 'values'> & { steps: Uint8Array | null; times: Uint8Array | null; values: Uint8Array | null };
 
-/** A chunk row to write: sealed (`pos` in the point file, no blobs) or inline (blobs, `pos` null). */
+/** A chunk row to write: sealed (where in the point file, no blobs) or inline (blobs, `at` null). */
 export interface PlannedRow {
   seq: number;
   c: RowChunk;
-  pos: number | null;
+  at: SealedAt | null;
 }
 
 export interface PlannedSeries {
@@ -34,27 +34,59 @@ export interface PlannedSeries {
   cols: PointColumns;
 }
 
-export class SealBuffer {
-  private bytes = new Uint8Array(1 << 16);
+/** Where a sealed chunk's body and overview are in the point file; final once SealBuffer.contents() is called. */
+export interface SealedAt {
+  pos: number;
+  ov: number;
+}
+
+/** Grows a byte buffer by doubling. */
+class Bytes {
+  bytes = new Uint8Array(1 << 16);
   length = 0;
+
+  /** Room for `n` more bytes; returns where they start. */
+  room(n: number): number {
+    if (this.length + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.length + n, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    const at = this.length;
+    this.length += n;
+    return at;
+  }
+}
+
+export class SealBuffer {
+  private readonly bodies = new Bytes();
+  private readonly overviews = new Bytes();
+  private readonly placed: SealedAt[] = [];
 
   /** `base` is the point file's committed length: where these bytes will go. */
   constructor(readonly base: number) {}
 
-  /** Lays out a chunk; returns its position in the point file. */
-  add(c: EncodedChunk): number {
-    const need = this.length + sealedLength(c.n, c.steps !== null);
-    if (need > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
-    const pos = this.base + this.length;
-    this.length += sealChunk(c, this.bytes, this.length);
-    return pos;
+  get length(): number {
+    return this.bodies.length + this.overviews.length;
   }
 
+  /** Lays out a chunk (bodies first, then overviews, see chunks.ts). */
+  add(c: EncodedChunk): SealedAt {
+    const at = this.bodies.room(bodyLength(c.n, c.steps !== null));
+    const ovAt = this.overviews.room(overviewBytes(c.n));
+    sealChunk(c, this.bodies.bytes, at, this.overviews.bytes, ovAt);
+    const placed = { pos: this.base + at, ov: ovAt };
+    this.placed.push(placed);
+    return placed;
+  }
+
+  /** The bytes to write at `base`; fixes where the overviews are. */
   contents(): Uint8Array {
-    return this.bytes.subarray(0, this.length);
+    const out = new Uint8Array(this.length);
+    out.set(this.bodies.bytes.subarray(0, this.bodies.length));
+    out.set(this.overviews.bytes.subarray(0, this.overviews.length), this.bodies.length);
+    for (const p of this.placed) p.ov += this.base + this.bodies.length;
+    this.placed.length = 0;
+    return out;
   }
 }

@@ -1,20 +1,18 @@
 // Reading one run's series for a request: the range, the steps after a point, downsampled.
-import { columnsOf, lazyOf, stepsAndTimes, type ChunkFilter } from './chunkReader';
+import { columnsOf, type ChunkFilter } from './chunkReader';
 import { downsampleIndices, gather } from './downsample';
 import type { IndexDb } from './indexDb';
+import { downsampleOverviews, overviewApplies } from './overview';
+import type { ReadScratch } from './pointFiles';
 import { dedupeSteps, type SeriesMeta } from './seriesMeta';
 import type { Series, SeriesRequest } from './types';
 
-/** `file` is the run's point file (see pointFiles.ts). */
-export async function readSeries(db: IndexDb, runId: string, file: string | undefined, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean): Promise<Series> {
-  if (meta.monotone && req.range === undefined && req.afterStep === undefined) {
-    // The full view, the common case: gather only the values, then steps and times of the points kept.
-    const chunks = await db.fetchChunks(runId, key, file, {});
-    const lazy = lazyOf(chunks);
-    const idx = downsampleIndices(lazy.values, req.points);
-    const { steps, times } = stepsAndTimes(lazy, idx);
-    const [values] = gather(idx, lazy.values);
-    return { runId, key, steps, times, values, total: lazy.values.length };
+/** `file` is the run's point file (see pointFiles.ts); reads go through `scratch`, and nothing returned points into it. */
+export async function readSeries(db: IndexDb, runId: string, file: string | undefined, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean, scratch?: ReadScratch): Promise<Series> {
+  if (meta.monotone && req.range === undefined && req.afterStep === undefined && overviewApplies(meta.count, req.points)) {
+    // The full view of a long series, the common case: from the chunks' overviews alone.
+    const d = downsampleOverviews(await db.fetchOverviews(runId, key, file, scratch), req.points);
+    if (d !== undefined) return { runId, key, ...d };
   }
   const [lo, hi] = req.range ?? [-Infinity, Infinity];
   const after = req.afterStep;
@@ -26,7 +24,7 @@ export async function readSeries(db: IndexDb, runId: string, file: string | unde
       }
     : {};
   for (const k of Object.keys(filter) as Array<keyof ChunkFilter>) if (!Number.isFinite(filter[k])) delete filter[k];
-  let cols = columnsOf(await db.fetchChunks(runId, key, file, filter));
+  let cols = columnsOf(await db.fetchChunks(runId, key, file, filter, scratch));
   if (!meta.monotone) cols = dedupeSteps(cols.steps, cols.times, cols.values);
   let { steps, times, values } = cols;
   if (req.range !== undefined || after !== undefined) {
