@@ -3,7 +3,7 @@
 // sees a run half-written and offsets always commit with the data read up to them.
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { SqlRuntime } from './sqlite';
-import { CHUNK_POINTS, encodeChunk, type ChunkData } from './chunks';
+import type { ChunkData } from './chunks';
 import { ChunkReader, columnsOf, type ChunkFilter } from './chunkReader';
 import { loadAll, loadSnapshot, writeSnapshot } from './indexSnapshot';
 import type { FileState, RunState } from './runState';
@@ -11,7 +11,7 @@ import { writeRunRows, type RunParts } from './runRows';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { ColumnBuffer } from './seriesBuffer';
 import { dedupeSteps, foldPoints, summaryFrom, type SeriesMeta } from './seriesMeta';
-import { SEAL_MIN, type PlannedRow, type PlannedSeries, type PointColumns, type SealBuffer } from './seriesPlan';
+import { planChunks, type PlannedSeries, type PointColumns, type SealBuffer } from './seriesPlan';
 import { openImage, SLACK_BYTES } from './sqlImage';
 import type { ChunkOverview } from './overview';
 import type { PointFiles, ReadScratch } from './pointFiles';
@@ -144,10 +144,10 @@ export class IndexDb {
   planAppend(run: string, key: string, meta: SeriesMeta, buf: PointColumns, sealAll: boolean, seal: SealBuffer): PlannedSeries {
     foldPoints(meta, buf.steps, buf.values, buf.length);
     let cols: PointColumns = buf;
-    let seq = meta.chunks;
     if (meta.tailN > 0) {
-      seq = meta.chunks - 1;
-      const tail = this.reader.inline(run, key, seq);
+      // The tail is rewritten: its seq is the first of this plan.
+      meta.chunks--;
+      const tail = this.reader.inline(run, key, meta.chunks);
       if (tail === undefined) throw new Error(`the tail of ${key} is missing from the index`);
       const last = columnsOf([tail]);
       const joined = new ColumnBuffer(last.steps.length + buf.length);
@@ -155,23 +155,8 @@ export class IndexDb {
       joined.pushAll(buf.steps, buf.times, buf.values, buf.length);
       cols = joined;
     }
-    const firstSeq = seq;
-    const rows: PlannedRow[] = [];
-    for (let from = 0; from < cols.length; from += CHUNK_POINTS) {
-      const to = Math.min(from + CHUNK_POINTS, cols.length);
-      const c = encodeChunk(cols.steps, cols.times, cols.values, from, to);
-      if (sealAll || c.n >= SEAL_MIN) {
-        rows.push({ seq: seq++, c: { ...c, steps: null, times: null, values: null }, at: seal.add(c) });
-      } else {
-        // Copies: the encoded blobs are views into buffers reused before the commit binds them.
-        rows.push({ seq: seq++, c: { ...c, steps: c.steps?.slice() ?? null, times: c.times.slice(), values: c.values.slice() }, at: null });
-      }
-    }
-    if (rows.length > 0) {
-      meta.chunks = seq;
-      const last = rows[rows.length - 1];
-      meta.tailN = last.at === null ? last.c.n : 0;
-    }
+    const firstSeq = meta.chunks;
+    const rows = planChunks(cols, meta, sealAll, seal);
     return { key, meta, firstSeq, rows, cols };
   }
 

@@ -1,7 +1,7 @@
 // Indexing one run: tails its log from where the last pass stopped (in this thread or on a parse worker) and
 // commits each parsed part, with the offset it reached, in one transaction.
 import type { Stats } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorText, LOG_FILE, USER_FILE, type Candidate } from './discovery';
 import type { IndexDb } from './indexDb';
@@ -48,15 +48,20 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
   let passCount = 0;
   let committed = false;
 
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    general.push({ file: path, reason: `cannot read the log (${errorText(err)})` });
-    return;
+  // A run indexed from scratch on a parse worker is sealed there too (see workerSeal.ts): the worker reads the
+  // log's fingerprint and writes the new point file, and this thread only commits rows.
+  const sealTarget = reset && pool?.usable === true ? await db.files.sealTarget?.() : undefined;
+  let handle: FileHandle | undefined;
+  if (sealTarget === undefined) {
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      general.push({ file: path, reason: `cannot read the log (${errorText(err)})` });
+      return;
+    }
   }
   try {
-    const fingerprint = await fingerprintOf(handle);
+    const fingerprint = handle === undefined ? '' : await fingerprintOf(handle);
     if (!reset && (logStat.size < file.offset || !fingerprint.startsWith(file.fingerprint))) {
       // Truncated or replaced: what we indexed no longer describes this file.
       reset = true;
@@ -95,19 +100,25 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
         nextFile.size = logStat.size;
         nextFile.mtimeMs = logStat.mtimeMs;
       }
-      const ended = nextState.status !== undefined && nextState.status !== 'running';
-      const seal = new SealBuffer(points?.bytes ?? 0);
-      const plans: PlannedSeries[] = [];
+      let plans: PlannedSeries[] = [];
       let added = 0;
-      for (const col of part.columns) {
-        if (col.length === 0) continue;
-        plans.push(db.planAppend(c.id, col.key, { ...(series.get(col.key) ?? emptyMeta()) }, col, ended, seal));
-        added += col.length;
-      }
-      if (seal.length > 0) {
-        const name = points?.name ?? db.files.newName();
-        await db.files.write(name, seal.base, seal.contents());
-        nextFile.points = { name, bytes: seal.base + seal.length };
+      if (part.sealed !== undefined) {
+        plans = part.sealed.plans;
+        nextFile.points = part.sealed.points;
+        for (const plan of plans) for (const row of plan.rows) added += row.c.n;
+      } else {
+        const ended = nextState.status !== undefined && nextState.status !== 'running';
+        const seal = new SealBuffer(points?.bytes ?? 0);
+        for (const col of part.columns) {
+          if (col.length === 0) continue;
+          plans.push(db.planAppend(c.id, col.key, { ...(series.get(col.key) ?? emptyMeta()) }, col, ended, seal));
+          added += col.length;
+        }
+        if (seal.length > 0) {
+          const name = points?.name ?? db.files.newName();
+          await db.files.write(name, seal.base, seal.contents());
+          nextFile.points = { name, bytes: seal.base + seal.length };
+        }
       }
       for (const plan of plans) if (!plan.meta.monotone) await db.resummarize(c.id, points?.name, plan);
       db.transaction(() => {
@@ -128,9 +139,9 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
       target.markDirty();
     };
 
-    const job: ParseJob = { end: logStat.size, state, file, flushPoints: limits.flushPoints };
+    const job: ParseJob = { end: logStat.size, state, file, flushPoints: limits.flushPoints, ...(sealTarget === undefined ? {} : { seal: sealTarget }) };
     if (pool !== undefined && pool.usable) {
-      await handle.close();
+      await handle?.close();
       handle = undefined;
       try {
         await pool.run(path, job, async (part) => {
@@ -143,6 +154,7 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
         return await indexRun(target, c, logStat, userStat, report, general, signal, undefined, afresh);
       }
     } else {
+      if (handle === undefined) throw new Error('the log was not opened');
       for await (const part of parseRun(handle, job, () => signal?.aborted === true)) await commit(part);
     }
     report.changedRuns.push(c.id);

@@ -110,12 +110,18 @@ export class ParsePool {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        slot.busy = false;
+        this.waiting.shift()?.();
+      };
       const finish = (err?: Error) => {
         if (settled) return;
         settled = true;
         this.handlers.delete(id);
-        slot.busy = false;
-        this.waiting.shift()?.();
+        release();
         if (err) reject(err);
         else resolve();
       };
@@ -123,6 +129,9 @@ export class ParsePool {
         if (msg.type === 'error') return finish(new Error(msg.message));
         poolStats.partsReceived++;
         const part = msg.part;
+        // The worker is done with this job once it sent the last part: give it the next job while this one
+        // is committed, so it does not idle through the commit.
+        if (part.done) release();
         onPart(part).then(
           (goOn) => {
             // The worker may have failed while the part was being committed.

@@ -4,6 +4,8 @@
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { parseRun, type ParseJob, type ParsedPart } from './runParser';
+import { fingerprintOf } from './tailer';
+import { WorkerSealer } from './workerSeal';
 
 export interface JobMessage {
   type: 'job';
@@ -32,16 +34,25 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
       let stop = false;
       try {
         const handle = await open(msg.path, 'r');
+        const sealer = msg.job.seal === undefined ? undefined : new WorkerSealer(msg.job.seal);
         try {
+          if (sealer !== undefined) msg.job.file.fingerprint = await fingerprintOf(handle);
           for await (const part of parseRun(handle, msg.job, () => stop)) {
-            // Exact-length copies, transferred: the reader reuses its buffers after this.
-            const columns = part.columns.map((c) => ({ key: c.key, steps: c.steps.slice(0, c.length), times: c.times.slice(0, c.length), values: c.values.slice(0, c.length), length: c.length }));
-            const transfer = columns.flatMap((c) => [c.steps.buffer, c.times.buffer, c.values.buffer]);
-            port.postMessage({ type: 'part', id: msg.id, part: { ...part, columns } } satisfies FromWorker, transfer);
+            if (sealer !== undefined) {
+              const sealed = sealer.seal(part.columns, part.state, part.done);
+              const transfer = sealed.plans.flatMap((p) => (p.cols.length === 0 ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];
+              port.postMessage({ type: 'part', id: msg.id, part: { ...part, columns: [], sealed } } satisfies FromWorker, transfer);
+            } else {
+              // Exact-length copies, transferred: the reader reuses its buffers after this.
+              const columns = part.columns.map((c) => ({ key: c.key, steps: c.steps.slice(0, c.length), times: c.times.slice(0, c.length), values: c.values.slice(0, c.length), length: c.length }));
+              const transfer = columns.flatMap((c) => [c.steps.buffer, c.times.buffer, c.values.buffer]);
+              port.postMessage({ type: 'part', id: msg.id, part: { ...part, columns } } satisfies FromWorker, transfer);
+            }
             if (part.done) break;
             stop = await new Promise<boolean>((resolve) => waiting.set(msg.id, resolve));
           }
         } finally {
+          sealer?.close();
           await handle.close();
         }
       } catch (err) {

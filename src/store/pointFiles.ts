@@ -22,6 +22,8 @@ export interface PointFiles {
   read(name: string, ranges: ReadonlyArray<readonly [number, number]>, scratch?: ReadScratch): Promise<Uint8Array[]>;
   /** Deletes every file not named in `keep`. */
   prune(keep: ReadonlySet<string>): Promise<void>;
+  /** A new file another thread may write directly (see workerSeal.ts); absent when files are not on disk. */
+  sealTarget?(): Promise<{ path: string; name: string }>;
 }
 
 /** A point file is missing or shorter than the index says: the run must be reindexed from its log. */
@@ -70,11 +72,26 @@ function coalesce(ranges: ReadonlyArray<readonly [number, number]>): { spans: Ar
 
 export class DiskPointFiles implements PointFiles {
   private made = false;
+  /** Names are a random prefix per store and a counter: unique without a random draw per file (a cold index makes 1,000). */
+  private readonly prefix = randomBytes(4).toString('hex');
+  private next = 0;
 
   constructor(private readonly dir: string) {}
 
   newName(): string {
-    return `${randomBytes(8).toString('hex')}${SUFFIX}`;
+    return `${this.prefix}${(this.next++).toString(16).padStart(8, '0')}${SUFFIX}`;
+  }
+
+  async sealTarget(): Promise<{ path: string; name: string }> {
+    await this.ensureDir();
+    const name = this.newName();
+    return { path: this.path(name), name };
+  }
+
+  private async ensureDir(): Promise<void> {
+    if (this.made) return;
+    await mkdir(this.dir, { recursive: true });
+    this.made = true;
   }
 
   private path(name: string): string {
@@ -84,10 +101,7 @@ export class DiskPointFiles implements PointFiles {
   }
 
   async write(name: string, at: number, bytes: Uint8Array): Promise<void> {
-    if (!this.made) {
-      await mkdir(this.dir, { recursive: true });
-      this.made = true;
-    }
+    await this.ensureDir();
     let handle;
     try {
       handle = await open(this.path(name), at === 0 ? 'w' : 'r+');

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore, pointsDir } from './runStore';
+import { poolStats } from './parsePool';
+import { limits, openStore, pointsDir } from './runStore';
 import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
 import type { RunStore } from './types';
 
@@ -142,4 +143,46 @@ test('files of replaced, removed or never persisted runs are deleted once no per
   await reopened.index();
   assert.equal((await reopened.series({ runIds: ['late'], keys: ['loss'], points: 1e9 }))[0].total, 500);
   await reopened.close();
+});
+
+test('runs sealed on parse workers (several parts, live tails, steps going back) equal runs indexed in-thread', async (t) => {
+  const { root, dbPath } = fixture(t);
+  const saved = { ...limits };
+  limits.workerBytes = 0;
+  limits.flushPoints = 700;
+  t.after(() => Object.assign(limits, saved));
+  const lines = (id: string, n: number, opts: { status?: string; back?: boolean; pad?: number }) => {
+    const out = [JSON.stringify(startRecord(id))];
+    for (let s = 0; s < n; s++) {
+      // Steps that go back now and then make the series non-monotone (summaries recomputed, later value wins).
+      const step = opts.back === true && s % 97 === 50 ? s - 30 : s;
+      out.push(JSON.stringify({ t: 'metrics', ts: T0 + s * 0.25, step, values: { loss: s % 13 === 0 ? { $float: 'NaN' } : 1 / (s + 1), [`k${s % 3}`]: s }, pad: 'x'.repeat(opts.pad ?? 0) }));
+    }
+    if (opts.status !== undefined) out.push(JSON.stringify({ t: 'status', ts: T0 + n, status: opts.status }));
+    return out;
+  };
+  // Padded lines, so the log spans several read batches and comes back in several parts.
+  writeLog(root, 'done', lines('done', 5000, { status: 'finished', pad: 2500 }));
+  writeLog(root, 'live', lines('live', 2100, {}));
+  writeLog(root, 'back', lines('back', 3000, { status: 'failed', back: true }));
+  writeLog(root, 'short', lines('short', 40, {}));
+  const workers = await open(root, dbPath);
+  const before = poolStats.partsReceived;
+  await workers.index();
+  assert.ok(poolStats.partsReceived - before >= 6, `came back from workers in parts (${poolStats.partsReceived - before})`);
+  const inThread = await open(root);
+  await inThread.index();
+  assert.deepEqual(await everything(workers), await everything(inThread));
+  // The live run goes on: this thread now appends to the file a worker started, merging its inline tail.
+  appendLog(root, 'live', lines('live', 2300, { status: 'finished' }).slice(2101).join('\n') + '\n');
+  limits.workerBytes = saved.workerBytes;
+  await workers.index();
+  await workers.persist();
+  const fresh = await open(root);
+  await fresh.index();
+  const reopened = await open(root, dbPath);
+  await reopened.index();
+  assert.deepEqual(await everything(workers), await everything(fresh));
+  assert.deepEqual(await everything(reopened), await everything(fresh));
+  for (const s of [workers, inThread, fresh, reopened]) await s.close();
 });

@@ -7,6 +7,7 @@ import { applyRecord } from './records';
 import { MAX_PROBLEM_DETAILS, type FileState, type RunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
 import { MAX_LINE_BYTES, readLines } from './tailer';
+import type { SealedPart, SealTarget } from './workerSeal';
 
 /** Line-level details kept per file in one index report. */
 export const REPORT_DETAILS = 20;
@@ -17,6 +18,8 @@ export interface ParseJob {
   state: RunState;
   file: FileState;
   flushPoints: number;
+  /** For a run indexed from scratch on a worker: seal its points there, into this new file (see workerSeal.ts). */
+  seal?: SealTarget;
 }
 
 export interface Columns {
@@ -38,6 +41,8 @@ export interface ParsedPart {
   done: boolean;
   /** The last part, and nothing was left unread. */
   complete: boolean;
+  /** Set when a worker sealed the part's points (`columns` is then empty). */
+  sealed?: SealedPart;
 }
 
 /**

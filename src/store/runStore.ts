@@ -149,7 +149,8 @@ export class SqlRunStore implements RunStore {
             onProgress?.(++done, candidates.length);
           });
           inFlight.add(task);
-          if (inFlight.size >= (pool === undefined ? 1 : pool.size + 1)) await Promise.race(inFlight);
+          // With workers, a few runs more than workers: one waits for each worker, one or two are being committed.
+          if (inFlight.size >= (pool === undefined ? 1 : pool.size + 2)) await Promise.race(inFlight);
         }
       }
       await Promise.all(inFlight);

@@ -1,6 +1,6 @@
 // What one commit appends to a run: the chunk rows of each series, and the sealed chunks' bytes laid end to end
 // from the point file's committed length (written before the rows that point at them are committed).
-import { bodyLength, overviewBytes, sealChunk, type EncodedChunk } from './chunks';
+import { bodyLength, CHUNK_POINTS, encodeChunk, overviewBytes, sealChunk, type EncodedChunk } from './chunks';
 import type { SeriesMeta } from './seriesMeta';
 
 /** A live series' tail is sealed once it holds this many points (a run that has ended seals all of it). */
@@ -56,6 +56,32 @@ class Bytes {
     this.length += n;
     return at;
   }
+}
+
+/**
+ * Encodes `cols` as chunks numbered from meta.chunks (the caller has already merged an inline tail into `cols`
+ * and stepped meta.chunks back over it), laying the ones to seal into `seal`; updates meta.chunks and meta.tailN.
+ * Chunks are sealed once they hold SEAL_MIN points, or all of them with `sealAll` (the run has ended).
+ */
+export function planChunks(cols: PointColumns, meta: SeriesMeta, sealAll: boolean, seal: SealBuffer): PlannedRow[] {
+  const rows: PlannedRow[] = [];
+  let seq = meta.chunks;
+  for (let from = 0; from < cols.length; from += CHUNK_POINTS) {
+    const to = Math.min(from + CHUNK_POINTS, cols.length);
+    const c = encodeChunk(cols.steps, cols.times, cols.values, from, to);
+    if (sealAll || c.n >= SEAL_MIN) {
+      rows.push({ seq: seq++, c: { ...c, steps: null, times: null, values: null }, at: seal.add(c) });
+    } else {
+      // Copies: the encoded blobs are views into buffers reused before the commit binds them.
+      rows.push({ seq: seq++, c: { ...c, steps: c.steps?.slice() ?? null, times: c.times.slice(), values: c.values.slice() }, at: null });
+    }
+  }
+  if (rows.length > 0) {
+    meta.chunks = seq;
+    const last = rows[rows.length - 1];
+    meta.tailN = last.at === null ? last.c.n : 0;
+  }
+  return rows;
 }
 
 export class SealBuffer {

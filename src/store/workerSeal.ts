@@ -1,0 +1,69 @@
+// Sealing a fresh run's points on the parse worker that parsed them. A cold index used to send every point to
+// the indexer's thread to be encoded and written there; that thread, not parsing, bounded the pass. For a run
+// indexed from scratch nothing in the index is needed to lay out its chunks, so the worker writes the run's new
+// point file itself and sends back only the chunk rows. The indexer still commits each part's rows, offset and
+// file length in one transaction, so a stop between parts loses and repeats nothing (bytes past the committed
+// length are overwritten, or the file is pruned if nothing of it was committed).
+//
+// Synchronous writes: this runs on a worker thread, never on the extension host's.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Columns } from './runParser';
+import type { RunState } from './runState';
+import { emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
+import { planChunks, SealBuffer, type PlannedSeries, type PointColumns } from './seriesPlan';
+
+/** Where a fresh run's point file goes: a new file (its name is new, so nothing else writes it). */
+export interface SealTarget {
+  path: string;
+  name: string;
+}
+
+/** What a part sealed on a worker carries instead of its points. */
+export interface SealedPart {
+  plans: PlannedSeries[];
+  points: { name: string; bytes: number };
+}
+
+const NO_POINTS: PointColumns = { steps: new Float64Array(0), times: new Float64Array(0), values: new Float64Array(0), length: 0 };
+
+export class WorkerSealer {
+  private readonly fd: number;
+  private length = 0;
+  private readonly metas = new Map<string, SeriesMeta>();
+
+  constructor(private readonly target: SealTarget) {
+    this.fd = openSync(target.path, 'w');
+  }
+
+  /**
+   * Seals one part's columns. A part that is not the last seals every chunk (the next part starts new chunks);
+   * the last keeps a live series' short tail inline, as the indexer would.
+   */
+  seal(columns: Columns[], state: RunState, last: boolean): SealedPart {
+    const ended = state.status !== undefined && state.status !== 'running';
+    const seal = new SealBuffer(this.length);
+    const plans: PlannedSeries[] = [];
+    for (const col of columns) {
+      if (col.length === 0) continue;
+      const meta = { ...(this.metas.get(col.key) ?? emptyMeta()) };
+      foldPoints(meta, col.steps, col.values, col.length);
+      const firstSeq = meta.chunks;
+      const rows = planChunks(col, meta, ended || !last, seal);
+      // A series whose steps went back has its summary recomputed by the indexer, from all its points.
+      const cols = meta.monotone ? NO_POINTS : { steps: col.steps.slice(0, col.length), times: col.times.slice(0, col.length), values: col.values.slice(0, col.length), length: col.length };
+      plans.push({ key: col.key, meta, firstSeq, rows, cols });
+      this.metas.set(col.key, meta);
+    }
+    if (seal.length > 0) {
+      const bytes = seal.contents();
+      let done = 0;
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.length + done);
+      this.length += bytes.length;
+    }
+    return { plans, points: { name: this.target.name, bytes: this.length } };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
