@@ -93,3 +93,15 @@ class RootCase(unittest.TestCase):
         buf = io.StringIO()
         with contextlib.redirect_stderr(buf):
             yield buf
+
+
+class Scalar:
+    """A numpy-like scalar: one element, read with ``item()``."""
+
+    size = 1
+
+    def __init__(self, v):
+        self.v = v
+
+    def item(self):
+        return self.v

@@ -8,22 +8,12 @@ import unittest
 import trackside
 from trackside._confighash import canonical_text, flatten
 from trackside._encode import decode_value, encode
-from tests.helpers import RootCase, read_records, strict_loads
+from tests.helpers import RootCase, Scalar, read_records, strict_loads
 
 BIG = 2 ** 64 + 1  # read by JSON.parse as 18446744073709552000
 HUGE = 10 ** 400  # read by JSON.parse as Infinity
 
 
-class Scalar:
-    """A numpy-like integer scalar."""
-
-    size = 1
-
-    def __init__(self, v):
-        self.v = v
-
-    def item(self):
-        return self.v
 
 
 def all_ints(value):

@@ -4,7 +4,7 @@ import math
 import random
 import unittest
 
-from tests.helpers import RootCase, read_records
+from tests.helpers import RootCase, Scalar, read_records
 
 
 class Weird:
@@ -20,14 +20,6 @@ class Exploding:
         raise RuntimeError("item exploded")
 
 
-class Scalar:
-    size = 1
-
-    def __init__(self, v):
-        self.v = v
-
-    def item(self):
-        return self.v
 
 
 def nasty_value(rng, depth=0):

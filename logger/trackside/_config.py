@@ -5,7 +5,40 @@ import time
 from ._encode import decode_value, sanitize
 
 
-class Config(object):
+class _View(object):
+    """The read side both views share: a dict's reading methods over ``_data``."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def get(self, key, default=None):
+        return self._data.get(key, default)
+
+    def keys(self):
+        return self._data.keys()
+
+    def items(self):
+        return self._data.items()
+
+    def values(self):
+        return self._data.values()
+
+    def __contains__(self, key):
+        return key in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __repr__(self):
+        return "%s(%r)" % (type(self).__name__, self._data)
+
+
+class Config(_View):
     """``run.config``: the run's params (config merged with overrides and later updates).
 
     Reads like a dict and by attribute (``run.config.lr``). Assigning a key or calling ``update`` records
@@ -17,9 +50,6 @@ class Config(object):
     def __init__(self, run, data):
         object.__setattr__(self, "_run", run)
         object.__setattr__(self, "_data", data)
-
-    def __getitem__(self, key):
-        return self._data[key]
 
     def __getattr__(self, key):
         try:
@@ -41,37 +71,14 @@ class Config(object):
         """Set the keys of ``other`` that the config does not have yet (wandb's allow_val_change=False)."""
         self.update({k: v for k, v in dict(other).items() if k not in self._data})
 
-    def get(self, key, default=None):
-        return self._data.get(key, default)
-
-    def keys(self):
-        return self._data.keys()
-
-    def items(self):
-        return self._data.items()
-
-    def values(self):
-        return self._data.values()
-
     def as_dict(self):
         # A deep, plain copy. Not a JSON round trip: that would turn NaN into a bare token and fail on
         # integers too long for str().
         return _deep_copy(self._data)
 
-    def __contains__(self, key):
-        return key in self._data
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self):
-        return len(self._data)
-
     def __eq__(self, other):
         return self._data == (other._data if isinstance(other, Config) else other)
 
-    def __repr__(self):
-        return "Config(%r)" % (self._data,)
 
 
 def _deep_copy(v):
@@ -82,7 +89,7 @@ def _deep_copy(v):
     return v
 
 
-class Summary(object):
+class Summary(_View):
     """``run.summary``: final values shown with the run (best accuracy, test score...).
 
     Each assignment is written as a ``summary`` record; later values win.
@@ -107,27 +114,3 @@ class Summary(object):
                 return self._run._log_after_close()
             self._data.update(decode_value(plain))
             self._run._put({"t": "summary", "ts": time.time(), "values": plain})
-
-    def __getitem__(self, key):
-        return self._data[key]
-
-    def get(self, key, default=None):
-        return self._data.get(key, default)
-
-    def keys(self):
-        return self._data.keys()
-
-    def items(self):
-        return self._data.items()
-
-    def __contains__(self, key):
-        return key in self._data
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self):
-        return len(self._data)
-
-    def __repr__(self):
-        return "Summary(%r)" % (self._data,)
