@@ -7,7 +7,7 @@ import { assignSlots, slotColor } from './colors';
 import { csvCell, toCsv } from './csv';
 import { comparisonCsv, comparisonMarkdown } from './report';
 import { markdownLine } from '../core/text';
-import { paramRows } from './params';
+import { paramRows, sameCell } from './params';
 import type { MetricSummary } from '../store/types';
 
 const m = (last: number, min: number, max: number): MetricSummary => ({ last, lastStep: 9, min, max, count: 10 });
@@ -160,4 +160,36 @@ test('system metrics have no best run and no deltas', () => {
   assert.equal(rows[0]!.goal, 'none');
   assert.equal(rows[0]!.bestIndex, -1);
   assert.equal(rows[0]!.cells[1]!.delta, undefined);
+});
+
+test('param rows carry exact digits beside the doubles; equal doubles that are different integers differ', () => {
+  const big = '18446744073709551617';
+  const twin = '18446744073709551616';
+  const rows = paramRows([
+    { params: { seed: 18446744073709551616, lr: 0.1 }, exactInts: { params: { seed: big } } },
+    { params: { seed: 18446744073709551616, lr: 0.1 }, exactInts: { params: { seed: twin } } },
+    { params: { seed: 18446744073709551616, lr: 0.1 } },
+  ]);
+  const seed = rows.find((r) => r.key === 'seed')!;
+  assert.deepEqual(seed.exact, [big, twin, undefined]);
+  assert.equal(seed.differs, true);
+  assert.equal(sameCell(seed, 1, 2), true, 'a bare 2^64 is the integer the digits of run 1 spell');
+  assert.equal(sameCell(seed, 0, 2), false);
+  assert.equal(rows.find((r) => r.key === 'lr')!.exact, undefined, 'no digits, no column');
+  const same = paramRows([{ params: { n: 2 ** 64 }, exactInts: { params: { n: big } } }, { params: { n: 2 ** 64 }, exactInts: { params: { n: big } } }]);
+  assert.equal(same[0]!.differs, false);
+  const runs = [
+    { id: 'a', name: 'a', status: 'finished', startTime: 0, endTime: 1000, lastUpdate: 1000 },
+    { id: 'b', name: 'b', status: 'finished', startTime: 0, endTime: 1000, lastUpdate: 1000 },
+  ];
+  const params = paramRows([
+    { params: { seed: -18446744073709551616 }, exactInts: { params: { seed: `-${big}` } } },
+    { params: { seed: 18446744073709551616 }, exactInts: { params: { seed: twin } } },
+  ]);
+  const csv = comparisonCsv({ runs, params, metrics: [] });
+  assert.match(csv, new RegExp(`^a,a,finished,[^,]*,1,,-${big}\r$`, 'm'), 'a negative integer is a number, not a formula to guard');
+  assert.match(csv, new RegExp(`^b,b,finished,[^,]*,1,,${twin}\r$`, 'm'));
+  const md = comparisonMarkdown({ runs, params, metrics: [] }, 0);
+  assert.ok(md.includes(big) && md.includes(twin), md);
+  assert.equal(csvCell('-1+cmd|x'), `"'-1+cmd|x"`, 'anything else that starts with - is still guarded');
 });

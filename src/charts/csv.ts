@@ -8,7 +8,8 @@ export function csvCell(v: Cell): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   let s = v;
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // A plain negative integer (exact digits of a big param) is a number to a spreadsheet, not a formula.
+  if (/^[=+\-@\t\r]/.test(s) && !/^-[0-9]+$/.test(s)) s = `'${s}`;
   return /[",\r\n']/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -26,7 +26,8 @@ export function comparisonCsv(c: Comparison): string {
   const rows = c.runs.map((r, i) => {
     const end = r.endTime ?? r.lastUpdate;
     const row: Cell[] = [r.id, r.name, r.status, new Date(r.startTime).toISOString(), (end - r.startTime) / 1000, r.gitCommit];
-    for (const p of c.params) row.push(p.values[i]);
+    // Exact digits as text: a spreadsheet may still round them, but the file holds every digit.
+    for (const p of c.params) row.push(p.exact?.[i] ?? p.values[i]);
     for (const m of c.metrics) row.push(m.cells[i]?.last, m.cells[i]?.best);
     return row;
   });
@@ -61,7 +62,7 @@ export function comparisonMarkdown(c: Comparison, now: number): string {
     out.push(
       mdTable(
         ['Param', ...c.runs.map((_, i) => runLabel(i))],
-        differing.map((p) => [mdText(p.key), ...p.values.map((v) => mdText(formatParam(v)))]),
+        differing.map((p) => [mdText(p.key), ...p.values.map((v, i) => mdText(formatParam(v, p.exact?.[i])))]),
       ),
       '',
     );

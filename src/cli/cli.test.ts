@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseWithFloats } from '../store/floats';
-import { appendLog, simpleRun, T0, tempRoot, writeLog } from '../store/testLogs';
+import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../store/testLogs';
 import { EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main } from './cli';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = '/') {
@@ -107,4 +107,40 @@ test('the entry point runs as a process and sets the exit code', (t) => {
   assert.equal(JSON.parse(ok.stdout).length, 3);
   const missing = spawnSync(tsx, ['src/cli/main.ts', 'show', 'nope', '--root', root], { encoding: 'utf8' });
   assert.equal(missing.status, 1);
+});
+
+test('integers beyond 2^53 print with every digit, and --json keeps them as {"$int": …}', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  const big = '18446744073709551617';
+  const twin = '18446744073709551616'; // the same double as `big`
+  const bigRun = (id: string, seed: string) => [
+    JSON.stringify(startRecord(id, { env: { seed: { $int: seed } } })),
+    JSON.stringify({ t: 'params', ts: T0, params: { seed: { $int: seed }, lr: 0.1 }, source: 'override' }),
+    JSON.stringify({ t: 'summary', ts: T0 + 1, values: { tokens: { $int: `-${seed}` } } }),
+    JSON.stringify({ t: 'status', ts: T0 + 2, status: 'finished', exit_code: 0 }),
+  ];
+  writeLog(root, 'big-a', bigRun('big-a', big));
+  writeLog(root, 'big-b', bigRun('big-b', twin));
+  const shown = await cli(['show', 'big-a', '--root', root]);
+  assert.equal(shown.code, EXIT_OK);
+  assert.match(shown.stdout, new RegExp(`^seed \\(override\\)\\s+${big}$`, 'm'));
+  assert.match(shown.stdout, new RegExp(`^tokens\\s+-${big}$`, 'm'));
+  assert.match(shown.stdout, new RegExp(`^seed\\s+${big}$`, 'm'));
+  const text = (await cli(['show', 'big-a', '--root', root, '--json', '--no-index'])).stdout;
+  assert.ok(text.includes(`"$int": "${big}"`), 'the digits are in the JSON text');
+  const detail = JSON.parse(text) as Record<string, unknown>;
+  assert.deepEqual(detail.params, { seed: { $int: big }, lr: 0.1 });
+  assert.deepEqual(detail.overrides, { seed: { $int: big }, lr: 0.1 });
+  assert.deepEqual(detail.summary, { tokens: { $int: `-${big}` } });
+  assert.deepEqual((detail.env as Record<string, unknown>).seed, { $int: big });
+  assert.equal('exactInts' in detail, false, 'the tags say it all');
+  const listed = JSON.parse((await cli(['ls', '--root', root, '--json', '--no-index'])).stdout) as Array<{ id: string; params: unknown }>;
+  assert.deepEqual(listed.find((r) => r.id === 'big-b')?.params, { seed: { $int: twin }, lr: 0.1 });
+  // Equal doubles, different integers: compare must say they differ, and show both.
+  const human = await cli(['compare', 'big-a', 'big-b', '--root', root, '--no-index']);
+  assert.match(human.stdout, new RegExp(`^seed\\s+${big}\\s+${twin}$`, 'm'));
+  const json = JSON.parse((await cli(['compare', 'big-a', 'big-b', '--root', root, '--json', '--no-index'])).stdout) as { params: Array<{ key: string; differs: boolean; values: unknown[] }> };
+  assert.deepEqual(json.params.find((p) => p.key === 'seed'), { key: 'seed', values: [{ $int: big }, { $int: twin }], differs: true, present: [true, true] });
+  assert.equal(json.params.find((p) => p.key === 'lr')?.differs, false);
 });

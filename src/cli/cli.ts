@@ -1,7 +1,9 @@
 // `trackside index | ls | show | compare`: the run store from a terminal, for SSH sessions, CI and benchmarks.
 import { isAbsolute, join, resolve } from 'node:path';
 import { openStore, stringifyWithFloats, type Diagnostic, type RunQuery, type RunStatus, type RunStore, type RunSummary, type SortKey } from '../store';
+import { exactDigits } from '../core/format';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { diffRowJson, exactDiff, runJson } from './exactJson';
 import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './format';
 
 export interface CliIo {
@@ -44,7 +46,8 @@ compare:
   --all         list every param, not only those that differ
 
 JSON output: numbers that JSON cannot spell are written as {"$float": "NaN"}, {"$float": "Infinity"} and
-{"$float": "-Infinity"}, the same convention as the log format. Times are Unix milliseconds.
+{"$float": "-Infinity"}, and integers beyond 2^53 that were logged exactly as {"$int": "<digits>"}: the same
+conventions as the log format. Times are Unix milliseconds.
 
 Exit codes: 0 ok, 1 run not found (or the prefix matches several runs), 2 usage error, 3 other failure.
 `;
@@ -169,7 +172,7 @@ async function cmdLs(args: ParsedArgs, io: CliIo): Promise<number> {
   return withStore(args, io, (store) => {
     const runs = store.listRuns(query);
     if (args.flags.has('json')) {
-      json(io, runs);
+      json(io, runs.map(runJson));
       return EXIT_OK;
     }
     if (runs.length === 0) {
@@ -188,7 +191,7 @@ async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
     const run = store.getRun(resolveRun(store.listRuns(), args.positionals[0]).id);
     if (run === undefined) throw new NotFound(`run ${args.positionals[0]} disappeared`);
     if (args.flags.has('json')) {
-      json(io, run);
+      json(io, runJson(run));
       return EXIT_OK;
     }
     const out: string[] = [];
@@ -206,10 +209,11 @@ async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
     field('command', run.argv.join(' '));
     field('cwd', run.cwd);
     field('notes', run.notes);
+    if (typeof run.env.seed === 'number') field('seed', formatValue(run.env.seed, run.exactInts?.seed));
     if (run.error !== undefined) field('error', [run.error.type, run.error.message].filter(Boolean).join(': '));
     const section = (title: string, body: string) => out.push('', title, body);
     const params = Object.entries(run.params);
-    if (params.length > 0) section('Params', table(['KEY', 'VALUE'], params.map(([k, v]) => [k + (k in run.overrides ? ' (override)' : ''), formatValue(v)])));
+    if (params.length > 0) section('Params', table(['KEY', 'VALUE'], params.map(([k, v]) => [k + (k in run.overrides ? ' (override)' : ''), formatValue(v, exactDigits(run.exactInts?.params, k))])));
     const metrics = Object.entries(run.metrics);
     if (metrics.length > 0) {
       section(
@@ -222,7 +226,7 @@ async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
       );
     }
     const summary = Object.entries(run.summary);
-    if (summary.length > 0) section('Summary', table(['KEY', 'VALUE'], summary.map(([k, v]) => [k, formatValue(v)])));
+    if (summary.length > 0) section('Summary', table(['KEY', 'VALUE'], summary.map(([k, v]) => [k, formatValue(v, exactDigits(run.exactInts?.summary, k))])));
     if (run.artifacts.length > 0) section('Artifacts', table(['PATH', 'KIND', 'SIZE'], run.artifacts.map((a) => [a.path, a.kind ?? '', a.size === undefined ? '' : String(a.size)]), new Set([2])));
     io.stdout(out.join('\n') + '\n');
     return EXIT_OK;
@@ -235,17 +239,17 @@ async function cmdCompare(args: ParsedArgs, io: CliIo): Promise<number> {
     const all = store.listRuns();
     const runs = args.positionals.map((ref) => resolveRun(all, ref));
     const ids = runs.map((r) => r.id);
-    const params = store.paramsDiff(ids);
+    const params = exactDiff(store.paramsDiff(ids), runs);
     const keys = store.metricKeys(ids);
     const metrics = keys.map((key) => ({ key, values: runs.map((r) => r.metrics[key] ?? null) }));
     if (args.flags.has('json')) {
-      json(io, { runs: ids, params, metrics });
+      json(io, { runs: ids, params: params.map(diffRowJson), metrics });
       return EXIT_OK;
     }
     const header = ['', ...runs.map((r) => (r.name === r.id ? r.id : `${r.name} (${r.id})`))];
     const shown = args.flags.has('all') ? params : params.filter((p) => p.differs);
     const out: string[] = [];
-    out.push(shown.length === 0 ? (params.length === 0 ? 'No params.' : 'Params: all the same.') : `Params${args.flags.has('all') ? '' : ' that differ'}\n` + table(['PARAM', ...header.slice(1)], shown.map((p) => [p.key, ...p.values.map((v, i) => (p.present?.[i] === false ? '—' : formatValue(v)))])));
+    out.push(shown.length === 0 ? (params.length === 0 ? 'No params.' : 'Params: all the same.') : `Params${args.flags.has('all') ? '' : ' that differ'}\n` + table(['PARAM', ...header.slice(1)], shown.map((p) => [p.key, ...p.values.map((v, i) => (p.present?.[i] === false ? '—' : formatValue(v, p.exact?.[i])))])));
     if (metrics.length > 0) {
       out.push('', 'Metrics (last value)\n' + table(['METRIC', ...header.slice(1)], metrics.map((m) => [m.key, ...m.values.map((v) => (v === null ? '—' : formatNumber(v.last)))]), new Set(runs.map((_, i) => i + 1))));
     }

@@ -12,7 +12,9 @@ export const formatNumber = blankIfMissing(core.formatNumber);
 export const formatTime = blankIfMissing((ms: number) => (Number.isFinite(ms) ? core.formatTime(ms) : ''));
 export const formatDuration = blankIfMissing((ms: number) => (Number.isFinite(ms) && ms >= 0 ? core.formatDuration(ms) : ''));
 
-export function formatValue(v: unknown): string {
+/** A value as text; `digits` are the exact digits of an integer beyond ±2^53, shown instead of its double. */
+export function formatValue(v: unknown, digits?: string): string {
+  if (digits !== undefined) return digits;
   if (typeof v === 'number') return core.formatNumber(v);
   if (v === null || v === undefined) return '';
   return String(v);

@@ -102,6 +102,12 @@ export interface ParamRow {
   key: string;
   values: Array<Param | undefined>;
   differs: boolean;
+  /**
+   * Exact digits of integers beyond ±2^53 (`{"$int": …}` in the log) beside their doubles, one entry per run
+   * (undefined where that run's value is not one); absent when no run has any. Show these, and compare cells
+   * with sameCell (src/charts/params.ts), never by `values` alone: equal doubles may be different integers.
+   */
+  exact?: Array<string | undefined>;
 }
 
 export interface DashboardData {
@@ -110,6 +116,9 @@ export interface DashboardData {
   run: RunView;
   params: Array<[string, Param]>;
   summary: Array<[string, Param]>;
+  /** Exact digits by key of params and summary values beyond ±2^53 (as ParamRow.exact); absent when none. */
+  exactParams?: Record<string, string>;
+  exactSummary?: Record<string, string>;
   keys: string[];
   series: SeriesData[];
   artifacts: ArtifactView[];

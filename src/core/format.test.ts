@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
+import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from './format';
 
 test('numbers format compactly and keep special values visible', () => {
   assert.deepEqual(
@@ -21,7 +21,18 @@ test('durations pad minutes and seconds and switch to days after 48 hours', () =
 });
 
 test('params and times', () => {
-  assert.deepEqual(['a', 0.5, true, null, undefined].map(formatParam), ['a', '0.5', 'true', 'null', '—']);
+  assert.deepEqual(['a', 0.5, true, null, undefined].map((v) => formatParam(v)), ['a', '0.5', 'true', 'null', '—']);
   assert.equal(formatTime(NaN), '—');
   assert.match(formatTime(new Date(2026, 0, 10, 12, 3, 4).getTime()), /^2026-01-10 12:03:04$/);
+});
+
+test('a param with exact digits shows them, not the rounded double; digits are looked up as own keys only', () => {
+  const digits: Record<string, string> = { seed: '18446744073709551617' };
+  Object.defineProperty(digits, '__proto__', { value: '-18446744073709551617', enumerable: true });
+  assert.equal(formatParam(18446744073709551616, exactDigits(digits, 'seed')), '18446744073709551617');
+  assert.equal(formatParam(-18446744073709551616, exactDigits(digits, '__proto__')), '-18446744073709551617');
+  assert.equal(formatParam(18446744073709551616), '1.845e+19');
+  assert.equal(exactDigits(digits, 'toString'), undefined);
+  assert.equal(exactDigits({}, 'constructor'), undefined);
+  assert.equal(exactDigits(undefined, 'seed'), undefined);
 });

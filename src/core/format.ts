@@ -30,11 +30,20 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** A param as a table shows it: strings as they are, numbers compact, missing as an em dash. */
-export function formatParam(v: string | number | boolean | null | undefined): string {
+/**
+ * A param as a table shows it: strings as they are, numbers compact, missing as an em dash. `digits` are the
+ * exact digits of an integer beyond ±2^53 (see exactDigits), shown in full instead of the rounded double.
+ */
+export function formatParam(v: string | number | boolean | null | undefined, digits?: string): string {
+  if (digits !== undefined) return digits;
   if (v === undefined) return '—';
   if (typeof v === 'number') return formatNumber(v);
   return String(v);
+}
+
+/** The exact digits recorded for `key` (a store's `exactInts` map), if any; own keys only, so `__proto__` is a key too. */
+export function exactDigits(digits: Readonly<Record<string, string>> | undefined, key: string): string | undefined {
+  return digits !== undefined && Object.hasOwn(digits, key) ? digits[key] : undefined;
 }
 
 /** `2026-01-10 12:00:05` in local time; `—` for no time. */

@@ -116,6 +116,8 @@ export class DashboardPanel extends PanelHost {
       artifacts: await this.artifacts(run),
       hostMs: performance.now() - started,
     };
+    if (run.exactInts?.params !== undefined) data.exactParams = run.exactInts.params;
+    if (run.exactInts?.summary !== undefined) data.exactSummary = run.exactInts.summary;
     await this.post(data);
   }
 

@@ -1,7 +1,6 @@
 // "Edit params…": a list of the run's params with their values for the rerun; pick one to type a new value.
 import * as vscode from 'vscode';
-import type { ParamValue } from '../store/types';
-import { formatParamInput, fromParamValue, parseParamInput, sameParamValue, type OverrideValue } from './model/overrides';
+import { formatParamInput, fromParamValue, parseParamInput, sameParamValue, type ExactParam, type OverrideValue } from './model/overrides';
 
 interface ParamItem extends vscode.QuickPickItem {
   action: 'done' | 'reset' | 'add' | 'edit';
@@ -14,10 +13,10 @@ function describe(kind: string, value: OverrideValue): string {
   return kind === 'string' ? `string ${JSON.stringify(value)}` : `${kind} ${formatParamInput(value)}`;
 }
 
-async function askValue(key: string, current: OverrideValue, recorded: ParamValue | undefined): Promise<OverrideValue | undefined> {
+async function askValue(key: string, current: OverrideValue, recorded: ExactParam | undefined): Promise<OverrideValue | undefined> {
   const text = await vscode.window.showInputBox({
     title: `Value of ${key}`,
-    prompt: `JSON where valid (0.01, true, null, [1, 2], "0.01" for a string), anything else is a string.${
+    prompt: `JSON where valid (0.01, true, null, [1, 2], "0.01" for a string; integers keep every digit), anything else is a string.${
       recorded === undefined ? '' : ` Recorded: ${clip(formatParamInput(fromParamValue(recorded)), 80)}`
     }`,
     value: formatParamInput(current),
@@ -30,9 +29,12 @@ async function askValue(key: string, current: OverrideValue, recorded: ParamValu
   return text === undefined ? undefined : parseParamInput(text).value;
 }
 
-/** Lets the user change override values; returns the new overrides, or undefined when cancelled (Escape). */
+/**
+ * Lets the user change override values; returns the new overrides, or undefined when cancelled (Escape).
+ * `params` hold exact digits as `{"$int": …}` (see exactParams), so an untouched big integer goes back exact.
+ */
 export async function editParams(
-  params: Readonly<Record<string, ParamValue>>,
+  params: Readonly<Record<string, ExactParam>>,
   start: Readonly<Record<string, OverrideValue>>,
 ): Promise<Record<string, OverrideValue> | undefined> {
   const overrides: Record<string, OverrideValue> = { ...start };
@@ -46,14 +48,14 @@ export async function editParams(
     ];
     for (const key of keys) {
       const has = key in overrides;
-      const value = has ? (overrides[key] as OverrideValue) : fromParamValue(params[key] as ParamValue);
+      const value = has ? (overrides[key] as OverrideValue) : fromParamValue(params[key] as ExactParam);
       const changed = has && !sameParamValue(params[key], value);
       items.push({
         action: 'edit',
         key,
         label: key,
         description: clip(formatParamInput(value)),
-        detail: changed ? `$(edit) changed from ${key in params ? clip(formatParamInput(fromParamValue(params[key] as ParamValue)), 120) : '(not logged)'}` : undefined,
+        detail: changed ? `$(edit) changed from ${key in params ? clip(formatParamInput(fromParamValue(params[key] as ExactParam)), 120) : '(not logged)'}` : undefined,
       });
     }
     const picked = await vscode.window.showQuickPick(items, {
@@ -78,7 +80,7 @@ export async function editParams(
       }))?.trim();
     }
     if (key === undefined) continue;
-    const current = key in overrides ? (overrides[key] as OverrideValue) : key in params ? fromParamValue(params[key] as ParamValue) : '';
+    const current = key in overrides ? (overrides[key] as OverrideValue) : key in params ? fromParamValue(params[key] as ExactParam) : '';
     const value = await askValue(key, current, params[key]);
     if (value === undefined) continue;
     // Setting a param back to its recorded value removes the override: the rerun stays a reproduction.

@@ -6,6 +6,7 @@ import type { StoreService } from '../core/services';
 import type { RunSummary } from '../store/types';
 import { compareMetrics } from './model/reproduce';
 import { formatParamInput, fromParamValue } from './model/overrides';
+import { exactDigits } from '../core/format';
 import { plainText } from '../core/text';
 
 export interface Pending {
@@ -98,7 +99,7 @@ export class FollowUp extends Disposable {
     } else {
       const changes = p.changed
         .slice(0, 4)
-        .map((k) => `${k}=${formatParamInput(fromParamValue(child.params[k] ?? null)).slice(0, 40)}`)
+        .map((k) => `${k}=${formatParamInput(fromParamValue(child.params[k] ?? null, exactDigits(child.exactInts?.params, k))).slice(0, 40)}`)
         .join(', ');
       message = `The rerun of ${name} finished (${plainText(changes, 200)}${p.changed.length > 4 ? ', …' : ''}).`;
     }

@@ -1,5 +1,6 @@
 // The run picker: every run, searchable by name, params and metrics (quick pick matches description and detail).
 import * as vscode from 'vscode';
+import { exactDigits } from '../core/format';
 import { oneLine, withoutIcons } from '../core/text';
 import type { ParamValue, RunSummary } from '../store/types';
 
@@ -21,7 +22,7 @@ export interface RunPickItem extends vscode.QuickPickItem {
 }
 
 export function runPickItem(run: RunSummary): RunPickItem {
-  const params = Object.entries(run.params).map(([k, v]) => `${k}=${formatValue(v)}`).join(' ');
+  const params = Object.entries(run.params).map(([k, v]) => `${k}=${exactDigits(run.exactInts?.params, k) ?? formatValue(v)}`).join(' ');
   const metrics = Object.entries(run.metrics)
     .filter(([k]) => !k.startsWith('system/'))
     .map(([k, m]) => `${k}=${formatValue(m.last)}`)

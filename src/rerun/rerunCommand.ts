@@ -13,7 +13,7 @@ import { FollowUp } from './followUp';
 import { pythonExtensionInterpreter } from './interpreter';
 import { Launcher } from './launcher';
 import { alreadyRan, sameConfiguration, type Candidate, type CodeIdentity } from './model/match';
-import { effectiveParams, type OverrideValue } from './model/overrides';
+import { effectiveParams, exactParams, type ExactParam, type OverrideValue } from './model/overrides';
 import { buildPlan, chooseInterpreter, inheritedOverrides, type InterpreterChoice, type RerunPlan } from './model/plan';
 import { shellKindOf } from './model/quote';
 import { Commands } from '../core/commands';
@@ -25,6 +25,8 @@ import { pickRun } from './pickRun';
 /** What the review step works from: decided once per rerun, before the user edits anything. */
 interface Session {
   run: RunDetail;
+  /** The run's params with exact digits as `{"$int": …}`: what the review shows, compares and sends back. */
+  params: Record<string, ExactParam>;
   cwd: string;
   interpreter: InterpreterChoice;
   facts: CodeFacts;
@@ -99,14 +101,14 @@ export class RerunFeature extends Disposable {
     const fromExtension = recordedExists ? undefined : await pythonExtensionInterpreter(vscode.Uri.file(cwd), this.ctx.output);
     const interpreter = chooseInterpreter({ recorded, recordedExists, pythonExtension: fromExtension, windows: process.platform === 'win32' });
     const facts = await inspectCode(run, cwd);
-    return { run, cwd, interpreter, facts, warnings };
+    return { run, params: exactParams(run.params, run.exactInts?.params), cwd, interpreter, facts, warnings };
   }
 
   private plan(s: Session, overrides: Record<string, OverrideValue>, worktree?: { repo: string; dir: string }): RerunPlan {
     const shellPath = vscode.env.shell;
     const shellName = (shellPath.split(/[\\/]/).pop() ?? 'shell').replace(/\.exe$/i, '') || 'shell';
     return buildPlan({
-      run: s.run,
+      run: { ...s.run, params: s.params },
       overrides,
       interpreter: s.interpreter,
       cwd: s.cwd,
@@ -120,7 +122,7 @@ export class RerunFeature extends Disposable {
   private async review(store: RunStore, s: Session): Promise<void> {
     const { run, facts } = s;
     const drift = facts.drift;
-    let overrides = inheritedOverrides(run.overrides);
+    let overrides = inheritedOverrides(run.overrides, run.exactInts?.overrides);
     let worktree: { repo: string; dir: string } | undefined;
     const dropWorktree = async () => {
       if (worktree) await removeWorktree(worktree.repo, worktree.dir).catch((e) => this.ctx.output.warn(`Could not remove ${worktree?.dir}: ${String(e)}`));
@@ -145,7 +147,7 @@ export class RerunFeature extends Disposable {
         const choice = await vscode.window.showWarningMessage(title, { modal: true, detail: `${plan.review}\n\n${codeLine}` }, ...buttons);
         if (choice === undefined) return;
         if (choice === EDIT) {
-          overrides = (await editParams(run.params, overrides)) ?? overrides;
+          overrides = (await editParams(s.params, overrides)) ?? overrides;
         } else if (choice === DIFF && facts.repo && facts.recordedTree) {
           await this.recorded.showDifferences(facts.repo, facts.recordedTree, drift.changedFiles, run.name);
           const BACK = 'Review Rerun…';
@@ -199,7 +201,7 @@ export class RerunFeature extends Disposable {
     const code = atRecorded ? s.facts.recorded : s.facts.current;
     const repo = s.facts.repo;
     if (!code || !repo) return true;
-    const query = { project: s.run.project, script: scriptKey(s.run, repo), params: effectiveParams(s.run.params, overrides), code };
+    const query = { project: s.run.project, script: scriptKey(s.run, repo), params: effectiveParams(s.params, overrides), code };
     const summaries = store.listRuns().filter((r) => sameConfiguration(query, r)).slice(0, 50);
     const candidates: Candidate[] = [];
     for (const summary of summaries) {

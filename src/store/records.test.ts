@@ -130,3 +130,69 @@ test('deep nesting is cut off as JSON text instead of recursing forever', () => 
   assert.equal(key.split('.').length, 33);
   assert.equal(typeof out[key], 'string');
 });
+
+const BIG = '18446744073709551617'; // JSON.parse reads it as 2^64 = 18446744073709551616
+
+test('an $int in config, overrides, summary and env.seed is one value: nearest double plus exact digits', () => {
+  const { state, complaints, series } = apply([
+    JSON.stringify({ t: 'start', ts: 1, env: { seed: { $int: BIG }, hostname: 'h' } }),
+    JSON.stringify({ t: 'params', ts: 1, params: { seed: { $int: BIG }, model: { id: { $int: `-${BIG}` }, depth: 4 }, small: { $int: '12' }, ids: [{ $int: BIG }, 3] }, source: 'config' }),
+    JSON.stringify({ t: 'params', ts: 2, params: { other: { $int: '9007199254740993' } }, source: 'override' }),
+    JSON.stringify({ t: 'summary', ts: 3, values: { tokens: { $int: BIG }, best: { step: { $int: '99999999999999999999' } } } }),
+    JSON.stringify({ t: 'metrics', ts: 4, step: 0, values: { n: { $int: BIG } } }),
+  ]);
+  assert.deepEqual(complaints, []);
+  assert.equal(state.params.seed, 18446744073709551616);
+  assert.equal(state.params['model.id'], -18446744073709551616);
+  assert.equal(state.params.small, 12);
+  assert.equal(state.params.ids, `[{"$int":"${BIG}"},3]`, 'arrays keep the exact tag in their JSON text');
+  assert.equal(state.params.other, 9007199254740992);
+  assert.equal(state.overrides.other, 9007199254740992);
+  assert.equal(state.summary.tokens, 18446744073709551616);
+  assert.equal(state.env.seed, 18446744073709551616);
+  assert.equal(state.env.hostname, 'h');
+  assert.deepEqual(state.exactInts, {
+    seed: BIG,
+    params: { seed: BIG, 'model.id': `-${BIG}`, other: '9007199254740993' },
+    overrides: { other: '9007199254740993' },
+    summary: { tokens: BIG, 'best.step': '99999999999999999999' },
+  });
+  assert.equal(Object.keys(state.params).some((k) => k.includes('$int')), false);
+  assert.deepEqual(series('n')?.values, [18446744073709551616], 'a tagged metric is still plotted');
+});
+
+test('a later plain value replaces an $int and forgets its digits; a new start record replaces the seed', () => {
+  const { state } = apply([
+    JSON.stringify({ t: 'start', ts: 1, env: { seed: { $int: BIG } } }),
+    JSON.stringify({ t: 'params', ts: 1, params: { seed: { $int: BIG }, keep: { $int: BIG } } }),
+    JSON.stringify({ t: 'summary', ts: 1, values: { n: { $int: BIG } } }),
+    JSON.stringify({ t: 'params', ts: 2, params: { seed: 7 } }),
+    JSON.stringify({ t: 'summary', ts: 2, values: { n: 'done' } }),
+    JSON.stringify({ t: 'start', ts: 3, env: { seed: 3 } }),
+  ]);
+  assert.equal(state.params.seed, 7);
+  assert.equal(state.env.seed, 3);
+  assert.deepEqual(state.exactInts, { params: { keep: BIG } });
+  const later = apply([JSON.stringify({ t: 'params', ts: 1, params: { a: { $int: BIG } } }), JSON.stringify({ t: 'params', ts: 2, params: { a: 1 } })]);
+  assert.equal(later.state.exactInts, undefined, 'no empty maps are left behind');
+});
+
+test('objects that are not exactly an $int stay ordinary nested objects', () => {
+  const { state, complaints } = apply([
+    JSON.stringify({ t: 'start', ts: 1, env: { seed: { $int: '12a' } } }),
+    JSON.stringify({ t: 'params', ts: 1, params: { a: { $int: '12a' }, b: { $int: 5, x: 1 }, c: { $int: '9'.repeat(401) } } }),
+  ]);
+  assert.deepEqual(complaints, []);
+  assert.deepEqual(state.params, { 'a.$int': '12a', 'b.$int': 5, 'b.x': 1, 'c.$int': '9'.repeat(401) });
+  assert.equal(state.env.seed, undefined, 'a seed that is not a number is dropped');
+  assert.equal(state.exactInts, undefined);
+});
+
+test('exact digits of a key named __proto__ stay an own property', () => {
+  const { state } = apply(['{"t":"params","ts":1,"params":{"__proto__":{"$int":"18446744073709551617"}}}']);
+  const map = state.exactInts?.params;
+  assert.ok(map !== undefined);
+  assert.equal(Object.getPrototypeOf(map), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(map, '__proto__')?.value, BIG);
+  assert.equal(Object.getOwnPropertyDescriptor(state.params, '__proto__')?.value, 18446744073709551616);
+});

@@ -1,9 +1,9 @@
 // Applies one parsed log record to a run's state. Wrong field types are reported and that field (or the whole
 // record, when nothing of it is usable) is skipped; nothing here throws on bad input.
-import { numberFrom, specialFloat, stringifyWithFloats } from './floats';
+import { intTagDigits, needsDigits, numberFrom, specialFloat, stringifyWithFloats } from './floats';
 import type { PendingPoints } from './seriesBuffer';
 import type { FileState, LoggedStatus, RunState } from './runState';
-import type { ErrorSummary, ParamValue, RunEnvironment } from './types';
+import type { ErrorSummary, ExactInts, ParamValue, RunEnvironment } from './types';
 
 const STATUSES: ReadonlySet<string> = new Set(['running', 'finished', 'failed', 'killed']);
 const MAX_DEPTH = 32;
@@ -22,22 +22,64 @@ export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
   else obj[key] = value;
 }
 
-/** Flattens nested objects with dots into `out`; arrays become their JSON text. */
-export function flattenInto(out: Record<string, ParamValue>, value: Record<string, unknown>, prefix = '', depth = 0): void {
+/** Called for every flattened key set, with the exact digits when its value was an `$int` the double rounds. */
+export type OnLeaf = (name: string, digits: string | undefined) => void;
+
+/**
+ * Flattens nested objects with dots into `out`; arrays become their JSON text. `$float` and `$int` objects are
+ * values: an `$int` is stored as its nearest double, and `onLeaf` hears its digits.
+ */
+export function flattenInto(out: Record<string, ParamValue>, value: Record<string, unknown>, prefix = '', depth = 0, onLeaf?: OnLeaf): void {
   for (const key of Object.keys(value)) {
     const v = value[key];
     const name = prefix === '' ? key : `${prefix}.${key}`;
+    let digits: string | undefined;
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
       setOwn(out, name, v);
     } else if (Array.isArray(v)) {
+      // The text keeps `$int` objects as they are: exact, and JSON any reader can take apart again.
       setOwn(out, name, stringifyWithFloats(v));
     } else if (typeof v === 'object') {
       const special = specialFloat(v);
+      const tagged = special === undefined ? intTagDigits(v) : undefined;
       if (special !== undefined) setOwn(out, name, special);
-      else if (depth >= MAX_DEPTH) setOwn(out, name, stringifyWithFloats(v));
-      else flattenInto(out, v as Record<string, unknown>, name, depth + 1);
-    }
+      else if (tagged !== undefined) {
+        setOwn(out, name, Number(tagged));
+        if (needsDigits(tagged)) digits = tagged;
+      } else if (depth >= MAX_DEPTH) setOwn(out, name, stringifyWithFloats(v));
+      else {
+        flattenInto(out, v as Record<string, unknown>, name, depth + 1, onLeaf);
+        continue;
+      }
+    } else continue;
+    onLeaf?.(name, digits);
   }
+}
+
+type ExactField = 'params' | 'overrides' | 'summary';
+
+/** Records (or forgets, when `digits` is undefined) the exact digits of one flattened key; drops empty maps. */
+function setDigits(state: RunState, field: ExactField, name: string, digits: string | undefined): void {
+  if (digits === undefined) {
+    const map = state.exactInts?.[field];
+    if (map === undefined || !Object.hasOwn(map, name)) return;
+    delete map[name];
+    if (Object.keys(map).length === 0) dropExact(state, field);
+    return;
+  }
+  state.exactInts ??= {};
+  const map = (state.exactInts[field] ??= {});
+  setOwn(map, name, digits);
+}
+
+function dropExact(state: RunState, part: keyof ExactInts): void {
+  if (state.exactInts === undefined) return;
+  delete state.exactInts[part];
+  if (Object.keys(state.exactInts).length === 0) delete state.exactInts;
+}
+
+function exactSink(state: RunState, field: ExactField): OnLeaf {
+  return (name, digits) => setDigits(state, field, name, digits);
 }
 
 /** Receives a complaint about the current line; the caller adds file and line number. */
@@ -79,8 +121,12 @@ function applyStart(state: RunState, rec: Record<string, unknown>, time: number,
     else complain('"argv" should be an array of strings');
   }
   if (rec.env !== undefined) {
-    if (isObject(rec.env)) state.env = normaliseEnv(rec.env);
-    else complain('"env" should be an object');
+    if (isObject(rec.env)) {
+      state.env = normaliseEnv(rec.env);
+      const digits = intTagDigits(rec.env.seed);
+      if (digits !== undefined && needsDigits(digits)) (state.exactInts ??= {}).seed = digits;
+      else dropExact(state, 'seed');
+    } else complain('"env" should be an object');
   }
   if (Number.isFinite(time)) state.startTime = time;
 }
@@ -104,7 +150,9 @@ function normaliseEnv(env: Record<string, unknown>): RunEnvironment {
   if (env.packages !== undefined && !isObject(env.packages)) delete out.packages;
   if (env.os !== undefined && typeof env.os !== 'string') delete out.os;
   if (env.hostname !== undefined && typeof env.hostname !== 'string') delete out.hostname;
-  if (env.seed !== undefined && env.seed !== null && typeof env.seed !== 'number') delete out.seed;
+  const seed = intTagDigits(env.seed);
+  if (seed !== undefined) out.seed = Number(seed);
+  else if (env.seed !== undefined && env.seed !== null && typeof env.seed !== 'number') delete out.seed;
   return out;
 }
 
@@ -130,8 +178,9 @@ function applyMetrics(file: FileState, rec: Record<string, unknown>, time: numbe
     if (typeof v === 'number') {
       points.add(key, step, time, v);
     } else {
-      const special = specialFloat(v);
-      if (special !== undefined) points.add(key, step, time, special);
+      // Writers are not to tag metrics as `$int`, but one that does is still plotted (at double precision).
+      const n = numberFrom(v);
+      if (n !== undefined) points.add(key, step, time, n);
       else if (v !== null) complain(`metric "${key}" should be a number`);
     }
   }
@@ -233,8 +282,8 @@ export function applyRecord(state: RunState, file: FileState, rec: Record<string
         complain('"params" should be an object');
         return;
       }
-      flattenInto(state.params, rec.params);
-      if (rec.source === 'override') flattenInto(state.overrides, rec.params);
+      flattenInto(state.params, rec.params, '', 0, exactSink(state, 'params'));
+      if (rec.source === 'override') flattenInto(state.overrides, rec.params, '', 0, exactSink(state, 'overrides'));
       break;
     }
     case 'summary':
@@ -242,7 +291,7 @@ export function applyRecord(state: RunState, file: FileState, rec: Record<string
         complain('"values" should be an object');
         return;
       }
-      flattenInto(state.summary, rec.values);
+      flattenInto(state.summary, rec.values, '', 0, exactSink(state, 'summary'));
       break;
     case 'artifact':
       applyArtifact(state, rec, time, complain);

@@ -1,6 +1,6 @@
 // What the indexer knows about one run, persisted as JSON in the `runs` table and kept in memory. Metric
 // summaries live beside it (the `series` table), file offsets in FileState.
-import type { ArtifactInfo, ErrorSummary, ParamValue, RunEnvironment } from './types';
+import type { ArtifactInfo, ErrorSummary, ExactInts, ParamValue, RunEnvironment } from './types';
 
 export type LoggedStatus = 'running' | 'finished' | 'failed' | 'killed';
 
@@ -37,6 +37,8 @@ export interface RunState {
   params: Record<string, ParamValue>;
   overrides: Record<string, ParamValue>;
   summary: Record<string, ParamValue>;
+  /** Digits of `{"$int": …}` values that their doubles in params, overrides, summary and env.seed round. */
+  exactInts?: ExactInts;
   argv: string[];
   cwd?: string;
   executable?: string;

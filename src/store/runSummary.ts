@@ -37,6 +37,7 @@ export function summaryOf(run: CachedRun, now: number, crashAfterMs: number): Ru
       metrics,
       summary: state.summary,
     };
+    if (state.exactInts !== undefined) s.exactInts = state.exactInts;
     if (state.group !== undefined) s.group = state.group;
     if (state.parent !== undefined) s.parent = state.parent;
     const notes = user?.notes ?? state.notes;

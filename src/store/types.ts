@@ -42,6 +42,19 @@ export interface RunEnvironment {
   [key: string]: unknown;
 }
 
+/**
+ * Exact decimal digits of integers beyond ±2^53, which the log writes as `{"$int": "<digits>"}` because a double
+ * cannot hold them. The number fields keep the nearest double (to sort, filter and plot); show and pass back
+ * these digits instead. Keys are the flattened keys of the field they belong to; absent when there are none.
+ */
+export interface ExactInts {
+  params?: Record<string, string>;
+  overrides?: Record<string, string>;
+  summary?: Record<string, string>;
+  /** `env.seed`. */
+  seed?: string;
+}
+
 export interface RunSummary {
   id: string;
   /** The root folder the run was found under, and its folder. */
@@ -66,6 +79,8 @@ export interface RunSummary {
   params: Record<string, ParamValue>;
   metrics: Record<string, MetricSummary>;
   summary: Record<string, ParamValue>;
+  /** Exact digits of the integers among params, overrides, summary and env.seed that a double rounds. */
+  exactInts?: ExactInts;
   gitCommit?: string;
   gitDirty?: boolean;
   /** From `<run>/user.json` (the explorer's edits); name, tags and notes above already include its overrides. */

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { openStore } from '../../src/store';
 import type { MetricSummary, RunDetail, RunStore } from '../../src/store';
 import { parseWithFloats, stringifyWithFloats } from '../../src/store/floats';
+import { exactParams, fromParamValue, overridesEnvValue, parseParamInput } from '../../src/rerun/model/overrides';
 import { loggerEnv, runPython } from './pythonLogger';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -164,6 +165,47 @@ print(run.id)
       assert.deepEqual(run.overrides, { 'optimizer.lr': 0.5, extra: 'x' });
     } finally {
       await rerunStore.close();
+    }
+  });
+
+  test('integers beyond 2^53 keep every digit: logger → store → rerun overrides → logger → store', async () => {
+    const big = 2n ** 64n + 1n; // JSON.parse would read 18446744073709551616
+    const script = `
+import json, sys, trackside
+with trackside.init(project="roundtrip", name=sys.argv[1], config={"seed": 2**64 + 1, "model": {"id": -(2**63) - 5}, "lr": 0.1},
+                    seed=2**64 + 1, capture_env=False, system_metrics=False) as run:
+    run.summary["tokens"] = 2**70 + 1
+print(json.dumps({"id": run.id, "seed": str(run.config["seed"]), "model_id": str(run.config["model"]["id"])}))
+`;
+    const bigRoot = join(dir, 'bigint-root');
+    const first = JSON.parse((await runPython(script, ['rt-big'], dir, loggerEnv(bigRoot))).stdout.trim().split('\n').pop() ?? '{}') as { id: string };
+    const bigStore = await openStore({ roots: [bigRoot] });
+    try {
+      assert.deepEqual((await bigStore.index()).diagnostics, []);
+      const run = bigStore.getRun(first.id);
+      assert.ok(run, `run ${first.id} not indexed`);
+      assert.deepEqual(run.params, { seed: Number(big), 'model.id': Number(-(2n ** 63n) - 5n), lr: 0.1 });
+      assert.equal(run.env.seed, Number(big));
+      assert.equal(run.summary.tokens, Number(2n ** 70n + 1n));
+      assert.deepEqual(run.exactInts, {
+        params: { seed: String(big), 'model.id': String(-(2n ** 63n) - 5n) },
+        summary: { tokens: String(2n ** 70n + 1n) },
+        seed: String(big),
+      });
+      // A rerun with one param edited to another big integer and the others as recorded.
+      const params = exactParams(run.params, run.exactInts?.params);
+      const overrides = { seed: parseParamInput('18446744073709551619').value, 'model.id': fromParamValue(params['model.id'] ?? null) };
+      const env = loggerEnv(bigRoot, { TRACKSIDE_CONFIG_OVERRIDES: overridesEnvValue(overrides), TRACKSIDE_PARENT_RUN: first.id });
+      const second = JSON.parse((await runPython(script, ['rt-big-rerun'], dir, env)).stdout.trim().split('\n').pop() ?? '{}') as { id: string; seed: string; model_id: string };
+      assert.equal(second.seed, '18446744073709551619', 'the script sees the exact integer');
+      assert.equal(second.model_id, String(-(2n ** 63n) - 5n));
+      await bigStore.index();
+      const rerun = bigStore.getRun(second.id);
+      assert.equal(rerun?.parent, first.id);
+      assert.deepEqual(rerun?.exactInts?.params, { seed: '18446744073709551619', 'model.id': String(-(2n ** 63n) - 5n) });
+      assert.deepEqual(rerun?.exactInts?.overrides, { seed: '18446744073709551619', 'model.id': String(-(2n ** 63n) - 5n) });
+    } finally {
+      await bigStore.close();
     }
   });
 

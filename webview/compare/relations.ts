@@ -1,13 +1,13 @@
 // The params → metric section of the compare view: parallel coordinates (with a table alternative) and a
 // scatter of one param against the chosen metric.
-import type { CompareData, CompareState } from '../../src/contract/messages';
+import type { CompareData, CompareState, ParamRow } from '../../src/contract/messages';
 import { formatParam } from '../../src/charts/format';
 import { primaryKey } from '../../src/charts/summary';
 import { numericParam } from '../../src/charts/params';
 import type { Chart } from '../shared/chartSetup';
 import { h, linkButton } from '../shared/dom';
 import type { SelectElement } from '../shared/elements';
-import { drawParallel } from './parcoords';
+import { drawParallel, type Axis } from './parcoords';
 import { drawScatter, type ScatterPoint } from './scatter';
 
 function relationKeys(data: CompareData, state: CompareState): { metric?: string; param?: string } {
@@ -96,7 +96,10 @@ export class Relations {
     const row = data.metrics.find((m) => m.key === metric);
     const metricValues = data.runs.map((_, i) => row?.cells[i]?.best);
     const differing = data.params.filter((p) => p.differs).slice(0, 10);
-    const axes = [...differing.map((p) => ({ label: p.key, values: p.values })), { label: metric ?? 'metric', values: metricValues.map((v) => (v !== undefined && Number.isFinite(v) ? v : undefined)) }];
+    const axes: Array<Axis & { exact?: Array<string | undefined> }> = [
+      ...differing.map((p: ParamRow) => ({ label: p.key, values: p.values, exact: p.exact })),
+      { label: metric ?? 'metric', values: metricValues.map((v) => (v !== undefined && Number.isFinite(v) ? v : undefined)) },
+    ];
     const lines = data.runs.map((r) => (hidden.has(r.id) ? undefined : { color: r.color, name: r.name }));
     const drawn = drawParallel(parCanvas, axes, lines);
     parCanvas.dataset.lines = String(drawn);
@@ -106,7 +109,7 @@ export class Relations {
         'table',
         {},
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Run'), ...axes.map((a) => h('th', { scope: 'col' }, a.label)))),
-        h('tbody', {}, ...data.runs.map((r, i) => h('tr', {}, h('th', { scope: 'row' }, r.name), ...axes.map((a) => h('td', {}, formatParam(a.values[i])))))),
+        h('tbody', {}, ...data.runs.map((r, i) => h('tr', {}, h('th', { scope: 'row' }, r.name), ...axes.map((a) => h('td', {}, formatParam(a.values[i], a.exact?.[i])))))),
       ),
     );
     const prow = data.params.find((p) => p.key === param);

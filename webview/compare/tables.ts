@@ -1,6 +1,7 @@
 // The compare view's tables: metric summary (best marked, deltas against a baseline) and params diff.
-import type { CompareData, MetricSummaryRow, Param, ParamRow, RunView } from '../../src/contract/messages';
+import type { CompareData, MetricSummaryRow, RunView } from '../../src/contract/messages';
 import { formatDelta, formatNumber, formatParam } from '../../src/charts/format';
+import { sameCell } from '../../src/charts/params';
 import { post } from '../shared/api';
 import { h, linkButton, swatch } from '../shared/dom';
 
@@ -59,14 +60,11 @@ export function metricsTable(runs: RunView[], rows: MetricSummaryRow[], baseline
   );
 }
 
-function same(a: Param | undefined, b: Param | undefined): boolean {
-  return Object.is(a, b);
-}
-
 export function paramsTable(data: CompareData, onlyDifferences: boolean): HTMLElement {
   const runs = data.runs;
   const baseIndex = Math.max(0, runs.findIndex((r) => r.id === data.baseline));
-  const rows: ParamRow[] = onlyDifferences ? data.params.filter((p) => p.differs) : data.params;
+  const params = data.params;
+  const rows = onlyDifferences ? params.filter((p) => p.differs) : params;
   if (rows.length === 0) return h('p', { class: 'empty' }, data.params.length ? 'All params are the same in these runs.' : 'No params logged.');
   return h(
     'table',
@@ -81,9 +79,9 @@ export function paramsTable(data: CompareData, onlyDifferences: boolean): HTMLEl
           'tr',
           { 'data-key': p.key, 'data-differs': p.differs ? 'true' : 'false' },
           h('th', { scope: 'row', class: p.differs ? 'differs' : '' }, p.key),
-          ...p.values.map((v) => {
-            const differs = p.differs && !same(v, p.values[baseIndex]);
-            return h('td', { class: differs ? 'differs' : '', 'data-differs': differs ? 'true' : undefined, title: differs ? 'Differs from the baseline' : undefined }, formatParam(v));
+          ...p.values.map((v, i) => {
+            const differs = p.differs && !sameCell(p, i, baseIndex);
+            return h('td', { class: differs ? 'differs' : '', 'data-differs': differs ? 'true' : undefined, title: differs ? 'Differs from the baseline' : undefined }, formatParam(v, p.exact?.[i]));
           }),
         ),
       ),

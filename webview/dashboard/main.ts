@@ -3,7 +3,7 @@ import '../shared/elements';
 import '../shared/style.css';
 import type { DashboardData, DashboardState, Param, RunView } from '../../src/contract/messages';
 import { DEFAULT_OPTIONS } from '../../src/contract/messages';
-import { formatDuration, formatParam, formatTime } from '../../src/core/format';
+import { exactDigits, formatDuration, formatParam, formatTime } from '../../src/core/format';
 import { onHostMessage, post, saveState } from '../shared/api';
 import { ChartsSession } from '../shared/chartsSession';
 import { h, linkButton, swatch } from '../shared/dom';
@@ -59,14 +59,15 @@ function renderHeader(r: RunView): void {
   );
 }
 
-function kvTable(caption: string, rows: Array<[string, Param]>): HTMLElement {
+/** `digits`: exact digits of integers beyond ±2^53, shown instead of their rounded doubles. */
+function kvTable(caption: string, rows: Array<[string, Param]>, digits?: Record<string, string>): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, `No ${caption.toLowerCase()}.`);
   return h(
     'table',
     { class: 'kv' },
     h('caption', { class: 'visually-hidden' }, caption),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'))),
-    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { class: typeof v === 'number' ? 'num' : '' }, formatParam(v))))),
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { class: typeof v === 'number' ? 'num' : '' }, formatParam(v, exactDigits(digits, k)))))),
   );
 }
 
@@ -88,8 +89,8 @@ function renderDetails(d: DashboardData): void {
       )
     : h('p', { class: 'empty' }, 'No artifacts.');
   details.replaceChildren(
-    h('section', { class: 'section' }, h('h2', {}, 'Params'), kvTable('Params', d.params)),
-    h('section', { class: 'section' }, h('h2', {}, 'Summary'), kvTable('Summary', d.summary)),
+    h('section', { class: 'section' }, h('h2', {}, 'Params'), kvTable('Params', d.params, d.exactParams)),
+    h('section', { class: 'section' }, h('h2', {}, 'Summary'), kvTable('Summary', d.summary, d.exactSummary)),
     h('section', { class: 'section' }, h('h2', {}, 'Artifacts'), artifacts),
     h('section', { class: 'section' }, h('h2', {}, 'Notes'), d.run.notes ? h('p', { class: 'notes' }, d.run.notes) : h('p', { class: 'empty' }, 'No notes.')),
   );

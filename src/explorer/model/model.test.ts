@@ -4,7 +4,7 @@ import type { RunDetail } from '../../store/types';
 import { escapeMarkdown } from '../../core/text';
 import { formatCount, codeSpan } from './format';
 import { groupRuns } from './group';
-import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, primaryText, projectRow, runRow, runSections, runTooltip } from './present';
+import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, paramRows, primaryText, projectRow, runRow, runSections, runTooltip } from './present';
 import { bestRun, configuredPrimary, guessPrimary, primaryFor } from './primaryMetric';
 import { DEFAULT_SORT, describeSort, parseSortSpec, sortRuns } from './sort';
 import { metric, run, T0 } from './testRuns';
@@ -211,4 +211,24 @@ test('notes and tags rows offer editing when empty', () => {
   const rows = notesRows(run('n', { tags: ['baseline'], notes: 'line one\nline two' }));
   assert.deepEqual(rows.map((r) => r.label), ['baseline', 'line one line two']);
   assert.equal(rows[1]!.action!.kind, 'command');
+});
+
+test('integers beyond 2^53 show their exact digits in param rows, tooltips and the seed, not the rounded double', () => {
+  const big = '18446744073709551617';
+  const d = detail({
+    params: { seed: 18446744073709551616, lr: 0.1, other: 18446744073709551616 },
+    overrides: { seed: 18446744073709551616 },
+    env: { seed: 18446744073709551616 },
+    exactInts: { params: { seed: big }, overrides: { seed: big }, seed: `-${big}` },
+  });
+  const rows = new Map(paramRows(d).map((r) => [r.label, r]));
+  assert.equal(rows.get('seed')!.description, `${big} (override)`);
+  assert.equal(rows.get('seed')!.copyText, `seed=${big}`);
+  assert.ok(rows.get('seed')!.tooltip!.includes(big));
+  assert.equal(rows.get('other')!.description, '1.845e+19', 'a bare big integer from another writer keeps its double');
+  assert.equal(rows.get('lr')!.description, '0.1');
+  assert.ok(runTooltip(d, { now: T0 }).includes(`| seed | ${big} |`));
+  const seed = environmentRows(d).find((r) => r.label === 'Seed')!;
+  assert.equal(seed.description, `-${big}`);
+  assert.equal(seed.copyText, `-${big}`);
 });

@@ -7,7 +7,7 @@ import { Commands } from '../../core/commands';
 import { joinInside } from '../../core/paths';
 import { escapeMarkdown } from '../../core/text';
 import { commandLine, UnquotableError } from '../../rerun/model/quote';
-import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../core/format';
+import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../core/format';
 import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './format';
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
@@ -181,7 +181,7 @@ export function runTooltip(run: ExplorerRun, ctx: RunContext): string {
   if (paramKeys.length) {
     lines.push('', '| param | value |', '|---|---|');
     for (const k of paramKeys.slice(0, TOOLTIP_PARAMS)) {
-      lines.push(`| ${escapeMarkdown(clamp(k, 60))} | ${escapeMarkdown(clamp(formatParam(run.params[k]), 60))} |`);
+      lines.push(`| ${escapeMarkdown(clamp(k, 60))} | ${escapeMarkdown(clamp(formatParam(run.params[k], exactDigits(run.exactInts?.params, k)), 60))} |`);
     }
     if (paramKeys.length > TOOLTIP_PARAMS) lines.push(`| … ${paramKeys.length - TOOLTIP_PARAMS} more | |`);
   }
@@ -217,7 +217,7 @@ function leaf(id: string, label: string, description: string | undefined, icon: 
 
 export function paramRows(detail: RunDetail): Row[] {
   return Object.keys(detail.params).sort().map((k) => {
-    const value = formatParam(detail.params[k]);
+    const value = formatParam(detail.params[k], exactDigits(detail.exactInts?.params, k));
     const overridden = k in detail.overrides;
     return leaf(`run:${detail.id}/params/${k}`, k, overridden ? `${value} (override)` : value, overridden ? 'edit' : 'symbol-field', {
       tooltip: `${codeSpan(clamp(k, 200))} = ${codeSpan(clamp(value, 2000))}${overridden ? '\n\nSet by an override (`TRACKSIDE_CONFIG_OVERRIDES`).' : ''}`,
@@ -299,7 +299,10 @@ export function environmentRows(detail: RunDetail): Row[] {
   if (packages) rows.push({ ...section(detail.id, 'packages', 'Packages', 'package', String(packages)), id: `${id}/packages` });
   if (env.hostname) rows.push(leaf(`${id}/host`, 'Host', String(env.hostname), 'vm', { copyText: String(env.hostname) }));
   if (env.os) rows.push(leaf(`${id}/os`, 'OS', String(env.os), 'device-desktop'));
-  if (env.seed !== undefined && env.seed !== null) rows.push(leaf(`${id}/seed`, 'Seed', String(env.seed), 'symbol-number', { copyText: String(env.seed) }));
+  if (env.seed !== undefined && env.seed !== null) {
+    const seed = detail.exactInts?.seed ?? String(env.seed);
+    rows.push(leaf(`${id}/seed`, 'Seed', seed, 'symbol-number', { copyText: seed }));
+  }
   if (Array.isArray(env.gpu) && env.gpu.length) {
     const names = env.gpu.map((g) => (g && typeof g === 'object' && typeof (g as { name?: unknown }).name === 'string' ? (g as { name: string }).name : 'GPU'));
     rows.push(leaf(`${id}/gpu`, env.gpu.length === 1 ? 'GPU' : `GPUs (${env.gpu.length})`, names.join(', '), 'chip'));

@@ -59,3 +59,11 @@ test('values are written in the style of the token they replace', () => {
   const r = rewriteArgv(['t.py', '--shuffle', 'True'], { shuffle: false });
   assert.deepEqual(r.argv, ['t.py', '--shuffle', 'False']);
 });
+
+test('an exact big integer is written as its digits on the command line, Hydra style included', () => {
+  const big = '18446744073709551619';
+  const r = rewriteArgv(['train.py', '--seed', '1', '+trainer.seed=1'], { seed: { $int: big }, 'trainer.seed': { $int: `-${big}` } });
+  assert.deepEqual(r.argv, ['train.py', '--seed', big, `+trainer.seed=-${big}`]);
+  assert.equal(argText({ $int: big }), big);
+  assert.equal(argText({ $int: 'x', y: 1 }), '{"$int":"x","y":1}', 'not a tag: JSON as before');
+});

@@ -1,5 +1,6 @@
 // Rewrites the recorded command line so an overridden param also reaches code that reads it from argv
 // (argparse, click, typer, Hydra), not only code that merges TRACKSIDE_CONFIG_OVERRIDES through the logger.
+import { intTagDigits } from '../../store/floats';
 import type { OverrideValue } from './overrides';
 
 export interface ArgvEdit {
@@ -40,7 +41,8 @@ export function argText(value: OverrideValue, previous?: string): string {
     return String(value);
   }
   if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  // An exact integer is its digits on a command line, as the user would have typed it.
+  return intTagDigits(value) ?? JSON.stringify(value);
 }
 
 /**

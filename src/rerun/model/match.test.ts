@@ -35,3 +35,14 @@ test('the cheap pre-filter agrees on configuration', () => {
   assert.ok(sameConfiguration(q, cand('a').run));
   assert.ok(!sameConfiguration(q, cand('b', { status: 'crashed' }).run));
 });
+
+test('runs whose params are one double apart but different integers are different configurations', () => {
+  const big = '18446744073709551617';
+  const q = { project: 'p', script: 'train.py', params: { lr: 0.01, layers: '[64,64]', seed: { $int: big } }, code };
+  const same = cand('same', { params: { lr: 0.01, layers: '[64, 64]', seed: 18446744073709551616 }, exactInts: { params: { seed: big } } });
+  const twin = cand('twin', { params: { lr: 0.01, layers: '[64, 64]', seed: 18446744073709551616 }, exactInts: { params: { seed: '18446744073709551616' } } });
+  const bare = cand('bare', { params: { lr: 0.01, layers: '[64, 64]', seed: 18446744073709551616 } });
+  assert.deepEqual(alreadyRan(q, [same, twin, bare]).map((h) => h.run.id), ['same']);
+  assert.ok(sameConfiguration(q, same.run));
+  assert.ok(!sameConfiguration(q, twin.run));
+});

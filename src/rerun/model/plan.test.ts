@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { exactParams, parseParamInput } from './overrides';
 import { buildPlan, chooseInterpreter, inheritedOverrides, type PlanInput } from './plan';
 
 const run: PlanInput['run'] = {
@@ -106,4 +107,22 @@ test('Windows PowerShell 5.1 is warned about arguments it cannot pass', () => {
   assert.match(old.review, /Windows PowerShell 5\.1/);
   const modern = buildPlan({ run: quoted, overrides: {}, interpreter: py, cwd: 'C:\\w', shell: 'pwsh', shellName: 'pwsh' });
   assert.doesNotMatch(modern.review, /Windows PowerShell 5\.1/);
+});
+
+test('a big integer is rerun with every digit: inherited, edited or untouched, in argv and TRACKSIDE_CONFIG_OVERRIDES', () => {
+  const big = '18446744073709551617';
+  const bigRun = { ...run, argv: ['/w/train.py', '--seed', big], params: exactParams({ ...run.params, seed: 18446744073709551616 }, { seed: big }), overrides: { seed: 18446744073709551616 } };
+  const inherited = inheritedOverrides(bigRun.overrides, { seed: big });
+  assert.deepEqual(inherited, { seed: { $int: big } });
+  const plain = buildPlan({ run: bigRun, overrides: inherited, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.equal(plain.env.TRACKSIDE_CONFIG_OVERRIDES, `{"seed":{"$int":"${big}"}}`);
+  assert.deepEqual(plain.changed, [], 'the same integer: a reproduction');
+  assert.deepEqual(plain.args, ['/w/train.py', '--seed', big]);
+  assert.match(plain.review, new RegExp(`seed = ${big} {2}\\(environment, as recorded\\)`));
+  const typed = parseParamInput('18446744073709551619').value;
+  const edited = buildPlan({ run: bigRun, overrides: { seed: typed }, interpreter: py, cwd: '/w', shell: 'posix', shellName: 'bash' });
+  assert.equal(edited.env.TRACKSIDE_CONFIG_OVERRIDES, '{"seed":{"$int":"18446744073709551619"}}');
+  assert.deepEqual(edited.args, ['/w/train.py', '--seed', '18446744073709551619']);
+  assert.deepEqual(edited.changed, ['seed'], 'one double apart is still a change');
+  assert.match(edited.review, new RegExp(`seed = ${big} → 18446744073709551619`));
 });

@@ -2,7 +2,8 @@
 // environment variables and the exact text the user confirms. The extension only carries the plan out.
 import type { ParamValue } from '../../store/types';
 import { rewriteArgv, type ArgvEdit } from './argv';
-import { formatParamInput, fromParamValue, overridesEnvValue, sameParamValue, type OverrideValue } from './overrides';
+import { exactDigits } from '../../core/format';
+import { formatParamInput, fromParamValue, overridesEnvValue, sameParamValue, type ExactParam, type OverrideValue } from './overrides';
 import { commandLine, UnquotableError, type ShellKind } from './quote';
 
 export type InterpreterSource = 'recorded' | 'python-extension' | 'default';
@@ -28,7 +29,8 @@ export function chooseInterpreter(opts: {
 }
 
 export interface PlanInput {
-  run: { id: string; name: string; root: string; argv: string[]; params: Record<string, ParamValue>; overrides: Record<string, ParamValue> };
+  /** `params` with exact digits as `{"$int": …}` (see exactParams), so the review shows and compares every digit. */
+  run: { id: string; name: string; root: string; argv: string[]; params: Record<string, ExactParam>; overrides: Record<string, ParamValue> };
   /** Every override to send (inherited from the run plus the user's edits), by dotted key. */
   overrides: Record<string, OverrideValue>;
   interpreter: InterpreterChoice;
@@ -66,10 +68,13 @@ export interface RerunPlan {
   review: string;
 }
 
-/** The overrides a plain rerun must send: the run's own, so env-only overrides of the parent carry over. */
-export function inheritedOverrides(overrides: Readonly<Record<string, ParamValue>>): Record<string, OverrideValue> {
+/**
+ * The overrides a plain rerun must send: the run's own, so env-only overrides of the parent carry over. `digits`
+ * (the store's exact digits of the overrides) are sent as `{"$int": …}`, never as the rounded double.
+ */
+export function inheritedOverrides(overrides: Readonly<Record<string, ParamValue>>, digits?: Readonly<Record<string, string>>): Record<string, OverrideValue> {
   const out: Record<string, OverrideValue> = {};
-  for (const [k, v] of Object.entries(overrides)) out[k] = fromParamValue(v);
+  for (const [k, v] of Object.entries(overrides)) out[k] = fromParamValue(v, exactDigits(digits, k));
   return out;
 }
 
@@ -154,7 +159,7 @@ export function buildPlan(input: PlanInput): RerunPlan {
       const from = run.params[key];
       const to = formatParamInput(overrides[key] as OverrideValue);
       const via = rewrite.edits.some((e) => e.key === key) ? 'argument and environment' : 'environment';
-      const change = key in run.params && !sameParamValue(from, overrides[key]) ? `${formatParamInput(fromParamValue(from as ParamValue))} → ${to}` : to;
+      const change = key in run.params && !sameParamValue(from, overrides[key]) ? `${formatParamInput(fromParamValue(from as ExactParam))} → ${to}` : to;
       lines.push(`  ${key} = ${change}  (${via}${changed.includes(key) ? '' : ', as recorded'})`);
     }
   } else lines.push('Overrides: none (same configuration)');
