@@ -1,10 +1,10 @@
 // One measurement in a fresh process, so no figure is flattered by a cache a previous one warmed (V8's compiled
 // code, sql.js's heap, the store's own memoisation). The parent passes a task as JSON in argv[2]; the child prints
 // its result as one JSON line on stdout, prefixed so stray logging cannot be mistaken for it.
-import { open, readdir, readFile, stat, truncate, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
-import { openStore } from '../src/store';
+import { openStore, pointsDir } from '../src/store';
 import type { RunQuery, RunStore } from '../src/store';
 import { PeakMemory } from './memory';
 import { RESULT_PREFIX, type Result, type Task } from './protocol';
@@ -67,6 +67,7 @@ async function parse(root: string): Promise<Result> {
 
 async function coldIndex(root: string, dbPath: string): Promise<Result> {
   await unlink(dbPath).catch(() => undefined);
+  await rm(pointsDir(dbPath), { recursive: true, force: true });
   const store = await openStore({ roots: [root], dbPath });
   const mem = await PeakMemory.start();
   const t0 = now();

@@ -1,5 +1,5 @@
 export * from './types';
-export { openStore, LOG_FILE, USER_FILE } from './runStore';
+export { openStore, pointsDir, LOG_FILE, USER_FILE } from './runStore';
 export { stringifyWithFloats, parseWithFloats } from './floats';
 export { downsampleIndices } from './downsample';
 // For bundles: name a script whose worker-thread start calls serveParseJobs (dist/cli.js does).

@@ -1,12 +1,11 @@
 // Reads a run's new log lines and turns them into state changes and points, in parts of bounded size. The same
 // code runs in the indexer's thread or in a parse worker (parseWorker.ts); either way the indexer commits each
 // part together with the offset it reached, so a stop between parts loses nothing and repeats nothing.
-import type { FileHandle } from 'node:fs/promises';
 import { parseLine } from './lineParser';
 import { applyRecord } from './records';
 import { MAX_PROBLEM_DETAILS, type FileState, type RunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
-import { MAX_LINE_BYTES, readLines } from './tailer';
+import { MAX_LINE_BYTES, readLines, type ReadableFile } from './tailer';
 import type { SealedPart, SealTarget } from './workerSeal';
 
 /** Line-level details kept per file in one index report. */
@@ -49,7 +48,7 @@ export interface ParsedPart {
  * Yields parts: one whenever `flushPoints` points are waiting, and a last one. Between yields the caller
  * commits the part; `state`, `file` and the columns are reused after the generator resumes.
  */
-export async function* parseRun(handle: FileHandle, job: ParseJob, stopped: () => boolean): AsyncGenerator<ParsedPart> {
+export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: () => boolean): AsyncGenerator<ParsedPart> {
   const { state, file } = job;
   const points = new PendingPoints();
   let details: Array<{ line: number; reason: string }> = [];

@@ -149,8 +149,8 @@ export class SqlRunStore implements RunStore {
             onProgress?.(++done, candidates.length);
           });
           inFlight.add(task);
-          // With workers, a few runs more than workers: one waits for each worker, one or two are being committed.
-          if (inFlight.size >= (pool === undefined ? 1 : pool.size + 2)) await Promise.race(inFlight);
+          // With workers, what they can hold and two more: runs whose last part is being committed.
+          if (inFlight.size >= (pool === undefined ? 1 : pool.capacity + 2)) await Promise.race(inFlight);
         }
       }
       await Promise.all(inFlight);

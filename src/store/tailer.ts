@@ -20,7 +20,12 @@ export interface LineBatch {
 }
 
 /** The hex fingerprint of a file's first bytes (up to FINGERPRINT_BYTES). */
-export async function fingerprintOf(handle: FileHandle, length = FINGERPRINT_BYTES): Promise<string> {
+/** What reading a log needs of a file: a FileHandle, or on a parse worker a descriptor read synchronously. */
+export interface ReadableFile {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+export async function fingerprintOf(handle: ReadableFile, length = FINGERPRINT_BYTES): Promise<string> {
   const buf = Buffer.alloc(length);
   const { bytesRead } = await handle.read(buf, 0, length, 0);
   return buf.toString('hex', 0, bytesRead);
@@ -30,7 +35,7 @@ export async function fingerprintOf(handle: FileHandle, length = FINGERPRINT_BYT
  * Yields batches of complete lines between `offset` and `end`. Reading stops at `end` (the size seen by stat)
  * so a writer appending meanwhile is picked up by the next pass, not half-read by this one.
  */
-export async function* readLines(handle: FileHandle, offset: number, lines: number, end: number, maxLine = MAX_LINE_BYTES): AsyncGenerator<LineBatch> {
+export async function* readLines(handle: ReadableFile, offset: number, lines: number, end: number, maxLine = MAX_LINE_BYTES): AsyncGenerator<LineBatch> {
   let buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(end - offset, 1)));
   let pos = offset; // file position of buf[0]
   let fill = 0;
