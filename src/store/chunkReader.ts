@@ -112,4 +112,25 @@ export class ChunkReader {
     let k = 0;
     return rows.map((r) => ({ n: r.n, overview: r.inline !== undefined ? overviewOf(r.inline) : openOverview(bytes[k++], r.n) }));
   }
+
+  /**
+   * The overviews of a series read straight from its spans (see SeriesMeta.ovSpans), plus its inline tail's when
+   * `tailSeq` says it has one: no chunk rows are asked for but that one. Each overview's header gives its size.
+   */
+  async overviewsFromSpans(run: string, key: string, file: string, spans: ReadonlyArray<readonly [number, number]>, tailSeq: number | undefined, scratch?: ReadScratch): Promise<ChunkOverview[]> {
+    const tail = tailSeq === undefined ? undefined : this.inline(run, key, tailSeq);
+    if (tailSeq !== undefined && tail === undefined) throw new Error(`the tail of ${key} is missing from the index`);
+    const out: ChunkOverview[] = [];
+    for (const bytes of await this.files.read(file, spans, scratch)) {
+      for (let at = 0; at < bytes.length; ) {
+        const n = bytes.length - at >= 8 ? bytes[at + 4] | (bytes[at + 5] << 8) | (bytes[at + 6] << 16) | (bytes[at + 7] << 24) : 0;
+        const length = overviewBytes(n);
+        if (n <= 0 || at + length > bytes.length) throw new Error('an overview span is damaged');
+        out.push({ n, overview: openOverview(bytes.subarray(at, at + length), n) });
+        at += length;
+      }
+    }
+    if (tail !== undefined) out.push({ n: tail.n, overview: overviewOf(tail) });
+    return out;
+  }
 }

@@ -190,7 +190,10 @@ export class IndexDb {
   }
 
   /** The overviews of a series' chunks (see ChunkReader.overviews). */
-  fetchOverviews(run: string, key: string, file: string | undefined, scratch?: ReadScratch): Promise<ChunkOverview[]> {
+  fetchOverviews(run: string, key: string, file: string | undefined, meta: SeriesMeta, scratch?: ReadScratch): Promise<ChunkOverview[]> {
+    if (meta.ovSpans !== undefined && file !== undefined) {
+      return this.reader.overviewsFromSpans(run, key, file, meta.ovSpans, meta.tailN > 0 ? meta.chunks - 1 : undefined, scratch);
+    }
     return this.reader.overviews(run, key, file, scratch);
   }
 

@@ -11,7 +11,7 @@ import { newFileState, newRunState, type FileState, type RunState } from './runS
 import type { CachedRun } from './runSummary';
 import { PointFileLost } from './pointFiles';
 import { emptyMeta, type SeriesMeta } from './seriesMeta';
-import { SealBuffer, type PlannedSeries } from './seriesPlan';
+import { recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
 import { fingerprintOf } from './tailer';
 import type { Diagnostic, IndexReport } from './types';
 import { parseUserEdits } from './userEdits';
@@ -118,6 +118,7 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
           const name = points?.name ?? db.files.newName();
           await db.files.write(name, seal.base, seal.contents());
           nextFile.points = { name, bytes: seal.base + seal.length };
+          recordSpans(plans);
         }
       }
       for (const plan of plans) if (!plan.meta.monotone) await db.resummarize(c.id, points?.name, plan);

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { poolStats } from './parsePool';
 import { limits, openStore, pointsDir } from './runStore';
 import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
+import { assertFaithful } from './testSeries';
 import type { RunStore } from './types';
 
 function fixture(t: { after: (fn: () => void) => void }) {
@@ -110,7 +111,7 @@ test('a point file overwritten with other bytes is caught by its chunk headers',
   const [name] = readdirSync(pointsDir(dbPath));
   writeFileSync(join(pointsDir(dbPath), name), Buffer.alloc(statSync(join(pointsDir(dbPath), name)).size));
   assert.deepEqual(await store.series({ runIds: ['a'], keys: ['loss'], points: 11 }), []);
-  assert.ok(store.diagnostics().some((d) => /damaged header/.test(d.reason)), JSON.stringify(store.diagnostics()));
+  assert.ok(store.diagnostics().some((d) => /damaged/.test(d.reason)), JSON.stringify(store.diagnostics()));
   await store.index();
   assert.deepEqual(await everything(store), expected);
   await store.close();
@@ -185,4 +186,30 @@ test('runs sealed on parse workers (several parts, live tails, steps going back)
   assert.deepEqual(await everything(workers), await everything(fresh));
   assert.deepEqual(await everything(reopened), await everything(fresh));
   for (const s of [workers, inThread, fresh, reopened]) await s.close();
+});
+
+test('a full view of a live series is faithful whether its overviews are found by spans or by chunk rows', async (t) => {
+  const { root, dbPath } = fixture(t);
+  writeLog(root, 'few', [JSON.stringify(startRecord('few'))]);
+  writeLog(root, 'many', [JSON.stringify(startRecord('many'))]);
+  const store = await open(root, dbPath);
+  let step = 0;
+  // 'many' seals 70 times (more spans than kept: its overviews come from chunk rows); 'few' seals 3 times and
+  // keeps an inline tail (spans plus the tail's row).
+  for (let i = 0; i < 70; i++) {
+    const lines = (n: number) => Array.from({ length: n }, (_, k) => JSON.stringify({ t: 'metrics', ts: T0 + (step + k) / 8, step: step + k, values: { v: Math.sin((step + k) / 40) * (((step + k) % 1009) === 0 ? 50 : 1) } })).join('\n') + '\n';
+    appendLog(root, 'many', lines(300));
+    if (i < 3) appendLog(root, 'few', lines(i === 2 ? 20_000 : 300));
+    step += 300;
+    await store.index();
+  }
+  appendLog(root, 'few', JSON.stringify({ t: 'metrics', ts: T0 + 1e5, step: 1e6, values: { v: 0.5 } }) + '\n');
+  await store.index();
+  for (const id of ['few', 'many']) {
+    const [all] = await store.series({ runIds: [id], keys: ['v'], points: 1e9, range: [-Infinity, Infinity] });
+    const [view] = await store.series({ runIds: [id], keys: ['v'], points: 200 });
+    assert.ok(view.values.length < all.total, `${id} was downsampled`);
+    assertFaithful(view, all, 200, id);
+  }
+  await store.close();
 });

@@ -8,7 +8,8 @@ import { SCHEMA_VERSION } from './schema';
 import { trailerFor } from './sealedFile';
 import { appendLog, logPath, prng, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
 import { overviewApplies } from './overview';
-import type { RunStore, Series } from './types';
+import { assertFaithful } from './testSeries';
+import type { RunStore } from './types';
 
 async function open(root: string, extra: { dbPath?: string; now?: () => number } = {}): Promise<RunStore> {
   return openStore({ roots: [root], now: () => (T0 + 60) * 1000, ...extra });
@@ -474,24 +475,6 @@ test('series: the full view from overviews is a faithful min/max downsampling of
   assert.ok(blockBased >= 6, `${blockBased} series took the overview path`);
   await store.close();
 });
-
-/** `got` is a min/max downsampling of `all`: real points in order, first and last, extremes kept, within budget. */
-function assertFaithful(got: Series, all: Series, points: number, where: string) {
-  assert.equal(got.total, all.total, where);
-  assert.ok(got.values.length <= Math.max(points, 4), where);
-  let j = 0;
-  for (let i = 0; i < got.steps.length; i++) {
-    while (j < all.steps.length && all.steps[j] !== got.steps[i]) j++;
-    assert.ok(j < all.steps.length, `${where}: step ${got.steps[i]} is not a stored point, or out of order`);
-    assert.ok(Object.is(got.values[i], all.values[j]) && got.times[i] === all.times[j], `${where}: point at step ${got.steps[i]}`);
-  }
-  for (const a of ['steps', 'times', 'values'] as const) {
-    assert.ok(Object.is(got[a][0], all[a][0]) && Object.is(got[a].at(-1), all[a].at(-1)), `${where}: first and last ${a}`);
-  }
-  const real = [...all.values].filter((v) => !Number.isNaN(v));
-  const kept = new Set(got.values);
-  assert.ok(kept.has(Math.min(...real)) && kept.has(Math.max(...real)), `${where}: extremes kept`);
-}
 
 test('series: a repeated request sees appends, truncations and removals, and callers cannot corrupt it', async (t) => {
   const root = fixture(t);

@@ -13,6 +13,13 @@ export interface SeriesMeta {
   chunks: number;
   /** Points in the last chunk when it is an inline tail (rewritten as points arrive until sealed); 0 when sealed. */
   tailN: number;
+  /**
+   * Where the overviews of the sealed chunks are in the run's point file, as [position, bytes] spans in chunk
+   * order (a commit lays one series' overviews side by side, so a series indexed at once has one span). With
+   * them a full view reads its overviews without asking the index for chunk rows. Absent after an index was
+   * loaded without its snapshot; the rows serve then.
+   */
+  ovSpans?: Array<[number, number]>;
   maxStep: number;
 }
 

@@ -84,6 +84,31 @@ export function planChunks(cols: PointColumns, meta: SeriesMeta, sealAll: boolea
   return rows;
 }
 
+/** Spans kept per series before a full view falls back to the chunk rows (a live series seals often). */
+export const MAX_OV_SPANS = 64;
+
+/**
+ * Adds the overviews of each plan's sealed chunks to its meta.ovSpans; call after SealBuffer.contents() fixed
+ * where they are. A new array each time: the meta is a copy whose arrays the committed one still shares.
+ */
+export function recordSpans(plans: PlannedSeries[]): void {
+  for (const plan of plans) {
+    const sealed = plan.rows.filter((r) => r.at !== null);
+    if (sealed.length === 0) continue;
+    const at = (sealed[0].at as SealedAt).ov;
+    let bytes = 0;
+    for (const r of sealed) bytes += overviewBytes(r.c.n);
+    const spans = plan.meta.ovSpans ?? (plan.firstSeq === 0 ? [] : undefined);
+    // A series whose earlier spans are unknown (index loaded without its snapshot) stays unknown.
+    if (spans === undefined || spans.length >= MAX_OV_SPANS) {
+      delete plan.meta.ovSpans;
+      continue;
+    }
+    const last = spans[spans.length - 1];
+    plan.meta.ovSpans = last !== undefined && last[0] + last[1] === at ? [...spans.slice(0, -1), [last[0], last[1] + bytes]] : [...spans, [at, bytes]];
+  }
+}
+
 export class SealBuffer {
   private readonly bodies = new Bytes();
   private readonly overviews = new Bytes();

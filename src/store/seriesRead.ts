@@ -11,7 +11,7 @@ import type { Series, SeriesRequest } from './types';
 export async function readSeries(db: IndexDb, runId: string, file: string | undefined, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean, scratch?: ReadScratch): Promise<Series> {
   if (meta.monotone && req.range === undefined && req.afterStep === undefined && overviewApplies(meta.count, req.points)) {
     // The full view of a long series, the common case: from the chunks' overviews alone.
-    const d = downsampleOverviews(await db.fetchOverviews(runId, key, file, scratch), req.points);
+    const d = downsampleOverviews(await db.fetchOverviews(runId, key, file, meta, scratch), req.points);
     if (d !== undefined) return { runId, key, ...d };
   }
   const [lo, hi] = req.range ?? [-Infinity, Infinity];

@@ -10,7 +10,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Columns } from './runParser';
 import type { RunState } from './runState';
 import { emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
-import { planChunks, SealBuffer, type PlannedSeries, type PointColumns } from './seriesPlan';
+import { planChunks, recordSpans, SealBuffer, type PlannedSeries, type PointColumns } from './seriesPlan';
 
 /** Where a fresh run's point file goes: a new file (its name is new, so nothing else writes it). */
 export interface SealTarget {
@@ -56,6 +56,7 @@ export class WorkerSealer {
     }
     if (seal.length > 0) {
       const bytes = seal.contents();
+      recordSpans(plans);
       let done = 0;
       while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.length + done);
       this.length += bytes.length;
