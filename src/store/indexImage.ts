@@ -3,6 +3,7 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errorText } from './discovery';
 import { unseal, writeSealed } from './sealedFile';
+import { SLACK_BYTES } from './sqlImage';
 
 /**
  * Reads the persisted index into a buffer with room to grow (about an eighth more), so sql.js can use it
@@ -14,7 +15,7 @@ async function readWithRoom(path: string): Promise<{ room: Uint8Array; size: num
     const size = (await handle.stat()).size;
     // Unzeroed: the file fills the start; only the room after it is cleared (SQLite must find zeros there).
     // A Buffer, so sql.js adopts it as the database file without copying (see openImage).
-    const room = Buffer.allocUnsafeSlow(size + Math.floor(size / 8) + (16 << 20));
+    const room = Buffer.allocUnsafeSlow(size + Math.floor(size / 8) + SLACK_BYTES);
     let at = 0;
     while (at < size) {
       const { bytesRead } = await handle.read(room, at, size - at, at);

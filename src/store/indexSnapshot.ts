@@ -1,18 +1,33 @@
 // Loading the runs the store keeps in memory from an opened index, and writing them back as one snapshot row.
 import type { Database } from 'sql.js';
 import { num } from './chunkReader';
-import { parseWithFloats, stringifyWithFloats } from './floats';
+import { parseWithFloats, reviveFloats, stringifyWithFloats } from './floats';
 import type { StoredRun } from './indexDb';
 import type { FileState, RunState } from './runState';
 import type { SeriesMeta } from './seriesMeta';
+
+// A series' bookkeeping as a tuple: a thousand runs of ten series made the snapshot mostly repeated key names.
+type PackedMeta = [string, number, number, number, number, number, 0 | 1, number, number, number, Array<[number, number]> | null];
+
+function packMeta(key: string, m: SeriesMeta): PackedMeta {
+  return [key, m.count, m.last, m.lastStep, m.min, m.max, m.monotone ? 1 : 0, m.chunks, m.tailN, m.maxStep, m.ovSpans ?? null];
+}
+
+function unpackMeta([key, count, last, lastStep, min, max, monotone, chunks, tailN, maxStep, ovSpans]: PackedMeta): [string, SeriesMeta] {
+  const m: SeriesMeta = { count, last, lastStep, min, max, monotone: monotone === 1, chunks, tailN, maxStep };
+  if (ovSpans !== null) m.ovSpans = ovSpans;
+  return [key, m];
+}
 
 /**
  * Writes what the store keeps in memory as one row, so the next open reads one value instead of scanning the
  * series table. Call right before export(): the row is only trusted as part of an exported image.
  */
 export function writeSnapshot(db: Database, runs: Iterable<[string, StoredRun]>): void {
-  const rows = [...runs].map(([id, r]) => [id, r.state, r.file, [...r.series]]);
-  db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('snapshot', ?)", [stringifyWithFloats(rows)]);
+  // One JSON text per run inside the array: loading revives NaN and ±Infinity only in the runs whose text has
+  // any (walking every run's objects for them was a third of a warm start).
+  const rows = [...runs].map(([id, r]) => stringifyWithFloats([id, r.state, r.file, [...r.series].map(([key, m]) => packMeta(key, m))]));
+  db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('snapshot', ?)", [JSON.stringify(rows)]);
 }
 
 /** The runs as the last persist left them, in one row; undefined when the image has no such row. */
@@ -21,8 +36,13 @@ export function loadSnapshot(db: Database): Map<string, StoredRun> | undefined {
   if (typeof text !== 'string') return undefined;
   // Older rows would be stale after any change: drop the row now that it is read.
   db.run("DELETE FROM meta WHERE key = 'snapshot'");
-  const rows = parseWithFloats<Array<[string, RunState, FileState, Array<[string, SeriesMeta]>]>>(text);
-  return new Map(rows.map(([id, state, file, series]) => [id, { state, file: reviveFile(file), series: new Map(series) }]));
+  const runs = new Map<string, StoredRun>();
+  for (const row of JSON.parse(text) as string[]) {
+    const parsed = JSON.parse(row) as [string, RunState, FileState, PackedMeta[]];
+    const [id, state, file, series] = row.includes('"$float"') ? (reviveFloats(parsed) as typeof parsed) : parsed;
+    runs.set(id, { state, file: reviveFile(file), series: new Map(series.map(unpackMeta)) });
+  }
+  return runs;
 }
 
 /** The runs rebuilt from their rows, for an image persisted without a snapshot. */

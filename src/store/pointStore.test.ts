@@ -40,7 +40,7 @@ test('finished runs keep their points in point files, so the index itself stays 
   const pointBytes = pointFiles.reduce((a, f) => a + statSync(join(pointsDir(dbPath), f)).size, 0);
   // 80,000 points at 16 bytes (steps are an arithmetic run, so not stored), and their overviews at about 2.
   assert.ok(pointBytes >= 80_000 * 16 && pointBytes < 80_000 * 18.2, `${pointBytes} bytes of points`);
-  assert.ok(statSync(dbPath).size < pointBytes / 10, `index file ${statSync(dbPath).size} bytes next to ${pointBytes} of points`);
+  assert.ok(statSync(dbPath).size < pointBytes / 4, `index file ${statSync(dbPath).size} bytes next to ${pointBytes} of points`);
   const reopened = await open(root, dbPath);
   await reopened.index();
   assert.deepEqual(await everything(reopened), await everything(store));

@@ -3,7 +3,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 
 /** Spare room reserved beyond what the index needs now. */
-export const SLACK_BYTES = 16 << 20;
+export const SLACK_BYTES = 2 << 20;
 
 /**
  * sql.js keeps the database file in an in-memory file that grows by 12.5% at a time, copying itself each time:
