@@ -166,10 +166,12 @@ export class IndexDb {
    */
   async resummarize(run: string, file: string | undefined, plan: PlannedSeries): Promise<void> {
     const before = columnsOf(await this.reader.fetch(run, plan.key, file, { seqBelow: plan.firstSeq }));
-    const n = before.steps.length + plan.cols.length;
+    const cols = plan.cols;
+    if (cols === undefined) throw new Error(`the points of ${plan.key} were not sent with its plan`);
+    const n = before.steps.length + cols.length;
     const all = new ColumnBuffer(n);
     all.pushAll(before.steps, before.times, before.values, before.steps.length);
-    all.pushAll(plan.cols.steps, plan.cols.times, plan.cols.values, plan.cols.length);
+    all.pushAll(cols.steps, cols.times, cols.values, cols.length);
     const d = dedupeSteps(all.steps.subarray(0, n), all.times.subarray(0, n), all.values.subarray(0, n));
     summaryFrom(plan.meta, d.steps, d.values, d.steps.length);
   }

@@ -46,7 +46,7 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
           for await (const part of parseRun(handle, msg.job, () => stop)) {
             if (sealer !== undefined) {
               const sealed = sealer.seal(part.columns, part.state, part.done);
-              const transfer = sealed.plans.flatMap((p) => (p.cols.length === 0 ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];
+              const transfer = sealed.plans.flatMap((p) => (p.cols === undefined ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];
               port.postMessage({ type: 'part', id: msg.id, part: { ...part, columns: [], sealed } } satisfies FromWorker, transfer);
             } else {
               // Exact-length copies, transferred: the reader reuses its buffers after this.

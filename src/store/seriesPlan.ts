@@ -30,8 +30,11 @@ export interface PlannedSeries {
   /** Seq of the first row written: rows from here on are replaced (the old tail) or new. */
   firstSeq: number;
   rows: PlannedRow[];
-  /** Every point the rows hold, in order (for a summary that must be recomputed). */
-  cols: PointColumns;
+  /**
+   * Every point the rows hold, in order, for a summary that must be recomputed (steps went back). A worker
+   * sends them only then: the indexer needs them for nothing else.
+   */
+  cols?: PointColumns;
 }
 
 /** Where a sealed chunk's body and overview are in the point file; final once SealBuffer.contents() is called. */

@@ -10,7 +10,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Columns } from './runParser';
 import type { RunState } from './runState';
 import { emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
-import { planChunks, recordSpans, SealBuffer, type PlannedSeries, type PointColumns } from './seriesPlan';
+import { planChunks, recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
 
 /** Where a fresh run's point file goes: a new file (its name is new, so nothing else writes it). */
 export interface SealTarget {
@@ -23,8 +23,6 @@ export interface SealedPart {
   plans: PlannedSeries[];
   points: { name: string; bytes: number };
 }
-
-const NO_POINTS: PointColumns = { steps: new Float64Array(0), times: new Float64Array(0), values: new Float64Array(0), length: 0 };
 
 export class WorkerSealer {
   private readonly fd: number;
@@ -50,8 +48,9 @@ export class WorkerSealer {
       const firstSeq = meta.chunks;
       const rows = planChunks(col, meta, ended || !last, seal);
       // A series whose steps went back has its summary recomputed by the indexer, from all its points.
-      const cols = meta.monotone ? NO_POINTS : { steps: col.steps.slice(0, col.length), times: col.times.slice(0, col.length), values: col.values.slice(0, col.length), length: col.length };
-      plans.push({ key: col.key, meta, firstSeq, rows, cols });
+      const plan: PlannedSeries = { key: col.key, meta, firstSeq, rows };
+      if (!meta.monotone) plan.cols = { steps: col.steps.slice(0, col.length), times: col.times.slice(0, col.length), values: col.values.slice(0, col.length), length: col.length };
+      plans.push(plan);
       this.metas.set(col.key, meta);
     }
     if (seal.length > 0) {
