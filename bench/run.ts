@@ -161,7 +161,13 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
     if (!haveDb) figures.push({ id: 'P2', title: 'warm start', error: 'no persisted index: the cold index failed' });
     else {
       progress('  P2: warm start (fresh processes)');
-      const [w, b] = [await child({ kind: 'warm', root: ws.root, dbPath: db }).catch((e: Error) => e), await child({ kind: 'warmBaseline', root: ws.root, dbPath: db }).catch((e: Error) => e)];
+      // Three fresh processes, the median reported: on a shared machine one sample swung by ±30 %.
+      const samples: Array<Result | Error> = [];
+      for (let i = 0; i < 3; i++) samples.push(await child({ kind: 'warm', root: ws.root, dbPath: db }).catch((e: Error) => e));
+      const failed = samples.find((s): s is Error => s instanceof Error);
+      const sorted = (samples.filter((s) => !(s instanceof Error)) as Result[]).sort((x, y) => n(x, 'ms') - n(y, 'ms'));
+      const w = failed ?? sorted[1];
+      const b = await child({ kind: 'warmBaseline', root: ws.root, dbPath: db }).catch((e: Error) => e);
       if (w instanceof Error || b instanceof Error) figures.push({ id: 'P2', title: 'warm start', error: (w instanceof Error ? w : (b as Error)).message });
       else {
         figures.push({
@@ -169,7 +175,10 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
           value: n(w, 'ms'), unit: 'ms', target: { op: '<=', value: 300 },
           baseline: { label: 'load the same index file into sql.js + stat every log', value: n(b, 'ms'), unit: 'ms' },
           ratio: { label: 'store / floor', value: n(w, 'ms') / n(b, 'ms') },
-          notes: [`open ${n(w, 'openMs').toFixed(0)} ms, index() ${n(w, 'indexMs').toFixed(0)} ms (${n(w, 'pointsAdded')} points added), listRuns() ${n(w, 'listMs').toFixed(0)} ms`],
+          notes: [
+            `median of 3 fresh processes (${sorted.map((x) => n(x, 'ms').toFixed(0)).join(', ')} ms)`,
+            `open ${n(w, 'openMs').toFixed(0)} ms, index() ${n(w, 'indexMs').toFixed(0)} ms (${n(w, 'pointsAdded')} points added), listRuns() ${n(w, 'listMs').toFixed(0)} ms`,
+          ],
         });
       }
     }
