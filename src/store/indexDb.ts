@@ -106,14 +106,30 @@ export class IndexDb {
 
   /** Runs `fn` in a transaction; rolls back and rethrows if it throws. */
   transaction<T>(fn: () => T): T {
-    this.db.exec('BEGIN');
+    // A savepoint: its own transaction outside a pass, a nested one inside (see pass()).
+    this.db.exec('SAVEPOINT part');
     try {
       const result = fn();
-      this.db.exec('COMMIT');
+      this.db.exec('RELEASE part');
       return result;
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      this.db.exec('ROLLBACK TO part; RELEASE part');
       throw err;
+    }
+  }
+
+  /**
+   * Runs an index pass inside one transaction; each run's commit is a savepoint in it, atomic as before. Every
+   * COMMIT writes its dirty pages into sql.js's in-memory file through JavaScript: once per run, that was the
+   * indexer thread's largest cost in a cold index, and the thread competes with the parse workers for cores.
+   */
+  async pass<T>(fn: () => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      // What was committed by savepoints stays: a pass that failed midway keeps the runs it finished.
+      this.db.exec('COMMIT');
     }
   }
 

@@ -94,11 +94,16 @@ export class SqlRunStore implements RunStore {
   }
 
   index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
-    return this.serial(() => this.indexPass(signal, onProgress));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)));
   }
 
   indexRuns(runIds: string[], signal?: AbortSignal): Promise<IndexReport> {
-    return this.serial(() => this.indexPass(signal, undefined, runIds));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)));
+  }
+
+  private inPass<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The run store is closed.'));
+    return this.db.pass(fn);
   }
 
   private locate(runIds: string[]): Candidate[] {

@@ -6,6 +6,8 @@ export const SCHEMA_VERSION = 6;
 export const SCHEMA = `
 PRAGMA journal_mode = MEMORY;
 PRAGMA synchronous = OFF;
+-- Room for a whole pass's dirty pages (see IndexDb.pass): spilling them mid-pass would write them twice.
+PRAGMA cache_size = -131072;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- One row per run; state is the run's JSON (params, env, status…) as the indexer keeps it.
 CREATE TABLE IF NOT EXISTS runs (
