@@ -154,8 +154,8 @@ export class IndexDb {
   /**
    * Plans appending points to a series, before anything is written: merges them with the series' inline tail,
    * encodes chunks, lays the ones to seal into `seal` and updates `meta` (a copy the caller commits). Chunks are
-   * sealed once they hold SEAL_MIN points, or all of them when the run has ended; a live series keeps at most a
-   * short tail inline, rewritten as points arrive.
+   * sealed once they hold SEAL_MIN points (see planChunks); a series keeps at most a short tail inline,
+   * rewritten as points arrive.
    */
   planAppend(run: string, key: string, meta: SeriesMeta, buf: PointColumns, sealAll: boolean, seal: SealBuffer): PlannedSeries {
     foldPoints(meta, buf.steps, buf.values, buf.length);

@@ -22,6 +22,12 @@ export const limits = {
   flushPoints: 1 << 20,
   /** New log bytes in one pass from which parsing moves to worker threads. */
   workerBytes: 64 << 20,
+  /**
+   * New runs in one pass from which parsing moves to worker threads, however small: each run read here costs a
+   * few thread-pool round trips, which a worker reading synchronously does not pay (10,000 runs of 20 steps:
+   * ~10 s here).
+   */
+  workerRuns: 500,
 };
 
 /** What indexing a run writes to: the database, the store's runs in memory, and its unsaved-changes flag. */
@@ -104,14 +110,13 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
       let added = 0;
       if (part.sealed !== undefined) {
         plans = part.sealed.plans;
-        nextFile.points = part.sealed.points;
+        if (part.sealed.points !== undefined) nextFile.points = part.sealed.points;
         for (const plan of plans) for (const row of plan.rows) added += row.c.n;
       } else {
-        const ended = nextState.status !== undefined && nextState.status !== 'running';
         const seal = new SealBuffer(points?.bytes ?? 0);
         for (const col of part.columns) {
           if (col.length === 0) continue;
-          plans.push(db.planAppend(c.id, col.key, { ...(series.get(col.key) ?? emptyMeta()) }, col, ended, seal));
+          plans.push(db.planAppend(c.id, col.key, { ...(series.get(col.key) ?? emptyMeta()) }, col, false, seal));
           added += col.length;
         }
         if (seal.length > 0) {

@@ -45,7 +45,7 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
           if (sealer !== undefined) msg.job.file.fingerprint = await fingerprintOf(handle);
           for await (const part of parseRun(handle, msg.job, () => stop)) {
             if (sealer !== undefined) {
-              const sealed = sealer.seal(part.columns, part.state, part.done);
+              const sealed = sealer.seal(part.columns, part.done);
               const transfer = sealed.plans.flatMap((p) => (p.cols === undefined ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];
               port.postMessage({ type: 'part', id: msg.id, part: { ...part, columns: [], sealed } } satisfies FromWorker, transfer);
             } else {

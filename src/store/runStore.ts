@@ -124,7 +124,9 @@ export class SqlRunStore implements RunStore {
     let done = 0;
     onProgress?.(0, candidates.length);
     const newBytes = await logBytes(candidates, this.runs.size, (id) => this.runs.has(id));
-    const pool = newBytes >= limits.workerBytes ? ParsePool.create() : undefined;
+    let newRuns = 0;
+    for (const c of candidates) if (!this.runs.has(c.id)) newRuns++;
+    const pool = newBytes >= limits.workerBytes || newRuns >= limits.workerRuns ? ParsePool.create() : undefined;
     const inFlight = new Set<Promise<void>>();
     try {
       for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {

@@ -3,7 +3,10 @@
 import { bodyLength, CHUNK_POINTS, encodeChunk, overviewBytes, sealChunk, type EncodedChunk } from './chunks';
 import type { SeriesMeta } from './seriesMeta';
 
-/** A live series' tail is sealed once it holds this many points (a run that has ended seals all of it). */
+/**
+ * A series' last chunk is sealed once it holds this many points; until then it stays inline in the index (a live
+ * series' tail, or all of a short run: ten thousand runs of twenty steps then need no point files at all).
+ */
 export const SEAL_MIN = 256;
 
 /** Parallel columns; only the first `length` entries count. */
@@ -64,7 +67,7 @@ class Bytes {
 /**
  * Encodes `cols` as chunks numbered from meta.chunks (the caller has already merged an inline tail into `cols`
  * and stepped meta.chunks back over it), laying the ones to seal into `seal`; updates meta.chunks and meta.tailN.
- * Chunks are sealed once they hold SEAL_MIN points, or all of them with `sealAll` (the run has ended).
+ * Chunks are sealed once they hold SEAL_MIN points, or all of them with `sealAll` (a part with more to come).
  */
 export function planChunks(cols: PointColumns, meta: SeriesMeta, sealAll: boolean, seal: SealBuffer): PlannedRow[] {
   const rows: PlannedRow[] = [];

@@ -8,7 +8,6 @@
 // Synchronous writes: this runs on a worker thread, never on the extension host's.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Columns } from './runParser';
-import type { RunState } from './runState';
 import { emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
 import { planChunks, recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
 
@@ -21,24 +20,23 @@ export interface SealTarget {
 /** What a part sealed on a worker carries instead of its points. */
 export interface SealedPart {
   plans: PlannedSeries[];
-  points: { name: string; bytes: number };
+  /** The point file and its length; absent while nothing was sealed (no file was made). */
+  points?: { name: string; bytes: number };
 }
 
 export class WorkerSealer {
-  private readonly fd: number;
+  /** Opened at the first write: a run too short to seal anything gets no file. */
+  private fd: number | undefined;
   private length = 0;
   private readonly metas = new Map<string, SeriesMeta>();
 
-  constructor(private readonly target: SealTarget) {
-    this.fd = openSync(target.path, 'w');
-  }
+  constructor(private readonly target: SealTarget) {}
 
   /**
    * Seals one part's columns. A part that is not the last seals every chunk (the next part starts new chunks);
-   * the last keeps a live series' short tail inline, as the indexer would.
+   * the last keeps a short tail inline, as the indexer would.
    */
-  seal(columns: Columns[], state: RunState, last: boolean): SealedPart {
-    const ended = state.status !== undefined && state.status !== 'running';
+  seal(columns: Columns[], last: boolean): SealedPart {
     const seal = new SealBuffer(this.length);
     const plans: PlannedSeries[] = [];
     for (const col of columns) {
@@ -46,7 +44,7 @@ export class WorkerSealer {
       const meta = { ...(this.metas.get(col.key) ?? emptyMeta()) };
       foldPoints(meta, col.steps, col.values, col.length);
       const firstSeq = meta.chunks;
-      const rows = planChunks(col, meta, ended || !last, seal);
+      const rows = planChunks(col, meta, !last, seal);
       // A series whose steps went back has its summary recomputed by the indexer, from all its points.
       const plan: PlannedSeries = { key: col.key, meta, firstSeq, rows };
       if (!meta.monotone) plan.cols = { steps: col.steps.slice(0, col.length), times: col.times.slice(0, col.length), values: col.values.slice(0, col.length), length: col.length };
@@ -56,14 +54,15 @@ export class WorkerSealer {
     if (seal.length > 0) {
       const bytes = seal.contents();
       recordSpans(plans);
+      const fd = (this.fd ??= openSync(this.target.path, 'w'));
       let done = 0;
-      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.length + done);
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, this.length + done);
       this.length += bytes.length;
     }
-    return { plans, points: { name: this.target.name, bytes: this.length } };
+    return this.length === 0 ? { plans } : { plans, points: { name: this.target.name, bytes: this.length } };
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== undefined) closeSync(this.fd);
   }
 }
