@@ -1,7 +1,7 @@
 // The store over its point files: where points live, what survives a lost or damaged file, and that a live
 // series (tail inline, sealed as it grows) reads back exactly like the same log indexed at once.
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolStats } from './parsePool';
@@ -212,4 +212,20 @@ test('a full view of a live series is faithful whether its overviews are found b
     assertFaithful(view, all, 200, id);
   }
   await store.close();
+});
+
+test('runs too short to seal a chunk keep their points in the index and make no point file', async (t) => {
+  const { root, dbPath } = fixture(t);
+  for (const id of ['a', 'b', 'c']) writeLog(root, id, simpleRun(id, 40, { status: 'finished' }));
+  const store = await open(root, dbPath);
+  await store.index();
+  await store.persist();
+  assert.deepEqual(existsSync(pointsDir(dbPath)) ? readdirSync(pointsDir(dbPath)) : [], []);
+  const reopened = await open(root, dbPath);
+  await reopened.index();
+  const got = await everything(reopened);
+  assert.deepEqual(got, await everything(store));
+  assert.equal((got.points[0][2] as number[]).length, 40);
+  await store.close();
+  await reopened.close();
 });
