@@ -157,7 +157,7 @@ export class IndexDb {
    * sealed once they hold SEAL_MIN points (see planChunks); a series keeps at most a short tail inline,
    * rewritten as points arrive.
    */
-  planAppend(run: string, key: string, meta: SeriesMeta, buf: PointColumns, sealAll: boolean, seal: SealBuffer): PlannedSeries {
+  planAppend(run: string, key: string, meta: SeriesMeta, buf: PointColumns, seal: SealBuffer): PlannedSeries {
     foldPoints(meta, buf.steps, buf.values, buf.length);
     let cols: PointColumns = buf;
     if (meta.tailN > 0) {
@@ -172,7 +172,7 @@ export class IndexDb {
       cols = joined;
     }
     const firstSeq = meta.chunks;
-    const rows = planChunks(cols, meta, sealAll, seal);
+    const rows = planChunks(cols, meta, false, seal);
     return { key, meta, firstSeq, rows, cols };
   }
 

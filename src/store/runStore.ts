@@ -234,6 +234,7 @@ export class SqlRunStore implements RunStore {
             // Reindexed meanwhile: the read raced a newer point file, and the next request gets the new points.
             if (this.runs.get(runId)?.file.points?.name !== file) return undefined;
             // A damaged or missing point file must not take the chart down with it; the log rebuilds the run.
+            if (this.stale.has(runId)) return undefined;
             this.stale.add(runId);
             this.general.push({ file: join(run.state.dir, LOG_FILE), reason: `cannot read ${key} from the index (${errorText(err)}); the run is reindexed from its log` });
             return undefined;
