@@ -7,7 +7,7 @@
 // the old one is deleted once a persisted index no longer names it (prune).
 import { randomBytes } from 'node:crypto';
 import { close as fsClose, open as fsOpen, read as fsRead } from 'node:fs';
-import { mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface PointFiles {
@@ -91,6 +91,8 @@ export class DiskPointFiles implements PointFiles {
   private async ensureDir(): Promise<void> {
     if (this.made) return;
     await mkdir(this.dir, { recursive: true });
+    // The folder often sits in the workspace (the CLI's default index is under .trackside/): keep it out of git.
+    await writeFile(join(this.dir, '.gitignore'), '# Trackside point files: rebuilt from the run logs.\n*\n', { flag: 'wx' }).catch(() => undefined);
     this.made = true;
   }
 

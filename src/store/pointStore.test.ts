@@ -16,6 +16,9 @@ function fixture(t: { after: (fn: () => void) => void }) {
   return { root: r.root, dbPath: join(r.root, 'index.sqlite') };
 }
 
+/** The point files of an index (the folder also holds a .gitignore). */
+const ptsIn = (dbPath: string): string[] => (existsSync(pointsDir(dbPath)) ? readdirSync(pointsDir(dbPath)).filter((f) => f.endsWith('.pts')) : []);
+
 const open = (root: string, dbPath?: string): Promise<RunStore> => openStore({ roots: [root], dbPath, now: () => (T0 + 60) * 1000 });
 
 async function everything(store: RunStore) {
@@ -35,7 +38,7 @@ test('finished runs keep their points in point files, so the index itself stays 
   const report = await store.index();
   assert.equal(report.points, 20 * 2 * 2000);
   await store.persist();
-  const pointFiles = readdirSync(pointsDir(dbPath));
+  const pointFiles = ptsIn(dbPath);
   assert.equal(pointFiles.length, 20, 'one point file per run');
   const pointBytes = pointFiles.reduce((a, f) => a + statSync(join(pointsDir(dbPath), f)).size, 0);
   // 80,000 points at 16 bytes (steps are an arithmetic run, so not stored), and their overviews at about 2.
@@ -86,7 +89,7 @@ test('a point file deleted or damaged under the store: reported, then the run is
   await store.persist();
   const expected = await everything(store);
   const dir = pointsDir(dbPath);
-  const [first, second] = readdirSync(dir).sort();
+  const [first, second] = ptsIn(dbPath).sort();
   rmSync(join(dir, first));
   truncateSync(join(dir, second), 100);
   const ids = ['a', 'b'];
@@ -108,7 +111,7 @@ test('a point file overwritten with other bytes is caught by its chunk headers',
   const store = await open(root, dbPath);
   await store.index();
   const expected = await everything(store);
-  const [name] = readdirSync(pointsDir(dbPath));
+  const [name] = ptsIn(dbPath);
   writeFileSync(join(pointsDir(dbPath), name), Buffer.alloc(statSync(join(pointsDir(dbPath), name)).size));
   assert.deepEqual(await store.series({ runIds: ['a'], keys: ['loss'], points: 11 }), []);
   assert.ok(store.diagnostics().some((d) => /damaged/.test(d.reason)), JSON.stringify(store.diagnostics()));
@@ -123,24 +126,24 @@ test('files of replaced, removed or never persisted runs are deleted once no per
   const store = await open(root, dbPath);
   await store.index();
   await store.persist();
-  const before = readdirSync(pointsDir(dbPath));
+  const before = ptsIn(dbPath);
   assert.equal(before.length, 3);
   writeLog(root, 'replace', simpleRun('replace', 400, { status: 'finished' }));
   rmSync(join(root, 'runs', 'remove'), { recursive: true });
   await store.index();
   // Until the persist lands, the index on disk still names the old files: they must stay.
-  assert.ok(before.every((f) => readdirSync(pointsDir(dbPath)).includes(f)));
+  assert.ok(before.every((f) => ptsIn(dbPath).includes(f)));
   await store.persist();
-  const after = readdirSync(pointsDir(dbPath));
+  const after = ptsIn(dbPath);
   assert.equal(after.length, 2);
   assert.equal(after.filter((f) => before.includes(f)).length, 1, 'only the kept run keeps its file');
   // A pass that wrote a new run's points but died before persisting leaves an orphan: the next open drops it.
   writeLog(root, 'late', simpleRun('late', 500, { status: 'finished' }));
   await store.index();
   await store.close();
-  assert.equal(readdirSync(pointsDir(dbPath)).length, 3);
+  assert.equal(ptsIn(dbPath).length, 3);
   const reopened = await open(root, dbPath);
-  assert.deepEqual(readdirSync(pointsDir(dbPath)).sort(), after.sort());
+  assert.deepEqual(ptsIn(dbPath).sort(), after.sort());
   await reopened.index();
   assert.equal((await reopened.series({ runIds: ['late'], keys: ['loss'], points: 1e9 }))[0].total, 500);
   await reopened.close();
@@ -220,7 +223,7 @@ test('runs too short to seal a chunk keep their points in the index and make no 
   const store = await open(root, dbPath);
   await store.index();
   await store.persist();
-  assert.deepEqual(existsSync(pointsDir(dbPath)) ? readdirSync(pointsDir(dbPath)) : [], []);
+  assert.deepEqual(ptsIn(dbPath), []);
   const reopened = await open(root, dbPath);
   await reopened.index();
   const got = await everything(reopened);
