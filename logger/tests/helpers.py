@@ -105,3 +105,15 @@ class Scalar:
 
     def item(self):
         return self.v
+
+
+def ints_in(value):
+    """Every int in parsed JSON (bools excluded)."""
+    if type(value) is int:
+        yield value
+    elif type(value) is dict:
+        for v in value.values():
+            yield from ints_in(v)
+    elif type(value) is list:
+        for v in value:
+            yield from ints_in(v)

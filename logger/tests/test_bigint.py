@@ -8,23 +8,10 @@ import unittest
 import trackside
 from trackside._confighash import canonical_text, flatten
 from trackside._encode import decode_value, encode
-from tests.helpers import RootCase, Scalar, read_records, strict_loads
+from tests.helpers import RootCase, Scalar, ints_in, read_records, strict_loads
 
 BIG = 2 ** 64 + 1  # read by JSON.parse as 18446744073709552000
 HUGE = 10 ** 400  # read by JSON.parse as Infinity
-
-
-
-
-def all_ints(value):
-    if type(value) is int:
-        yield value
-    elif type(value) is dict:
-        for v in value.values():
-            yield from all_ints(v)
-    elif type(value) is list:
-        for v in value:
-            yield from all_ints(v)
 
 
 class LargeIntegerTest(RootCase):
@@ -48,7 +35,7 @@ class LargeIntegerTest(RootCase):
         self.assertEqual(params[1]["params"], {"later": {"$int": str(-BIG)}})
         self.assertEqual(params[2]["params"], {"p": {"$int": str(2 ** 70)}})
         for r in params:
-            for n in all_ints(r["params"]):
+            for n in ints_in(r["params"]):
                 self.assertLessEqual(abs(n), 2 ** 53)
         self.assertEqual(decode_value(first)["seed"], BIG)
 

@@ -4,7 +4,7 @@ import math
 import random
 import unittest
 
-from tests.helpers import RootCase, Scalar, read_records
+from tests.helpers import RootCase, Scalar, ints_in, read_records
 
 
 class Weird:
@@ -96,17 +96,6 @@ class HostileInputTest(RootCase):
             for n in ints_in(r):
                 self.assertLessEqual(abs(n), 2 ** 53, "a JavaScript reader would misread %d" % n)
 
-
-def ints_in(value):
-    """Every int in parsed JSON (bools excluded)."""
-    if type(value) is int:
-        yield value
-    elif type(value) is dict:
-        for v in value.values():
-            yield from ints_in(v)
-    elif type(value) is list:
-        for v in value:
-            yield from ints_in(v)
 
 
 if __name__ == "__main__":

@@ -31,15 +31,19 @@ def wait_for_ready(proc):
 
 
 class SignalTest(RootCase):
-    def test_sigterm_marks_killed_and_dies_by_the_signal(self):
-        proc = start_child(LOOP, self.root)
+    def signalled(self, code, sig):
+        """Starts a logging child, sends it `sig` once it logs, checks it died by it; returns its records."""
+        proc = start_child(code, self.root)
         wait_for_ready(proc)
         time.sleep(0.1)
-        proc.send_signal(signal.SIGTERM)
-        self.assertEqual(proc.wait(10), -signal.SIGTERM)
+        proc.send_signal(sig)
+        self.assertEqual(proc.wait(10), -sig)
         proc.stdout.close()
         proc.stderr.close()
-        records = read_records(os.path.join(run_dir(self.root), "events.jsonl"))
+        return read_records(os.path.join(run_dir(self.root), "events.jsonl"))
+
+    def test_sigterm_marks_killed_and_dies_by_the_signal(self):
+        records = self.signalled(LOOP, signal.SIGTERM)
         last = records[-1]
         self.assertEqual((last["t"], last["status"], last["signal"], last["exit_code"]),
                          ("status", "killed", "SIGTERM", 143))
@@ -48,14 +52,7 @@ class SignalTest(RootCase):
         self.assertEqual(steps, list(range(len(steps))), "everything logged before the signal is kept")
 
     def test_sighup_from_a_closed_terminal_marks_killed_and_keeps_what_was_queued(self):
-        proc = start_child(LOOP.replace("flush_interval=0.01", "flush_interval=60"), self.root)
-        wait_for_ready(proc)
-        time.sleep(0.1)
-        proc.send_signal(signal.SIGHUP)
-        self.assertEqual(proc.wait(10), -signal.SIGHUP)
-        proc.stdout.close()
-        proc.stderr.close()
-        records = read_records(os.path.join(run_dir(self.root), "events.jsonl"))
+        records = self.signalled(LOOP.replace("flush_interval=0.01", "flush_interval=60"), signal.SIGHUP)
         self.assertEqual((records[-1]["status"], records[-1]["signal"], records[-1]["exit_code"]),
                          ("killed", "SIGHUP", 129))
         steps = [r["step"] for r in records if r["t"] == "metrics"]

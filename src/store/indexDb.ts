@@ -16,7 +16,6 @@ import { openImage, SLACK_BYTES } from './sqlImage';
 import type { ChunkOverview } from './overview';
 import type { PointFiles, ReadScratch } from './pointFiles';
 
-export type { PointColumns };
 
 export interface StoredRun {
   state: RunState;
@@ -33,12 +32,6 @@ export class IndexDb {
     readonly files: PointFiles,
   ) {
     this.reader = new ChunkReader((sql) => this.stmt(sql), files);
-  }
-
-  /** Bytes the index uses now. */
-  size(): number {
-    const r = this.db.exec('PRAGMA page_count; PRAGMA page_size');
-    return Number(r[0]?.values[0]?.[0] ?? 0) * Number(r[1]?.values[0]?.[0] ?? 0);
   }
 
   private dropStatements(): void {

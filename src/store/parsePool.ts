@@ -83,10 +83,6 @@ export class ParsePool {
     }
   }
 
-  get size(): number {
-    return this.slots.length;
-  }
-
   get usable(): boolean {
     return !this.broken;
   }
