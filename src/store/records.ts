@@ -1,6 +1,7 @@
 // Applies one parsed log record to a run's state. Wrong field types are reported and that field (or the whole
 // record, when nothing of it is usable) is skipped; nothing here throws on bad input.
 import { intTagDigits, needsDigits, numberFrom, specialFloat, stringifyWithFloats } from './floats';
+import type { MetricsLine } from './metricsLine';
 import type { PendingPoints } from './seriesBuffer';
 import type { FileState, LoggedStatus, RunState } from './runState';
 import type { ErrorSummary, ExactInts, ParamValue, RunEnvironment } from './types';
@@ -306,8 +307,23 @@ export function applyRecord(state: RunState, file: FileState, rec: Record<string
       // Unknown kinds come from newer writers: skipped by the format's rules, not an error.
       return;
   }
+  noteTime(state, time);
+}
+
+function noteTime(state: RunState, time: number): void {
   if (Number.isFinite(time)) {
     if (state.firstTime === undefined) state.firstTime = time;
     if (state.lastUpdate === undefined || time > state.lastUpdate) state.lastUpdate = time;
   }
+}
+
+/** Applies a metrics line read by MetricsLineReader: what applyRecord does with the same record, without it. */
+export function applyMetricsLine(state: RunState, file: FileState, line: MetricsLine, points: PendingPoints): void {
+  const time = line.ts * 1000;
+  file.lastTs = time;
+  const step = line.step >= 0 ? line.step : file.prevStep + 1;
+  file.prevStep = step;
+  const { keys, values } = line;
+  for (let k = 0; k < line.count; k++) points.add(keys[k], step, time, values[k]);
+  noteTime(state, time);
 }

@@ -2,7 +2,8 @@
 // code runs in the indexer's thread or in a parse worker (parseWorker.ts); either way the indexer commits each
 // part together with the offset it reached, so a stop between parts loses nothing and repeats nothing.
 import { parseLine } from './lineParser';
-import { applyRecord } from './records';
+import { MetricsLineReader } from './metricsLine';
+import { applyMetricsLine, applyRecord } from './records';
 import { MAX_PROBLEM_DETAILS, type FileState, type RunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
 import { MAX_LINE_BYTES, readLines, type ReadableFile } from './tailer';
@@ -51,6 +52,7 @@ export interface ParsedPart {
 export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: () => boolean): AsyncGenerator<ParsedPart> {
   const { state, file } = job;
   const points = new PendingPoints();
+  const plain = new MetricsLineReader();
   let details: Array<{ line: number; reason: string }> = [];
   let count = 0;
   let lineNo = 0;
@@ -72,18 +74,19 @@ export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: ()
   };
 
   for await (const batch of readLines(handle, file.offset, file.lines, job.end, MAX_LINE_BYTES)) {
-    const text = batch.text;
+    const { bytes, end } = batch;
     lineNo = batch.firstLine;
-    let i = 0;
-    while (i < text.length) {
-      let nl = text.indexOf('\n', i);
-      if (nl < 0) nl = text.length;
-      if (nl > i && !(nl === i + 1 && text.charCodeAt(i) === 13)) {
-        const parsed = parseLine(text.slice(i, nl));
-        if (parsed.ok) applyRecord(state, file, parsed.record, points, complain);
-        else complain(parsed.reason);
+    for (let i = batch.start; i < end; lineNo++) {
+      const nl = bytes.indexOf(10, i);
+      // Blank lines are allowed; overlong ones are reported from batch.tooLong.
+      if (nl > i && !(nl === i + 1 && bytes[i] === 13) && nl - i < MAX_LINE_BYTES) {
+        if (plain.read(bytes, i, nl)) applyMetricsLine(state, file, plain, points);
+        else {
+          const parsed = parseLine(bytes.toString('utf8', i, nl));
+          if (parsed.ok) applyRecord(state, file, parsed.record, points, complain);
+          else complain(parsed.reason);
+        }
       }
-      lineNo++;
       i = nl + 1;
     }
     for (const line of batch.tooLong) complain(`line longer than ${MAX_LINE_BYTES >> 20} MB skipped`, line);

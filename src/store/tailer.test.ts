@@ -3,15 +3,21 @@ import { writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fingerprintOf, readLines, type LineBatch } from './tailer';
+import { fingerprintOf, MAX_LINE_BYTES, readLines, type LineBatch } from './tailer';
 import { tempRoot } from './testLogs';
 
-async function readAll(path: string, offset = 0, lines = 0, maxLine?: number): Promise<LineBatch[]> {
+type Batch = Omit<LineBatch, 'bytes' | 'start' | 'end'> & { text: string };
+
+/** The batches, each decoded as it comes (its buffer is reused after), overlong lines left blank as a reader does. */
+async function readAll(path: string, offset = 0, lines = 0, maxLine = MAX_LINE_BYTES): Promise<Batch[]> {
   const h = await open(path, 'r');
   try {
     const size = (await h.stat()).size;
-    const out: LineBatch[] = [];
-    for await (const b of readLines(h, offset, lines, size, maxLine)) out.push(b);
+    const out: Batch[] = [];
+    for await (const { bytes, start, end, ...b } of readLines(h, offset, lines, size, maxLine)) {
+      const text = bytes.toString('utf8', start, end).split('\n').map((l) => (Buffer.byteLength(l) >= maxLine ? '' : l)).join('\n');
+      out.push({ ...b, text });
+    }
     return out;
   } finally {
     await h.close();

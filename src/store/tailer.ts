@@ -8,8 +8,13 @@ export const MAX_LINE_BYTES = 16 << 20;
 export const FINGERPRINT_BYTES = 256;
 
 export interface LineBatch {
-  /** Complete lines, decoded, joined with their `\n`s (invalid UTF-8 becomes U+FFFD). */
-  text: string;
+  /**
+   * Complete lines, each ending in `\n`, in `bytes[start, end)`: undecoded, so the common metrics line can be read
+   * without a string (metricsLine.ts). The buffer is reused once the generator resumes.
+   */
+  bytes: Buffer;
+  start: number;
+  end: number;
   /** 1-based number of the first line in `text`. */
   firstLine: number;
   /** Offset and line count just after this batch: a safe point to commit. */
@@ -78,23 +83,13 @@ export async function* readLines(handle: ReadableFile, offset: number, lines: nu
       count++;
       if (mayHoldOverlong && nl - s >= maxLine) tooLong.push(lineNo + count);
     }
-    const text = tooLong.length > (start > 0 ? 1 : 0) ? decodeWithout(buf, start, lastNl, maxLine) : buf.toString('utf8', start, lastNl + 1);
-    const batch: LineBatch = { text, firstLine: lineNo + 1, endOffset: pos + lastNl + 1, endLines: lineNo + count, tooLong };
+    const batch: LineBatch = { bytes: buf, start, end: lastNl + 1, firstLine: lineNo + 1, endOffset: pos + lastNl + 1, endLines: lineNo + count, tooLong };
+    yield batch;
     buf.copy(buf, 0, lastNl + 1, fill);
     fill -= lastNl + 1;
     pos += lastNl + 1;
     lines = batch.endLines;
-    yield batch;
   }
-}
-
-/** Decodes the lines in [start, lastNl], replacing overlong ones by empty lines so numbering stays right. */
-function decodeWithout(buf: Buffer, start: number, lastNl: number, maxLine: number): string {
-  const parts: string[] = [];
-  for (let s = start, nl = buf.indexOf(10, s); nl !== -1 && nl <= lastNl; s = nl + 1, nl = buf.indexOf(10, s)) {
-    parts.push(nl - s >= maxLine ? '\n' : buf.toString('utf8', s, nl + 1));
-  }
-  return parts.join('');
 }
 
 export async function openForRead(path: string): Promise<FileHandle> {

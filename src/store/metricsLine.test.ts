@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MetricsLineReader } from './metricsLine';
+import { openStore } from './runStore';
+import { startRecord, T0, tempRoot, writeLog } from './testLogs';
+
+/** What JSON.parse makes of a line the reader accepted, in the reader's terms; undefined if it disagrees. */
+function viaJson(line: string): { ts: number; step: number; keys: string[]; values: number[] } | undefined {
+  const rec = JSON.parse(line) as Record<string, unknown>;
+  const values = rec.values as Record<string, unknown>;
+  if (rec.t !== 'metrics' || typeof rec.ts !== 'number' || typeof values !== 'object' || values === null) return undefined;
+  const step = rec.step === undefined ? -1 : rec.step;
+  if (typeof step !== 'number') return undefined;
+  const keys = Object.keys(values);
+  if (!keys.every((k) => typeof values[k] === 'number')) return undefined;
+  return { ts: rec.ts, step, keys, values: keys.map((k) => values[k] as number) };
+}
+
+const reader = new MetricsLineReader();
+
+function read(line: string): { ts: number; step: number; keys: string[]; values: number[] } | undefined {
+  // Inside a larger buffer, as the tailer hands lines over.
+  const bytes = Buffer.from(`junk\n${line}\nmore`);
+  const start = 5;
+  const end = start + Buffer.byteLength(line);
+  if (!reader.read(bytes, start, end)) return undefined;
+  return { ts: reader.ts, step: reader.step, keys: reader.keys.slice(0, reader.count), values: [...reader.values.subarray(0, reader.count)] };
+}
+
+/** Accepted lines must mean exactly what JSON.parse says (numbers to the bit, -0 included). */
+function assertAgrees(line: string): boolean {
+  const got = read(line);
+  if (got === undefined) return false;
+  let want: ReturnType<typeof viaJson>;
+  try {
+    want = viaJson(line);
+  } catch {
+    assert.fail(`accepted a line JSON.parse rejects: ${line}`);
+  }
+  assert.ok(want !== undefined, `accepted a line that is not a plain metrics record: ${line}`);
+  assert.ok(Object.is(got.ts, want.ts), `ts of ${line}: ${got.ts} vs ${want.ts}`);
+  assert.ok(Object.is(got.step, want.step), `step of ${line}`);
+  assert.deepEqual(got.keys, want.keys, `keys of ${line}`);
+  got.values.forEach((v, i) => assert.ok(Object.is(v, want.values[i]), `value ${i} of ${line}: ${v} vs ${want.values[i]}`));
+  return true;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('the lines loggers write are read, to the same numbers JSON.parse gives', () => {
+  const lines = [
+    '{"t":"metrics","ts":1795413745.5818048,"step":3,"values":{"loss":0.123456789123,"acc":1,"nested/a":2}}',
+    '{"t":"metrics","ts":1767225601.000,"step":0,"values":{"train/loss":2.80255,"lr":0.000100000,"throughput":1208}}',
+    '{"t":"metrics","ts":1767225601.05,"values":{"big":1e+20,"tiny":5e-324,"neg":-0.0,"zero":0,"exp":1E-7}}',
+    '{"t": "metrics", "ts": 12.5, "step": 7, "values": {"a": 1, "b": -2.5e3}}',
+    ' {"values":{"a":1},"step":2,"ts":3,"t":"metrics"}\r',
+    '{"t":"metrics","ts":1,"step":1,"values":{}}',
+    '{"t":"metrics","ts":1,"step":1,"values":{"ünïcødé 🚀":1,"":2,"__proto__":3}}',
+    '{"t":"metrics","ts":1,"step":9007199254740993,"values":{"a":9007199254740993,"b":123456789012345678901234567890}}',
+    '{"t":"metrics","ts":1,"values":{"a":1e400,"b":-1e400,"c":0e999,"d":1.7976931348623157e308,"e":2.2250738585072014e-308}}',
+  ];
+  for (const line of lines) assert.ok(assertAgrees(line), `declined: ${line}`);
+});
+
+test('a thousand random doubles, in every notation, parse to the bit', () => {
+  const next = rng(1);
+  for (let i = 0; i < 1000; i++) {
+    const magnitude = 10 ** Math.floor(next() * 60 - 30);
+    const x = (next() - 0.5) * magnitude;
+    const forms = [JSON.stringify(x), x.toExponential(Math.floor(next() * 17)), x.toFixed(Math.floor(next() * 20)), x.toPrecision(1 + Math.floor(next() * 20))];
+    for (const form of forms) {
+      if (!/^-?\d/.test(form)) continue;
+      const line = `{"t":"metrics","ts":${form.replace('-', '')},"step":${i},"values":{"x":${form}}}`;
+      assert.ok(assertAgrees(line), `declined: ${line}`);
+    }
+  }
+});
+
+test('anything else is declined: escapes, nulls, nested or tagged values, bad steps, other kinds, bad JSON', () => {
+  const lines = [
+    '{"t":"system","ts":1,"values":{"cpu":1}}',
+    '{"t":"metrics","ts":1,"values":{"a\\u00e9":1}}',
+    '{"t":"metrics","ts":1,"values":{"a":null}}',
+    '{"t":"metrics","ts":1,"values":{"a":{"$float":"NaN"}}}',
+    '{"t":"metrics","ts":1,"values":{"a":NaN}}',
+    '{"t":"metrics","ts":1,"values":{"a":1,"a":2}}',
+    '{"t":"metrics","ts":1,"step":-1,"values":{"a":1}}',
+    '{"t":"metrics","ts":1,"step":1.5,"values":{"a":1}}',
+    '{"t":"metrics","ts":1,"step":-0,"values":{"a":1}}',
+    '{"t":"metrics","ts":1,"step":null,"values":{"a":1}}',
+    '{"t":"metrics","step":1,"values":{"a":1}}',
+    '{"t":"metrics","ts":1e400,"values":{"a":1}}',
+    '{"t":"metrics","ts":1,"values":{"a":1},"extra":true}',
+    '{"t":"metrics","ts":1,"ts":2,"values":{"a":1}}',
+    '{"t":"metrics","ts":1,"values":{"a":01}}',
+    '{"t":"metrics","ts":1,"values":{"a":1.}}',
+    '{"t":"metrics","ts":1,"values":{"a":.5}}',
+    '{"t":"metrics","ts":1,"values":{"a":+1}}',
+    '{"t":"metrics","ts":1,"values":{"a":1,}}',
+    '{"t":"metrics","ts":1,"values":{"a":1}',
+    '{"t":"metrics","ts":1,"values":{"a":1}} x',
+    '\ufeff{"t":"metrics","ts":1,"values":{"a":1}}',
+    '{"t":"metricsX","ts":1,"values":{"a":1}}',
+  ];
+  for (const line of lines) assert.equal(read(line), undefined, `accepted: ${line}`);
+});
+
+test('20,000 mutated lines: whatever is accepted means what JSON.parse says', () => {
+  const next = rng(7);
+  const base = [
+    '{"t":"metrics","ts":1767225601.050,"step":1,"values":{"train/loss":2.55989,"val/loss":2.754,"lr":0.0000999998,"throughput":1196}}',
+    '{"t":"metrics","ts":12,"values":{"a":-1.5e-7,"b":0}}',
+  ];
+  const alphabet = '{}[]":,.-+eE0123456789 \\ntsepvalu\u00e9';
+  let accepted = 0;
+  for (let i = 0; i < 20000; i++) {
+    const chars = [...base[i % base.length]];
+    for (let m = 1 + Math.floor(next() * 3); m > 0; m--) {
+      const at = Math.floor(next() * chars.length);
+      const op = next();
+      const c = alphabet[Math.floor(next() * alphabet.length)];
+      if (op < 0.4) chars[at] = c;
+      else if (op < 0.7) chars.splice(at, 1);
+      else chars.splice(at, 0, c);
+    }
+    if (assertAgrees(chars.join(''))) accepted++;
+  }
+  // About one in eight edited lines is still a plain metrics record: the comparison is exercised, not bypassed.
+  assert.ok(accepted > 1500, `only ${accepted} accepted`);
+});
+
+test('a key set that changes between lines is read afresh, and repeated keys of a new set are declined', () => {
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"b":2}}'));
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"c":2}}'));
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1}}'));
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"c":2,"d":3}}'));
+  assert.equal(read('{"t":"metrics","ts":1,"values":{"a":1,"c":2,"a":3}}'), undefined);
+  // JSON.parse would put "5" first.
+  assert.equal(read('{"t":"metrics","ts":1,"values":{"a":1,"5":2}}'), undefined);
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"05":2,"4294967295":3}}'));
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"c":2,"d":3}}'));
+  const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i / 7]));
+  assert.ok(assertAgrees(JSON.stringify({ t: 'metrics', ts: 5, step: 2, values: many })));
+});
+
+test('a store reads a log the same whether its metrics lines take the fast path or JSON.parse', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  const next = rng(3);
+  const lines = [JSON.stringify(startRecord('plain'))];
+  for (let s = 0; s < 3000; s++) {
+    const values: Record<string, number> = { loss: next() * 10 ** Math.floor(next() * 10 - 5), 'val/acc': Math.round(next() * 1e6) / 1e6 };
+    if (s % 7 === 0) values[`sometimes/${s % 3}`] = -next();
+    // Some lines without a step, some repeating one.
+    const step = s % 11 === 0 ? undefined : s % 13 === 0 ? s - 1 : s;
+    lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s / 3, ...(step === undefined ? {} : { step }), values }));
+    if (s % 500 === 0) lines.push(JSON.stringify({ t: 'system', ts: T0 + s / 3, values: { cpu: s } }));
+  }
+  writeLog(root, 'plain', lines);
+  // The same records, with "t" spelled as an escape: JSON.parse reads it the same, the fast path declines it.
+  writeLog(root, 'escaped', lines.map((l, i) => (i === 0 ? JSON.stringify(startRecord('escaped')) : l.replace('{"t":', '{"\\u0074":'))));
+  const store = await openStore({ roots: [root], now: () => (T0 + 60) * 1000 });
+  t.after(() => store.close());
+  const report = await store.index();
+  assert.equal(report.diagnostics.length, 0);
+  const [plain, escaped] = [store.getRun('plain'), store.getRun('escaped')];
+  assert.ok(plain !== undefined && escaped !== undefined);
+  const same = (run: object) => ({ ...run, id: '', name: '', dir: '', path: '', logPath: '' });
+  assert.deepEqual(same(plain), same(escaped));
+  const keys = store.metricKeys(['plain']);
+  assert.deepEqual(keys, store.metricKeys(['escaped']));
+  assert.ok(keys.length >= 5);
+  for (const key of keys) {
+    const [a, b] = await store.series({ runIds: ['plain', 'escaped'], keys: [key], points: 1_000_000 });
+    assert.deepEqual([a.steps, a.times, a.values], [b.steps, b.times, b.values], key);
+  }
+});
