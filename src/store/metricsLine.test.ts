@@ -20,10 +20,11 @@ const reader = new MetricsLineReader();
 
 function read(line: string): { ts: number; step: number; keys: string[]; values: number[] } | undefined {
   // Inside a larger buffer, as the tailer hands lines over.
-  const bytes = Buffer.from(`junk\n${line}\nmore`);
+  const bytes = Buffer.from(`junk\n${line}\nmore\n`);
   const start = 5;
-  const end = start + Buffer.byteLength(line);
-  if (!reader.read(bytes, start, end)) return undefined;
+  const nl = reader.read(bytes, start, bytes.length);
+  if (nl < 0) return undefined;
+  assert.equal(nl, start + Buffer.byteLength(line), `the end of ${line}`);
   return { ts: reader.ts, step: reader.step, keys: reader.keys.slice(0, reader.count), values: [...reader.values.subarray(0, reader.count)] };
 }
 
@@ -144,6 +145,11 @@ test('a key set that changes between lines is read afresh, and repeated keys of 
   assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1}}'));
   assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"c":2,"d":3}}'));
   assert.equal(read('{"t":"metrics","ts":1,"values":{"a":1,"c":2,"a":3}}'), undefined);
+  // Keys that begin like the last line's: read in full, not taken for them.
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"cc":2,"d":3}}'));
+  assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"c":2,"d":3}}'));
+  assert.equal(read('{"t":"metrics","ts":1,"values":{"a":1,"c\\"":2,"d":3}}'), undefined);
+  assert.equal(read('{"t":"metrics","ts":1,"values":{"a":1,"c'), undefined);
   // JSON.parse would put "5" first.
   assert.equal(read('{"t":"metrics","ts":1,"values":{"a":1,"5":2}}'), undefined);
   assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"05":2,"4294967295":3}}'));

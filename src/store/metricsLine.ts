@@ -46,49 +46,52 @@ export class MetricsLineReader implements MetricsLine {
   private pos = 0;
   private num = 0;
 
-  /** Reads `text[start, end)`; false when the line is anything but a plain metrics record. */
-  read(text: Buffer, start: number, end: number): boolean {
+  /**
+   * Reads the line at `start` (lines end in `\n`; `end` bounds the search). Returns where its `\n` is, or -1
+   * when the line is anything but a plain metrics record.
+   */
+  read(text: Buffer, start: number, end: number): number {
     this.text = text;
     this.pos = start;
     this.count = 0;
     this.step = -1;
     let seen = 0; // bits: 1 t, 2 ts, 4 step, 8 values
-    if (!this.skipTo(123 /* { */, end)) return false;
+    if (!this.skipTo(123 /* { */, end)) return -1;
     for (;;) {
       this.skipSpace(end);
-      if (text[this.pos] !== 34 /* " */) return false;
+      if (text[this.pos] !== 34 /* " */) return -1;
       const a = this.pos + 1;
       const b = this.stringEnd(end);
-      if (b < 0 || !this.skipTo(58 /* : */, end)) return false;
+      if (b < 0 || !this.skipTo(58 /* : */, end)) return -1;
       this.skipSpace(end);
       const len = b - a;
       let bit: number;
       if (len === 1 && text[a] === 116) {
-        if (!bytesAt(text, this.pos, METRICS)) return false;
+        if (!bytesAt(text, this.pos, METRICS)) return -1;
         this.pos += 9;
         bit = 1;
       } else if (len === 2 && bytesAt(text, a, TS)) {
-        if (!this.number(end)) return false;
+        if (!this.number(end)) return -1;
         this.ts = this.num;
         bit = 2;
       } else if (len === 4 && bytesAt(text, a, STEP)) {
         // The general path takes a non-negative integer; anything else is its to report.
-        if (!this.number(end) || !Number.isInteger(this.num) || this.num < 0 || Object.is(this.num, -0)) return false;
+        if (!this.number(end) || !Number.isInteger(this.num) || this.num < 0 || Object.is(this.num, -0)) return -1;
         this.step = this.num;
         bit = 4;
       } else if (len === 6 && bytesAt(text, a, VALUES)) {
-        if (!this.valuesObject(end)) return false;
+        if (!this.valuesObject(end)) return -1;
         bit = 8;
-      } else return false;
-      if (seen & bit) return false;
+      } else return -1;
+      if (seen & bit) return -1;
       seen |= bit;
       this.skipSpace(end);
       const c = text[this.pos++];
       if (c === 125 /* } */) break;
-      if (c !== 44 /* , */) return false;
+      if (c !== 44 /* , */) return -1;
     }
     this.skipSpace(end);
-    return this.pos === end && (seen | 4) === 15 && Number.isFinite(this.ts);
+    return text[this.pos] === 10 && (seen | 4) === 15 && Number.isFinite(this.ts) ? this.pos : -1;
   }
 
   private valuesObject(end: number): boolean {
@@ -103,19 +106,25 @@ export class MetricsLineReader implements MetricsLine {
       for (;;) {
         if (text[this.pos] !== 34) return false;
         const a = this.pos + 1;
-        const b = this.stringEnd(end);
-        if (b < 0 || !this.skipTo(58, end)) return false;
-        this.skipSpace(end);
-        if (!this.number(end)) return false;
-        const n = this.count++;
-        if (n === this.values.length) this.grow();
+        const n = this.count;
         const known = templateBytes[n];
         let key: string;
-        if (known !== undefined && known.length === b - a && bytesAt(text, a, known)) key = template[n];
-        else {
+        // The last line's key at this place, if these bytes spell it and its closing quote (it holds no quote,
+        // escape or control character, or it would not be in the template): one pass over the key, not two.
+        if (known !== undefined && a + known.length < end && text[a + known.length] === 34 && bytesAt(text, a, known)) {
+          key = template[n];
+          this.pos = a + known.length + 1;
+        } else {
+          const b = this.stringEnd(end);
+          if (b < 0) return false;
           key = text.toString('utf8', a, b);
           same = false;
         }
+        if (!this.skipTo(58, end)) return false;
+        this.skipSpace(end);
+        if (!this.number(end)) return false;
+        this.count++;
+        if (n === this.values.length) this.grow();
         this.keys[n] = key;
         this.values[n] = this.num;
         this.skipSpace(end);
@@ -160,7 +169,8 @@ export class MetricsLineReader implements MetricsLine {
     let i = this.pos;
     for (; i < end; i++) {
       const c = text[i];
-      if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+      // Not \n: that ends the line.
+      if (c !== 32 && c !== 9 && c !== 13) break;
     }
     this.pos = i;
   }

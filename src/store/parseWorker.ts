@@ -4,7 +4,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { parseRun, type ParseJob, type ParsedPart } from './runParser';
-import { fingerprintOf, type ReadableFile } from './tailer';
+import { fingerprintOf, type ReadableFile, type ReadScratch } from './tailer';
 import { WorkerSealer } from './workerSeal';
 
 export interface JobMessage {
@@ -27,6 +27,7 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
   // Jobs run one after another; the pool queues the next one while this one runs, so no round trip to the
   // indexer's thread sits between them.
   let queue = Promise.resolve();
+  const scratch: ReadScratch = { buf: Buffer.alloc(0) };
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'resume') {
       waiting.get(msg.id)?.(msg.stop);
@@ -43,7 +44,7 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
         const sealer = msg.job.seal === undefined ? undefined : new WorkerSealer(msg.job.seal);
         try {
           if (sealer !== undefined) msg.job.file.fingerprint = await fingerprintOf(handle);
-          for await (const part of parseRun(handle, msg.job, () => stop)) {
+          for await (const part of parseRun(handle, msg.job, () => stop, scratch)) {
             if (sealer !== undefined) {
               const sealed = sealer.seal(part.columns, part.done);
               const transfer = sealed.plans.flatMap((p) => (p.cols === undefined ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];

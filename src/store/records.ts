@@ -323,7 +323,6 @@ export function applyMetricsLine(state: RunState, file: FileState, line: Metrics
   file.lastTs = time;
   const step = line.step >= 0 ? line.step : file.prevStep + 1;
   file.prevStep = step;
-  const { keys, values } = line;
-  for (let k = 0; k < line.count; k++) points.add(keys[k], step, time, values[k]);
+  points.addLine(line.keys, line.values, line.count, step, time);
   noteTime(state, time);
 }

@@ -6,7 +6,7 @@ import { MetricsLineReader } from './metricsLine';
 import { applyMetricsLine, applyRecord } from './records';
 import { MAX_PROBLEM_DETAILS, type FileState, type RunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
-import { MAX_LINE_BYTES, readLines, type ReadableFile } from './tailer';
+import { MAX_LINE_BYTES, readLines, type ReadableFile, type ReadScratch } from './tailer';
 import type { SealedPart, SealTarget } from './workerSeal';
 
 /** Line-level details kept per file in one index report. */
@@ -49,7 +49,7 @@ export interface ParsedPart {
  * Yields parts: one whenever `flushPoints` points are waiting, and a last one. Between yields the caller
  * commits the part; `state`, `file` and the columns are reused after the generator resumes.
  */
-export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: () => boolean): AsyncGenerator<ParsedPart> {
+export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: () => boolean, scratch?: ReadScratch): AsyncGenerator<ParsedPart> {
   const { state, file } = job;
   const points = new PendingPoints();
   const plain = new MetricsLineReader();
@@ -73,31 +73,37 @@ export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: ()
     return p;
   };
 
-  for await (const batch of readLines(handle, file.offset, file.lines, job.end, MAX_LINE_BYTES)) {
-    const { bytes, end } = batch;
-    lineNo = batch.firstLine;
-    for (let i = batch.start; i < end; lineNo++) {
-      const nl = bytes.indexOf(10, i);
-      // Blank lines are allowed; overlong ones are reported from batch.tooLong.
-      if (nl > i && !(nl === i + 1 && bytes[i] === 13) && nl - i < MAX_LINE_BYTES) {
-        if (plain.read(bytes, i, nl)) applyMetricsLine(state, file, plain, points);
-        else {
+  // The buffers go back for the next run however the caller stops iterating (a worker breaks after the last part).
+  try {
+    for await (const batch of readLines(handle, file.offset, file.lines, job.end, MAX_LINE_BYTES, scratch)) {
+      const { bytes, end } = batch;
+      lineNo = batch.firstLine;
+      for (let i = batch.start; i < end; lineNo++) {
+        // The reader finds the end of a line it takes; only other lines need a search for it.
+        const taken = plain.read(bytes, i, end);
+        const nl = taken >= 0 ? taken : bytes.indexOf(10, i);
+        if (nl - i >= MAX_LINE_BYTES) {
+          // reported from batch.tooLong
+        } else if (taken >= 0) applyMetricsLine(state, file, plain, points);
+        else if (nl > i && !(nl === i + 1 && bytes[i] === 13)) {
+          // Not a blank line.
           const parsed = parseLine(bytes.toString('utf8', i, nl));
           if (parsed.ok) applyRecord(state, file, parsed.record, points, complain);
           else complain(parsed.reason);
         }
+        i = nl + 1;
       }
-      i = nl + 1;
+      for (const line of batch.tooLong) complain(`line longer than ${MAX_LINE_BYTES >> 20} MB skipped`, line);
+      file.offset = batch.endOffset;
+      file.lines = batch.endLines;
+      if (stopped()) break;
+      if (points.total >= job.flushPoints) {
+        yield part(false);
+        points.clear();
+      }
     }
-    for (const line of batch.tooLong) complain(`line longer than ${MAX_LINE_BYTES >> 20} MB skipped`, line);
-    file.offset = batch.endOffset;
-    file.lines = batch.endLines;
-    if (stopped()) break;
-    if (points.total >= job.flushPoints) {
-      yield part(false);
-      points.clear();
-    }
+    yield part(true, !stopped());
+  } finally {
+    points.clear();
   }
-  yield part(true, !stopped());
-  points.clear();
 }

@@ -55,16 +55,41 @@ export class PendingPoints {
   total = 0;
 
   add(key: string, step: number, time: number, value: number): void {
-    let buf = this.byKey.get(key);
-    if (buf === undefined) {
-      buf = spare.pop() ?? new ColumnBuffer();
-      this.byKey.set(key, buf);
-    }
+    const buf = this.byKey.get(key) ?? this.open(key);
     buf.push(step, time, value);
     this.total++;
   }
 
+  // The buffers of the last line's keys by position: the line reader hands the same key strings line after
+  // line, so most points find their buffer without a map lookup.
+  private lineKeys: string[] = [];
+  private lineBufs: ColumnBuffer[] = [];
+
+  /** Adds one line's points: `count` keys and values at one step and time. */
+  addLine(keys: readonly string[], values: Float64Array, count: number, step: number, time: number): void {
+    const { lineKeys, lineBufs } = this;
+    for (let k = 0; k < count; k++) {
+      const key = keys[k];
+      let buf = lineBufs[k];
+      if (lineKeys[k] !== key) {
+        buf = this.byKey.get(key) ?? this.open(key);
+        lineKeys[k] = key;
+        lineBufs[k] = buf;
+      }
+      buf.push(step, time, values[k]);
+    }
+    this.total += count;
+  }
+
+  private open(key: string): ColumnBuffer {
+    const buf = spare.pop() ?? new ColumnBuffer();
+    this.byKey.set(key, buf);
+    return buf;
+  }
+
   clear(): void {
+    this.lineKeys.length = 0;
+    this.lineBufs.length = 0;
     for (const buf of this.byKey.values()) {
       if (spare.length < MAX_SPARE && buf.steps.length <= MAX_SPARE_CAPACITY) {
         buf.length = 0;

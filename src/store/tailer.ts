@@ -24,12 +24,20 @@ export interface LineBatch {
   tooLong: number[];
 }
 
-/** The hex fingerprint of a file's first bytes (up to FINGERPRINT_BYTES). */
+/**
+ * A read buffer that one reader at a time passes from log to log (a parse worker reads one log after another):
+ * a fresh buffer per log came back as page faults inside every read.
+ */
+export interface ReadScratch {
+  buf: Buffer;
+}
+
 /** What reading a log needs of a file: a FileHandle, or on a parse worker a descriptor read synchronously. */
 export interface ReadableFile {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
 }
 
+/** The hex fingerprint of a file's first bytes (up to FINGERPRINT_BYTES). */
 export async function fingerprintOf(handle: ReadableFile, length = FINGERPRINT_BYTES): Promise<string> {
   const buf = Buffer.alloc(length);
   const { bytesRead } = await handle.read(buf, 0, length, 0);
@@ -40,8 +48,8 @@ export async function fingerprintOf(handle: ReadableFile, length = FINGERPRINT_B
  * Yields batches of complete lines between `offset` and `end`. Reading stops at `end` (the size seen by stat)
  * so a writer appending meanwhile is picked up by the next pass, not half-read by this one.
  */
-export async function* readLines(handle: ReadableFile, offset: number, lines: number, end: number, maxLine = MAX_LINE_BYTES): AsyncGenerator<LineBatch> {
-  let buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(end - offset, 1)));
+export async function* readLines(handle: ReadableFile, offset: number, lines: number, end: number, maxLine = MAX_LINE_BYTES, scratch?: ReadScratch): AsyncGenerator<LineBatch> {
+  let buf = scratch === undefined ? Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(end - offset, 1))) : scratch.buf.length >= READ_CHUNK ? scratch.buf : (scratch.buf = Buffer.allocUnsafe(READ_CHUNK));
   let pos = offset; // file position of buf[0]
   let fill = 0;
   let skipping = false; // inside a line longer than maxLine
