@@ -5,7 +5,7 @@ export const RESULT_PREFIX = '@@bench ';
 
 export type Task =
   | { kind: 'parse'; root: string }
-  | { kind: 'index'; root: string; dbPath: string }
+  | { kind: 'index'; root: string; dbPath: string; aside?: string }
   | { kind: 'warm'; root: string; dbPath: string }
   | { kind: 'warmBaseline'; root: string; dbPath: string }
   | { kind: 'append'; root: string; dbPath: string; runId: string; key: string; lastStep: number; repeats: number }

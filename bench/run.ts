@@ -121,9 +121,28 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
 
   // The cold index always runs when any of these is asked for: P2 and P3 need the index it persists, and it must
   // come from the store code as it is now.
-  progress('  P1/P6: JSON.parse baseline, then cold index (fresh processes)');
-  const base = await child({ kind: 'parse', root: ws.root }).catch((e: Error) => e);
-  const cold = await child({ kind: 'index', root: ws.root, dbPath: db }).catch((e: Error) => e);
+  // Three rounds of baseline then cold index, each in fresh processes, and the medians reported: this shared
+  // machine's speed drifts by a third over minutes, and pairing the two keeps their ratio fair.
+  const rounds = args.quick ? 1 : 3;
+  const bases: Result[] = [];
+  const colds: Result[] = [];
+  const asides: string[] = [];
+  let failure: Error | undefined;
+  for (let r = 0; r < rounds && failure === undefined; r++) {
+    progress(`  P1/P6: JSON.parse baseline, then cold index (fresh processes), round ${r + 1} of ${rounds}`);
+    const aside = `${db}.aside-${r}`;
+    asides.push(aside);
+    try {
+      bases.push(await child({ kind: 'parse', root: ws.root }));
+      colds.push(await child({ kind: 'index', root: ws.root, dbPath: db, aside }));
+    } catch (e) {
+      failure = e as Error;
+    }
+  }
+  for (const aside of asides) rmSync(aside, { recursive: true, force: true });
+  const byMs = (xs: Result[]) => [...xs].sort((x, y) => n(x, 'ms') - n(y, 'ms'));
+  const cold: Result | Error = failure ?? byMs(colds)[Math.floor(colds.length / 2)];
+  const base: Result | Error = failure ?? byMs(bases)[Math.floor(bases.length / 2)];
   if (want('P1')) {
     if (cold instanceof Error || base instanceof Error) {
       figures.push({ id: 'P1', title: `cold index, ${shape}`, error: (cold instanceof Error ? cold : (base as Error)).message });
@@ -136,6 +155,7 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
         baseline: { label: 'bare JSON.parse pass over the same bytes', value: baseMs / 1000, unit: 's' },
         ratio: { label: 'throughput vs JSON.parse', value: baseMs / ms, target: { op: '>=', value: 0.5 } },
         notes: [
+          `median of ${rounds}: cold index ${colds.map((c) => (n(c, 'ms') / 1000).toFixed(2)).join(', ')} s; JSON.parse ${bases.map((b) => (n(b, 'ms') / 1000).toFixed(2)).join(', ')} s`,
           `store ${(ws.bytes / MB / (ms / 1000)).toFixed(0)} MB/s, ${(n(cold, 'points') / (ms / 1000) / 1e6).toFixed(2)} M points/s; JSON.parse ${(ws.bytes / MB / (baseMs / 1000)).toFixed(0)} MB/s`,
           `indexed ${fmtCount(n(cold, 'runs'))} runs, ${fmtCount(n(cold, 'points'))} points (generated ${fmtCount(ws.metricPoints + ws.systemPoints)} incl. system), ${n(cold, 'diagnostics')} diagnostics`,
           `persist ${(n(cold, 'persistMs')).toFixed(0)} ms, index file ${(n(cold, 'dbBytes') / MB).toFixed(1)} MB`,
@@ -146,13 +166,16 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
   if (want('P6')) {
     if (cold instanceof Error) figures.push({ id: 'P6', title: 'peak memory growth while indexing P1', error: cold.message });
     else {
-      const growth = (n(cold, 'rssPeak') - n(cold, 'rssBaseline')) / MB;
+      // The worst of the rounds, not the median: the target is a ceiling.
+      const growthOf = (c: Result) => (n(c, 'rssPeak') - n(c, 'rssBaseline')) / MB;
+      const worst = [...colds].sort((x, y) => growthOf(y) - growthOf(x))[0];
+      const growth = growthOf(worst);
       figures.push({
         id: 'P6', title: `peak memory growth while indexing P1 (${(ws.bytes / MB).toFixed(0)} MB of logs)`,
         value: growth, unit: 'MB', target: { op: '<=', value: 250 },
-        baseline: { label: 'RSS after sql.js load (openStore)', value: n(cold, 'rssBaseline') / MB, unit: 'MB' },
+        baseline: { label: 'RSS after sql.js load (openStore)', value: n(worst, 'rssBaseline') / MB, unit: 'MB' },
         ratio: { label: 'growth / log bytes', value: growth / (ws.bytes / MB) },
-        notes: [`peak RSS ${(n(cold, 'rssPeak') / MB).toFixed(0)} MB (${cold.memoryMethod})`],
+        notes: [`peak RSS ${(n(worst, 'rssPeak') / MB).toFixed(0)} MB (${worst.memoryMethod}); the worst of ${rounds} (${colds.map((c) => growthOf(c).toFixed(0)).join(', ')} MB)`],
       });
     }
   }
