@@ -10,7 +10,7 @@ import { parseRun, REPORT_DETAILS, type ParseJob, type ParsedPart } from './runP
 import { newFileState, newRunState, type FileState, type RunState } from './runState';
 import type { CachedRun } from './runSummary';
 import { PointFileLost } from './pointFiles';
-import { emptyMeta, type SeriesMeta } from './seriesMeta';
+import { copyMeta, emptyMeta, type SeriesMeta } from './seriesMeta';
 import { recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
 import { fingerprintOf } from './tailer';
 import type { Diagnostic, IndexReport } from './types';
@@ -48,7 +48,7 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
   let state: RunState = sameRoot ? structuredClone(cached.state) : newRunState(c.id, c.root, c.dir);
   let file: FileState = sameRoot ? { ...cached.file } : newFileState(path);
   let series = new Map<string, SeriesMeta>();
-  if (sameRoot) for (const [k, m] of cached.series) series.set(k, { ...m });
+  if (sameRoot) for (const [k, m] of cached.series) series.set(k, copyMeta(m));
   let reset = !sameRoot || afresh || target.stale.delete(c.id);
   const passDetails: Array<{ line: number; reason: string }> = [];
   let passCount = 0;
@@ -116,7 +116,8 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
         const seal = new SealBuffer(points?.bytes ?? 0);
         for (const col of part.columns) {
           if (col.length === 0) continue;
-          plans.push(db.planAppend(c.id, col.key, { ...(series.get(col.key) ?? emptyMeta()) }, col, seal));
+          const known = series.get(col.key);
+          plans.push(db.planAppend(c.id, col.key, known === undefined ? emptyMeta() : copyMeta(known), col, seal));
           added += col.length;
         }
         if (seal.length > 0) {
@@ -141,7 +142,7 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
       committed = true;
       passCount += part.count;
       for (const d of part.details) if (passDetails.length < REPORT_DETAILS) passDetails.push(d);
-      runs.set(c.id, { state: structuredClone(state), file: { ...file }, series: new Map([...series].map(([k, m]) => [k, { ...m }])) });
+      runs.set(c.id, { state: structuredClone(state), file: { ...file }, series: new Map([...series].map(([k, m]) => [k, copyMeta(m)])) });
       target.markDirty();
     };
 

@@ -4,7 +4,7 @@ import { num } from './chunkReader';
 import { parseWithFloats, reviveFloats, stringifyWithFloats } from './floats';
 import type { StoredRun } from './indexDb';
 import type { FileState, RunState } from './runState';
-import type { SeriesMeta } from './seriesMeta';
+import { makeMeta, type SeriesMeta } from './seriesMeta';
 
 // A series' bookkeeping as a tuple: a thousand runs of ten series made the snapshot mostly repeated key names.
 type PackedMeta = [string, number, number, number, number, number, 0 | 1, number, number, number, Array<[number, number]> | null];
@@ -14,9 +14,7 @@ function packMeta(key: string, m: SeriesMeta): PackedMeta {
 }
 
 function unpackMeta([key, count, last, lastStep, min, max, monotone, chunks, tailN, maxStep, ovSpans]: PackedMeta): [string, SeriesMeta] {
-  const m: SeriesMeta = { count, last, lastStep, min, max, monotone: monotone === 1, chunks, tailN, maxStep };
-  if (ovSpans !== null) m.ovSpans = ovSpans;
-  return [key, m];
+  return [key, makeMeta(count, last, lastStep, min, max, monotone === 1, chunks, tailN, maxStep, ovSpans ?? undefined)];
 }
 
 /**
@@ -62,17 +60,7 @@ export function loadAll(db: Database): Map<string, StoredRun> {
   for (const r of rows) {
     const run = runs.get(String(r[0]));
     if (run === undefined) continue;
-    run.series.set(String(r[1]), {
-      count: num(r[2]),
-      last: num(r[3]),
-      lastStep: num(r[4]),
-      min: num(r[5]),
-      max: num(r[6]),
-      monotone: r[7] === 1,
-      chunks: num(r[8]),
-      tailN: num(r[9]),
-      maxStep: num(r[10]),
-    });
+    run.series.set(String(r[1]), makeMeta(num(r[2]), num(r[3]), num(r[4]), num(r[5]), num(r[6]), r[7] === 1, num(r[8]), num(r[9]), num(r[10]), undefined));
   }
   return runs;
 }

@@ -17,14 +17,26 @@ export interface SeriesMeta {
    * Where the overviews of the sealed chunks are in the run's point file, as [position, bytes] spans in chunk
    * order (a commit lays one series' overviews side by side, so a series indexed at once has one span). With
    * them a full view reads its overviews without asking the index for chunk rows. Absent after an index was
-   * loaded without its snapshot; the rows serve then.
+   * loaded without its snapshot (undefined); the rows serve then.
    */
-  ovSpans?: Array<[number, number]>;
+  ovSpans: Array<[number, number]> | undefined;
   maxStep: number;
 }
 
+/**
+ * Every meta is made here, its fields always present and in one order. Objects of two shapes sent foldPoints,
+ * optimised for the first while it ran its first loop, into a deoptimisation on every later call.
+ */
+export function makeMeta(count: number, last: number, lastStep: number, min: number, max: number, monotone: boolean, chunks: number, tailN: number, maxStep: number, ovSpans: Array<[number, number]> | undefined): SeriesMeta {
+  return { count, last, lastStep, min, max, monotone, chunks, tailN, maxStep, ovSpans };
+}
+
 export function emptyMeta(): SeriesMeta {
-  return { count: 0, last: NaN, lastStep: -Infinity, min: NaN, max: NaN, monotone: true, chunks: 0, tailN: 0, maxStep: -Infinity };
+  return makeMeta(0, NaN, -Infinity, NaN, NaN, true, 0, 0, -Infinity, undefined);
+}
+
+export function copyMeta(m: SeriesMeta): SeriesMeta {
+  return makeMeta(m.count, m.last, m.lastStep, m.min, m.max, m.monotone, m.chunks, m.tailN, m.maxStep, m.ovSpans);
 }
 
 export function toSummary(m: SeriesMeta): MetricSummary {

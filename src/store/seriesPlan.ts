@@ -107,7 +107,7 @@ export function recordSpans(plans: PlannedSeries[]): void {
     const spans = plan.meta.ovSpans ?? (plan.firstSeq === 0 ? [] : undefined);
     // A series whose earlier spans are unknown (index loaded without its snapshot) stays unknown.
     if (spans === undefined || spans.length >= MAX_OV_SPANS) {
-      delete plan.meta.ovSpans;
+      plan.meta.ovSpans = undefined;
       continue;
     }
     const last = spans[spans.length - 1];

@@ -8,7 +8,7 @@
 // Synchronous writes: this runs on a worker thread, never on the extension host's.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Columns } from './runParser';
-import { emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
+import { copyMeta, emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
 import { planChunks, recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
 
 /** Where a fresh run's point file goes: a new file (its name is new, so nothing else writes it). */
@@ -41,7 +41,8 @@ export class WorkerSealer {
     const plans: PlannedSeries[] = [];
     for (const col of columns) {
       if (col.length === 0) continue;
-      const meta = { ...(this.metas.get(col.key) ?? emptyMeta()) };
+      const known = this.metas.get(col.key);
+      const meta = known === undefined ? emptyMeta() : copyMeta(known);
       foldPoints(meta, col.steps, col.values, col.length);
       const firstSeq = meta.chunks;
       const rows = planChunks(col, meta, !last, seal);
