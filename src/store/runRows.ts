@@ -11,8 +11,11 @@ export interface RunParts {
   problems: boolean;
 }
 
-/** Writes a run row and, as asked, the rows derived from its state; `run` executes one prepared statement. */
-export function writeRunRows(run: (sql: string, params: SqlValue[]) => void, state: RunState, status: string, what: RunParts): void {
+/**
+ * Writes a run row and, as asked, the rows derived from its state, replacing those it had unless `replace` is
+ * false (the run has none); `run` executes one prepared statement.
+ */
+export function writeRunRows(run: (sql: string, params: SqlValue[]) => void, state: RunState, status: string, what: RunParts, replace = true): void {
   const id = state.id;
   run('INSERT OR REPLACE INTO runs (id, root, dir, name, project, status, start_time, last_update, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
     id,
@@ -26,21 +29,21 @@ export function writeRunRows(run: (sql: string, params: SqlValue[]) => void, sta
     stringifyWithFloats(state),
   ]);
   if (what.params) {
-    run('DELETE FROM params WHERE run = ?', [id]);
+    if (replace) run('DELETE FROM params WHERE run = ?', [id]);
     for (const [key, value] of Object.entries(state.params)) run('INSERT INTO params (run, key, kind, num, text) VALUES (?, ?, ?, ?, ?)', [id, key, ...typed(value)]);
   }
   if (what.tags) {
-    run('DELETE FROM tags WHERE run = ?', [id]);
+    if (replace) run('DELETE FROM tags WHERE run = ?', [id]);
     for (const tag of new Set(state.user?.tags ?? state.tags)) run('INSERT INTO tags (run, tag) VALUES (?, ?)', [id, tag]);
   }
   if (what.artifacts) {
-    run('DELETE FROM artifacts WHERE run = ?', [id]);
+    if (replace) run('DELETE FROM artifacts WHERE run = ?', [id]);
     for (const a of state.artifacts) {
       run('INSERT OR REPLACE INTO artifacts (run, path, kind, size, sha256, time) VALUES (?, ?, ?, ?, ?, ?)', [id, a.path, a.kind ?? null, a.size ?? null, a.sha256 ?? null, a.time]);
     }
   }
   if (what.problems) {
-    run('DELETE FROM diagnostics WHERE run = ?', [id]);
+    if (replace) run('DELETE FROM diagnostics WHERE run = ?', [id]);
     for (const p of state.problems.first) run('INSERT INTO diagnostics (run, file, line, reason) VALUES (?, ?, ?, ?)', [id, 'events.jsonl', p.line, p.reason]);
   }
 }
