@@ -40,8 +40,8 @@ export class MetricsLineReader implements MetricsLine {
   keys: string[] = [];
   values = new Float64Array(32);
   /** The previous accepted line's keys, so a repeated key reuses its string instead of slicing a new one. */
-  private template: string[] = [];
-  private templateBytes: Uint8Array[] = [];
+  private readonly template: string[] = [];
+  private readonly templateBytes: Uint8Array[] = [];
   private text: Buffer = Buffer.alloc(0);
   private pos = 0;
   private num = 0;
@@ -107,7 +107,8 @@ export class MetricsLineReader implements MetricsLine {
         if (text[this.pos] !== 34) return false;
         const a = this.pos + 1;
         const n = this.count;
-        const known = templateBytes[n];
+        // In bounds: a read past the end costs the optimised code its life.
+        const known = n < templateBytes.length ? templateBytes[n] : undefined;
         let key: string;
         // The last line's key at this place, if these bytes spell it and its closing quote (it holds no quote,
         // escape or control character, or it would not be in the template): one pass over the key, not two.
@@ -139,8 +140,13 @@ export class MetricsLineReader implements MetricsLine {
     // like array indices first: leave both to it, so points reach their series in the order they always did.
     const keys = this.keys.slice(0, this.count);
     if (new Set(keys).size !== keys.length || keys.some(isIndexLike)) return false;
-    this.template = keys;
-    this.templateBytes = keys.map((k) => Buffer.from(k));
+    // Refilled in place: a new array of another elements kind would deoptimise the code reading it.
+    template.length = 0;
+    templateBytes.length = 0;
+    for (const key of keys) {
+      template.push(key);
+      templateBytes.push(Buffer.from(key));
+    }
     return true;
   }
 

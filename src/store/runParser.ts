@@ -45,6 +45,10 @@ export interface ParsedPart {
   sealed?: SealedPart;
 }
 
+// One reader for every run: read() finishes before anything else runs, and the keys it remembers are only a
+// cache (checked byte for byte), so runs parsed in turn share it, and keep its key strings from run to run.
+const plain = new MetricsLineReader();
+
 /**
  * Yields parts: one whenever `flushPoints` points are waiting, and a last one. Between yields the caller
  * commits the part; `state`, `file` and the columns are reused after the generator resumes.
@@ -52,7 +56,6 @@ export interface ParsedPart {
 export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: () => boolean, scratch?: ReadScratch): AsyncGenerator<ParsedPart> {
   const { state, file } = job;
   const points = new PendingPoints();
-  const plain = new MetricsLineReader();
   let details: Array<{ line: number; reason: string }> = [];
   let count = 0;
   let lineNo = 0;

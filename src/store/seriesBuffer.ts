@@ -49,6 +49,8 @@ const spare: ColumnBuffer[] = [];
 const MAX_SPARE = 64;
 const MAX_SPARE_CAPACITY = 1 << 13;
 
+const LINE_SLOTS = 64;
+
 /** New points of one run, per metric key. */
 export class PendingPoints {
   readonly byKey = new Map<string, ColumnBuffer>();
@@ -61,20 +63,24 @@ export class PendingPoints {
   }
 
   // The buffers of the last line's keys by position: the line reader hands the same key strings line after
-  // line, so most points find their buffer without a map lookup.
-  private lineKeys: string[] = [];
-  private lineBufs: ColumnBuffer[] = [];
+  // line, so most points find their buffer without a map lookup. Made full size and never emptied, so the
+  // optimised addLine does not meet arrays of another kind.
+  // (An empty key matching an emptied slot finds no buffer there and looks it up.)
+  private readonly lineKeys: string[] = new Array<string>(LINE_SLOTS).fill('');
+  private readonly lineBufs: Array<ColumnBuffer | undefined> = new Array<ColumnBuffer | undefined>(LINE_SLOTS).fill(undefined);
 
   /** Adds one line's points: `count` keys and values at one step and time. */
   addLine(keys: readonly string[], values: Float64Array, count: number, step: number, time: number): void {
     const { lineKeys, lineBufs } = this;
     for (let k = 0; k < count; k++) {
       const key = keys[k];
-      let buf = lineBufs[k];
-      if (lineKeys[k] !== key) {
+      let buf = k < LINE_SLOTS && lineKeys[k] === key ? lineBufs[k] : undefined;
+      if (buf === undefined) {
         buf = this.byKey.get(key) ?? this.open(key);
-        lineKeys[k] = key;
-        lineBufs[k] = buf;
+        if (k < LINE_SLOTS) {
+          lineKeys[k] = key;
+          lineBufs[k] = buf;
+        }
       }
       buf.push(step, time, values[k]);
     }
@@ -88,8 +94,8 @@ export class PendingPoints {
   }
 
   clear(): void {
-    this.lineKeys.length = 0;
-    this.lineBufs.length = 0;
+    this.lineKeys.fill('');
+    this.lineBufs.fill(undefined);
     for (const buf of this.byKey.values()) {
       if (spare.length < MAX_SPARE && buf.steps.length <= MAX_SPARE_CAPACITY) {
         buf.length = 0;
