@@ -83,8 +83,7 @@ async function parse(root: string): Promise<Result> {
 }
 
 /**
- * Moves the last index and its point files into `aside`, which the parent deletes once every cold index of the
- * figure is done. Deleted right before a pass, they slowed every point file it creates on filesystems without a
+ * Moves the last index and its point files into `aside`, which the parent deletes when the benchmarks end. Deleted right before a pass, they slowed every point file it creates on filesystems without a
  * journal (this machine's ext4): there the inode allocator steps over each inode freed in the last minute, and
  * the thousand just freed put about half a second of that into the figure. A first index on a user's machine
  * follows no such deletion.

@@ -5,7 +5,7 @@
 //   tsx bench/run.ts [--quick] [--only P1,P4] [--json]
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,11 +103,28 @@ function storeFingerprint(): string {
 
 const STORE_FINGERPRINT = storeFingerprint();
 
-/** Where a workspace's persisted index lives, for the store code as it is now; older ones are deleted. */
+/** Folders of discarded indexes, deleted when the run ends (see discard). */
+const discarded = new Set<string>();
+
+/**
+ * Moves an index (or its point files) out of the way, to be deleted when the benchmarks end: deleted now, its
+ * thousand point files would slow the files the next cold index creates (see bench/README.md).
+ */
+function discard(path: string): void {
+  const trash = join(dirname(path), '.discarded');
+  mkdirSync(trash, { recursive: true });
+  renameSync(path, join(trash, `${Date.now()}-${Math.random().toString(36).slice(2)}`));
+  discarded.add(trash);
+}
+
+/** Where a workspace's persisted index lives, for the store code as it is now; older ones are discarded. */
 function dbFor(ws: GeneratedWorkspace): string {
   const dir = dirname(ws.root);
   const name = `index-${STORE_FINGERPRINT}.db`;
-  for (const f of readdirSync(dir)) if (/^(index-[0-9a-f]+|bench)\.db/.test(f) && !f.startsWith(name)) rmSync(join(dir, f), { force: true, recursive: true });
+  for (const f of readdirSync(dir)) {
+    // Another store code's index, or what an interrupted P1 left aside.
+    if (/^(index-[0-9a-f]+|bench)\.db/.test(f) && (!f.startsWith(name) || f.includes('.aside-'))) discard(join(dir, f));
+  }
   return join(dir, name);
 }
 
@@ -121,28 +138,27 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
 
   // The cold index always runs when any of these is asked for: P2 and P3 need the index it persists, and it must
   // come from the store code as it is now.
-  // Three rounds of baseline then cold index, each in fresh processes, and the medians reported: this shared
-  // machine's speed drifts by a third over minutes, and pairing the two keeps their ratio fair.
+  // Three rounds of baseline then cold index, each in fresh processes; the round whose cold index is the median
+  // is reported, with its own baseline: this shared machine's speed drifts by a third over minutes, and a
+  // baseline from the same minute keeps the ratio fair.
   const rounds = args.quick ? 1 : 3;
   const bases: Result[] = [];
   const colds: Result[] = [];
-  const asides: string[] = [];
   let failure: Error | undefined;
   for (let r = 0; r < rounds && failure === undefined; r++) {
     progress(`  P1/P6: JSON.parse baseline, then cold index (fresh processes), round ${r + 1} of ${rounds}`);
     const aside = `${db}.aside-${r}`;
-    asides.push(aside);
     try {
       bases.push(await child({ kind: 'parse', root: ws.root }));
       colds.push(await child({ kind: 'index', root: ws.root, dbPath: db, aside }));
     } catch (e) {
       failure = e as Error;
     }
+    if (existsSync(aside)) discard(aside);
   }
-  for (const aside of asides) rmSync(aside, { recursive: true, force: true });
-  const byMs = (xs: Result[]) => [...xs].sort((x, y) => n(x, 'ms') - n(y, 'ms'));
-  const cold: Result | Error = failure ?? byMs(colds)[Math.floor(colds.length / 2)];
-  const base: Result | Error = failure ?? byMs(bases)[Math.floor(bases.length / 2)];
+  const mid = colds.map((c, i) => [n(c, 'ms'), i]).sort((x, y) => x[0] - y[0])[Math.floor(colds.length / 2)]?.[1] ?? 0;
+  const cold: Result | Error = failure ?? colds[mid];
+  const base: Result | Error = failure ?? bases[mid];
   if (want('P1')) {
     if (cold instanceof Error || base instanceof Error) {
       figures.push({ id: 'P1', title: `cold index, ${shape}`, error: (cold instanceof Error ? cold : (base as Error)).message });
@@ -155,7 +171,7 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
         baseline: { label: 'bare JSON.parse pass over the same bytes', value: baseMs / 1000, unit: 's' },
         ratio: { label: 'throughput vs JSON.parse', value: baseMs / ms, target: { op: '>=', value: 0.5 } },
         notes: [
-          `median of ${rounds}: cold index ${colds.map((c) => (n(c, 'ms') / 1000).toFixed(2)).join(', ')} s; JSON.parse ${bases.map((b) => (n(b, 'ms') / 1000).toFixed(2)).join(', ')} s`,
+          `round ${mid + 1} of ${rounds}, the median cold index; rounds (cold index / JSON.parse): ${colds.map((c, i) => `${(n(c, 'ms') / 1000).toFixed(2)} / ${(n(bases[i], 'ms') / 1000).toFixed(2)} s`).join(', ')}`,
           `store ${(ws.bytes / MB / (ms / 1000)).toFixed(0)} MB/s, ${(n(cold, 'points') / (ms / 1000) / 1e6).toFixed(2)} M points/s; JSON.parse ${(ws.bytes / MB / (baseMs / 1000)).toFixed(0)} MB/s`,
           `indexed ${fmtCount(n(cold, 'runs'))} runs, ${fmtCount(n(cold, 'points'))} points (generated ${fmtCount(ws.metricPoints + ws.systemPoints)} incl. system), ${n(cold, 'diagnostics')} diagnostics`,
           `persist ${(n(cold, 'persistMs')).toFixed(0)} ms, index file ${(n(cold, 'dbBytes') / MB).toFixed(1)} MB`,
@@ -371,6 +387,7 @@ async function main(): Promise<void> {
     progress(`(${seconds.toFixed(0)} s in all; targets are reported, never enforced)`);
   }
   if (figures.some((f) => f.error)) process.exitCode = 1;
+  for (const trash of discarded) rmSync(trash, { recursive: true, force: true });
 }
 
 main().catch((e: unknown) => {

@@ -32,7 +32,7 @@ export class IndexDb {
     readonly files: PointFiles,
     /**
      * In an index created empty, the runs written to it since: any other run has no rows, so its first commit
-     * needs no DELETE (ten of a new run's ninety statements). Undefined in an index loaded from a file.
+     * needs no DELETE (ten statements per new run). Undefined in an index loaded from a file.
      */
     private readonly written?: Set<string>,
   ) {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MetricsLineReader } from './metricsLine';
+import { applyMetricsLine, applyRecord } from './records';
+import { newFileState, newRunState } from './runState';
+import { PendingPoints } from './seriesBuffer';
+import { MAX_LINE_BYTES } from './tailer';
 import { openStore } from './runStore';
 import { startRecord, T0, tempRoot, writeLog } from './testLogs';
 
@@ -46,6 +50,28 @@ function assertAgrees(line: string): boolean {
   return true;
 }
 
+/** What applyRecord makes of the parsed line must be what applyMetricsLine makes of the read one. */
+function assertAppliesAlike(line: string): void {
+  const apply = (fast: boolean) => {
+    const state = newRunState('r', '/root', '/root/runs/r');
+    const file = newFileState('/root/runs/r/events.jsonl');
+    // A step to continue from, and times that the line may or may not move.
+    file.prevStep = 41;
+    state.lastUpdate = 5e12;
+    const points = new PendingPoints();
+    const complaints: string[] = [];
+    if (fast) {
+      const bytes = Buffer.from(`${line}\n`);
+      assert.ok(reader.read(bytes, 0, bytes.length) >= 0);
+      applyMetricsLine(state, file, reader, points);
+    } else applyRecord(state, file, JSON.parse(line) as Record<string, unknown>, points, (r) => complaints.push(r));
+    const cols = [...points.byKey].map(([key, b]) => [key, [...b.steps.subarray(0, b.length)], [...b.times.subarray(0, b.length)], [...b.values.subarray(0, b.length)]]);
+    points.clear();
+    return { state, file, cols, complaints };
+  };
+  assert.deepEqual(apply(true), apply(false), line);
+}
+
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -68,8 +94,12 @@ test('the lines loggers write are read, to the same numbers JSON.parse gives', (
     '{"t":"metrics","ts":1,"step":1,"values":{"ünïcødé 🚀":1,"":2,"__proto__":3}}',
     '{"t":"metrics","ts":1,"step":9007199254740993,"values":{"a":9007199254740993,"b":123456789012345678901234567890}}',
     '{"t":"metrics","ts":1,"values":{"a":1e400,"b":-1e400,"c":0e999,"d":1.7976931348623157e308,"e":2.2250738585072014e-308}}',
+    '{"t":"metrics","ts":1,"step":-0,"values":{"a":1}}',
   ];
-  for (const line of lines) assert.ok(assertAgrees(line), `declined: ${line}`);
+  for (const line of lines) {
+    assert.ok(assertAgrees(line), `declined: ${line}`);
+    assertAppliesAlike(line);
+  }
 });
 
 test('a thousand random doubles, in every notation, parse to the bit', () => {
@@ -96,7 +126,6 @@ test('anything else is declined: escapes, nulls, nested or tagged values, bad st
     '{"t":"metrics","ts":1,"values":{"a":1,"a":2}}',
     '{"t":"metrics","ts":1,"step":-1,"values":{"a":1}}',
     '{"t":"metrics","ts":1,"step":1.5,"values":{"a":1}}',
-    '{"t":"metrics","ts":1,"step":-0,"values":{"a":1}}',
     '{"t":"metrics","ts":1,"step":null,"values":{"a":1}}',
     '{"t":"metrics","step":1,"values":{"a":1}}',
     '{"t":"metrics","ts":1e400,"values":{"a":1}}',
@@ -133,7 +162,11 @@ test('20,000 mutated lines: whatever is accepted means what JSON.parse says', ()
       else if (op < 0.7) chars.splice(at, 1);
       else chars.splice(at, 0, c);
     }
-    if (assertAgrees(chars.join(''))) accepted++;
+    const line = chars.join('');
+    if (assertAgrees(line)) {
+      assertAppliesAlike(line);
+      accepted++;
+    }
   }
   // About one in eight edited lines is still a plain metrics record: the comparison is exercised, not bypassed.
   assert.ok(accepted > 1500, `only ${accepted} accepted`);
@@ -172,6 +205,8 @@ test('a store reads a log the same whether its metrics lines take the fast path 
     if (s % 500 === 0) lines.push(JSON.stringify({ t: 'system', ts: T0 + s / 3, values: { cpu: s } }));
   }
   writeLog(root, 'plain', lines);
+  // Every metrics line of the plain log takes the fast path, or this test would compare JSON.parse with itself.
+  for (const line of lines.filter((l) => l.startsWith('{"t":"metrics"'))) assert.ok(read(line) !== undefined, line);
   // The same records, with "t" spelled as an escape: JSON.parse reads it the same, the fast path declines it.
   writeLog(root, 'escaped', lines.map((l, i) => (i === 0 ? JSON.stringify(startRecord('escaped')) : l.replace('{"t":', '{"\\u0074":'))));
   const store = await openStore({ roots: [root], now: () => (T0 + 60) * 1000 });
@@ -189,4 +224,22 @@ test('a store reads a log the same whether its metrics lines take the fast path 
     const [a, b] = await store.series({ runIds: ['plain', 'escaped'], keys: [key], points: 1_000_000 });
     assert.deepEqual([a.steps, a.times, a.values], [b.steps, b.times, b.values], key);
   }
+});
+
+test('a metrics line at the length cap is reported and skipped, though the fast path could read it', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  const head = '{"t":"metrics","ts":1700000001,"step":1,"values":{"loss":99}';
+  // Spaces before the closing brace: valid JSON, a plain metrics record, exactly MAX_LINE_BYTES long.
+  const capped = head + ' '.repeat(MAX_LINE_BYTES - head.length - 1) + '}';
+  assert.equal(Buffer.byteLength(capped), MAX_LINE_BYTES);
+  assert.ok(read(capped) !== undefined, 'the reader alone would take it');
+  writeLog(root, 'r', [JSON.stringify(startRecord('r')), '{"t":"metrics","ts":1700000000,"step":0,"values":{"loss":1}}', capped, '{"t":"metrics","ts":1700000002,"step":2,"values":{"loss":3}}']);
+  const store = await openStore({ roots: [root], now: () => (T0 + 60) * 1000 });
+  t.after(() => store.close());
+  const report = await store.index();
+  assert.deepEqual(report.diagnostics.map((d) => [d.line, d.reason]), [[3, 'line longer than 16 MB skipped']]);
+  const [s] = await store.series({ runIds: ['r'], keys: ['loss'], points: 100 });
+  assert.deepEqual([...s.steps], [0, 2]);
+  assert.deepEqual([...s.values], [1, 3]);
 });

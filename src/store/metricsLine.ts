@@ -5,12 +5,13 @@
 // accepts only lines JSON.parse reads the same way, and reads them to the same numbers.
 
 /** Powers of ten that doubles hold exactly: a mantissa below 2^53 times or over one of these rounds once. */
-const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const EXACT_POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const MAX_EXACT = 2 ** 53;
 const METRICS = Buffer.from('"metrics"');
 const TS = Buffer.from('ts');
 const STEP = Buffer.from('step');
 const VALUES = Buffer.from('values');
+const EMPTY = Buffer.alloc(0);
 
 function bytesAt(text: Uint8Array, at: number, word: Uint8Array): boolean {
   if (at + word.length > text.length) return false;
@@ -37,21 +38,35 @@ export class MetricsLineReader implements MetricsLine {
   ts = 0;
   step = -1;
   count = 0;
+  /** The line's keys and values are the first `count` of these (later entries are left from longer lines). */
   keys: string[] = [];
   values = new Float64Array(32);
-  /** The previous accepted line's keys, so a repeated key reuses its string instead of slicing a new one. */
+  /**
+   * The key set last read in full (from a line accepted or, when something after its values made the reader
+   * decline, not), so a repeated key reuses its string instead of decoding a new one. Only a cache: every use
+   * is checked byte for byte.
+   */
   private readonly template: string[] = [];
   private readonly templateBytes: Uint8Array[] = [];
-  private text: Buffer = Buffer.alloc(0);
+  private text: Buffer = EMPTY;
   private pos = 0;
   private num = 0;
 
   /**
-   * Reads the line at `start` (lines end in `\n`; `end` bounds the search). Returns where its `\n` is, or -1
-   * when the line is anything but a plain metrics record.
+   * Reads the line at `start`, which must end in a `\n` before `end` (the reader stops at the first control
+   * character, so it never reads past it). Returns where that `\n` is, or -1 when the line is anything but a
+   * plain metrics record.
    */
   read(text: Buffer, start: number, end: number): number {
     this.text = text;
+    const nl = this.line(start, end);
+    // Not kept past the call: the caller's buffer may be 16 MB, and this reader lives as long as the module.
+    this.text = EMPTY;
+    return nl;
+  }
+
+  private line(start: number, end: number): number {
+    const text = this.text;
     this.pos = start;
     this.count = 0;
     this.step = -1;
@@ -71,12 +86,12 @@ export class MetricsLineReader implements MetricsLine {
         this.pos += 9;
         bit = 1;
       } else if (len === 2 && bytesAt(text, a, TS)) {
-        if (!this.number(end)) return -1;
+        if (!this.number()) return -1;
         this.ts = this.num;
         bit = 2;
       } else if (len === 4 && bytesAt(text, a, STEP)) {
-        // The general path takes a non-negative integer; anything else is its to report.
-        if (!this.number(end) || !Number.isInteger(this.num) || this.num < 0 || Object.is(this.num, -0)) return -1;
+        // A non-negative integer; anything else is the general path's to report.
+        if (!this.number() || !Number.isInteger(this.num) || this.num < 0) return -1;
         this.step = this.num;
         bit = 4;
       } else if (len === 6 && bytesAt(text, a, VALUES)) {
@@ -123,7 +138,7 @@ export class MetricsLineReader implements MetricsLine {
         }
         if (!this.skipTo(58, end)) return false;
         this.skipSpace(end);
-        if (!this.number(end)) return false;
+        if (!this.number()) return false;
         this.count++;
         if (n === this.values.length) this.grow();
         this.keys[n] = key;
@@ -193,7 +208,7 @@ export class MetricsLineReader implements MetricsLine {
    * one correctly rounded operation (Clinger's fast path); longer ones go to Number(), which rounds as
    * JSON.parse does.
    */
-  private number(end: number): boolean {
+  private number(): boolean {
     const text = this.text;
     const start = this.pos;
     let i = start;
@@ -235,7 +250,6 @@ export class MetricsLineReader implements MetricsLine {
       if (exp > 400) exact = false;
       scale += expNegative ? -exp : exp;
     }
-    if (i > end) return false;
     this.pos = i;
     if (exact && mantissa < MAX_EXACT && scale >= -22 && scale <= 22) {
       const magnitude = scale === 0 ? mantissa : scale > 0 ? mantissa * EXACT_POW10[scale] : mantissa / EXACT_POW10[-scale];

@@ -58,8 +58,9 @@ export class ParsePool {
 
   private constructor(start: { source: string; eval: boolean }, size: number) {
     for (let i = 0; i < size; i++) {
-      // A bundled worker takes none of the host's flags: under `node --import tsx` (the benchmarks) each worker
-      // also started tsx's module hooks: a cold index of 10 M points took 2.85 s instead of 2.48 s (medians of 4).
+      // A bundled worker takes none of the host's flags, in the extension host as anywhere: it needs none, and
+      // under `node --import tsx` (the benchmarks) each worker also started tsx's module hooks (a cold index of
+      // 10 M points took 2.85 s instead of 2.48 s, medians of 4).
       const worker = new Worker(start.source, { eval: start.eval, workerData: { tracksideParseWorker: true }, ...(start.eval ? {} : { execArgv: [] }) });
       poolStats.workersStarted++;
       worker.unref();

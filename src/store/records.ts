@@ -157,6 +157,7 @@ function normaliseEnv(env: Record<string, unknown>): RunEnvironment {
   return out;
 }
 
+// Its rules for ts and step are applyMetricsLine's too: change them together.
 function applyMetrics(file: FileState, rec: Record<string, unknown>, time: number, points: PendingPoints, complain: Complain): void {
   const values = rec.values;
   if (!isObject(values)) {
@@ -317,7 +318,7 @@ function noteTime(state: RunState, time: number): void {
   }
 }
 
-/** Applies a metrics line read by MetricsLineReader: what applyRecord does with the same record, without it. */
+/** Applies a metrics line read by MetricsLineReader: what applyRecord does with the same record once parsed. */
 export function applyMetricsLine(state: RunState, file: FileState, line: MetricsLine, points: PendingPoints): void {
   const time = line.ts * 1000;
   file.lastTs = time;

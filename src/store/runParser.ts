@@ -47,7 +47,7 @@ export interface ParsedPart {
 
 // One reader for every run: read() finishes before anything else runs, and the keys it remembers are only a
 // cache (checked byte for byte), so runs parsed in turn share it, and keep its key strings from run to run.
-const plain = new MetricsLineReader();
+const metricsReader = new MetricsLineReader();
 
 /**
  * Yields parts: one whenever `flushPoints` points are waiting, and a last one. Between yields the caller
@@ -83,11 +83,11 @@ export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: ()
       lineNo = batch.firstLine;
       for (let i = batch.start; i < end; lineNo++) {
         // The reader finds the end of a line it takes; only other lines need a search for it.
-        const taken = plain.read(bytes, i, end);
+        const taken = metricsReader.read(bytes, i, end);
         const nl = taken >= 0 ? taken : bytes.indexOf(10, i);
         if (nl - i >= MAX_LINE_BYTES) {
           // reported from batch.tooLong
-        } else if (taken >= 0) applyMetricsLine(state, file, plain, points);
+        } else if (taken >= 0) applyMetricsLine(state, file, metricsReader, points);
         else if (nl > i && !(nl === i + 1 && bytes[i] === 13)) {
           // Not a blank line.
           const parsed = parseLine(bytes.toString('utf8', i, nl));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { truncateSync, unlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, truncateSync, unlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolStats } from './parsePool';
@@ -105,6 +105,29 @@ test('a truncated or replaced log is reindexed from scratch', async (t) => {
   assert.equal(run.params.lr, 0.7);
   assert.equal(run.metrics.loss.count, 4);
   await store.close();
+});
+
+test('a run replaced in an index created this session keeps no rows of its old log', async (t) => {
+  const root = fixture(t);
+  const dbPath = join(root, 'index.db');
+  const old = simpleRun('r1', 600);
+  old[0] = JSON.stringify(startRecord('r1', { tags: ['old', 'gone'] }));
+  old.push('not json', JSON.stringify({ t: 'artifact', ts: T0 + 1, path: 'artifacts/a.pt' }));
+  writeLog(root, 'r1', old);
+  const store = await open(root, { dbPath });
+  await store.index();
+  // Other first bytes: replaced. Fewer params and tags, no artifact, no bad line, no metrics.
+  writeLog(root, 'r1', [JSON.stringify(startRecord('r1', { name: 'replaced', tags: ['new'] })), JSON.stringify({ t: 'params', ts: T0, params: { lr: 0.2 } })]);
+  await store.index();
+  await store.persist();
+  await store.close();
+  const SQL = await (await import('sql.js')).default();
+  const db = new SQL.Database(readFileSync(dbPath));
+  t.after(() => db.close());
+  const rows = (sql: string) => db.exec(sql)[0]?.values ?? [];
+  assert.deepEqual(rows("SELECT key, num FROM params WHERE run = 'r1'"), [['lr', 0.2]]);
+  assert.deepEqual(rows("SELECT tag FROM tags WHERE run = 'r1'"), [['new']]);
+  for (const table of ['artifacts', 'diagnostics', 'series', 'chunks']) assert.deepEqual(rows(`SELECT count(*) FROM ${table} WHERE run = 'r1'`), [[0]], table);
 });
 
 test('exactly once across a persisted restart, with an append in between', async (t) => {

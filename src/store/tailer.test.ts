@@ -3,19 +3,19 @@ import { writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fingerprintOf, MAX_LINE_BYTES, readLines, type LineBatch } from './tailer';
+import { fingerprintOf, MAX_LINE_BYTES, readLines, type LineBatch, type ReadScratch } from './tailer';
 import { tempRoot } from './testLogs';
 
 type Batch = Omit<LineBatch, 'bytes' | 'start' | 'end'> & { text: string };
 
-/** The batches, each decoded as it comes (its buffer is reused after), overlong lines left blank as a reader does. */
-async function readAll(path: string, offset = 0, lines = 0, maxLine = MAX_LINE_BYTES): Promise<Batch[]> {
+/** The batches, each decoded as it comes (its buffer is reused after), lines it lists as too long left blank. */
+async function readAll(path: string, offset = 0, lines = 0, maxLine = MAX_LINE_BYTES, scratch?: ReadScratch): Promise<Batch[]> {
   const h = await open(path, 'r');
   try {
     const size = (await h.stat()).size;
     const out: Batch[] = [];
-    for await (const { bytes, start, end, ...b } of readLines(h, offset, lines, size, maxLine)) {
-      const text = bytes.toString('utf8', start, end).split('\n').map((l) => (Buffer.byteLength(l) >= maxLine ? '' : l)).join('\n');
+    for await (const { bytes, start, end, ...b } of readLines(h, offset, lines, size, maxLine, scratch)) {
+      const text = bytes.toString('utf8', start, end).split('\n').map((l, i) => (b.tooLong.includes(b.firstLine + i) ? '' : l)).join('\n');
       out.push({ ...b, text });
     }
     return out;
@@ -95,4 +95,21 @@ test('fingerprint is the hex of the first bytes', async (t) => {
   const h = await open(path, 'r');
   t.after(() => h.close());
   assert.equal(await fingerprintOf(h), '616263');
+});
+
+test('a read buffer passed from log to log: a short log after a long one reads only its own lines', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  const long = join(root, 'long');
+  const short = join(root, 'short');
+  writeFileSync(long, Array.from({ length: 20000 }, (_, i) => `line ${i} of the long log`).join('\n') + '\n');
+  writeFileSync(short, 'a\nb\n');
+  const scratch: ReadScratch = { buf: Buffer.alloc(0) };
+  const first = await readAll(long, 0, 0, MAX_LINE_BYTES, scratch);
+  assert.equal(first.map((b) => b.text).join('').split('\n').length, 20001);
+  const used = scratch.buf;
+  const [b] = await readAll(short, 0, 0, MAX_LINE_BYTES, scratch);
+  assert.equal(b.text, 'a\nb\n');
+  assert.equal(b.endLines, 2);
+  assert.equal(scratch.buf, used, 'the same buffer served both logs');
 });

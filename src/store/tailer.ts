@@ -1,6 +1,6 @@
 // Reads the new complete lines of a log, from a byte offset, in bounded chunks. An incomplete last line is left
-// for the next pass; a line longer than the cap is skipped (and reported once it is complete) instead of being
-// buffered whole.
+// for the next pass; a line longer than the cap is not buffered whole: it is listed in `tooLong` once complete,
+// for the reader to report and skip.
 import { open, type FileHandle } from 'node:fs/promises';
 
 export const READ_CHUNK = 4 << 20;
@@ -10,17 +10,18 @@ export const FINGERPRINT_BYTES = 256;
 export interface LineBatch {
   /**
    * Complete lines, each ending in `\n`, in `bytes[start, end)`: undecoded, so the common metrics line can be read
-   * without a string (metricsLine.ts). The buffer is reused once the generator resumes.
+   * without a string (metricsLine.ts). The buffer is reused once the generator resumes. A line listed in
+   * `tooLong` may still be here (one of exactly the cap's length fits): the reader skips it.
    */
   bytes: Buffer;
   start: number;
   end: number;
-  /** 1-based number of the first line in `text`. */
+  /** 1-based number of the first line in `bytes[start, end)`. */
   firstLine: number;
   /** Offset and line count just after this batch: a safe point to commit. */
   endOffset: number;
   endLines: number;
-  /** Lines skipped for their length, by 1-based number. */
+  /** Lines at or over the cap, by 1-based number: to report and skip. */
   tooLong: number[];
 }
 
@@ -49,7 +50,12 @@ export async function fingerprintOf(handle: ReadableFile, length = FINGERPRINT_B
  * so a writer appending meanwhile is picked up by the next pass, not half-read by this one.
  */
 export async function* readLines(handle: ReadableFile, offset: number, lines: number, end: number, maxLine = MAX_LINE_BYTES, scratch?: ReadScratch): AsyncGenerator<LineBatch> {
-  let buf = scratch === undefined ? Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(end - offset, 1))) : scratch.buf.length >= READ_CHUNK ? scratch.buf : (scratch.buf = Buffer.allocUnsafe(READ_CHUNK));
+  let buf: Buffer;
+  if (scratch === undefined) buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(end - offset, 1)));
+  else {
+    if (scratch.buf.length < READ_CHUNK) scratch.buf = Buffer.allocUnsafe(READ_CHUNK);
+    buf = scratch.buf;
+  }
   let pos = offset; // file position of buf[0]
   let fill = 0;
   let skipping = false; // inside a line longer than maxLine
