@@ -243,3 +243,19 @@ test('a metrics line at the length cap is reported and skipped, though the fast 
   assert.deepEqual([...s.steps], [0, 2]);
   assert.deepEqual([...s.values], [1, 3]);
 });
+
+test('key sets that alternate, rotate or never repeat are all read right', () => {
+  const sets = [['train/loss', 'train/acc'], ['lr', 'grad_norm'], ['val/loss', 'val/acc', 'val/f1'], ['train/loss']];
+  for (let i = 0; i < 400; i++) {
+    // Two sets alternating, then three rotating, then one set with a key of the other in another place.
+    const set = i < 100 ? sets[i % 2] : i < 300 ? sets[i % 3] : i % 2 === 0 ? sets[3] : ['train/acc', 'train/loss'];
+    const line = JSON.stringify({ t: 'metrics', ts: 1 + i, step: i, values: Object.fromEntries(set.map((k, j) => [k, i + j / 10])) });
+    assert.ok(assertAgrees(line), `declined: ${line}`);
+  }
+  // More distinct keys than the reader remembers: it starts over and stays right.
+  for (let i = 0; i < 5000; i++) {
+    const line = `{"t":"metrics","ts":${i + 1},"values":{"key/${i}":${i},"key/${(i * 7) % 5000}":0.5}}`;
+    if (i === 0) assert.equal(read(line), undefined, 'a repeated key');
+    else if ((i * 7) % 5000 !== i) assert.ok(assertAgrees(line), line);
+  }
+});

@@ -30,9 +30,23 @@ export interface MetricsLine {
   readonly values: Float64Array;
 }
 
+/** Whether the key at `a` is `word`, closing quote included (a remembered key holds no quote or escape). */
+function spells(text: Uint8Array, a: number, end: number, word: Uint8Array): boolean {
+  return a + word.length < end && text[a + word.length] === 34 && bytesAt(text, a, word);
+}
+
 function isIndexLike(key: string): boolean {
   return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
+
+interface InternedKey {
+  key: string;
+  bytes: Uint8Array;
+  indexLike: boolean;
+}
+
+/** Distinct keys remembered at most; past it the memory starts over (a log of ever-new keys gains nothing). */
+const MAX_INTERNED = 4096;
 
 export class MetricsLineReader implements MetricsLine {
   ts = 0;
@@ -46,8 +60,14 @@ export class MetricsLineReader implements MetricsLine {
    * decline, not), so a repeated key reuses its string instead of decoding a new one. Only a cache: every use
    * is checked byte for byte.
    */
-  private readonly template: string[] = [];
-  private readonly templateBytes: Uint8Array[] = [];
+  private template: string[] = [];
+  private templateBytes: Uint8Array[] = [];
+  /** The key set before that: a log alternating between two sets swaps them instead of rebuilding one. */
+  private other: string[] = [];
+  private otherBytes: Uint8Array[] = [];
+  /** Keys decoded before, by a hash of their bytes (checked byte for byte) and by themselves. */
+  private readonly byHash = new Map<number, InternedKey>();
+  private readonly internedKeys = new Map<string, InternedKey>();
   private text: Buffer = EMPTY;
   private pos = 0;
   private num = 0;
@@ -113,7 +133,7 @@ export class MetricsLineReader implements MetricsLine {
     const text = this.text;
     if (text[this.pos++] !== 123) return false;
     this.skipSpace(end);
-    const { template, templateBytes } = this;
+    let { template, templateBytes } = this;
     let same = true;
     if (text[this.pos] === 125) {
       this.pos++;
@@ -123,17 +143,27 @@ export class MetricsLineReader implements MetricsLine {
         const a = this.pos + 1;
         const n = this.count;
         // In bounds: a read past the end costs the optimised code its life.
-        const known = n < templateBytes.length ? templateBytes[n] : undefined;
+        let known = n < templateBytes.length ? templateBytes[n] : undefined;
+        if (n === 0 && !(known !== undefined && spells(text, a, end, known)) && this.otherBytes.length > 0 && spells(text, a, end, this.otherBytes[0])) {
+          // The key set before the last: logs often alternate between two.
+          this.swapTemplates();
+          ({ template, templateBytes } = this);
+          known = templateBytes[0];
+        }
         let key: string;
         // The last line's key at this place, if these bytes spell it and its closing quote (it holds no quote,
         // escape or control character, or it would not be in the template): one pass over the key, not two.
-        if (known !== undefined && a + known.length < end && text[a + known.length] === 34 && bytesAt(text, a, known)) {
+        if (known !== undefined && spells(text, a, end, known)) {
           key = template[n];
           this.pos = a + known.length + 1;
         } else {
+          // Another key here than on the last line (logs often alternate between key sets): found by its bytes
+          // among the keys seen before, or decoded once and remembered.
           const b = this.stringEnd(end);
           if (b < 0) return false;
-          key = text.toString('utf8', a, b);
+          const seen = this.interned(a, b);
+          if (seen.indexLike) return false;
+          key = seen.key;
           same = false;
         }
         if (!this.skipTo(58, end)) return false;
@@ -151,18 +181,47 @@ export class MetricsLineReader implements MetricsLine {
       }
     }
     if (this.count === 0 || (same && this.count === template.length)) return true;
-    // New keys. JSON.parse keeps the last of repeated keys at the first one's place, and puts keys that look
-    // like array indices first: leave both to it, so points reach their series in the order they always did.
-    const keys = this.keys.slice(0, this.count);
-    if (new Set(keys).size !== keys.length || keys.some(isIndexLike)) return false;
-    // Refilled in place: a new array of another elements kind would deoptimise the code reading it.
-    template.length = 0;
-    templateBytes.length = 0;
-    for (const key of keys) {
-      template.push(key);
-      templateBytes.push(Buffer.from(key));
+    // A new key set. JSON.parse keeps the last of repeated keys at the first one's place: leave that to it, so
+    // points reach their series in the order they always did.
+    const keys = this.keys;
+    for (let i = 1; i < this.count; i++) for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return false;
+    // The older template takes the new set, refilled in place (a new array of another elements kind would
+    // deoptimise the code reading it), and becomes the current one.
+    this.swapTemplates();
+    const next = this.template;
+    const nextBytes = this.templateBytes;
+    next.length = 0;
+    nextBytes.length = 0;
+    for (let i = 0; i < this.count; i++) {
+      const entry = this.internedKeys.get(keys[i]);
+      next.push(keys[i]);
+      nextBytes.push(entry === undefined ? Buffer.from(keys[i]) : entry.bytes);
     }
     return true;
+  }
+
+  private swapTemplates(): void {
+    [this.template, this.other] = [this.other, this.template];
+    [this.templateBytes, this.otherBytes] = [this.otherBytes, this.templateBytes];
+  }
+
+  /** The key spelled by `text[a, b)`: a string decoded before when these bytes were seen, else a new one. */
+  private interned(a: number, b: number): InternedKey {
+    const text = this.text;
+    let hash = 0x811c9dc5;
+    for (let i = a; i < b; i++) hash = Math.imul(hash ^ text[i], 0x01000193);
+    const known = this.byHash.get(hash);
+    if (known !== undefined && known.bytes.length === b - a && bytesAt(text, a, known.bytes)) return known;
+    const key = text.toString('utf8', a, b);
+    // Keys that look like array indices come first out of JSON.parse: such lines are left to it.
+    const entry: InternedKey = { key, bytes: Buffer.from(text.subarray(a, b)), indexLike: isIndexLike(key) };
+    if (this.byHash.size >= MAX_INTERNED) {
+      this.byHash.clear();
+      this.internedKeys.clear();
+    }
+    this.byHash.set(hash, entry);
+    this.internedKeys.set(key, entry);
+    return entry;
   }
 
   private grow(): void {
