@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { specialFloat } from './floats';
 import { MetricsLineReader } from './metricsLine';
 import { applyMetricsLine, applyRecord } from './records';
 import { newFileState, newRunState } from './runState';
@@ -16,8 +17,10 @@ function viaJson(line: string): { ts: number; step: number; keys: string[]; valu
   const step = rec.step === undefined ? -1 : rec.step;
   if (typeof step !== 'number') return undefined;
   const keys = Object.keys(values);
-  if (!keys.every((k) => typeof values[k] === 'number')) return undefined;
-  return { ts: rec.ts, step, keys, values: keys.map((k) => values[k] as number) };
+  // The logger's spelling of NaN and ±Infinity is a number too.
+  const num = (v: unknown) => (typeof v === 'number' ? v : specialFloat(v));
+  if (!keys.every((k) => num(values[k]) !== undefined)) return undefined;
+  return { ts: rec.ts, step, keys, values: keys.map((k) => num(values[k]) as number) };
 }
 
 const reader = new MetricsLineReader();
@@ -95,6 +98,7 @@ test('the lines loggers write are read, to the same numbers JSON.parse gives', (
     '{"t":"metrics","ts":1,"step":9007199254740993,"values":{"a":9007199254740993,"b":123456789012345678901234567890}}',
     '{"t":"metrics","ts":1,"values":{"a":1e400,"b":-1e400,"c":0e999,"d":1.7976931348623157e308,"e":2.2250738585072014e-308}}',
     '{"t":"metrics","ts":1,"step":-0,"values":{"a":1}}',
+    '{"t":"metrics","ts":1,"step":3,"values":{"loss":{"$float":"NaN"},"hi":{"$float":"Infinity"},"lo":{"$float":"-Infinity"},"ok":1}}',
   ];
   for (const line of lines) {
     assert.ok(assertAgrees(line), `declined: ${line}`);
@@ -121,7 +125,10 @@ test('anything else is declined: escapes, nulls, nested or tagged values, bad st
     '{"t":"system","ts":1,"values":{"cpu":1}}',
     '{"t":"metrics","ts":1,"values":{"a\\u00e9":1}}',
     '{"t":"metrics","ts":1,"values":{"a":null}}',
-    '{"t":"metrics","ts":1,"values":{"a":{"$float":"NaN"}}}',
+    '{"t":"metrics","ts":1,"values":{"a":{"$float": "NaN"}}}',
+    '{"t":"metrics","ts":1,"values":{"a":{"$float":"inf"}}}',
+    '{"t":"metrics","ts":1,"values":{"a":{"$int":"12"}}}',
+    '{"t":"metrics","ts":{"$float":"NaN"},"values":{"a":1}}',
     '{"t":"metrics","ts":1,"values":{"a":NaN}}',
     '{"t":"metrics","ts":1,"values":{"a":1,"a":2}}',
     '{"t":"metrics","ts":1,"step":-1,"values":{"a":1}}',
@@ -149,6 +156,7 @@ test('20,000 mutated lines: whatever is accepted means what JSON.parse says', ()
   const base = [
     '{"t":"metrics","ts":1767225601.050,"step":1,"values":{"train/loss":2.55989,"val/loss":2.754,"lr":0.0000999998,"throughput":1196}}',
     '{"t":"metrics","ts":12,"values":{"a":-1.5e-7,"b":0}}',
+    '{"t":"metrics","ts":13,"step":7,"values":{"loss":{"$float":"NaN"},"x":{"$float":"-Infinity"}}}',
   ];
   const alphabet = '{}[]":,.-+eE0123456789 \\ntsepvalu\u00e9';
   let accepted = 0;
@@ -197,8 +205,9 @@ test('a store reads a log the same whether its metrics lines take the fast path 
   const next = rng(3);
   const lines = [JSON.stringify(startRecord('plain'))];
   for (let s = 0; s < 3000; s++) {
-    const values: Record<string, number> = { loss: next() * 10 ** Math.floor(next() * 10 - 5), 'val/acc': Math.round(next() * 1e6) / 1e6 };
+    const values: Record<string, unknown> = { loss: next() * 10 ** Math.floor(next() * 10 - 5), 'val/acc': Math.round(next() * 1e6) / 1e6 };
     if (s % 7 === 0) values[`sometimes/${s % 3}`] = -next();
+    if (s > 2500) values.loss = { $float: s % 5 === 0 ? '-Infinity' : 'NaN' };
     // Some lines without a step, some repeating one.
     const step = s % 11 === 0 ? undefined : s % 13 === 0 ? s - 1 : s;
     lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s / 3, ...(step === undefined ? {} : { step }), values }));

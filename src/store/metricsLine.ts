@@ -1,7 +1,7 @@
 // A reader for the one line shape that makes up nearly all of a log: `{"t":"metrics","ts":…,"step":…,"values":
 // {"key":number,…}}`. It scans the text in place instead of building an object per line, which took most of a
-// cold index's time in JSON.parse and the garbage collector. Anything it is not sure of (escapes, nested values,
-// null, fields in another shape, bad JSON) makes it decline, and the line goes to JSON.parse as before: it
+// cold index's time in JSON.parse and the garbage collector. Anything it is not sure of (escapes, nested values
+// other than the logger's NaN and ±Infinity, null, fields in another shape, bad JSON) makes it decline, and the line goes to JSON.parse as before: it
 // accepts only lines JSON.parse reads the same way, and reads them to the same numbers.
 
 /** Powers of ten that doubles hold exactly: a mantissa below 2^53 times or over one of these rounds once. */
@@ -12,6 +12,11 @@ const TS = Buffer.from('ts');
 const STEP = Buffer.from('step');
 const VALUES = Buffer.from('values');
 const EMPTY = Buffer.alloc(0);
+const SPELLED: ReadonlyArray<readonly [Buffer, number]> = [
+  [Buffer.from('{"$float":"NaN"}'), NaN],
+  [Buffer.from('{"$float":"Infinity"}'), Infinity],
+  [Buffer.from('{"$float":"-Infinity"}'), -Infinity],
+];
 
 function bytesAt(text: Uint8Array, at: number, word: Uint8Array): boolean {
   if (at + word.length > text.length) return false;
@@ -168,7 +173,7 @@ export class MetricsLineReader implements MetricsLine {
         }
         if (!this.skipTo(58, end)) return false;
         this.skipSpace(end);
-        if (!this.number()) return false;
+        if (!(text[this.pos] === 123 ? this.spelledFloat() : this.number())) return false;
         this.count++;
         if (n === this.values.length) this.grow();
         this.keys[n] = key;
@@ -222,6 +227,22 @@ export class MetricsLineReader implements MetricsLine {
     this.byHash.set(hash, entry);
     this.internedKeys.set(key, entry);
     return entry;
+  }
+
+  /**
+   * NaN or ±Infinity as the logger spells them (a run that diverged logs one on every line from then on); any
+   * other object is the general path's.
+   */
+  private spelledFloat(): boolean {
+    for (let i = 0; i < SPELLED.length; i++) {
+      const [bytes, value] = SPELLED[i];
+      if (bytesAt(this.text, this.pos, bytes)) {
+        this.pos += bytes.length;
+        this.num = value;
+        return true;
+      }
+    }
+    return false;
   }
 
   private grow(): void {
