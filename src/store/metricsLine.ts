@@ -1,8 +1,9 @@
 // A reader for the one line shape that makes up nearly all of a log: `{"t":"metrics","ts":…,"step":…,"values":
 // {"key":number,…}}`. It scans the text in place instead of building an object per line, which took most of a
-// cold index's time in JSON.parse and the garbage collector. Anything it is not sure of (escapes, nested values
-// other than the logger's NaN and ±Infinity, null, fields in another shape, bad JSON) makes it decline, and the line goes to JSON.parse as before: it
-// accepts only lines JSON.parse reads the same way, and reads them to the same numbers.
+// cold index's time in JSON.parse and the garbage collector. Anything it is not sure of (escapes outside metric
+// keys, nested values other than the logger's NaN and ±Infinity, null, fields in another shape, bad JSON) makes
+// it decline, and the line goes to JSON.parse as before: it accepts only lines JSON.parse reads the same way,
+// and reads them to the same numbers.
 
 /** Powers of ten that doubles hold exactly: a mantissa below 2^53 times or over one of these rounds once. */
 const EXACT_POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
@@ -164,10 +165,10 @@ export class MetricsLineReader implements MetricsLine {
         } else {
           // Another key here than on the last line (logs often alternate between key sets): found by its bytes
           // among the keys seen before, or decoded once and remembered.
-          const b = this.stringEnd(end);
+          const b = this.keyEnd(end);
           if (b < 0) return false;
           const seen = this.interned(a, b);
-          if (seen.indexLike) return false;
+          if (seen === undefined || seen.indexLike) return false;
           key = seen.key;
           same = false;
         }
@@ -210,14 +211,25 @@ export class MetricsLineReader implements MetricsLine {
     [this.templateBytes, this.otherBytes] = [this.otherBytes, this.templateBytes];
   }
 
-  /** The key spelled by `text[a, b)`: a string decoded before when these bytes were seen, else a new one. */
-  private interned(a: number, b: number): InternedKey {
+  /**
+   * The key spelled by `text[a, b)`: a string decoded before when these bytes were seen, else a new one;
+   * undefined for an escape JSON.parse would reject (the general path reports it).
+   */
+  private interned(a: number, b: number): InternedKey | undefined {
     const text = this.text;
     let hash = 0x811c9dc5;
     for (let i = a; i < b; i++) hash = Math.imul(hash ^ text[i], 0x01000193);
     const known = this.byHash.get(hash);
     if (known !== undefined && known.bytes.length === b - a && bytesAt(text, a, known.bytes)) return known;
-    const key = text.toString('utf8', a, b);
+    let key = text.toString('utf8', a, b);
+    if (key.includes('\\')) {
+      // Escaped: Python's json writes every non-ASCII key as \u escapes. JSON.parse decodes it, once per key.
+      try {
+        key = JSON.parse(`"${key}"`) as string;
+      } catch {
+        return undefined;
+      }
+    }
     // Keys that look like array indices come first out of JSON.parse: such lines are left to it.
     const entry: InternedKey = { key, bytes: Buffer.from(text.subarray(a, b)), indexLike: isIndexLike(key) };
     if (this.byHash.size >= MAX_INTERNED) {
@@ -261,6 +273,22 @@ export class MetricsLineReader implements MetricsLine {
         return i;
       }
       if (c === 92 || c < 32) return -1;
+    }
+    return -1;
+  }
+
+  /** Like stringEnd, for a metric key: escapes are allowed (interned() decodes them). */
+  private keyEnd(end: number): number {
+    const text = this.text;
+    for (let i = this.pos + 1; i < end; i++) {
+      const c = text[i];
+      if (c === 34) {
+        this.pos = i + 1;
+        return i;
+      }
+      if (c < 32) return -1;
+      // The escaped character is skipped; only a control character ends the scan there.
+      if (c === 92 && text[++i] < 32) return -1;
     }
     return -1;
   }
