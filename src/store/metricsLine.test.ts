@@ -277,3 +277,25 @@ test('key sets that alternate, rotate or never repeat are all read right', () =>
     else if ((i * 7) % 5000 !== i) assert.ok(assertAgrees(line), line);
   }
 });
+
+test('a key kept through a reset of the remembered keys is matched only as it was written', () => {
+  const many = `{${Array.from({ length: 4100 }, (_, i) => `"k${i}":0`).join(',')}}`;
+  // Escaped spellings whose decoded string, written out raw, would be other JSON or none.
+  for (const [escaped, raw] of [['a\\"b', 'a"b'], ['x\\\\', 'x\\'], ['tab\\t', 'tab\t'], ['nl\\nz', 'nl\nz'], ['s\\ud800', 's\ufffd']]) {
+    assert.ok(assertAgrees(`{"t":"metrics","ts":1,"values":{"${escaped}":1}}`), escaped);
+    // Past the reader's memory: its keys start over, while the escaped key stays in a template.
+    assert.ok(assertAgrees(`{"t":"metrics","ts":2,"values":${many}}`));
+    assert.ok(assertAgrees(`{"t":"metrics","ts":3,"values":{"${escaped}":1,"z":2}}`), escaped);
+    // The decoded key written raw: bad JSON, or JSON that means another key. Declined, or read as JSON.parse does.
+    const line = `{"t":"metrics","ts":4,"values":{"${raw}":1,"z":2}}`;
+    let parses = true;
+    try {
+      JSON.parse(line);
+    } catch {
+      parses = false;
+    }
+    if (parses) assertAgrees(line);
+    else assert.equal(read(line), undefined, line);
+    assert.ok(assertAgrees(`{"t":"metrics","ts":5,"values":{"${escaped}":1,"z":2}}`), escaped);
+  }
+});

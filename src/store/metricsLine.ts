@@ -36,7 +36,11 @@ export interface MetricsLine {
   readonly values: Float64Array;
 }
 
-/** Whether the key at `a` is `word`, closing quote included (a remembered key holds no quote or escape). */
+/**
+ * Whether the key at `a` is spelled `word` and closes right after it. `word` is always a whole key as written in
+ * some log line (escapes and all, never re-encoded), so the quote after it is that string's closing quote and
+ * the match never runs past a line's end.
+ */
 function spells(text: Uint8Array, a: number, end: number, word: Uint8Array): boolean {
   return a + word.length < end && text[a + word.length] === 34 && bytesAt(text, a, word);
 }
@@ -71,17 +75,18 @@ export class MetricsLineReader implements MetricsLine {
   /** The key set before that: a log alternating between two sets swaps them instead of rebuilding one. */
   private other: string[] = [];
   private otherBytes: Uint8Array[] = [];
-  /** Keys decoded before, by a hash of their bytes (checked byte for byte) and by themselves. */
+  /** Keys decoded before, by a hash of their bytes (checked byte for byte). */
   private readonly byHash = new Map<number, InternedKey>();
-  private readonly internedKeys = new Map<string, InternedKey>();
+  /** How the current line spells each of its keys. */
+  private readonly lineBytes: Uint8Array[] = [];
   private text: Buffer = EMPTY;
   private pos = 0;
   private num = 0;
 
   /**
-   * Reads the line at `start`, which must end in a `\n` before `end` (the reader stops at the first control
-   * character, so it never reads past it). Returns where that `\n` is, or -1 when the line is anything but a
-   * plain metrics record.
+   * Reads the line at `start`, which must end in a `\n` before `end` (every scan stops at a control character,
+   * and remembered keys, kept as some line wrote them, hold none raw: it never reads past that `\n`). Returns
+   * where that `\n` is, or -1 when the line is anything but a plain metrics record.
    */
   read(text: Buffer, start: number, end: number): number {
     this.text = text;
@@ -157,10 +162,10 @@ export class MetricsLineReader implements MetricsLine {
           known = templateBytes[0];
         }
         let key: string;
-        // The last line's key at this place, if these bytes spell it and its closing quote (it holds no quote,
-        // escape or control character, or it would not be in the template): one pass over the key, not two.
+        // The last line's key at this place, if these bytes spell it: one pass over the key, not two.
         if (known !== undefined && spells(text, a, end, known)) {
           key = template[n];
+          this.lineBytes[n] = known;
           this.pos = a + known.length + 1;
         } else {
           // Another key here than on the last line (logs often alternate between key sets): found by its bytes
@@ -170,6 +175,7 @@ export class MetricsLineReader implements MetricsLine {
           const seen = this.interned(a, b);
           if (seen === undefined || seen.indexLike) return false;
           key = seen.key;
+          this.lineBytes[n] = seen.bytes;
           same = false;
         }
         if (!this.skipTo(58, end)) return false;
@@ -190,7 +196,9 @@ export class MetricsLineReader implements MetricsLine {
     // A new key set. JSON.parse keeps the last of repeated keys at the first one's place: leave that to it, so
     // points reach their series in the order they always did.
     const keys = this.keys;
-    for (let i = 1; i < this.count; i++) for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return false;
+    if (this.count <= 16) {
+      for (let i = 1; i < this.count; i++) for (let j = 0; j < i; j++) if (keys[i] === keys[j]) return false;
+    } else if (new Set(keys.slice(0, this.count)).size !== this.count) return false;
     // The older template takes the new set, refilled in place (a new array of another elements kind would
     // deoptimise the code reading it), and becomes the current one.
     this.swapTemplates();
@@ -199,9 +207,10 @@ export class MetricsLineReader implements MetricsLine {
     next.length = 0;
     nextBytes.length = 0;
     for (let i = 0; i < this.count; i++) {
-      const entry = this.internedKeys.get(keys[i]);
       next.push(keys[i]);
-      nextBytes.push(entry === undefined ? Buffer.from(keys[i]) : entry.bytes);
+      // The bytes this line spelled the key with: a key re-encoded from its string could match bytes that
+      // JSON.parse reads otherwise (an escaped quote or newline, a lone surrogate).
+      nextBytes.push(this.lineBytes[i]);
     }
     return true;
   }
@@ -234,10 +243,8 @@ export class MetricsLineReader implements MetricsLine {
     const entry: InternedKey = { key, bytes: Buffer.from(text.subarray(a, b)), indexLike: isIndexLike(key) };
     if (this.byHash.size >= MAX_INTERNED) {
       this.byHash.clear();
-      this.internedKeys.clear();
     }
     this.byHash.set(hash, entry);
-    this.internedKeys.set(key, entry);
     return entry;
   }
 
