@@ -265,8 +265,8 @@ test('a metrics line at the length cap is reported and skipped, though the fast 
 test('key sets that alternate, rotate or never repeat are all read right', () => {
   const sets = [['train/loss', 'train/acc'], ['lr', 'grad_norm'], ['val/loss', 'val/acc', 'val/f1'], ['train/loss']];
   for (let i = 0; i < 400; i++) {
-    // Two sets alternating, then three rotating, then one set with a key of the other in another place.
-    const set = i < 100 ? sets[i % 2] : i < 300 ? sets[i % 3] : i % 2 === 0 ? sets[3] : ['train/acc', 'train/loss'];
+    // Two sets alternating, three rotating, two that begin alike, then a set with a key of another elsewhere.
+    const set = i < 100 ? sets[i % 2] : i < 200 ? sets[i % 3] : i < 300 ? (i % 2 === 0 ? ['loss', 'lr'] : ['loss', 'eval/acc']) : i % 2 === 0 ? sets[3] : ['train/acc', 'train/loss'];
     const line = JSON.stringify({ t: 'metrics', ts: 1 + i, step: i, values: Object.fromEntries(set.map((k, j) => [k, i + j / 10])) });
     assert.ok(assertAgrees(line), `declined: ${line}`);
   }

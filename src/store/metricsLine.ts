@@ -155,11 +155,11 @@ export class MetricsLineReader implements MetricsLine {
         const n = this.count;
         // In bounds: a read past the end costs the optimised code its life.
         let known = n < templateBytes.length ? templateBytes[n] : undefined;
-        if (n === 0 && !(known !== undefined && spells(text, a, end, known)) && this.otherBytes.length > 0 && spells(text, a, end, this.otherBytes[0])) {
-          // The key set before the last: logs often alternate between two.
+        if (!(known !== undefined && spells(text, a, end, known)) && same && this.otherTakes(n, a, end)) {
+          // The key set before the last: logs often alternate between two (which may begin alike).
           this.swapTemplates();
           ({ template, templateBytes } = this);
-          known = templateBytes[0];
+          known = templateBytes[n];
         }
         let key: string;
         // The last line's key at this place, if these bytes spell it: one pass over the key, not two.
@@ -212,6 +212,14 @@ export class MetricsLineReader implements MetricsLine {
       // JSON.parse reads otherwise (an escaped quote or newline, a lone surrogate).
       nextBytes.push(this.lineBytes[i]);
     }
+    return true;
+  }
+
+  /** Whether the other template begins with this line's first `n` keys and spells its key at `a`. */
+  private otherTakes(n: number, a: number, end: number): boolean {
+    const { other, otherBytes, template } = this;
+    if (n >= otherBytes.length || !spells(this.text, a, end, otherBytes[n])) return false;
+    for (let i = 0; i < n; i++) if (other[i] !== template[i]) return false;
     return true;
   }
 
