@@ -5,6 +5,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { parseRun, type ParseJob, type ParsedPart } from './runParser';
 import { fingerprintOf, type ReadableFile, type ReadScratch } from './tailer';
+import type { SealScratch } from './seriesPlan';
 import { WorkerSealer } from './workerSeal';
 
 export interface JobMessage {
@@ -28,6 +29,7 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
   // indexer's thread sits between them.
   let queue = Promise.resolve();
   const scratch: ReadScratch = { buf: Buffer.alloc(0) };
+  const sealScratch: SealScratch = { bodies: new Uint8Array(1 << 16), overviews: new Uint8Array(1 << 16) };
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'resume') {
       waiting.get(msg.id)?.(msg.stop);
@@ -41,7 +43,7 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
         // for a thread-pool thread and a wake-up, which came to a fifth of a cold index.
         const fd = openSync(msg.path, 'r');
         const handle: ReadableFile = { read: (buf, offset, length, position) => Promise.resolve({ bytesRead: readSync(fd, buf, offset, length, position) }) };
-        const sealer = msg.job.seal === undefined ? undefined : new WorkerSealer(msg.job.seal);
+        const sealer = msg.job.seal === undefined ? undefined : new WorkerSealer(msg.job.seal, sealScratch);
         try {
           if (sealer !== undefined) msg.job.file.fingerprint = await fingerprintOf(handle);
           for await (const part of parseRun(handle, msg.job, () => stop, scratch)) {

@@ -9,7 +9,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Columns } from './runParser';
 import { copyMeta, emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
-import { planChunks, recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
+import { planChunks, recordSpans, SealBuffer, type PlannedSeries, type SealScratch } from './seriesPlan';
 
 /** Where a fresh run's point file goes: a new file (its name is new, so nothing else writes it). */
 export interface SealTarget {
@@ -24,20 +24,31 @@ export interface SealedPart {
   points?: { name: string; bytes: number };
 }
 
+/** Writes all of `bytes` at `position`; returns the position after them. */
+function writeAt(fd: number, bytes: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  return position + bytes.length;
+}
+
 export class WorkerSealer {
   /** Opened at the first write: a run too short to seal anything gets no file. */
   private fd: number | undefined;
   private length = 0;
   private readonly metas = new Map<string, SeriesMeta>();
 
-  constructor(private readonly target: SealTarget) {}
+  /** `scratch`: buffers the worker lends each run's sealer in turn. */
+  constructor(
+    private readonly target: SealTarget,
+    private readonly scratch?: SealScratch,
+  ) {}
 
   /**
    * Seals one part's columns. A part that is not the last seals every chunk (the next part starts new chunks);
    * the last keeps a short tail inline, as the indexer would.
    */
   seal(columns: Columns[], last: boolean): SealedPart {
-    const seal = new SealBuffer(this.length);
+    const seal = new SealBuffer(this.length, this.scratch);
     const plans: PlannedSeries[] = [];
     for (const col of columns) {
       if (col.length === 0) continue;
@@ -53,12 +64,10 @@ export class WorkerSealer {
       this.metas.set(col.key, meta);
     }
     if (seal.length > 0) {
-      const bytes = seal.contents();
+      const [bodies, overviews] = seal.parts();
       recordSpans(plans);
       const fd = (this.fd ??= openSync(this.target.path, 'w'));
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, this.length + done);
-      this.length += bytes.length;
+      this.length = writeAt(fd, overviews, writeAt(fd, bodies, this.length));
     }
     return this.length === 0 ? { plans } : { plans, points: { name: this.target.name, bytes: this.length } };
   }
