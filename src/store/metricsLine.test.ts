@@ -7,7 +7,7 @@ import { newFileState, newRunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
 import { MAX_LINE_BYTES } from './tailer';
 import { openStore } from './runStore';
-import { startRecord, T0, tempRoot, writeLog } from './testLogs';
+import { prng, startRecord, T0, tempRoot, writeLog } from './testLogs';
 
 /** What JSON.parse makes of a line the reader accepted, in the reader's terms; undefined if it disagrees. */
 function viaJson(line: string): { ts: number; step: number; keys: string[]; values: number[] } | undefined {
@@ -75,16 +75,6 @@ function assertAppliesAlike(line: string): void {
   assert.deepEqual(apply(true), apply(false), line);
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('the lines loggers write are read, to the same numbers JSON.parse gives', () => {
   const lines = [
@@ -111,7 +101,7 @@ test('the lines loggers write are read, to the same numbers JSON.parse gives', (
 });
 
 test('a thousand random doubles, in every notation, parse to the bit', () => {
-  const next = rng(1);
+  const next = prng(1);
   for (let i = 0; i < 1000; i++) {
     const magnitude = 10 ** Math.floor(next() * 60 - 30);
     const x = (next() - 0.5) * magnitude;
@@ -161,7 +151,7 @@ test('anything else is declined: escapes outside keys, keys repeated through esc
 });
 
 test('20,000 mutated lines: whatever is accepted means what JSON.parse says', () => {
-  const next = rng(7);
+  const next = prng(7);
   const base = [
     '{"t":"metrics","ts":1767225601.050,"step":1,"values":{"train/loss":2.55989,"val/loss":2.754,"lr":0.0000999998,"throughput":1196}}',
     '{"t":"metrics","ts":12,"values":{"a":-1.5e-7,"b":0}}',
@@ -211,7 +201,7 @@ test('a key set that changes between lines is read afresh, and repeated keys of 
 test('a store reads a log the same whether its metrics lines take the fast path or JSON.parse', async (t) => {
   const { root, cleanup } = tempRoot();
   t.after(cleanup);
-  const next = rng(3);
+  const next = prng(3);
   const lines = [JSON.stringify(startRecord('plain'))];
   for (let s = 0; s < 3000; s++) {
     const values: Record<string, unknown> = { loss: next() * 10 ** Math.floor(next() * 10 - 5), 'val/acc': Math.round(next() * 1e6) / 1e6 };

@@ -170,7 +170,7 @@ export class MetricsLineReader implements MetricsLine {
         } else {
           // Another key here than on the last line (logs often alternate between key sets): found by its bytes
           // among the keys seen before, or decoded once and remembered.
-          const b = this.keyEnd(end);
+          const b = this.stringEnd(end, true);
           if (b < 0) return false;
           const seen = this.interned(a, b);
           if (seen === undefined || seen.indexLike) return false;
@@ -278,22 +278,11 @@ export class MetricsLineReader implements MetricsLine {
     this.values = bigger;
   }
 
-  /** Index of the closing quote of the string opening at `pos` (which it moves past it), or -1 for escapes. */
-  private stringEnd(end: number): number {
-    const text = this.text;
-    for (let i = this.pos + 1; i < end; i++) {
-      const c = text[i];
-      if (c === 34) {
-        this.pos = i + 1;
-        return i;
-      }
-      if (c === 92 || c < 32) return -1;
-    }
-    return -1;
-  }
-
-  /** Like stringEnd, for a metric key: escapes are allowed (interned() decodes them). */
-  private keyEnd(end: number): number {
+  /**
+   * Index of the closing quote of the string opening at `pos` (which it moves past it), or -1 at a control
+   * character, or at an escape unless `escapes` (a metric key's, which interned() decodes).
+   */
+  private stringEnd(end: number, escapes = false): number {
     const text = this.text;
     for (let i = this.pos + 1; i < end; i++) {
       const c = text[i];
@@ -302,8 +291,10 @@ export class MetricsLineReader implements MetricsLine {
         return i;
       }
       if (c < 32) return -1;
-      // The escaped character is skipped; only a control character ends the scan there.
-      if (c === 92 && text[++i] < 32) return -1;
+      if (c === 92) {
+        // The escaped character is skipped; only a control character ends the scan there.
+        if (!escapes || text[++i] < 32) return -1;
+      }
     }
     return -1;
   }
