@@ -9,9 +9,10 @@
 const EXACT_POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const MAX_EXACT = 2 ** 53;
 const METRICS = Buffer.from('"metrics"');
-const TS = Buffer.from('ts');
-const STEP = Buffer.from('step');
-const VALUES = Buffer.from('values');
+const T_FIELD = Buffer.from('"t"');
+const TS_FIELD = Buffer.from('"ts"');
+const STEP_FIELD = Buffer.from('"step"');
+const VALUES_FIELD = Buffer.from('"values"');
 const EMPTY = Buffer.alloc(0);
 const SPELLED: ReadonlyArray<readonly [Buffer, number]> = [
   [Buffer.from('{"$float":"NaN"}'), NaN],
@@ -105,30 +106,35 @@ export class MetricsLineReader implements MetricsLine {
     if (!this.skipTo(123 /* { */, end)) return -1;
     for (;;) {
       this.skipSpace(end);
-      if (text[this.pos] !== 34 /* " */) return -1;
-      const a = this.pos + 1;
-      const b = this.stringEnd(end);
-      if (b < 0 || !this.skipTo(58 /* : */, end)) return -1;
-      this.skipSpace(end);
-      const len = b - a;
+      // The four field names, quotes included, spelled plainly; any other (or an escaped one) is declined.
+      const at = this.pos;
       let bit: number;
-      if (len === 1 && text[a] === 116) {
-        if (!bytesAt(text, this.pos, METRICS)) return -1;
-        this.pos += 9;
+      if (bytesAt(text, at, T_FIELD)) {
+        this.pos += T_FIELD.length;
         bit = 1;
-      } else if (len === 2 && bytesAt(text, a, TS)) {
+      } else if (bytesAt(text, at, TS_FIELD)) {
+        this.pos += TS_FIELD.length;
+        bit = 2;
+      } else if (bytesAt(text, at, STEP_FIELD)) {
+        this.pos += STEP_FIELD.length;
+        bit = 4;
+      } else if (bytesAt(text, at, VALUES_FIELD)) {
+        this.pos += VALUES_FIELD.length;
+        bit = 8;
+      } else return -1;
+      if (!this.skipTo(58 /* : */, end)) return -1;
+      this.skipSpace(end);
+      if (bit === 1) {
+        if (!bytesAt(text, this.pos, METRICS)) return -1;
+        this.pos += METRICS.length;
+      } else if (bit === 2) {
         if (!this.number()) return -1;
         this.ts = this.num;
-        bit = 2;
-      } else if (len === 4 && bytesAt(text, a, STEP)) {
+      } else if (bit === 4) {
         // A non-negative integer; anything else is the general path's to report.
         if (!this.number() || !Number.isInteger(this.num) || this.num < 0) return -1;
         this.step = this.num;
-        bit = 4;
-      } else if (len === 6 && bytesAt(text, a, VALUES)) {
-        if (!this.valuesObject(end)) return -1;
-        bit = 8;
-      } else return -1;
+      } else if (!this.valuesObject(end)) return -1;
       if (seen & bit) return -1;
       seen |= bit;
       this.skipSpace(end);
@@ -170,7 +176,7 @@ export class MetricsLineReader implements MetricsLine {
         } else {
           // Another key here than on the last line (logs often alternate between key sets): found by its bytes
           // among the keys seen before, or decoded once and remembered.
-          const b = this.stringEnd(end, true);
+          const b = this.stringEnd(end);
           if (b < 0) return false;
           const seen = this.interned(a, b);
           if (seen === undefined || seen.indexLike) return false;
@@ -280,9 +286,9 @@ export class MetricsLineReader implements MetricsLine {
 
   /**
    * Index of the closing quote of the string opening at `pos` (which it moves past it), or -1 at a control
-   * character, or at an escape unless `escapes` (a metric key's, which interned() decodes).
+   * character. Escapes are stepped over: interned() decodes them.
    */
-  private stringEnd(end: number, escapes = false): number {
+  private stringEnd(end: number): number {
     const text = this.text;
     for (let i = this.pos + 1; i < end; i++) {
       const c = text[i];
@@ -290,11 +296,8 @@ export class MetricsLineReader implements MetricsLine {
         this.pos = i + 1;
         return i;
       }
-      if (c < 32) return -1;
-      if (c === 92) {
-        // The escaped character is skipped; only a control character ends the scan there.
-        if (!escapes || text[++i] < 32) return -1;
-      }
+      // After a backslash, only a control character ends the scan.
+      if (c < 32 || (c === 92 && text[++i] < 32)) return -1;
     }
     return -1;
   }
