@@ -120,8 +120,7 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
         const seal = new SealBuffer(points?.bytes ?? 0);
         for (const col of part.columns) {
           if (col.length === 0) continue;
-          const known = series.get(col.key);
-          plans.push(db.planAppend(c.id, col.key, known === undefined ? emptyMeta() : copyMeta(known), col, seal));
+          plans.push(db.planAppend(c.id, col.key, copyMeta(series.get(col.key) ?? emptyMeta()), col, seal));
           added += col.length;
         }
         if (seal.length > 0) {

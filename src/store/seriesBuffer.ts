@@ -48,7 +48,7 @@ export class ColumnBuffer {
 const spare: ColumnBuffer[] = [];
 const MAX_SPARE = 64;
 const MAX_SPARE_CAPACITY = 1 << 13;
-
+/** Keys of a line whose buffers are found by position; more are looked up. */
 const LINE_SLOTS = 64;
 
 /** New points of one run, per metric key. */
@@ -56,18 +56,18 @@ export class PendingPoints {
   readonly byKey = new Map<string, ColumnBuffer>();
   total = 0;
 
-  add(key: string, step: number, time: number, value: number): void {
-    const buf = this.byKey.get(key) ?? this.open(key);
-    buf.push(step, time, value);
-    this.total++;
-  }
-
   // The buffers of the last line's keys by position: the line reader hands the same key strings line after
   // line, so most points find their buffer without a map lookup. Made full size and never emptied, so the
   // optimised addLine does not meet arrays of another kind.
   // (An empty key matching an emptied slot finds no buffer there and looks it up.)
   private readonly lineKeys: string[] = new Array<string>(LINE_SLOTS).fill('');
   private readonly lineBufs: Array<ColumnBuffer | undefined> = new Array<ColumnBuffer | undefined>(LINE_SLOTS).fill(undefined);
+
+  add(key: string, step: number, time: number, value: number): void {
+    const buf = this.byKey.get(key) ?? this.open(key);
+    buf.push(step, time, value);
+    this.total++;
+  }
 
   /** Adds one line's points: `count` keys and values at one step and time. */
   addLine(keys: readonly string[], values: Float64Array, count: number, step: number, time: number): void {

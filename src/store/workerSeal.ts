@@ -52,8 +52,7 @@ export class WorkerSealer {
     const plans: PlannedSeries[] = [];
     for (const col of columns) {
       if (col.length === 0) continue;
-      const known = this.metas.get(col.key);
-      const meta = known === undefined ? emptyMeta() : copyMeta(known);
+      const meta = copyMeta(this.metas.get(col.key) ?? emptyMeta());
       foldPoints(meta, col.steps, col.values, col.length);
       const firstSeq = meta.chunks;
       const rows = planChunks(col, meta, !last, seal);
