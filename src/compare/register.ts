@@ -8,7 +8,7 @@ import { capRunIds, MAX_RUNS, parsePanelState } from '../contract/guards';
 import { DEFAULT_OPTIONS, type CompareState } from '../contract/messages';
 import { defaultSmoothing } from '../webviews/settings';
 import { pickRuns } from '../webviews/pickRuns';
-import { runReported } from '../webviews/reported';
+import { runReported } from '../core/reported';
 import { COMPARE_VIEW, ComparePanel } from './comparePanel';
 
 export class Comparisons extends Disposable {

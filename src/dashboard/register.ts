@@ -9,7 +9,7 @@ import { DEFAULT_OPTIONS, type DashboardState } from '../contract/messages';
 import { defaultSmoothing } from '../webviews/settings';
 import { pickRuns } from '../webviews/pickRuns';
 import { OncePerKey } from '../webviews/oncePerKey';
-import { runReported } from '../webviews/reported';
+import { runReported } from '../core/reported';
 import { plainText } from '../core/text';
 import { DASHBOARD_VIEW, DashboardPanel } from './dashboardPanel';
 

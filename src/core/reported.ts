@@ -1,6 +1,6 @@
-// Commands that open panels run from menus and keybindings: a failure there would otherwise vanish into an
-// unhandled rejection. Kept free of the `vscode` runtime so the reporting is unit-tested.
-import { plainText } from '../core/text';
+// Commands run from menus, keybindings and webviews: a failure there would otherwise vanish into an unhandled
+// rejection. Kept free of the `vscode` runtime so the reporting is unit-tested; `registerCommand` wires it up.
+import { plainText } from './text';
 
 export interface Reporter {
   error(message: string): void;
