@@ -1,7 +1,7 @@
 // The shape of `<run>/user.json`: the user's edits, kept beside the log so the logger's file is never rewritten
 // while it may be appending. Pure merge and validation; the host does the (atomic) writing.
 
-import type { UserEdits } from '../../store/runState';
+import type { UserEdits } from '../../store';
 
 export type { UserEdits };
 

@@ -1,5 +1,5 @@
 // Per run × key bookkeeping: the summary the UI shows, and where the series' last chunk stands.
-import type { MetricSummary } from './types';
+import type { MetricSummary } from '../types';
 
 export interface SeriesMeta {
   /** Distinct steps. */

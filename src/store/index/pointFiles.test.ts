@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DiskPointFiles, MemoryPointFiles, PointFileLost, type PointFiles } from './pointFiles';
-import { tempRoot } from './testLogs';
+import { tempRoot } from '../../../test/fixtures/logs';
 
 const bytes = (...v: number[]) => Uint8Array.from(v);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareValues, diffParams, queryRuns } from './query';
-import type { RunSummary } from './types';
+import type { RunSummary } from '../types';
 
 function run(id: string, over: Partial<RunSummary> = {}): RunSummary {
   return { id, root: '/r', dir: `/r/runs/${id}`, name: id, project: 'p', tags: [], status: 'finished', startTime: 0, lastUpdate: 0, params: {}, metrics: {}, summary: {}, ...over };

@@ -4,7 +4,7 @@ import { parseLine } from './lineParser';
 import { applyRecord, flattenInto } from './records';
 import { newFileState, newRunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
-import type { ParamValue } from './types';
+import type { ParamValue } from '../types';
 
 function apply(lines: string[]) {
   const state = newRunState('r1', '/root', '/root/runs/r1');

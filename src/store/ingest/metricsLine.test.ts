@@ -6,8 +6,8 @@ import { applyMetricsLine, applyRecord } from './records';
 import { newFileState, newRunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
 import { MAX_LINE_BYTES } from './tailer';
-import { openStore } from './runStore';
-import { prng, startRecord, T0, tempRoot, writeLog } from './testLogs';
+import { openStore } from '../runStore';
+import { prng, startRecord, T0, tempRoot, writeLog } from '../../../test/fixtures/logs';
 
 /** What JSON.parse makes of a line the reader accepted, in the reader's terms; undefined if it disagrees. */
 function viaJson(line: string): { ts: number; step: number; keys: string[]; values: number[] } | undefined {

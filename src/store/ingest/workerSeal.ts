@@ -8,8 +8,8 @@
 // Synchronous writes: this runs on a worker thread, never on the extension host's.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Columns } from './runParser';
-import { copyMeta, emptyMeta, foldPoints, type SeriesMeta } from './seriesMeta';
-import { planChunks, recordSpans, SealBuffer, type PlannedSeries, type SealScratch } from './seriesPlan';
+import { copyMeta, emptyMeta, foldPoints, type SeriesMeta } from '../index/seriesMeta';
+import { planChunks, recordSpans, SealBuffer, type PlannedSeries, type SealScratch } from '../index/seriesPlan';
 
 /** Where a fresh run's point file goes: a new file (its name is new, so nothing else writes it). */
 export interface SealTarget {

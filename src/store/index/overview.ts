@@ -6,7 +6,7 @@
 // The buckets are then made of whole blocks rather than cut at exact indices; it is still min/max-per-bucket
 // downsampling (first, last, every bucket's extremes, hence the global ones). It is used only when a bucket
 // spans at least MIN_BLOCKS_PER_BUCKET blocks, so a bucket edge moves by less than a quarter of a bucket.
-import { MIN_POINTS } from './downsample';
+import { MIN_POINTS } from '../query/downsample';
 
 export const BLOCK = 32;
 const MIN_BLOCKS_PER_BUCKET = 4;

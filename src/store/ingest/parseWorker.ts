@@ -5,7 +5,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { parseRun, type ParseJob, type ParsedPart } from './runParser';
 import { fingerprintOf, type ReadableFile, type ReadScratch } from './tailer';
-import type { SealScratch } from './seriesPlan';
+import type { SealScratch } from '../index/seriesPlan';
 import { WorkerSealer } from './workerSeal';
 
 export interface JobMessage {

@@ -1,8 +1,8 @@
 // The rows a run's state is written as: the run itself, its params, tags, artifacts and bad lines.
 import type { SqlValue } from 'sql.js';
-import { stringifyWithFloats } from './floats';
-import type { RunState } from './runState';
-import type { ParamValue } from './types';
+import { stringifyWithFloats } from '../ingest/floats';
+import type { RunState } from '../ingest/runState';
+import type { ParamValue } from '../types';
 
 export interface RunParts {
   params: boolean;

@@ -1,6 +1,6 @@
 // Filtering, sorting and diffing over in-memory run summaries: 10,000 runs filter and sort in milliseconds,
 // so listing never touches sqlite.
-import type { ParamValue, ParamsDiffRow, RunQuery, RunSummary, SortKey } from './types';
+import type { ParamValue, ParamsDiffRow, RunQuery, RunSummary, SortKey } from '../types';
 
 type Comparable = number | string | boolean | null | undefined;
 

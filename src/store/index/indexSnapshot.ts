@@ -1,9 +1,9 @@
 // Loading the runs the store keeps in memory from an opened index, and writing them back as one snapshot row.
 import type { Database } from 'sql.js';
 import { num } from './chunkReader';
-import { parseWithFloats, reviveFloats, stringifyWithFloats } from './floats';
+import { parseWithFloats, reviveFloats, stringifyWithFloats } from '../ingest/floats';
 import type { StoredRun } from './indexDb';
-import type { FileState, RunState } from './runState';
+import type { FileState, RunState } from '../ingest/runState';
 import { makeMeta, type SeriesMeta } from './seriesMeta';
 
 // A series' bookkeeping as a tuple: a thousand runs of ten series made the snapshot mostly repeated key names.

@@ -2,8 +2,8 @@
 // does not re-read and re-reduce 100k points per run. An entry is only valid for the SeriesMeta object it was
 // computed from: the indexer replaces a run's meta objects on every commit (and drops them with the run), so an
 // append, a truncation or a removal invalidates by identity, with no hook into the write path.
-import type { SeriesMeta } from './seriesMeta';
-import type { Series, SeriesRequest } from './types';
+import type { SeriesMeta } from '../index/seriesMeta';
+import type { Series, SeriesRequest } from '../types';
 
 interface Entry {
   meta: SeriesMeta;

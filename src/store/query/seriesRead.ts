@@ -1,11 +1,11 @@
 // Reading one run's series for a request: the range, the steps after a point, downsampled.
-import { columnsOf, type ChunkFilter } from './chunkReader';
+import { columnsOf, type ChunkFilter } from '../index/chunkReader';
 import { downsampleIndices, gather } from './downsample';
-import type { IndexDb } from './indexDb';
-import { downsampleOverviews, overviewApplies } from './overview';
-import type { ReadScratch } from './pointFiles';
-import { dedupeSteps, type SeriesMeta } from './seriesMeta';
-import type { Series, SeriesRequest } from './types';
+import type { IndexDb } from '../index/indexDb';
+import { downsampleOverviews, overviewApplies } from '../index/overview';
+import type { ReadScratch } from '../index/pointFiles';
+import { dedupeSteps, type SeriesMeta } from '../index/seriesMeta';
+import type { Series, SeriesRequest } from '../types';
 
 /** `file` is the run's point file (see pointFiles.ts); reads go through `scratch`, and nothing returned points into it. */
 export async function readSeries(db: IndexDb, runId: string, file: string | undefined, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean, scratch?: ReadScratch): Promise<Series> {

@@ -4,7 +4,7 @@ import { intTagDigits, needsDigits, numberFrom, specialFloat, stringifyWithFloat
 import type { MetricsLine } from './metricsLine';
 import type { PendingPoints } from './seriesBuffer';
 import type { FileState, LoggedStatus, RunState } from './runState';
-import type { ErrorSummary, ExactInts, ParamValue, RunEnvironment } from './types';
+import type { ErrorSummary, ExactInts, ParamValue, RunEnvironment } from '../types';
 
 const STATUSES: ReadonlySet<string> = new Set(['running', 'finished', 'failed', 'killed']);
 const MAX_DEPTH = 32;

@@ -1,11 +1,11 @@
 // What the store answers from memory about a run: its summary (crashed once it goes quiet), its detail, and
 // the problems its log and user.json had.
 import { join } from 'node:path';
-import type { StoredRun } from './indexDb';
-import { USER_FILE } from './discovery';
-import { setOwn } from './records';
-import { toSummary } from './seriesMeta';
-import type { Diagnostic, MetricSummary, RunDetail, RunStatus, RunSummary } from './types';
+import type { StoredRun } from '../index/indexDb';
+import { USER_FILE } from '../ingest/discovery';
+import { setOwn } from '../ingest/records';
+import { toSummary } from '../index/seriesMeta';
+import type { Diagnostic, MetricSummary, RunDetail, RunStatus, RunSummary } from '../types';
 
 export interface CachedRun extends StoredRun {
   summary?: RunSummary;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeriesCache } from './seriesCache';
-import { emptyMeta } from './seriesMeta';
-import type { Series } from './types';
+import { emptyMeta } from '../index/seriesMeta';
+import type { Series } from '../types';
 
 function series(v: number): Series {
   return { runId: 'r', key: 'k', steps: new Float64Array([0, 1]), times: new Float64Array([10, 11]), values: new Float64Array([v, v]), total: 2 };

@@ -3,18 +3,18 @@
 import type { Stats } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorText, LOG_FILE, USER_FILE, type Candidate } from './discovery';
+import { errorText, LOG_FILE, USER_FILE, type Candidate } from '../ingest/discovery';
 import type { IndexDb } from './indexDb';
-import type { ParsePool } from './parsePool';
-import { parseRun, REPORT_DETAILS, type ParseJob, type ParsedPart } from './runParser';
-import { newFileState, newRunState, type FileState, type RunState } from './runState';
-import type { CachedRun } from './runSummary';
+import type { ParsePool } from '../ingest/parsePool';
+import { parseRun, REPORT_DETAILS, type ParseJob, type ParsedPart } from '../ingest/runParser';
+import { newFileState, newRunState, type FileState, type RunState } from '../ingest/runState';
+import type { CachedRun } from '../query/runSummary';
 import { PointFileLost } from './pointFiles';
 import { copyMeta, emptyMeta, type SeriesMeta } from './seriesMeta';
 import { recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
-import { fingerprintOf } from './tailer';
-import type { Diagnostic, IndexReport } from './types';
-import { parseUserEdits } from './userEdits';
+import { fingerprintOf } from '../ingest/tailer';
+import type { Diagnostic, IndexReport } from '../types';
+import { parseUserEdits } from '../ingest/userEdits';
 
 /** Tunables; tests lower them to reach rare paths with small logs. */
 export const limits = {

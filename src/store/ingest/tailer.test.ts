@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fingerprintOf, MAX_LINE_BYTES, readLines, type LineBatch, type ReadScratch } from './tailer';
-import { tempRoot } from './testLogs';
+import { tempRoot } from '../../../test/fixtures/logs';
 
 type Batch = Omit<LineBatch, 'bytes' | 'start' | 'end'> & { text: string };
 

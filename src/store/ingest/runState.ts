@@ -1,6 +1,6 @@
 // What the indexer knows about one run, persisted as JSON in the `runs` table and kept in memory. Metric
 // summaries live beside it (the `series` table), file offsets in FileState.
-import type { ArtifactInfo, ErrorSummary, ExactInts, ParamValue, RunEnvironment } from './types';
+import type { ArtifactInfo, ErrorSummary, ExactInts, ParamValue, RunEnvironment } from '../types';
 
 export type LoggedStatus = 'running' | 'finished' | 'failed' | 'killed';
 

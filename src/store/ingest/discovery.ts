@@ -2,7 +2,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Diagnostic } from './types';
+import type { Diagnostic } from '../types';
 
 export const LOG_FILE = 'events.jsonl';
 export const USER_FILE = 'user.json';
