@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import type { RunStore } from '../store/types';
-import { RunningStatusBar } from '../status/runningStatusBar';
+import { RunningStatusBar } from './status/runningStatusBar';
 import { ContextKeys, VIEW_ID } from './commands';
 import { describeView } from './description';
 import { LiveTicker } from './liveTicker';
