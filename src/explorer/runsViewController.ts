@@ -3,7 +3,7 @@ import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import type { RunStore } from '../store/types';
 import { RunningStatusBar } from './status/runningStatusBar';
-import { ContextKeys, VIEW_ID } from './commands';
+import { ContextKeys, VIEW_ID } from './contributions';
 import { describeView } from './description';
 import { LiveTicker } from './liveTicker';
 import type { ExplorerRun } from './model/run';
