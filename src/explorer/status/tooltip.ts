@@ -1,6 +1,6 @@
 // The running-runs tooltip as Markdown. Run names come from logs: each is escaped, bounded (names can be
 // megabytes) and kept to one line, so a name can neither add list items nor form a link.
-import { markdownLine } from '../core/text';
+import { markdownLine } from '../../core/text';
 
 const LISTED = 10;
 const NAME_MAX = 80;

@@ -21,7 +21,6 @@ import { plainText } from '../core/text';
 import { RecordedContent } from './recordedContent';
 import { pickRun } from './pickRun';
 
-
 /** What the review step works from: decided once per rerun, before the user edits anything. */
 interface Session {
   run: RunDetail;
@@ -33,7 +32,8 @@ interface Session {
   warnings: string[];
 }
 
-export class RerunFeature extends Disposable {
+/** The rerun flow; it owns what outlives one rerun (terminals, follow-ups, code identities worked out before). */
+export class RerunFlow extends Disposable {
   private readonly launcher: Launcher;
   private readonly followUp: FollowUp;
   private readonly recorded = this.register(new RecordedContent());
@@ -44,23 +44,10 @@ export class RerunFeature extends Disposable {
     super();
     this.launcher = this.register(new Launcher(ctx.output));
     this.followUp = this.register(new FollowUp(ctx.store, Commands.compareWithParent, ctx.output));
-    this.register(vscode.commands.registerCommand(Commands.rerun, (arg?: unknown, sel?: unknown) => this.guard(() => this.rerun(arg, sel))));
-    this.register(
-      vscode.commands.registerCommand(Commands.compareWithParent, (arg?: unknown, sel?: unknown) => this.guard(() => this.compareWithParent(arg, sel))),
-    );
   }
 
-  private async guard(fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.ctx.output.error(`Rerun: ${message}`);
-      void vscode.window.showErrorMessage(`Trackside: ${plainText(message, 300)}`);
-    }
-  }
-
-  private async rerun(arg: unknown, selection: unknown): Promise<void> {
+  /** Reruns the clicked run, or one the user picks. */
+  async rerun(arg: unknown, selection: unknown): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       const manage = 'Manage Workspace Trust';
       const choice = await vscode.window.showWarningMessage(
@@ -244,27 +231,4 @@ export class RerunFeature extends Disposable {
       void vscode.window.showInformationMessage(`Rerunning in the temporary worktree ${worktree.dir}; it is removed when the terminal closes.`);
     }
   }
-
-  private async compareWithParent(arg: unknown, selection: unknown): Promise<void> {
-    const store = await this.ctx.store.ready();
-    const id =
-      runIdsFrom(arg, selection)[0] ??
-      (await pickRun(store.listRuns().filter((r) => r.parent), 'Trackside: Compare with Parent', 'Pick a rerun to compare with the run it came from'));
-    if (!id) return;
-    const run = store.getRun(id);
-    if (!run) throw new Error(`The run ${id} is not in the index.`);
-    if (!run.parent) {
-      void vscode.window.showInformationMessage(`'${plainText(run.name, 60)}' has no parent run: it was not started as a rerun.`);
-      return;
-    }
-    if (!store.getRun(run.parent)) {
-      void vscode.window.showWarningMessage(`The parent run ${plainText(run.parent, 60)} of '${plainText(run.name, 60)}' is not in the index (was it deleted?).`);
-      return;
-    }
-    await vscode.commands.executeCommand(Commands.compareRuns, [run.parent, run.id]);
-  }
-}
-
-export function registerRerun(ctx: FeatureContext): vscode.Disposable {
-  return new RerunFeature(ctx);
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Commands } from '../core/commands';
-import { ContextKeys, VIEW_ID } from './commands';
+import { ContextKeys, VIEW_ID } from './contributions';
 
 interface Manifest {
   contributes: {
