@@ -1,5 +1,5 @@
-// The run store: finds runs under the roots (through their sources), reads what changed since the last pass into the sql.js index,
-// keeps run summaries in memory for listing, and persists the index atomically.
+// The run store: finds runs under the roots through their sources (sources/), reads what changed since the last
+// pass into the sql.js index, keeps run summaries in memory for listing, and persists the index atomically.
 import { join } from 'node:path';
 import { errorText, STAT_BATCH, statOrUndefined, statQuiet } from './ingest/quietFs';
 import { USER_FILE } from './ingest/userEdits';
