@@ -1,6 +1,6 @@
 export * from './types';
 export { openStore, pointsDir, LOG_FILE, USER_FILE } from './runStore';
-export { intTag, intTagDigits, integerText, MAX_INT_DIGITS, needsDigits, parseWithFloats, stringifyWithFloats, type IntTag } from './ingest/floats';
+export { intTag, intTagDigits, MAX_INT_DIGITS, needsDigits, parseWithFloats, stringifyWithFloats, type IntTag } from './ingest/floats';
 export { setOwn } from './ingest/records';
 export type { UserEdits } from './ingest/runState';
 export { parseUserEdits } from './ingest/userEdits';

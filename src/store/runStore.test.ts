@@ -3,7 +3,7 @@ import { readFileSync, truncateSync, unlinkSync, utimesSync, writeFileSync, rmSy
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolStats } from './ingest/parsePool';
-import { limits, openStore } from './runStore';
+import { limits, openStore, USER_FILE } from './runStore';
 import { SCHEMA_VERSION } from './index/schema';
 import { trailerFor } from './index/sealedFile';
 import { appendLog, logPath, prng, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
@@ -277,7 +277,7 @@ test('status: running, then crashed when silent longer than crashAfterMs', async
 test('user.json overlays name, tags and notes and is re-read when it changes', async (t) => {
   const root = fixture(t);
   writeLog(root, 'r1', simpleRun('r1', 1, { status: 'finished' }));
-  const userPath = join(runDir(root, 'r1'), 'user.json');
+  const userPath = join(runDir(root, 'r1'), USER_FILE);
   writeFileSync(userPath, JSON.stringify({ name: 'best run', tags: ['keep'], notes: 'look', starred: true }));
   const store = await open(root);
   await store.index();

@@ -1,7 +1,11 @@
-// The run store: finds run logs under the roots, tails what changed since the last pass into the sql.js index,
-// keeps run summaries in memory for listing, and persists the index atomically.
+// The run store: finds runs under the roots through their sources (sources/), reads what changed since the last
+// pass into the sql.js index, keeps run summaries in memory for listing, and persists the index atomically.
 import { join } from 'node:path';
-import { discoverRuns, errorText, LOG_FILE, locateRuns, logBytes, STAT_BATCH, statQuiet, USER_FILE, type Candidate } from './ingest/discovery';
+import { errorText, STAT_BATCH, statOrUndefined, statQuiet } from './ingest/quietFs';
+import { USER_FILE } from './ingest/userEdits';
+import type { FoundRun, RunSource } from './sources/runSource';
+import { discoverRuns, locateRuns, SOURCES, sourceOf } from './sources/sources';
+import { LOG_FILE } from './sources/trackside/discovery';
 import { IndexDb, type StoredRun } from './index/indexDb';
 import { loadIndexImage, saveIndexImage } from './index/indexImage';
 import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
@@ -36,7 +40,12 @@ export function pointsDir(dbPath: string): string {
   return `${dbPath}.points`;
 }
 
-export async function openStore(options: StoreOptions): Promise<RunStore> {
+/** StoreOptions, and the kinds of run to read: all of them (sources/sources.ts) unless a test says otherwise. */
+export interface OpenOptions extends StoreOptions {
+  sources?: readonly RunSource[];
+}
+
+export async function openStore(options: OpenOptions): Promise<RunStore> {
   const runtime = await loadSqlJs(options.wasmPath);
   const { bytes, damaged } = await loadIndexImage(options.dbPath);
   const files = options.dbPath === undefined ? new MemoryPointFiles() : new DiskPointFiles(pointsDir(options.dbPath));
@@ -69,9 +78,10 @@ export class SqlRunStore implements RunStore {
   private readonly target: IndexTarget;
   /** Runs whose points could not be read back: the next pass reindexes them. */
   private readonly stale = new Set<string>();
+  private readonly sources: readonly RunSource[];
 
   constructor(
-    private readonly options: StoreOptions,
+    private readonly options: OpenOptions,
     private readonly db: IndexDb,
     runs: Map<string, StoredRun>,
     rebuilt?: string,
@@ -79,6 +89,7 @@ export class SqlRunStore implements RunStore {
     this.runs = runs;
     this.crashAfterMs = options.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS;
     this.now = options.now ?? Date.now;
+    this.sources = options.sources ?? SOURCES;
     this.dirty = rebuilt !== undefined;
     if (rebuilt !== undefined && options.dbPath !== undefined) {
       this.notes.push({ file: options.dbPath, reason: `index rebuilt from the logs (${rebuilt})` });
@@ -106,8 +117,11 @@ export class SqlRunStore implements RunStore {
     return this.db.pass(fn);
   }
 
-  private locate(runIds: string[]): Candidate[] {
-    return locateRuns(runIds, this.options.roots, (id) => this.runs.get(id)?.state);
+  private locate(runIds: string[]): FoundRun[] {
+    return locateRuns(this.sources, runIds, this.options.roots, (id) => {
+      const run = this.runs.get(id);
+      return run === undefined ? undefined : { root: run.state.root, dir: run.state.dir, log: run.file.path, kind: run.state.source };
+    });
   }
 
   /** A full pass, or with `only`, a pass over those run ids (for file watchers: no listing, no other stat). */
@@ -116,7 +130,7 @@ export class SqlRunStore implements RunStore {
     const report: IndexReport = { runs: 0, points: 0, changedRuns: [], removedRuns: [], diagnostics: [], ms: 0 };
     if (this.closed) throw new Error('The run store is closed.');
     const general: Diagnostic[] = [];
-    const candidates = only === undefined ? await discoverRuns(this.options.roots, general) : this.locate(only);
+    const candidates = only === undefined ? await discoverRuns(this.sources, this.options.roots, general) : this.locate(only);
     const present = new Set(candidates.map((c) => c.id));
     for (const id of only ?? [...this.runs.keys()]) {
       if (!present.has(id) && this.runs.has(id)) this.removeRun(id, report);
@@ -134,7 +148,7 @@ export class SqlRunStore implements RunStore {
         const batch = candidates.slice(b, b + STAT_BATCH);
         // Synchronous stat on purpose: for a warm pass that is nearly all the work, and the threadpool round
         // trip of async stat costs ten times more. Batches are small and the loop yields between them.
-        const stats = batch.map((c) => [statQuiet(join(c.dir, LOG_FILE)), statQuiet(join(c.dir, USER_FILE))] as const);
+        const stats = batch.map((c) => [statQuiet(c.log), c.source.capabilities.readOnly ? undefined : statQuiet(join(c.dir, USER_FILE))] as const);
         for (let i = 0; i < batch.length && !signal?.aborted; i++) {
           const c = batch[i];
           const [logStat, userStat] = stats[i];
@@ -187,7 +201,7 @@ export class SqlRunStore implements RunStore {
   }
 
   private summaryOf(run: CachedRun): RunSummary {
-    return summaryOf(run, this.now(), this.crashAfterMs);
+    return summaryOf(run, this.now(), this.crashAfterMs, sourceOf(this.sources, run.state.source)?.capabilities);
   }
 
   listRuns(query?: RunQuery): RunSummary[] {
@@ -236,7 +250,7 @@ export class SqlRunStore implements RunStore {
             // A damaged or missing point file must not take the chart down with it; the log rebuilds the run.
             if (this.stale.has(runId)) return undefined;
             this.stale.add(runId);
-            this.general.push({ file: join(run.state.dir, LOG_FILE), reason: `cannot read ${key} from the index (${errorText(err)}); the run is reindexed from its log` });
+            this.general.push({ file: run.file.path, reason: `cannot read ${key} from the index (${errorText(err)}); the run is reindexed from its log` });
             return undefined;
           }
         });
@@ -283,4 +297,15 @@ export class SqlRunStore implements RunStore {
       this.db.close();
     });
   }
+}
+
+/** Total size of the new runs' logs, by stat (cheap; only used to size the index up front). */
+async function logBytes(candidates: FoundRun[], knownCount: number, isKnown: (id: string) => boolean): Promise<number> {
+  if (knownCount >= candidates.length) return 0;
+  let total = 0;
+  for (let b = 0; b < candidates.length; b += STAT_BATCH) {
+    const sizes = await Promise.all(candidates.slice(b, b + STAT_BATCH).map((c) => (isKnown(c.id) ? 0 : statOrUndefined(c.log).then((s) => s?.size ?? 0))));
+    for (const s of sizes) total += s;
+  }
+  return total;
 }

@@ -86,6 +86,8 @@ export interface RunSummary {
   /** From `<run>/user.json` (the explorer's edits); name, tags and notes above already include its overrides. */
   starred?: boolean;
   archived?: boolean;
+  /** The run's source allows no edits beside it (see sources/runSource.ts): rename, tags, notes, star, archive. */
+  readOnly?: boolean;
 }
 
 export interface RunDetail extends RunSummary {

@@ -1,7 +1,7 @@
 // Loading and saving the persisted index file: sealed, read with room to grow, replaced atomically.
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { errorText } from '../ingest/discovery';
+import { errorText } from '../ingest/quietFs';
 import { unseal, writeSealed } from './sealedFile';
 import { SLACK_BYTES } from './sqlImage';
 

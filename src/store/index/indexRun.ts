@@ -1,20 +1,21 @@
-// Indexing one run: tails its log from where the last pass stopped (in this thread or on a parse worker) and
-// commits each parsed part, with the offset it reached, in one transaction.
+// Indexing one run: reads it through its source from where the last pass stopped (in this thread or on a parse
+// worker) and commits each part, with the cursor it reached, in one transaction.
 import type { Stats } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorText, LOG_FILE, USER_FILE, type Candidate } from '../ingest/discovery';
 import type { IndexDb } from './indexDb';
 import type { ParsePool } from '../ingest/parsePool';
-import { parseRun, REPORT_DETAILS, type ParseJob, type ParsedPart } from '../ingest/runParser';
+import { errorText } from '../ingest/quietFs';
+import { REPORT_DETAILS, type ParsedPart } from '../ingest/runParser';
 import { newFileState, newRunState, type FileState, type RunState } from '../ingest/runState';
 import type { CachedRun } from '../query/runSummary';
 import { PointFileLost } from './pointFiles';
 import { copyMeta, emptyMeta, type SeriesMeta } from './seriesMeta';
 import { recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
-import { fingerprintOf } from '../ingest/tailer';
+import type { FoundRun, RunReader } from '../sources/runSource';
+import { markSource } from '../sources/sources';
 import type { Diagnostic, IndexReport } from '../types';
-import { parseUserEdits } from '../ingest/userEdits';
+import { parseUserEdits, USER_FILE } from '../ingest/userEdits';
 
 /** Tunables; tests lower them to reach rare paths with small logs. */
 export const limits = {
@@ -44,12 +45,17 @@ export interface IndexTarget {
 }
 
 /** `afresh` reindexes the run from the start of its log whatever the index holds. */
-export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool, afresh = false): Promise<void> {
+export async function indexRun(target: IndexTarget, c: FoundRun, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool, afresh = false): Promise<void> {
   const { db, runs } = target;
   const cached = runs.get(c.id);
-  const path = join(c.dir, LOG_FILE);
+  const path = c.log;
   const sameRoot = cached !== undefined && cached.state.root === c.root;
-  let state: RunState = sameRoot ? structuredClone(cached.state) : newRunState(c.id, c.root, c.dir);
+  const fresh = (): RunState => {
+    const s = newRunState(c.id, c.root, c.dir);
+    markSource(s, c.source);
+    return s;
+  };
+  let state: RunState = sameRoot ? structuredClone(cached.state) : fresh();
   let file: FileState = sameRoot ? { ...cached.file } : newFileState(path);
   let series = new Map<string, SeriesMeta>();
   if (sameRoot) for (const [k, m] of cached.series) series.set(k, copyMeta(m));
@@ -58,31 +64,19 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
   let passCount = 0;
   let committed = false;
 
-  // A run indexed from scratch on a parse worker is sealed there too (see workerSeal.ts): the worker reads the
-  // log's fingerprint and writes the new point file, and this thread only commits rows.
-  const sealTarget = reset && pool?.usable === true ? await db.files.sealTarget?.() : undefined;
-  let handle: FileHandle | undefined;
-  if (sealTarget === undefined) {
-    try {
-      handle = await open(path, 'r');
-    } catch (err) {
-      general.push({ file: path, reason: `cannot read the log (${errorText(err)})` });
-      return;
-    }
-  }
+  const reader: RunReader | undefined = await c.source.open(c, { stat: logStat, fromStart: reset, pool, sealTarget: () => db.files.sealTarget?.() }, general);
+  if (reader === undefined) return;
   try {
-    const fingerprint = handle === undefined ? '' : await fingerprintOf(handle);
-    if (!reset && (logStat.size < file.offset || !fingerprint.startsWith(file.fingerprint))) {
+    if (!reset && !(await reader.resumes(file))) {
       // Truncated or replaced: what we indexed no longer describes this file.
       reset = true;
     }
     if (reset) {
-      state = newRunState(c.id, c.root, c.dir);
+      state = fresh();
       file = newFileState(path);
       series = new Map();
     }
-    file.fingerprint = fingerprint;
-    file.path = path;
+    await reader.stamp(file);
 
     const userMtime = userStat?.mtimeMs ?? -1;
     if (file.userMtimeMs !== userMtime) {
@@ -149,23 +143,14 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
       target.markDirty();
     };
 
-    const job: ParseJob = { end: logStat.size, state, file, flushPoints: limits.flushPoints, ...(sealTarget === undefined ? {} : { seal: sealTarget }) };
-    if (pool !== undefined && pool.usable) {
-      await handle?.close();
-      handle = undefined;
-      try {
-        await pool.run(path, job, async (part) => {
-          await commit(part);
-          return !signal?.aborted;
-        });
-      } catch (err) {
-        if (pool.usable) throw err;
-        // The worker died: what it sent is committed; finish this run here from where it stopped.
-        return await indexRun(target, c, logStat, userStat, report, general, signal, undefined, afresh);
-      }
-    } else {
-      if (handle === undefined) throw new Error('the log was not opened');
-      for await (const part of parseRun(handle, job, () => signal?.aborted === true)) await commit(part);
+    const stopped = () => signal?.aborted === true;
+    try {
+      await reader.read({ state, file, flushPoints: limits.flushPoints }, commit, stopped);
+    } catch (err) {
+      if (pool === undefined || pool.usable || err instanceof PointFileLost) throw err;
+      // The worker died: what it sent is committed; finish this run here from where it stopped.
+      await reader.close();
+      return await indexRun(target, c, logStat, userStat, report, general, signal, undefined, afresh);
     }
     report.changedRuns.push(c.id);
     if (passCount > 0) {
@@ -175,13 +160,12 @@ export async function indexRun(target: IndexTarget, c: Candidate, logStat: Stats
     if (err instanceof PointFileLost && !afresh) {
       // The point file was deleted or cut short under us: what the index says of this run cannot be trusted.
       general.push({ file: path, reason: `the run's indexed points were lost (${err.message}); reindexed from the log` });
-      await handle?.close().catch(() => undefined);
-      handle = undefined;
+      await reader.close();
       return await indexRun(target, c, logStat, userStat, report, general, signal, pool, true);
     }
     general.push({ file: path, reason: `indexing failed (${errorText(err)})` });
     if (committed && !report.changedRuns.includes(c.id)) report.changedRuns.push(c.id);
   } finally {
-    await handle?.close().catch(() => undefined);
+    await reader.close();
   }
 }

@@ -17,6 +17,8 @@ export interface RunState {
   id: string;
   root: string;
   dir: string;
+  /** The kind of source the run came from (see sources/sources.ts); none for Trackside's own logs. */
+  source?: string;
   hasStart: boolean;
   formatVersion?: number;
   loggedId?: string;

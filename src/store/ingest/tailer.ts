@@ -1,7 +1,6 @@
 // Reads the new complete lines of a log, from a byte offset, in bounded chunks. An incomplete last line is left
 // for the next pass; a line longer than the cap is not buffered whole: it is listed in `tooLong` once complete,
 // for the reader to report and skip.
-import { open, type FileHandle } from 'node:fs/promises';
 
 export const READ_CHUNK = 4 << 20;
 export const MAX_LINE_BYTES = 16 << 20;
@@ -104,8 +103,4 @@ export async function* readLines(handle: ReadableFile, offset: number, lines: nu
     pos += lastNl + 1;
     lines = batch.endLines;
   }
-}
-
-export async function openForRead(path: string): Promise<FileHandle> {
-  return open(path, 'r');
 }

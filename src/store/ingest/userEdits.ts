@@ -2,6 +2,8 @@
 // Only well-typed fields are taken, so a hand-edited file cannot poison the index.
 import type { UserEdits } from './runState';
 
+export const USER_FILE = 'user.json';
+
 export function parseUserEdits(text: string): { edits?: UserEdits; problem?: string } {
   let raw: unknown;
   try {

@@ -2,9 +2,10 @@
 // the problems its log and user.json had.
 import { join } from 'node:path';
 import type { StoredRun } from '../index/indexDb';
-import { USER_FILE } from '../ingest/discovery';
 import { setOwn } from '../ingest/records';
+import { USER_FILE } from '../ingest/userEdits';
 import { toSummary } from '../index/seriesMeta';
+import type { SourceCapabilities } from '../sources/runSource';
 import type { Diagnostic, MetricSummary, RunDetail, RunStatus, RunSummary } from '../types';
 
 export interface CachedRun extends StoredRun {
@@ -12,7 +13,8 @@ export interface CachedRun extends StoredRun {
   crashed?: RunSummary;
 }
 
-export function summaryOf(run: CachedRun, now: number, crashAfterMs: number): RunSummary {
+/** `caps`: what the run's source can do (its source may no longer be registered). */
+export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, caps: SourceCapabilities | undefined): RunSummary {
   if (run.summary === undefined) {
     const { state, file } = run;
     const metrics: Record<string, MetricSummary> = {};
@@ -51,10 +53,11 @@ export function summaryOf(run: CachedRun, now: number, crashAfterMs: number): Ru
     if (state.env.git?.dirty !== undefined) s.gitDirty = state.env.git.dirty;
     if (user?.starred !== undefined) s.starred = user.starred;
     if (user?.archived !== undefined) s.archived = user.archived;
+    if (caps?.readOnly === true) s.readOnly = true;
     run.summary = s;
   }
   const s = run.summary;
-  if (s.status === 'running' && now - s.lastUpdate > crashAfterMs) {
+  if (s.status === 'running' && caps?.live !== false && now - s.lastUpdate > crashAfterMs) {
     run.crashed ??= { ...s, status: 'crashed' as RunStatus };
     return run.crashed;
   }

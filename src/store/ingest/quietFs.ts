@@ -1,0 +1,24 @@
+// File-system helpers for the index pass: a missing file is an answer (undefined), not an error, and errors
+// become one line of text for a diagnostic.
+import { statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+/** Files stat'ed per batch; the pass yields between batches. */
+export const STAT_BATCH = 256;
+
+export function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message}` : err instanceof Error ? err.message : String(err);
+}
+
+export function statQuiet(path: string): Stats | undefined {
+  return statSync(path, { throwIfNoEntry: false });
+}
+
+export async function statOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+// Reading a Trackside log onward from its cursor: the byte offset after the last complete line read, and a
+// fingerprint of the file's first bytes that tells a replaced file from a grown one. Large passes parse on
+// worker threads (parsePool.ts), small ones here; both run parseRun, whose metrics fast path is the hot loop.
+import { open, type FileHandle } from 'node:fs/promises';
+import { errorText } from '../../ingest/quietFs';
+import { parseRun, type ParseJob, type ParsedPart } from '../../ingest/runParser';
+import type { FileState } from '../../ingest/runState';
+import { fingerprintOf } from '../../ingest/tailer';
+import type { Diagnostic } from '../../types';
+import type { FoundRun, ReadFrom, ReadPass, RunReader } from '../runSource';
+
+export async function openLog(run: FoundRun, pass: ReadPass, general: Diagnostic[]): Promise<RunReader | undefined> {
+  // A run read from scratch on a parse worker is sealed there too (see workerSeal.ts): the worker reads the
+  // log's fingerprint and writes the new point file, and this thread opens nothing.
+  const seal = pass.fromStart && pass.pool?.usable === true ? await pass.sealTarget() : undefined;
+  let handle: FileHandle | undefined;
+  if (seal === undefined) {
+    try {
+      handle = await open(run.log, 'r');
+    } catch (err) {
+      general.push({ file: run.log, reason: `cannot read the log (${errorText(err)})` });
+      return undefined;
+    }
+  }
+  return new LogReader(run.log, pass, handle, seal);
+}
+
+class LogReader implements RunReader {
+  private print: Promise<string> | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly pass: ReadPass,
+    private handle: FileHandle | undefined,
+    private readonly seal: { path: string; name: string } | undefined,
+  ) {}
+
+  private fingerprint(): Promise<string> {
+    return (this.print ??= this.handle === undefined ? Promise.resolve('') : fingerprintOf(this.handle));
+  }
+
+  async resumes(cursor: FileState): Promise<boolean> {
+    const fingerprint = await this.fingerprint();
+    return this.pass.stat.size >= cursor.offset && fingerprint.startsWith(cursor.fingerprint);
+  }
+
+  async stamp(cursor: FileState): Promise<void> {
+    cursor.fingerprint = await this.fingerprint();
+    cursor.path = this.path;
+  }
+
+  async read(from: ReadFrom, commit: (part: ParsedPart) => Promise<void>, stopped: () => boolean): Promise<void> {
+    const job: ParseJob = { end: this.pass.stat.size, ...from, ...(this.seal === undefined ? {} : { seal: this.seal }) };
+    const pool = this.pass.pool;
+    if (pool !== undefined && pool.usable) {
+      await this.close();
+      await pool.run(this.path, job, async (part) => {
+        await commit(part);
+        return !stopped();
+      });
+      return;
+    }
+    if (this.handle === undefined) throw new Error('the log was not opened');
+    for await (const part of parseRun(this.handle, job, stopped)) await commit(part);
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close().catch(() => undefined);
+  }
+}
