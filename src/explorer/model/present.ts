@@ -6,8 +6,8 @@ import { durationMs } from '../filter/evaluate';
 import { Commands } from '../../core/commands';
 import { joinInside } from '../../core/paths';
 import { escapeMarkdown } from '../../core/text';
-import { commandLine, UnquotableError } from '../../rerun/model/quote';
-import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../core/format';
+import { commandLine, runnableCommand } from '../../shared/commandLine';
+import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../shared/format';
 import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './format';
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
@@ -257,16 +257,6 @@ export function artifactPath(runDir: string, rel: string): string | undefined {
   return joinInside(runDir, rel);
 }
 
-/** The recorded command as a POSIX shell line: pasted into a terminal, it runs that argv and nothing else. */
-export function shellLine(argv: readonly string[]): string | undefined {
-  try {
-    return commandLine('posix', argv);
-  } catch (err) {
-    if (err instanceof UnquotableError) return undefined;
-    throw err;
-  }
-}
-
 export function artifactRows(detail: RunDetail): Row[] {
   return detail.artifacts.map((a) => {
     const path = artifactPath(detail.dir, a.path);
@@ -308,10 +298,10 @@ export function environmentRows(detail: RunDetail): Row[] {
     rows.push(leaf(`${id}/gpu`, env.gpu.length === 1 ? 'GPU' : `GPUs (${env.gpu.length})`, names.join(', '), 'chip'));
   }
   if (detail.argv.length) {
-    // A logged argument like `$(curl x|sh)` must stay one argument when the copied line is pasted into a shell.
-    const line = shellLine(detail.argv);
-    const shown = line ?? detail.argv.join(' ');
-    rows.push(leaf(`${id}/argv`, 'Command', shown, 'terminal', { copyText: line, tooltip: codeSpan(clamp(shown, 2000)) }));
+    // The dashboard header's line. A logged argument like `$(curl x|sh)` must stay one argument when the copied
+    // line is pasted into a shell; a command no shell can pass (a NUL) is shown but offers nothing to copy.
+    const shown = commandLine(detail.executable, detail.argv);
+    rows.push(leaf(`${id}/argv`, 'Command', shown, 'terminal', { copyText: runnableCommand(detail.executable, detail.argv), tooltip: codeSpan(clamp(shown, 2000)) }));
   }
   if (detail.cwd) rows.push(leaf(`${id}/cwd`, 'Working Directory', detail.cwd, 'folder', { copyText: detail.cwd }));
   rows.push(leaf(`${id}/dir`, 'Log Folder', detail.dir, 'folder-opened', { copyText: detail.dir }));
