@@ -7,6 +7,7 @@ import { Commands } from '../../core/commands';
 import { joinInside } from '../../core/paths';
 import { escapeMarkdown } from '../../core/text';
 import { commandLine, runnableCommand } from '../../shared/commandLine';
+import { compareParamKeys } from '../../shared/params';
 import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../shared/format';
 import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './format';
 import type { RunGroup, ProjectBucket } from './group';
@@ -177,7 +178,7 @@ export function runTooltip(run: ExplorerRun, ctx: RunContext): string {
     }
     if (metricKeys.length > TOOLTIP_METRICS) lines.push(`| … ${metricKeys.length - TOOLTIP_METRICS} more | | | |`);
   }
-  const paramKeys = Object.keys(run.params).sort();
+  const paramKeys = Object.keys(run.params).sort(compareParamKeys);
   if (paramKeys.length) {
     lines.push('', '| param | value |', '|---|---|');
     for (const k of paramKeys.slice(0, TOOLTIP_PARAMS)) {
@@ -216,7 +217,7 @@ function leaf(id: string, label: string, description: string | undefined, icon: 
 }
 
 export function paramRows(detail: RunDetail): Row[] {
-  return Object.keys(detail.params).sort().map((k) => {
+  return Object.keys(detail.params).sort(compareParamKeys).map((k) => {
     const value = formatParam(detail.params[k], exactDigits(detail.exactInts?.params, k));
     const overridden = k in detail.overrides;
     return leaf(`run:${detail.id}/params/${k}`, k, overridden ? `${value} (override)` : value, overridden ? 'edit' : 'symbol-field', {
