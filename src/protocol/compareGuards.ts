@@ -1,6 +1,6 @@
 // The compare view's messages and saved state, checked as they cross from its webview (see guards.ts).
-import type { CompareInbound, CompareState } from './compare';
-import { isId, isKey, isObj, parseChartMessage, parseOptions, parseStateMessage, refused, typed, unknownType, type Parsed } from './guards';
+import type { CompareRequest, CompareState } from './compare';
+import { isId, isKey, isObj, panelMessageParser, parseOptions, refused, type Parsed } from './guards';
 
 /** A comparison holds at most this many runs: a larger saved state is refused on reload, so none is opened. */
 export const MAX_RUNS = 2000;
@@ -45,15 +45,8 @@ export function parseCompareState(v: unknown): Parsed<CompareState> {
 }
 
 /** Checks a message from a compare webview. Unknown types, other panels' messages and malformed fields are refused. */
-export function parseCompareMessage(input: unknown): Parsed<CompareInbound> {
-  const t = typed(input);
-  if (!t.ok) return t;
-  const raw = t.value;
-  const chart = parseChartMessage(raw);
-  if (chart) return chart;
+export const parseCompareMessage = panelMessageParser<CompareState, CompareRequest>(parseCompareState, (raw) => {
   switch (raw.type) {
-    case 'state':
-      return parseStateMessage(raw, parseCompareState);
     case 'addRuns':
     case 'exportCsv':
     case 'exportMarkdown':
@@ -61,6 +54,6 @@ export function parseCompareMessage(input: unknown): Parsed<CompareInbound> {
     case 'removeRun':
       return isId(raw.runId) ? { ok: true, value: { type: 'removeRun', runId: raw.runId } } : refused(raw, 'invalid run id');
     default:
-      return unknownType(raw);
+      return undefined;
   }
-}
+});

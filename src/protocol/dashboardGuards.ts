@@ -1,6 +1,6 @@
 // The dashboard's messages and saved state, checked as they cross from its webview (see guards.ts).
-import type { DashboardInbound, DashboardState } from './dashboard';
-import { isId, isKey, isObj, parseChartMessage, parseOptions, parseStateMessage, refused, typed, unknownType, type Parsed } from './guards';
+import type { DashboardRequest, DashboardState } from './dashboard';
+import { isId, isKey, isObj, panelMessageParser, parseOptions, refused, type Parsed } from './guards';
 
 /** Validates a posted or persisted dashboard state (also what the serializer gets back after a reload). */
 export function parseDashboardState(v: unknown): Parsed<DashboardState> {
@@ -14,22 +14,11 @@ export function parseDashboardState(v: unknown): Parsed<DashboardState> {
 }
 
 /** Checks a message from a dashboard webview. Unknown types, other panels' messages and malformed fields are refused. */
-export function parseDashboardMessage(input: unknown): Parsed<DashboardInbound> {
-  const t = typed(input);
-  if (!t.ok) return t;
-  const raw = t.value;
-  const chart = parseChartMessage(raw);
-  if (chart) return chart;
-  switch (raw.type) {
-    case 'state':
-      return parseStateMessage(raw, parseDashboardState);
-    case 'openArtifact':
-      // Only relative paths inside the run folder: no absolute paths, no `..` segments.
-      if (!isKey(raw.path) || raw.path.startsWith('/') || /^[a-zA-Z]:/.test(raw.path) || raw.path.split(/[\\/]/).includes('..')) {
-        return refused(raw, 'invalid artifact path');
-      }
-      return { ok: true, value: { type: 'openArtifact', path: raw.path } };
-    default:
-      return unknownType(raw);
+export const parseDashboardMessage = panelMessageParser<DashboardState, DashboardRequest>(parseDashboardState, (raw) => {
+  if (raw.type !== 'openArtifact') return undefined;
+  // Only relative paths inside the run folder: no absolute paths, no `..` segments.
+  if (!isKey(raw.path) || raw.path.startsWith('/') || /^[a-zA-Z]:/.test(raw.path) || raw.path.split(/[\\/]/).includes('..')) {
+    return refused(raw, 'invalid artifact path');
   }
-}
+  return { ok: true, value: { type: 'openArtifact', path: raw.path } };
+});

@@ -7,12 +7,12 @@ import { plotWidthFrom } from '../shared/pointBudget';
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const MAX_ID = 256;
-export const MAX_KEY = 1024;
+const MAX_KEY = 1024;
 /** PNG exports larger than this are refused rather than decoded (a 4K chart is a few MB). */
 export const MAX_PNG_DATA_URL = 40 * 1024 * 1024;
 export const PNG_PREFIX = 'data:image/png;base64,';
 
-export type Obj = Record<string, unknown>;
+type Obj = Record<string, unknown>;
 
 export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,27 +44,34 @@ function finite(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** A message with a string type, or the reason it is not one. */
-export function typed(raw: unknown): Parsed<Obj & { type: string }> {
-  return isObj(raw) && typeof raw.type === 'string' ? { ok: true, value: raw as Obj & { type: string } } : { ok: false, reason: 'message has no type' };
-}
-
 export function refused<T>(raw: { type: string }, what: string): Parsed<T> {
   return { ok: false, reason: `${raw.type}: ${what}` };
 }
 
-export function unknownType<T>(raw: { type: string }): Parsed<T> {
-  return { ok: false, reason: `unknown message type ${JSON.stringify(raw.type.slice(0, 40))}` };
-}
+/** A message with a string type: what a panel's own parser is given. */
+export type Typed = Obj & { type: string };
 
-/** A `state` message, its state checked by the panel's own state parser. */
-export function parseStateMessage<S>(raw: Obj & { type: string }, parseState: (v: unknown) => Parsed<S>): Parsed<StateMessage<S>> {
-  const state = parseState(raw.state);
-  return state.ok ? { ok: true, value: { type: 'state', state: state.value } } : refused(raw, state.reason);
+/**
+ * A panel's message guard: its `state` checked by its own state parser, the messages every chart panel has, and
+ * its own (`parseOwn` answers undefined for a type it does not know). Anything else is refused with a reason.
+ */
+export function panelMessageParser<S, Own>(
+  parseState: (v: unknown) => Parsed<S>,
+  parseOwn: (raw: Typed) => Parsed<Own> | undefined,
+): (input: unknown) => Parsed<ChartInbound | StateMessage<S> | Own> {
+  return (input) => {
+    if (!isObj(input) || typeof input.type !== 'string') return { ok: false, reason: 'message has no type' };
+    const raw = input as Typed;
+    if (raw.type === 'state') {
+      const state = parseState(raw.state);
+      return state.ok ? { ok: true, value: { type: 'state', state: state.value } } : refused(raw, state.reason);
+    }
+    return parseChartMessage(raw) ?? parseOwn(raw) ?? { ok: false, reason: `unknown message type ${JSON.stringify(raw.type.slice(0, 40))}` };
+  };
 }
 
 /** The messages every chart panel handles; undefined when `raw` is another kind (the panel's own, or unknown). */
-export function parseChartMessage(raw: Obj & { type: string }): Parsed<ChartInbound> | undefined {
+function parseChartMessage(raw: Typed): Parsed<ChartInbound> | undefined {
   switch (raw.type) {
     case 'ready': {
       // A missing or implausible width is not worth refusing the handshake over: the host assumes a default.
