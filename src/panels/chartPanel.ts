@@ -105,8 +105,11 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
       case 'painted':
         this.ctx.output.info(this.paintedLine(m));
         return;
-      default:
-        return this.handleOwn(message as Own);
+      default: {
+        // Every chart message has a case above, or this line stops the build; what is left is the panel's own.
+        const chartMessage: never = m;
+        return this.handleOwn(chartMessage as Own);
+      }
     }
   }
 
