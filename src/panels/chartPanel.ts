@@ -106,9 +106,9 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
         this.ctx.output.info(this.paintedLine(m));
         return;
       default: {
-        // Every chart message has a case above, or this line stops the build; what is left is the panel's own.
-        const chartMessage: never = m;
-        return this.handleOwn(chartMessage as Own);
+        // Every chart message has a case above (else `m` is not never here and the build stops): the rest are the panel's own.
+        const own: never = m;
+        return this.handleOwn(own);
       }
     }
   }
