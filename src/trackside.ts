@@ -4,7 +4,7 @@ import type { FeatureContext } from './core/services';
 import { WorkspaceStore } from './workspace/workspaceStore';
 import { registerExplorer } from './explorer/register';
 import { registerPythonPath } from './pythonPath/register';
-import { registerChartPanels } from './webviews/register';
+import { registerChartPanels } from './panels/register';
 import { registerRerun } from './rerun/register';
 import { registerHelp } from './help/register';
 

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseWithFloats } from '../store';
+import { openStore, parseWithFloats } from '../store';
+import { paramRows } from '../shared/params';
 import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
 import { EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main } from './cli';
 
@@ -143,4 +144,25 @@ test('integers beyond 2^53 print with every digit, and --json keeps them as {"$i
   const json = JSON.parse((await cli(['compare', 'big-a', 'big-b', '--root', root, '--json', '--no-index'])).stdout) as { params: Array<{ key: string; differs: boolean; values: unknown[] }> };
   assert.deepEqual(json.params.find((p) => p.key === 'seed'), { key: 'seed', values: [{ $int: big }, { $int: twin }], differs: true, present: [true, true] });
   assert.equal(json.params.find((p) => p.key === 'lr')?.differs, false);
+});
+
+test('the CLI\'s compare lists params in the compare view\'s order: by name ignoring case, numbers by value', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  const params = (lr: number) => ({ layer10: 1, Batch: 32, layer2: lr, alpha: lr, 'model.depth': 4, LR: lr, lr });
+  for (const [id, lr] of [['ord-a', 0.1], ['ord-b', 0.2]] as const) {
+    writeLog(root, id, [JSON.stringify(startRecord(id)), JSON.stringify({ t: 'params', ts: T0, params: params(lr), source: 'config' })]);
+  }
+  const json = parseWithFloats<{ params: Array<{ key: string }> }>((await cli(['compare', 'ord-a', 'ord-b', '--root', root, '--json'])).stdout);
+  const expected = ['alpha', 'Batch', 'layer2', 'layer10', 'LR', 'lr', 'model.depth'];
+  assert.deepEqual(json.params.map((p) => p.key), expected);
+  // The compare view's rows come from the same diff over the store's runs.
+  const store = await openStore({ roots: [root] });
+  t.after(() => store.close());
+  await store.index();
+  const viewRows = paramRows(['ord-a', 'ord-b'].map((id) => store.getRun(id)));
+  assert.deepEqual(viewRows.map((r) => r.key), expected);
+  const human = (await cli(['compare', 'ord-a', 'ord-b', '--root', root, '--all', '--no-index'])).stdout;
+  const listed = human.split('\n').map((line) => line.split(/\s+/)[0]).filter((key) => expected.includes(key!));
+  assert.deepEqual(listed, expected, 'the table too');
 });

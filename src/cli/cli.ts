@@ -1,9 +1,10 @@
 // `trackside index | ls | show | compare`: the run store from a terminal, for SSH sessions, CI and benchmarks.
 import { isAbsolute, join, resolve } from 'node:path';
 import { openStore, stringifyWithFloats, type Diagnostic, type RunQuery, type RunStatus, type RunStore, type RunSummary, type SortKey } from '../store';
-import { exactDigits } from '../core/format';
+import { exactDigits } from '../shared/format';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { diffRowJson, exactDiff, runJson } from './exactJson';
+import { diffRowJson, runJson } from './exactJson';
+import { paramRows } from '../shared/params';
 import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './format';
 
 export interface CliIo {
@@ -239,7 +240,8 @@ async function cmdCompare(args: ParsedArgs, io: CliIo): Promise<number> {
     const all = store.listRuns();
     const runs = args.positionals.map((ref) => resolveRun(all, ref));
     const ids = runs.map((r) => r.id);
-    const params = exactDiff(store.paramsDiff(ids), runs);
+    // The compare view's own diff, so both list the same rows in the same order.
+    const params = paramRows(runs);
     const keys = store.metricKeys(ids);
     const metrics = keys.map((key) => ({ key, values: runs.map((r) => r.metrics[key] ?? null) }));
     if (args.flags.has('json')) {
@@ -249,7 +251,7 @@ async function cmdCompare(args: ParsedArgs, io: CliIo): Promise<number> {
     const header = ['', ...runs.map((r) => (r.name === r.id ? r.id : `${r.name} (${r.id})`))];
     const shown = args.flags.has('all') ? params : params.filter((p) => p.differs);
     const out: string[] = [];
-    out.push(shown.length === 0 ? (params.length === 0 ? 'No params.' : 'Params: all the same.') : `Params${args.flags.has('all') ? '' : ' that differ'}\n` + table(['PARAM', ...header.slice(1)], shown.map((p) => [p.key, ...p.values.map((v, i) => (p.present?.[i] === false ? '—' : formatValue(v, p.exact?.[i])))])));
+    out.push(shown.length === 0 ? (params.length === 0 ? 'No params.' : 'Params: all the same.') : `Params${args.flags.has('all') ? '' : ' that differ'}\n` + table(['PARAM', ...header.slice(1)], shown.map((p) => [p.key, ...p.values.map((v, i) => (v === undefined ? '—' : formatValue(v, p.exact?.[i])))])));
     if (metrics.length > 0) {
       out.push('', 'Metrics (last value)\n' + table(['METRIC', ...header.slice(1)], metrics.map((m) => [m.key, ...m.values.map((v) => (v === null ? '—' : formatNumber(v.last)))]), new Set(runs.map((_, i) => i + 1))));
     }

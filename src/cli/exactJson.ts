@@ -1,13 +1,10 @@
 // --json output keeps integers beyond ±2^53 exact: such a value is written as {"$int": "<digits>"}, the log
 // format's own spelling, where the store holds its nearest double (and the digits in `exactInts`).
-import { sameCell } from '../charts/params';
-import type { ParamRow } from '../contract/messages';
-import { exactDigits } from '../core/format';
-import { intTag, setOwn, type ExactInts, type IntTag, type ParamValue, type ParamsDiffRow, type RunDetail, type RunSummary } from '../store';
+import type { ParamRow } from '../shared/params';
+import { exactDigits } from '../shared/format';
+import { intTag, setOwn, type IntTag, type ParamValue, type RunDetail, type RunSummary } from '../store';
 
 type Tagged = ParamValue | IntTag;
-
-export type ExactDiffRow = ParamsDiffRow & { exact?: Array<string | undefined> };
 
 function tagValues(values: Record<string, ParamValue>, digits: Record<string, string> | undefined): Record<string, Tagged> {
   if (digits === undefined) return values;
@@ -29,30 +26,12 @@ export function runJson(run: RunSummary | RunDetail): unknown {
   return out;
 }
 
-/** The digits of each run's value of `key`, or undefined when no run has any. */
-function exactColumn(runs: ReadonlyArray<{ exactInts?: ExactInts }>, key: string): Array<string | undefined> | undefined {
-  const digits = runs.map((r) => exactDigits(r.exactInts?.params, key));
-  return digits.some((d) => d !== undefined) ? digits : undefined;
-}
-
-/**
- * A params diff with exact digits beside the values: `differs` is decided again where digits exist, since equal
- * doubles can be different integers.
- */
-export function exactDiff(rows: ParamsDiffRow[], runs: ReadonlyArray<{ exactInts?: ExactInts }>): ExactDiffRow[] {
-  return rows.map((row) => {
-    const exact = exactColumn(runs, row.key);
-    if (exact === undefined) return row;
-    const cells: ParamRow = { key: row.key, values: row.values, differs: row.differs, exact };
-    const present = (i: number): boolean => row.present?.[i] ?? true;
-    const differs = row.differs || row.values.some((_, i) => present(i) !== present(0) || !sameCell(cells, i, 0));
-    return { ...row, differs, exact };
-  });
-}
-
-/** A diff row for JSON: values with digits become `{"$int": …}`. */
-export function diffRowJson(row: ExactDiffRow): unknown {
-  const { exact, ...rest } = row;
-  if (exact === undefined) return rest;
-  return { ...rest, values: row.values.map((v, i) => (exact[i] !== undefined ? intTag(exact[i] as string) : v)) };
+/** A params diff row for JSON: every run's value (null where missing, `{"$int": …}` where digits exist) and which runs have the key. */
+export function diffRowJson(row: ParamRow): unknown {
+  return {
+    key: row.key,
+    values: row.values.map((v, i) => (row.exact?.[i] !== undefined ? intTag(row.exact[i] as string) : (v ?? null))),
+    differs: row.differs,
+    present: row.values.map((v) => v !== undefined),
+  };
 }

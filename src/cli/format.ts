@@ -1,6 +1,6 @@
 // Human-readable output: aligned tables and compact numbers, times and durations.
 
-import * as core from '../core/format';
+import * as core from '../shared/format';
 
 // The CLI prints nothing, rather than a dash, where a value is missing.
 const blankIfMissing =

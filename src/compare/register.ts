@@ -1,37 +1,31 @@
-// `trackside.compareRuns` and the compare view's panel serializer.
+// `trackside.compareRuns` and the compare view's panel serializer. One panel per set of runs: comparing the same
+// set again reveals it.
 import * as vscode from 'vscode';
 import { Commands } from '../core/commands';
-import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import { runIdsFrom } from '../core/runRef';
-import { capRunIds, MAX_RUNS, parsePanelState } from '../contract/guards';
-import { DEFAULT_OPTIONS, type CompareState } from '../contract/messages';
-import { defaultSmoothing } from '../webviews/settings';
-import { pickRuns } from '../webviews/pickRuns';
-import { runReported } from '../core/reported';
-import { COMPARE_VIEW, ComparePanel } from './comparePanel';
+import { DEFAULT_OPTIONS } from '../protocol/common';
+import type { CompareState } from '../protocol/compare';
+import { capRunIds, MAX_RUNS, parseCompareState } from '../protocol/compareGuards';
+import { pickRuns } from '../panels/pickRuns';
+import { PanelRegistry } from '../panels/registry';
+import { defaultSmoothing } from '../panels/settings';
+import { COMPARE_VIEW, ComparePanel, comparisonKey } from './comparePanel';
 
-export class Comparisons extends Disposable {
-  private readonly open = new Set<ComparePanel>();
+export function registerComparisons(ctx: FeatureContext): vscode.Disposable {
+  const comparisons: PanelRegistry<CompareState, ComparePanel> = new PanelRegistry(ctx, {
+    viewType: COMPARE_VIEW,
+    noun: 'comparison',
+    parseState: parseCompareState,
+    keyOf: (state) => comparisonKey(state.runIds),
+    restore: async (panel, state) => new ComparePanel(panel, ctx, state),
+    commands: { [Commands.compareRuns]: (arg, selection) => compare(arg, selection) },
+  });
 
-  constructor(private readonly ctx: FeatureContext) {
-    super();
-    this.register(
-      vscode.commands.registerCommand(Commands.compareRuns, (arg?: unknown, selection?: unknown) =>
-        runReported(Commands.compareRuns, () => this.compare(arg, selection), ctx.output, (m) => void vscode.window.showErrorMessage(m)),
-      ),
-    );
-    this.register(
-      vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW, {
-        deserializeWebviewPanel: async (panel, state) => this.restore(panel, state),
-      }),
-    );
-  }
-
-  private async compare(arg: unknown, selection: unknown): Promise<void> {
+  async function compare(arg: unknown, selection: unknown): Promise<void> {
     let ids = runIdsFrom(arg, selection);
     if (ids.length < 2) {
-      const more = await pickRuns(this.ctx, { title: 'Pick Runs to Compare', many: true, exclude: ids });
+      const more = await pickRuns(ctx, { title: 'Pick Runs to Compare', many: true, exclude: ids });
       ids = [...ids, ...more];
     }
     if (ids.length === 0) return;
@@ -40,47 +34,15 @@ export class Comparisons extends Disposable {
     if (capped.leftOut > 0) {
       void vscode.window.showWarningMessage(`Comparing the first ${MAX_RUNS} runs; ${capped.leftOut} were left out.`);
     }
-    ids = capped.ids;
-    // The same set already open: show it instead of a second copy.
-    const key = [...ids].sort().join('\n');
-    for (const p of this.open) {
-      if ([...p.runIds].sort().join('\n') === key) {
-        p.panel.reveal();
-        return;
-      }
-    }
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW, `Compare ${ids.length} Runs`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableFindWidget: true,
-      localResourceRoots: [],
-    });
     const state: CompareState = {
       kind: 'compare',
-      runIds: ids,
+      runIds: capped.ids,
       options: { ...DEFAULT_OPTIONS, smoothing: defaultSmoothing() },
       onlyDifferences: true,
       hidden: [],
     };
-    this.track(new ComparePanel(panel, this.ctx, state));
+    await comparisons.show(comparisonKey(state.runIds), async () => new ComparePanel(comparisons.createPanel(`Compare ${state.runIds.length} Runs`), ctx, state));
   }
 
-  private restore(panel: vscode.WebviewPanel, raw: unknown): void {
-    const parsed = parsePanelState(raw);
-    if (!parsed.ok || parsed.value.kind !== 'compare') {
-      this.ctx.output.warn(`Closed a comparison that could not be restored: ${parsed.ok ? 'not a comparison' : parsed.reason}`);
-      panel.dispose();
-      return;
-    }
-    this.track(new ComparePanel(panel, this.ctx, parsed.value));
-  }
-
-  private track(panel: ComparePanel): void {
-    this.open.add(panel);
-    this.register(panel);
-    // A closed panel has disposed itself: let go of it so closed panels do not pile up in this feature.
-    panel.panel.onDidDispose(() => {
-      this.open.delete(panel);
-      this.release(panel);
-    });
-  }
+  return comparisons;
 }

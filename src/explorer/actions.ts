@@ -1,7 +1,7 @@
 // What the run actions do. Each takes the clicked node and the view's selection (VS Code passes both for
 // multi-select trees) and acts on every selected run.
 import * as vscode from 'vscode';
-import { resolveInside } from '../core/paths';
+import { openArtifact } from '../core/openArtifact';
 import { runIdsFrom } from '../core/runRef';
 import { runLabel } from '../core/runLabel';
 import type { StoreService } from '../core/services';
@@ -212,15 +212,7 @@ export class RunActions {
 
   /** Opens an artifact (or the recorded diff) by its recorded path, only if it is really inside the run folder. */
   async openArtifact(runDir: unknown, relative: unknown): Promise<void> {
-    if (typeof runDir !== 'string' || typeof relative !== 'string') return;
-    // Checked on disk now, not when the row was drawn: a symlink in the run folder can point anywhere.
-    const real = await resolveInside(runDir, relative);
-    if (!real) {
-      void vscode.window.showWarningMessage(`The artifact ${plainText(relative, 200)} is missing, or it points outside its run folder and is not opened.`);
-      return;
-    }
-    // `vscode.open` picks the right editor: text in the editor, images in the image preview.
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(real), { preview: true });
+    await openArtifact(runDir, relative);
   }
 
   async copyValue(arg: unknown): Promise<void> {

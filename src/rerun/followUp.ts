@@ -7,7 +7,7 @@ import type { StoreService } from '../core/services';
 import type { RunSummary } from '../store/types';
 import { compareMetrics } from './model/reproduce';
 import { formatParamInput, fromParamValue } from './model/overrides';
-import { exactDigits } from '../core/format';
+import { exactDigits } from '../shared/format';
 import { plainText } from '../core/text';
 
 export interface Pending {

@@ -1,6 +1,6 @@
 // The run picker: every run, searchable by name, params and metrics (quick pick matches description and detail).
 import * as vscode from 'vscode';
-import { exactDigits } from '../core/format';
+import { exactDigits } from '../shared/format';
 import { runLabel } from '../core/runLabel';
 import { oneLine, withoutIcons } from '../core/text';
 import type { ParamValue, RunSummary } from '../store/types';

@@ -15,7 +15,7 @@ import { Launcher } from './launcher';
 import { alreadyRan, sameConfiguration, type Candidate, type CodeIdentity } from './model/match';
 import { effectiveParams, exactParams, type ExactParam, type OverrideValue } from './model/overrides';
 import { buildPlan, chooseInterpreter, inheritedOverrides, type InterpreterChoice, type RerunPlan } from './model/plan';
-import { shellKindOf } from './model/quote';
+import { shellKindOf } from '../shared/shellQuote';
 import { Commands } from '../core/commands';
 import { plainText } from '../core/text';
 import { RecordedContent } from './recordedContent';

@@ -2,9 +2,10 @@
 // overlaid charts, parallel coordinates and scatter. Every run keeps one colour everywhere in the view.
 import '../shared/elements';
 import '../shared/style.css';
-import type { CompareData, CompareState, MetricSummaryRow } from '../../src/contract/messages';
-import { DEFAULT_OPTIONS } from '../../src/contract/messages';
-import { onHostMessage, post, saveState } from '../shared/api';
+import type { CompareData, CompareState } from '../../src/protocol/compare';
+import type { MetricSummaryRow } from '../../src/shared/summary';
+import { DEFAULT_OPTIONS, unhandled } from '../../src/protocol/common';
+import { onHostMessage, post, saveState } from './channel';
 import { ChartsSession } from '../shared/chartsSession';
 import { button, h, linkButton, swatch } from '../shared/dom';
 import type { CheckboxElement, SelectElement } from '../shared/elements';
@@ -26,7 +27,7 @@ const paramsBox = h('div', { class: 'scroll' });
 const onlyDiff = h('vscode-checkbox', { id: 'only-diff', label: 'Only differences', checked: true }) as CheckboxElement;
 const chartRoot = h('div', { class: 'charts' });
 
-const session = new ChartsSession(chartRoot, DEFAULT_OPTIONS, (options) => update({ options }));
+const session = new ChartsSession(chartRoot, DEFAULT_OPTIONS, (options) => update({ options }), post);
 
 function update(patch: Partial<CompareState>): void {
   if (!state) return;
@@ -119,7 +120,6 @@ function renderRelations(): void {
 }
 
 onHostMessage((m) => {
-  if (session.handle(m)) return;
   switch (m.type) {
     case 'compare/state': {
       data = m;
@@ -158,12 +158,15 @@ onHostMessage((m) => {
       }
       session.charts.append(m.series);
       return;
+    case 'series/range':
+      session.rangeReceived(m);
+      return;
     case 'notice':
       notices.show(m.level, m.message);
       app.setAttribute('aria-busy', 'false');
       return;
     default:
-      return;
+      unhandled(m);
   }
 });
 

@@ -1,7 +1,7 @@
 // Parallel coordinates of params → one metric, drawn straight on a canvas: one vertical axis per param (numbers
 // scaled to their range, other values spread as categories), the metric last, one line per run in its colour.
-import type { Param } from '../../src/contract/messages';
-import { formatNumber, formatParam } from '../../src/core/format';
+import type { Param } from '../../src/shared/params';
+import { formatNumber, formatParam } from '../../src/shared/format';
 import { canvasColor, themeColors } from '../shared/theme';
 
 export interface Axis {

@@ -1,9 +1,10 @@
 // The params → metric section of the compare view: parallel coordinates (with a table alternative) and a
 // scatter of one param against the chosen metric.
-import type { CompareData, CompareState, ParamRow } from '../../src/contract/messages';
-import { formatParam } from '../../src/charts/format';
-import { primaryKey } from '../../src/charts/summary';
-import { numericParam } from '../../src/charts/params';
+import type { CompareData, CompareState } from '../../src/protocol/compare';
+import type { ParamRow } from '../../src/shared/params';
+import { formatParam } from '../../src/shared/format';
+import { primaryKey } from '../../src/shared/summary';
+import { numericParam } from '../../src/shared/params';
 import type { Chart } from '../shared/chartSetup';
 import { h, linkButton } from '../shared/dom';
 import type { SelectElement } from '../shared/elements';

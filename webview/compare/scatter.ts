@@ -1,5 +1,5 @@
 // Any param against any metric: one point per run, in the run's colour.
-import { formatNumber } from '../../src/core/format';
+import { formatNumber } from '../../src/shared/format';
 import { Chart, type Point } from '../shared/chartSetup';
 import { canvasColor, themeColors } from '../shared/theme';
 

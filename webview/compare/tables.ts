@@ -1,8 +1,10 @@
 // The compare view's tables: metric summary (best marked, deltas against a baseline) and params diff.
-import type { CompareData, MetricSummaryRow, RunView } from '../../src/contract/messages';
-import { formatDelta, formatNumber, formatParam } from '../../src/charts/format';
-import { sameCell } from '../../src/charts/params';
-import { post } from '../shared/api';
+import type { RunView } from '../../src/protocol/common';
+import type { CompareData } from '../../src/protocol/compare';
+import type { MetricSummaryRow } from '../../src/shared/summary';
+import { formatDelta, formatNumber, formatParam } from '../../src/shared/format';
+import { sameCell } from '../../src/shared/params';
+import { post } from './channel';
 import { h, linkButton, swatch } from '../shared/dom';
 
 function runHead(r: RunView, removable: boolean): HTMLElement {

@@ -1,10 +1,12 @@
 // The run dashboard: header, metric charts by group, params, summary, artifacts, notes. Live while running.
 import '../shared/elements';
 import '../shared/style.css';
-import type { DashboardData, DashboardState, Param, RunView } from '../../src/contract/messages';
-import { DEFAULT_OPTIONS } from '../../src/contract/messages';
-import { exactDigits, formatDuration, formatParam, formatTime } from '../../src/core/format';
-import { onHostMessage, post, saveState } from '../shared/api';
+import type { RunView } from '../../src/protocol/common';
+import type { DashboardData, DashboardState } from '../../src/protocol/dashboard';
+import type { Param } from '../../src/shared/params';
+import { DEFAULT_OPTIONS, unhandled } from '../../src/protocol/common';
+import { exactDigits, formatDuration, formatParam, formatTime } from '../../src/shared/format';
+import { onHostMessage, post, saveState } from './channel';
 import { ChartsSession } from '../shared/chartsSession';
 import { h, linkButton, swatch } from '../shared/dom';
 import { noticeArea } from '../shared/status';
@@ -18,11 +20,16 @@ const details = h('div', { class: 'details' });
 let state: DashboardState | undefined;
 let run: RunView | undefined;
 
-const session = new ChartsSession(chartRoot, DEFAULT_OPTIONS, (options) => {
-  if (!state) return;
-  state = { ...state, options };
-  saveState(state);
-});
+const session = new ChartsSession(
+  chartRoot,
+  DEFAULT_OPTIONS,
+  (options) => {
+    if (!state) return;
+    state = { ...state, options };
+    saveState(state);
+  },
+  post,
+);
 
 app.replaceChildren(
   notices.el,
@@ -97,7 +104,6 @@ function renderDetails(d: DashboardData): void {
 }
 
 onHostMessage((m) => {
-  if (session.handle(m)) return;
   switch (m.type) {
     case 'dashboard/state': {
       state = m.state;
@@ -119,12 +125,15 @@ onHostMessage((m) => {
       session.charts.append(m.series);
       return;
     }
+    case 'series/range':
+      session.rangeReceived(m);
+      return;
     case 'notice':
       notices.show(m.level, m.message);
       app.setAttribute('aria-busy', 'false');
       return;
     default:
-      return;
+      unhandled(m);
   }
 });
 

@@ -1,5 +1,6 @@
-// The webview's side of the contract: typed posting, typed receiving, and state kept by VS Code across reloads.
-import type { HostMessage, PanelState, WebviewMessage } from '../../src/contract/messages';
+// The webview's side of a panel's protocol: typed posting, typed receiving, and state kept by VS Code across
+// reloads. Each app opens its channel once with its own protocol, so it can post only its panel's messages.
+import type { StateMessage } from '../../src/protocol/common';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -9,22 +10,29 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const vscode = acquireVsCodeApi();
-
-export function post(message: WebviewMessage): void {
-  vscode.postMessage(message);
+export interface PanelChannel<S, In, Out> {
+  post(message: In): void;
+  /** Persists the view state (the panel serializer gets it back after a reload) and tells the host. */
+  saveState(state: S): void;
+  onHostMessage(handler: (message: Out) => void): void;
 }
 
-/** Persists the view state (the panel serializer gets it back after a reload) and tells the host. */
-export function saveState(state: PanelState): void {
-  vscode.setState(state);
-  post({ type: 'state', state });
-}
-
-export function onHostMessage(handler: (message: HostMessage) => void): void {
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const data = event.data;
-    // Only the host posts to this window; still, ignore anything without a string type.
-    if (data && typeof data === 'object' && typeof (data as { type?: unknown }).type === 'string') handler(data as HostMessage);
-  });
+/** The channel of this webview's panel: call once per app (VS Code hands out its API once). */
+export function panelChannel<S, In extends { type: string }, Out extends { type: string }>(): PanelChannel<S, In | StateMessage<S>, Out> {
+  const vscode = acquireVsCodeApi();
+  const post = (message: In | StateMessage<S>): void => vscode.postMessage(message);
+  return {
+    post,
+    saveState: (state) => {
+      vscode.setState(state);
+      post({ type: 'state', state });
+    },
+    onHostMessage: (handler) => {
+      window.addEventListener('message', (event: MessageEvent<unknown>) => {
+        const data = event.data;
+        // Only the host posts to this window; still, ignore anything without a string type.
+        if (data && typeof data === 'object' && typeof (data as { type?: unknown }).type === 'string') handler(data as Out);
+      });
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // Axis values and labels for the three x modes. Time is drawn on a linear scale (unix ms) with our own labels,
 // so no date adapter is bundled.
-import type { XMode } from '../../src/contract/messages';
-import { formatNumber } from '../../src/core/format';
+import type { XMode } from '../../src/protocol/common';
+import { formatNumber } from '../../src/shared/format';
 
 export interface XSource {
   steps: Float64Array;

@@ -1,6 +1,6 @@
 // The chart.js configuration of a metric line chart, and restyling a built one after an option or theme change.
-import type { ChartOptions } from '../../src/contract/messages';
-import { formatNumber } from '../../src/charts/format';
+import type { ChartOptions } from '../../src/protocol/common';
+import { formatNumber } from '../../src/shared/format';
 import { formatX, X_LABELS } from './axes';
 import { NEAREST_LINE, type Chart, type ChartConfiguration, type Point } from './chartSetup';
 import { themeColors } from './theme';

@@ -2,8 +2,8 @@
 // redrawing after a live append does not allocate them again, and a live append only adds the new points.
 // chart.js with `parsing: false` reads these arrays as they are, so they must be sorted by x (they are: the
 // store returns points in step order, and time grows with step).
-import type { ChartOptions } from '../../src/contract/messages';
-import { ema } from '../../src/charts/ema';
+import type { ChartOptions } from '../../src/protocol/common';
+import { ema } from '../../src/shared/ema';
 import { xValues } from './axes';
 import type { Point } from './chartSetup';
 import type { StoredSeries } from './seriesCache';

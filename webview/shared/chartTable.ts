@@ -1,7 +1,7 @@
 // The table alternative to a metric chart: evenly spaced points of every visible run.
-import type { ChartOptions } from '../../src/contract/messages';
-import { ema } from '../../src/charts/ema';
-import { formatNumber } from '../../src/charts/format';
+import type { ChartOptions } from '../../src/protocol/common';
+import { ema } from '../../src/shared/ema';
+import { formatNumber } from '../../src/shared/format';
 import { formatX, X_LABELS, xValues } from './axes';
 import { h } from './dom';
 import type { StoredSeries } from './seriesCache';

@@ -1,10 +1,9 @@
 // Glue between the chart grid, the toolbar and the host: zoom requests with ids (a late answer to an old zoom
 // is dropped), the first-paint timing the benchmark reads, option changes, and the plot width the host budgets
 // points by (a window grown well past it asks for denser data).
-import type { ChartOptions, HostMessage } from '../../src/contract/messages';
+import type { ChartInbound, ChartOptions, ChartOutbound } from '../../src/protocol/common';
 import { chartControls, type ControlsHandle } from './controls';
 import { MetricCharts } from './metricCharts';
-import { post } from './api';
 
 export class ChartsSession {
   readonly charts: MetricCharts;
@@ -20,19 +19,21 @@ export class ChartsSession {
     chartRoot: HTMLElement,
     initial: ChartOptions,
     private readonly onOptions: (options: ChartOptions) => void,
+    /** The app's channel: every panel's protocol has the chart messages. */
+    private readonly post: (message: ChartInbound) => void,
   ) {
     this.charts = new MetricCharts(chartRoot, {
       zoom: (range) => {
         this.controls.showRange(range);
         this.requestRange(range);
       },
-      exportPng: (name, dataUrl) => post({ type: 'exportPng', name, dataUrl }),
+      exportPng: (name, dataUrl) => this.post({ type: 'exportPng', name, dataUrl }),
       painted: (points, charts) => {
         const ms = performance.now() - this.receivedAt;
         document.body.dataset.paintMs = ms.toFixed(1);
         document.body.dataset.hostMs = this.hostMs.toFixed(1);
         document.body.dataset.painted = String(Number(document.body.dataset.painted ?? 0) + 1);
-        post({ type: 'painted', ms, points, charts });
+        this.post({ type: 'painted', ms, points, charts });
       },
     });
     this.options = initial;
@@ -53,7 +54,7 @@ export class ChartsSession {
 
   private requestRange(range: [number, number] | null): void {
     this.reportedWidth = this.charts.plotWidth();
-    post({ type: 'zoom', requestId: ++this.requestId, x: this.options.x, range, plotWidth: this.reportedWidth });
+    this.post({ type: 'zoom', requestId: ++this.requestId, x: this.options.x, range, plotWidth: this.reportedWidth });
   }
 
   /** Narrower charts keep their points (already enough); a chart grown well past its budget gets more. */
@@ -69,7 +70,7 @@ export class ChartsSession {
     // ms from the page's start to the handshake: how long loading the webview itself took (for the benchmark).
     document.body.dataset.readyMs = performance.now().toFixed(1);
     this.reportedWidth = this.charts.plotWidth();
-    post({ type: 'ready', plotWidth: this.reportedWidth });
+    this.post({ type: 'ready', plotWidth: this.reportedWidth });
   }
 
   /** Call when a full state arrives, before building charts. */
@@ -81,11 +82,8 @@ export class ChartsSession {
     this.controls.showRange(null);
   }
 
-  handle(message: HostMessage): boolean {
-    if (message.type === 'series/range') {
-      if (message.requestId === this.requestId) this.charts.replaceRange(message.range, message.series);
-      return true;
-    }
-    return false;
+  /** A zoom's answer; a late one to an older zoom is dropped. */
+  rangeReceived(message: Extract<ChartOutbound, { type: 'series/range' }>): void {
+    if (message.requestId === this.requestId) this.charts.replaceRange(message.range, message.series);
   }
 }

@@ -1,6 +1,6 @@
 // The chart toolbar shared by the dashboard and the compare view: x axis, y scale, smoothing, zoom range.
 // Every control is a labelled form control, reachable and operable from the keyboard.
-import type { ChartOptions, XMode, YScale } from '../../src/contract/messages';
+import type { ChartOptions, XMode, YScale } from '../../src/protocol/common';
 import { formatX } from './axes';
 import { h } from './dom';
 import type { SelectElement } from './elements';

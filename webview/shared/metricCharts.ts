@@ -3,10 +3,10 @@
 // by every chart, a table alternative per chart and PNG export. Only the charts on screen are built before the
 // first frame; the rest, and the system group, are built when scrolled near. A built chart is never re-created:
 // option, theme, visibility and live changes update it in place with `update('none')`.
-import type { ChartOptions, SeriesData } from '../../src/contract/messages';
+import type { ChartOptions, SeriesData } from '../../src/protocol/common';
 import { PointsCache } from './chartPoints';
-import { formatNumber } from '../../src/charts/format';
-import { groupOf } from '../../src/charts/summary';
+import { formatNumber } from '../../src/shared/format';
+import { groupOf } from '../../src/shared/summary';
 import { X_LABELS } from './axes';
 import { lineChartConfig, restyleScales } from './chartOptions';
 import { Chart, type ChartConfiguration, type Point } from './chartSetup';

@@ -1,5 +1,5 @@
 // The series a panel has received, by key then run, with live appends concatenated in place.
-import type { SeriesData } from '../../src/contract/messages';
+import type { SeriesData } from '../../src/protocol/common';
 
 export interface StoredSeries {
   steps: Float64Array;

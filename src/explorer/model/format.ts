@@ -1,6 +1,6 @@
 // Text formatting for tree rows and tooltips. Everything that comes from a log is untrusted: it is clamped in
 // length and, for Markdown, escaped so that `<img onerror=…>` or `[x](command:…)` stays literal text.
-import { formatNumber } from '../../core/format';
+import { formatNumber } from '../../shared/format';
 
 export function formatBytes(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n) || n < 0) return '';

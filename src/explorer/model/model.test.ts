@@ -5,6 +5,7 @@ import { escapeMarkdown } from '../../core/text';
 import { formatCount, codeSpan } from './format';
 import { groupRuns } from './group';
 import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, paramRows, primaryText, projectRow, runRow, runSections, runTooltip } from './present';
+import { runView } from '../../panels/runView';
 import { bestRun, configuredPrimary, guessPrimary, primaryFor } from './primaryMetric';
 import { DEFAULT_SORT, describeSort, parseSortSpec, sortRuns } from './sort';
 import { metric, run, T0 } from './testRuns';
@@ -231,4 +232,17 @@ test('integers beyond 2^53 show their exact digits in param rows, tooltips and t
   const seed = environmentRows(d).find((r) => r.label === 'Seed')!;
   assert.equal(seed.description, `-${big}`);
   assert.equal(seed.copyText, `-${big}`);
+});
+
+test('the Command row shows and copies the line the dashboard header shows, executable first', () => {
+  const command = (d: RunDetail) => environmentRows(d).find((r) => r.label === 'Command')!;
+  const d = detail({ executable: '/usr/bin/python3', argv: ['train.py', '--name', 'a b'] });
+  assert.equal(command(d).description, `/usr/bin/python3 train.py --name 'a b'`);
+  assert.equal(command(d).copyText, command(d).description);
+  assert.equal(runView(d, 'red').command, command(d).description);
+  // A NUL: both show the same harmless comment; the Runs view offers nothing to copy.
+  const nul = detail({ executable: 'python', argv: ['a\u0000b'] });
+  assert.equal(command(nul).description, runView(nul, 'red').command);
+  assert.match(command(nul).description!, /^# not runnable/);
+  assert.equal(command(nul).copyText, undefined);
 });

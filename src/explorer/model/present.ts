@@ -6,8 +6,9 @@ import { durationMs } from '../filter/evaluate';
 import { Commands } from '../../core/commands';
 import { joinInside } from '../../core/paths';
 import { escapeMarkdown } from '../../core/text';
-import { commandLine, UnquotableError } from '../../rerun/model/quote';
-import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../core/format';
+import { commandLine, runnableCommand } from '../../shared/commandLine';
+import { compareParamKeys } from '../../shared/params';
+import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../shared/format';
 import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './format';
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
@@ -177,7 +178,7 @@ export function runTooltip(run: ExplorerRun, ctx: RunContext): string {
     }
     if (metricKeys.length > TOOLTIP_METRICS) lines.push(`| … ${metricKeys.length - TOOLTIP_METRICS} more | | | |`);
   }
-  const paramKeys = Object.keys(run.params).sort();
+  const paramKeys = Object.keys(run.params).sort(compareParamKeys);
   if (paramKeys.length) {
     lines.push('', '| param | value |', '|---|---|');
     for (const k of paramKeys.slice(0, TOOLTIP_PARAMS)) {
@@ -216,7 +217,7 @@ function leaf(id: string, label: string, description: string | undefined, icon: 
 }
 
 export function paramRows(detail: RunDetail): Row[] {
-  return Object.keys(detail.params).sort().map((k) => {
+  return Object.keys(detail.params).sort(compareParamKeys).map((k) => {
     const value = formatParam(detail.params[k], exactDigits(detail.exactInts?.params, k));
     const overridden = k in detail.overrides;
     return leaf(`run:${detail.id}/params/${k}`, k, overridden ? `${value} (override)` : value, overridden ? 'edit' : 'symbol-field', {
@@ -255,16 +256,6 @@ function artifactIcon(a: ArtifactInfo): string {
 /** Joins a run folder and a relative artifact path, refusing paths that climb out of the run folder. */
 export function artifactPath(runDir: string, rel: string): string | undefined {
   return joinInside(runDir, rel);
-}
-
-/** The recorded command as a POSIX shell line: pasted into a terminal, it runs that argv and nothing else. */
-export function shellLine(argv: readonly string[]): string | undefined {
-  try {
-    return commandLine('posix', argv);
-  } catch (err) {
-    if (err instanceof UnquotableError) return undefined;
-    throw err;
-  }
 }
 
 export function artifactRows(detail: RunDetail): Row[] {
@@ -308,10 +299,10 @@ export function environmentRows(detail: RunDetail): Row[] {
     rows.push(leaf(`${id}/gpu`, env.gpu.length === 1 ? 'GPU' : `GPUs (${env.gpu.length})`, names.join(', '), 'chip'));
   }
   if (detail.argv.length) {
-    // A logged argument like `$(curl x|sh)` must stay one argument when the copied line is pasted into a shell.
-    const line = shellLine(detail.argv);
-    const shown = line ?? detail.argv.join(' ');
-    rows.push(leaf(`${id}/argv`, 'Command', shown, 'terminal', { copyText: line, tooltip: codeSpan(clamp(shown, 2000)) }));
+    // The dashboard header's line. A logged argument like `$(curl x|sh)` must stay one argument when the copied
+    // line is pasted into a shell; a command no shell can pass (a NUL) is shown but offers nothing to copy.
+    const shown = commandLine(detail.executable, detail.argv);
+    rows.push(leaf(`${id}/argv`, 'Command', shown, 'terminal', { copyText: runnableCommand(detail.executable, detail.argv), tooltip: codeSpan(clamp(shown, 2000)) }));
   }
   if (detail.cwd) rows.push(leaf(`${id}/cwd`, 'Working Directory', detail.cwd, 'folder', { copyText: detail.cwd }));
   rows.push(leaf(`${id}/dir`, 'Log Folder', detail.dir, 'folder-opened', { copyText: detail.dir }));

@@ -2,9 +2,9 @@
 // environment variables and the exact text the user confirms. The extension only carries the plan out.
 import type { ParamValue } from '../../store/types';
 import { rewriteArgv, type ArgvEdit } from './argv';
-import { exactDigits } from '../../core/format';
+import { exactDigits } from '../../shared/format';
 import { formatParamInput, fromParamValue, overridesEnvValue, sameParamValue, type ExactParam, type OverrideValue } from './overrides';
-import { commandLine, UnquotableError, type ShellKind } from './quote';
+import { commandLine, UnquotableError, type ShellKind } from '../../shared/shellQuote';
 
 export type InterpreterSource = 'recorded' | 'python-extension' | 'default';
 

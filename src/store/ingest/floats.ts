@@ -46,15 +46,6 @@ export function needsDigits(digits: string): boolean {
   return !Number.isSafeInteger(Number(digits));
 }
 
-/**
- * The exact decimal text of an integer value: its recorded digits, else the double's own exact value (2^64 is
- * `18446744073709551616`); undefined for anything that is not an integer. Compares a tagged value with a bare one.
- */
-export function integerText(value: unknown, digits: string | undefined): string | undefined {
-  if (digits !== undefined) return digits;
-  return typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : undefined;
-}
-
 /** A number from a log field: a JSON number, a `$float` object or an `$int` object (as its nearest double). */
 export function numberFrom(value: unknown): number | undefined {
   if (typeof value === 'number') return value;

@@ -1,5 +1,6 @@
 // Filtering, sorting and diffing over in-memory run summaries: 10,000 runs filter and sort in milliseconds,
 // so listing never touches sqlite.
+import { paramRows, type ParamSource } from '../../shared/params';
 import type { ParamValue, ParamsDiffRow, RunQuery, RunSummary, SortKey } from '../types';
 
 type Comparable = number | string | boolean | null | undefined;
@@ -92,17 +93,10 @@ export function queryRuns(runs: Iterable<RunSummary>, q: RunQuery = {}): RunSumm
   return q.limit !== undefined && q.limit >= 0 ? out.slice(0, q.limit) : out;
 }
 
-function same(a: ParamValue | undefined, b: ParamValue | undefined): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
-}
-
-/** One row per param key any run has, sorted by key; missing values are null and count as a difference. */
-export function diffParams(runs: Array<Pick<RunSummary, 'params'> | undefined>): ParamsDiffRow[] {
-  const keys = new Set<string>();
-  for (const r of runs) if (r !== undefined) for (const k of Object.keys(r.params)) keys.add(k);
-  return [...keys].sort().map((key) => {
-    const present = runs.map((r) => (r !== undefined && key in r.params ? r.params[key] : undefined));
-    const differs = present.some((v) => !same(v, present[0]));
-    return { key, values: present.map((v) => (v === undefined ? null : v)), differs, present: present.map((v) => v !== undefined) };
-  });
+/**
+ * One row per param key any run has, in the shared params order (src/shared/params.ts, as the compare view);
+ * missing values are null and count as a difference.
+ */
+export function diffParams(runs: Array<ParamSource | undefined>): ParamsDiffRow[] {
+  return paramRows(runs).map((row) => ({ key: row.key, values: row.values.map((v) => v ?? null), differs: row.differs, present: row.values.map((v) => v !== undefined) }));
 }

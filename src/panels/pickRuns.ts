@@ -2,7 +2,7 @@
 // runs to a comparison from inside the view.
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../core/services';
-import { formatTime } from '../core/format';
+import { formatTime } from '../shared/format';
 import { runLabel } from '../core/runLabel';
 
 interface RunItem extends vscode.QuickPickItem {

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { FeatureContext } from '../core/services';
-import type { WebviewMessage } from '../contract/messages';
+
+import type { ChartInbound } from '../protocol/common';
+import { parseDashboardMessage } from '../protocol/dashboardGuards';
 import { PanelHost } from './panelHost';
 
 type Listener = (e: unknown) => void;
@@ -37,9 +39,12 @@ function fakePanel() {
 const ctx = { output: { warn: () => undefined, error: () => undefined, info: () => undefined } } as unknown as FeatureContext;
 const settle = () => new Promise((r) => setImmediate(r));
 
-class TestHost extends PanelHost {
+class TestHost extends PanelHost<ChartInbound | { type: 'openArtifact'; path: string } | { type: 'state'; state: unknown }, { type: 'notice'; level: 'info'; message: string }> {
   failWith: Error | undefined;
-  protected async handle(_message: WebviewMessage): Promise<void> {
+  constructor(panel: vscode.WebviewPanel) {
+    super(panel, ctx, parseDashboardMessage);
+  }
+  protected async handle(): Promise<void> {
     if (this.failWith) throw this.failWith;
   }
   send(): Promise<boolean> {
@@ -55,7 +60,7 @@ test('a failing handler on a panel closed meanwhile leaves no unhandled rejectio
   // The last-resort catch logs to the console; the failed notice itself must not even get that far.
   t.mock.method(console, 'error', (...args: unknown[]) => unhandled.push(args));
   const { panel, on } = fakePanel();
-  const host = new TestHost(panel as unknown as vscode.WebviewPanel, ctx);
+  const host = new TestHost(panel as unknown as vscode.WebviewPanel);
   on.message!({ type: 'ready' });
   await settle();
   host.failWith = new Error('boom');
@@ -68,7 +73,7 @@ test('a failing handler on a panel closed meanwhile leaves no unhandled rejectio
 
 test('a hidden panel is not posted to until its webview says ready again', async () => {
   const { panel, on, posted } = fakePanel();
-  const host = new TestHost(panel as unknown as vscode.WebviewPanel, ctx);
+  const host = new TestHost(panel as unknown as vscode.WebviewPanel);
   on.message!({ type: 'ready' });
   await settle();
   assert.equal(await host.send(), true);

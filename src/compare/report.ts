@@ -1,8 +1,10 @@
 // The compare view's exports: one CSV row per run (params, then last and best of every metric) and a markdown
 // report (runs, differing params, metric summary with the best marked and deltas against the baseline).
-import type { MetricSummaryRow, ParamRow, RunView } from '../contract/messages';
+import type { RunView } from '../protocol/common';
+import type { ParamRow } from '../shared/params';
+import type { MetricSummaryRow } from '../shared/summary';
 import { toCsv, type Cell } from './csv';
-import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../core/format';
+import { formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../shared/format';
 import { markdownLine } from '../core/text';
 import { mdTable } from './markdown';
 

@@ -1,7 +1,7 @@
 // Files the panels write on request: a chart as PNG, compared data as CSV, a markdown report. Every write goes
 // through a save dialog in the workspace, so nothing lands anywhere the user did not choose.
 import * as vscode from 'vscode';
-import { PNG_PREFIX } from '../contract/guards';
+import { PNG_PREFIX } from '../protocol/guards';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -1,14 +1,15 @@
-// What every chart panel shares: the ready handshake, message validation at the trust boundary, typed posting,
-// and the panel's lifetime. The webview announces `ready` (first load, reload, or re-shown after being hidden,
-// since we do not retain hidden contexts) and the host answers with the full state every time.
+// What every panel shares: the ready handshake, message validation at the trust boundary, typed posting, and
+// the panel's lifetime. The webview announces `ready` (first load, reload, or re-shown after being hidden,
+// since we do not retain hidden contexts) and the host answers with the full state every time. Generic over the
+// panel's protocol, so a panel posts only its own messages and handles only what its guard lets through.
 import type * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
-import { parseWebviewMessage } from '../contract/guards';
-import type { HostMessage, WebviewMessage } from '../contract/messages';
+import type { Parsed } from '../protocol/guards';
+import type { ChartOutbound, SeriesData } from '../protocol/common';
 import { packSeries } from './runView';
 
-export abstract class PanelHost extends Disposable {
+export abstract class PanelHost<In extends { type: string }, Out extends { type: string }> extends Disposable {
   private isReady = false;
   /** When the panel was created: the paint log reports the time from here, as a user waits it. */
   protected readonly createdAt = performance.now();
@@ -16,6 +17,8 @@ export abstract class PanelHost extends Disposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     protected readonly ctx: FeatureContext,
+    /** The panel's guard: checks what its webview posts against its protocol. */
+    private readonly parse: (raw: unknown) => Parsed<In>,
   ) {
     super();
     this.register(panel.onDidDispose(() => this.dispose()));
@@ -40,14 +43,14 @@ export abstract class PanelHost extends Disposable {
   }
 
   /** Posts a message once the webview is listening; earlier messages are dropped (ready resends everything). */
-  protected async post(message: HostMessage): Promise<boolean> {
+  protected async post(message: Out | ChartOutbound): Promise<boolean> {
     if (!this.ready) return false;
-    const packed = 'series' in message ? { ...message, series: packSeries(message.series) } : message;
+    const packed = 'series' in message ? { ...message, series: packSeries(message.series as SeriesData[]) } : message;
     return this.panel.webview.postMessage(packed);
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const parsed = parseWebviewMessage(raw);
+    const parsed = this.parse(raw);
     if (!parsed.ok) {
       this.ctx.output.warn(`Ignored a message from the ${this.panel.viewType} webview: ${parsed.reason}`);
       return;
@@ -65,7 +68,7 @@ export abstract class PanelHost extends Disposable {
   }
 
   /** Handles a validated message; `ready` means "send the full state now". */
-  protected abstract handle(message: WebviewMessage): Promise<void>;
+  protected abstract handle(message: In): Promise<void>;
 
   override dispose(): void {
     if (this.isDisposed) return;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { artifactUnderRun } from './artifactPath';
+import { artifactUnderRun } from './artifacts';
 
 test('artifacts resolve under the run folder; symlinks out of it are refused', async (t) => {
   const base = await mkdtemp(path.join(tmpdir(), 'trackside-artifacts-'));

@@ -2,7 +2,7 @@
 // a path is only used after resolveInside has followed every symlink and found it inside the run folder.
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
-import { resolveInside } from '../core/paths';
+import { resolveInside } from './paths';
 
 /**
  * Where the webview may load an artifact from: its real location spelled under `runDir` as given, since the
@@ -14,3 +14,4 @@ export async function artifactUnderRun(runDir: string, relative: string): Promis
   const realRoot = await realpath(runDir).catch(() => undefined);
   return realRoot === undefined ? undefined : path.join(runDir, path.relative(realRoot, real));
 }
+

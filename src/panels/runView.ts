@@ -1,7 +1,7 @@
 // Store records → what the webviews draw, and series packed for postMessage.
-import type { RunView, SeriesData } from '../contract/messages';
+import type { RunView, SeriesData } from '../protocol/common';
 import type { RunDetail, RunSummary, Series } from '../store/types';
-import { commandLine } from '../charts/command';
+import { commandLine } from '../shared/commandLine';
 
 export function runView(run: RunSummary | RunDetail, color: string): RunView {
   const view: RunView = {

@@ -1,7 +1,7 @@
 // Live appends: remembers the last step sent per (run, key), so a panel asks the store only for newer points
 // and never sends a point twice, even when keys are logged at different rates.
 
-import type { SeriesData } from '../contract/messages';
+import type { SeriesData } from '../protocol/common';
 
 const id = (runId: string, key: string): string => `${runId}\u0000${key}`;
 

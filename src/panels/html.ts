@@ -2,7 +2,7 @@
 // fresh nonce, nothing remote. Log data never goes into this HTML; it arrives by message and is rendered as text.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PanelKind } from '../contract/messages';
+import type { PanelKind } from '../protocol/common';
 
 export function bundleRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
-import { commandLine, quoteCmdArg, quoteFish, quotePosix, quotePwsh, shellKindOf, UnquotableError } from './quote';
+import { commandLine, quoteCmdArg, quoteFish, quotePosix, quotePwsh, shellKindOf, UnquotableError } from './shellQuote';
 
 const run = promisify(execFile);
 

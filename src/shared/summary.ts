@@ -1,12 +1,36 @@
 // The compare view's metric table: last and best value per key per run, which run is best, and deltas
 // against a baseline run. Computed from the store's per-run MetricSummary, so no series is read.
-import type { MetricCell, MetricSummaryRow } from '../contract/messages';
-import type { MetricSummary, RunSummary } from '../store/types';
 import { goalOf, isBetter, type Goal } from './goals';
 
-type RunLike = Pick<RunSummary, 'id' | 'parent' | 'metrics'>;
+/** What the table reads of a run's metric (the store's MetricSummary has these and more). */
+export interface MetricStats {
+  last: number;
+  lastStep: number;
+  min: number;
+  max: number;
+}
 
-function bestOf(m: MetricSummary, goal: Goal): number {
+type RunLike = { id: string; parent?: string; metrics: Readonly<Record<string, MetricStats>> };
+
+export interface MetricCell {
+  last: number;
+  lastStep: number;
+  best: number;
+  /** Delta of `best` against the baseline run, when both exist. */
+  delta?: number;
+}
+
+export interface MetricSummaryRow {
+  key: string;
+  /** `min` when lower is better; `none` for system metrics, which have no best. */
+  goal: 'min' | 'max' | 'none';
+  /** One cell per run, in `runs` order; null when the run lacks the key. */
+  cells: Array<MetricCell | null>;
+  /** Index of the run with the best value, -1 when none is finite. */
+  bestIndex: number;
+}
+
+function bestOf(m: MetricStats, goal: Goal): number {
   return goal === 'min' ? m.min : m.max;
 }
 
