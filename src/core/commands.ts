@@ -35,4 +35,7 @@ export const Commands = {
   copyLoggerToWorkspace: 'trackside.copyLoggerToWorkspace',
 } as const;
 
+/** The Runs view: the explorer draws it, the store service shows indexing progress in it. */
+export const VIEW_ID = 'trackside.runs';
+
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -9,6 +9,7 @@ import { oneLine, plainText, withoutIcons } from '../core/text';
 import { Commands } from '../core/commands';
 import { nothingGiven, rowCopyTexts } from './model/nodes';
 import type { ExplorerRun } from './model/run';
+import { splitWritable } from './model/readOnly';
 import { MAX_NOTES, nameProblem, parseTags, tagsProblem, type UserEdits } from './model/userEdits';
 import { writeUserEdits } from './userEditsFile';
 
@@ -65,7 +66,9 @@ export class RunActions {
     return (picked ?? []).map((p) => p.id);
   }
 
-  private async edit(runs: ExplorerRun[], patch: (run: ExplorerRun) => UserEdits, what: string): Promise<void> {
+  private async edit(selected: ExplorerRun[], patch: (run: ExplorerRun) => UserEdits, what: string): Promise<void> {
+    const runs = this.writable(selected, what);
+    if (!runs.length) return;
     const failures: string[] = [];
     await Promise.all(
       runs.map((run) =>
@@ -79,6 +82,13 @@ export class RunActions {
       void vscode.window.showErrorMessage(`Could not ${what} for ${failures.length} run(s): ${plainText(failures[0]!, 300)}`);
     }
     await this.host.store.refresh();
+  }
+
+  /** The runs Trackside may write beside; the user is told about the others. */
+  private writable(runs: ExplorerRun[], what: string): ExplorerRun[] {
+    const { writable, refusal } = splitWritable(runs, what);
+    if (refusal !== undefined) void vscode.window.showWarningMessage(plainText(refusal, 300));
+    return writable;
   }
 
   async star(arg: unknown, selection: unknown, starred: boolean): Promise<void> {
@@ -97,7 +107,7 @@ export class RunActions {
   }
 
   async rename(arg: unknown, selection: unknown): Promise<void> {
-    const [run] = await this.runsFrom(arg, selection, false);
+    const [run] = this.writable(await this.runsFrom(arg, selection, false), 'rename the run');
     if (!run) return;
     const name = await vscode.window.showInputBox({
       title: 'Rename Run',
@@ -111,7 +121,7 @@ export class RunActions {
   }
 
   async editTags(arg: unknown, selection: unknown): Promise<void> {
-    const runs = await this.runsFrom(arg, selection);
+    const runs = this.writable(await this.runsFrom(arg, selection), 'save the tags');
     if (!runs.length) return;
     const common = runs.map((r) => r.tags).reduce((a, b) => a.filter((t) => b.includes(t)));
     const input = await vscode.window.showInputBox({
@@ -127,7 +137,7 @@ export class RunActions {
   }
 
   async editNotes(arg: unknown, selection: unknown): Promise<void> {
-    const [run] = await this.runsFrom(arg, selection, false);
+    const [run] = this.writable(await this.runsFrom(arg, selection, false), 'save the notes');
     if (!run) return;
     const notes = await vscode.window.showInputBox({
       title: `Notes on ${run.name}`,
@@ -174,7 +184,7 @@ export class RunActions {
   }
 
   async delete(arg: unknown, selection: unknown): Promise<void> {
-    const runs = await this.runsFrom(arg, selection);
+    const runs = this.writable(await this.runsFrom(arg, selection), 'delete');
     if (!runs.length) return;
     const running = runs.filter((r) => r.status === 'running');
     const detail = [

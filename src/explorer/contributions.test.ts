@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Commands } from '../core/commands';
-import { ContextKeys, VIEW_ID } from './contributions';
+import { VIEW_ID } from '../core/commands';
+import { ContextKeys } from './contributions';
 
 interface Manifest {
   contributes: {

@@ -1,5 +1,4 @@
-// Names the explorer shares with package.json besides its command ids (those are in src/core/commands.ts).
-export const VIEW_ID = 'trackside.runs';
+// Names the explorer shares with package.json besides its command ids and view id (src/core/commands.ts).
 
 /** Context keys the explorer sets for `when` clauses in package.json. */
 export const ContextKeys = {

@@ -2,6 +2,7 @@
 // compare.ts) adds its own messages to these; both sides import it, so a change to a message breaks the build on
 // both sides instead of failing silently at run time.
 // Plain data only: everything here crosses postMessage (structured clone; typed arrays survive intact).
+import type { Series } from '../shared/series';
 
 export type PanelKind = 'dashboard' | 'compare';
 
@@ -40,15 +41,8 @@ export interface RunView {
   error?: string;
 }
 
-export interface SeriesData {
-  runId: string;
-  key: string;
-  steps: Float64Array;
-  times: Float64Array;
-  values: Float64Array;
-  /** Points stored before downsampling. */
-  total: number;
-}
+/** A series as the store answers it (points before downsampling in `total`). */
+export type SeriesData = Series;
 
 /** What the host posts to any chart panel. */
 export type ChartOutbound =

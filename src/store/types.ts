@@ -1,5 +1,6 @@
 // The store's public contract: what the extension host, the CLI and the benchmarks may rely on.
 // Everything here is plain data (structured-clone safe), so it can cross to a webview or a worker unchanged.
+import type { Series } from '../shared/series';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'killed' | 'crashed';
 
@@ -159,16 +160,7 @@ export interface SeriesRequest {
   afterStep?: number;
 }
 
-export interface Series {
-  runId: string;
-  key: string;
-  /** Parallel arrays. `time` is unix ms. */
-  steps: Float64Array;
-  times: Float64Array;
-  values: Float64Array;
-  /** Points in the stored series before downsampling (within the range). */
-  total: number;
-}
+export type { Series };
 
 export interface ParamsDiffRow {
   key: string;

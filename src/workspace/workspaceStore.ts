@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { VIEW_ID } from '../core/commands';
 import { Disposable } from '../core/lifecycle';
 import type { StoreChange, StoreService } from '../core/services';
 import { openStore, setParseWorkerScript, type IndexReport, type RunStore } from '../store';
@@ -10,7 +11,6 @@ import { resolveRoots, type RunRoot } from './roots';
 import { runIdIn } from './runPath';
 import { PendingWork } from './pendingWork';
 
-const VIEW_ID = 'trackside.runs';
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
 const QUIET_MS = 15;
 /** …but never longer than this after the first event, so a chatty run still shows up within the 250 ms target. */
