@@ -4,7 +4,7 @@ import '../shared/elements';
 import '../shared/style.css';
 import type { CompareData, CompareState } from '../../src/protocol/compare';
 import type { MetricSummaryRow } from '../../src/shared/summary';
-import { DEFAULT_OPTIONS, unhandled } from '../../src/protocol/common';
+import { DEFAULT_OPTIONS } from '../../src/protocol/common';
 import { onHostMessage, post, saveState } from './channel';
 import { ChartsSession } from '../shared/chartsSession';
 import { button, h, linkButton, swatch } from '../shared/dom';
@@ -156,17 +156,10 @@ onHostMessage((m) => {
         data = { ...data, runs: data.runs.map((r) => byId.get(r.id) ?? r) };
         session.charts.setRuns(data.runs.map((r) => ({ id: r.id, name: r.name, color: r.color, startTime: r.startTime })));
       }
-      session.charts.append(m.series);
-      return;
-    case 'series/range':
-      session.rangeReceived(m);
-      return;
-    case 'notice':
-      notices.show(m.level, m.message);
-      app.setAttribute('aria-busy', 'false');
+      session.received(m, notices, app);
       return;
     default:
-      unhandled(m);
+      session.received(m, notices, app);
   }
 });
 

@@ -4,7 +4,7 @@ import '../shared/style.css';
 import type { RunView } from '../../src/protocol/common';
 import type { DashboardData, DashboardState } from '../../src/protocol/dashboard';
 import type { Param } from '../../src/shared/params';
-import { DEFAULT_OPTIONS, unhandled } from '../../src/protocol/common';
+import { DEFAULT_OPTIONS } from '../../src/protocol/common';
 import { exactDigits, formatDuration, formatParam, formatTime } from '../../src/shared/format';
 import { onHostMessage, post, saveState } from './channel';
 import { ChartsSession } from '../shared/chartsSession';
@@ -122,18 +122,11 @@ onHostMessage((m) => {
         run = updated;
         renderHeader(updated);
       }
-      session.charts.append(m.series);
+      session.received(m, notices, app);
       return;
     }
-    case 'series/range':
-      session.rangeReceived(m);
-      return;
-    case 'notice':
-      notices.show(m.level, m.message);
-      app.setAttribute('aria-busy', 'false');
-      return;
     default:
-      unhandled(m);
+      session.received(m, notices, app);
   }
 });
 

@@ -1,9 +1,10 @@
 // Glue between the chart grid, the toolbar and the host: zoom requests with ids (a late answer to an old zoom
 // is dropped), the first-paint timing the benchmark reads, option changes, and the plot width the host budgets
 // points by (a window grown well past it asks for denser data).
-import type { ChartInbound, ChartOptions, ChartOutbound } from '../../src/protocol/common';
+import { unhandled, type ChartInbound, type ChartOptions, type ChartOutbound } from '../../src/protocol/common';
 import { chartControls, type ControlsHandle } from './controls';
 import { MetricCharts } from './metricCharts';
+import type { NoticeArea } from './status';
 
 export class ChartsSession {
   readonly charts: MetricCharts;
@@ -82,8 +83,25 @@ export class ChartsSession {
     this.controls.showRange(null);
   }
 
-  /** A zoom's answer; a late one to an older zoom is dropped. */
-  rangeReceived(message: Extract<ChartOutbound, { type: 'series/range' }>): void {
-    if (message.requestId === this.requestId) this.charts.replaceRange(message.range, message.series);
+  /**
+   * The chart messages every panel answers alike. An app handles its own messages first (and its runs on
+   * `series/append`), then hands the rest here: a kind neither handles stops the build.
+   */
+  received(message: ChartOutbound, notices: NoticeArea, app: HTMLElement): void {
+    switch (message.type) {
+      case 'series/append':
+        this.charts.append(message.series);
+        return;
+      case 'series/range':
+        // A late answer to an older zoom is dropped.
+        if (message.requestId === this.requestId) this.charts.replaceRange(message.range, message.series);
+        return;
+      case 'notice':
+        notices.show(message.level, message.message);
+        app.setAttribute('aria-busy', 'false');
+        return;
+      default:
+        unhandled(message);
+    }
   }
 }

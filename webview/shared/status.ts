@@ -1,7 +1,12 @@
 // Notices from the host, shown in a live region so screen readers announce them.
 import { h } from './dom';
 
-export function noticeArea(): { el: HTMLElement; show(level: 'info' | 'error', text: string): void } {
+export interface NoticeArea {
+  el: HTMLElement;
+  show(level: 'info' | 'error', text: string): void;
+}
+
+export function noticeArea(): NoticeArea {
   const el = h('div', { class: 'notices', role: 'status', 'aria-live': 'polite' });
   return {
     el,
