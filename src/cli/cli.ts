@@ -5,7 +5,7 @@ import { exactDigits } from '../shared/format';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { diffRowJson, runJson } from './exactJson';
 import { paramRows } from '../shared/params';
-import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './format';
+import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './terminalText';
 
 export interface CliIo {
   stdout: (text: string) => void;

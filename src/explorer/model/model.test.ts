@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunDetail } from '../../store/types';
 import { escapeMarkdown } from '../../core/text';
-import { formatCount, codeSpan } from './format';
+import { formatCount, codeSpan } from './rowText';
 import { groupRuns } from './group';
 import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, paramRows, primaryText, projectRow, runRow, runSections, runTooltip } from './present';
 import { runView } from '../../panels/runView';

@@ -9,7 +9,7 @@ import { escapeMarkdown } from '../../core/text';
 import { commandLine, runnableCommand } from '../../shared/commandLine';
 import { compareParamKeys } from '../../shared/params';
 import { exactDigits, formatDelta, formatDuration, formatNumber, formatParam, formatTime } from '../../shared/format';
-import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './format';
+import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './rowText';
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
 import type { ExplorerRun } from './run';
