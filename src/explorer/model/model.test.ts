@@ -7,7 +7,7 @@ import { groupRuns } from './group';
 import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, paramRows, primaryText, projectRow, runRow, runSections, runTooltip } from './present';
 import { bestRun, configuredPrimary, guessPrimary, primaryFor } from './primaryMetric';
 import { DEFAULT_SORT, describeSort, parseSortSpec, sortRuns } from './sort';
-import { metric, run, T0 } from './testRuns';
+import { metric, run, T0 } from '../../../test/fixtures/explorerRuns';
 
 const ids = (runs: { id: string }[]): string[] => runs.map((r) => r.id);
 
