@@ -21,7 +21,7 @@ function useBundledWorkers(): void {
   const bundle = join(repo, 'dist', 'cli.js');
   if (!existsSync(bundle)) return;
   const store = join(repo, 'src', 'store');
-  const newest = Math.max(...readdirSync(store).map((f) => statSync(join(store, f)).mtimeMs));
+  const newest = Math.max(...readdirSync(store, { recursive: true, encoding: 'utf8' }).map((f) => statSync(join(store, f)).mtimeMs));
   if (statSync(bundle).mtimeMs >= newest) setParseWorkerScript(bundle);
   else process.stderr.write('  (dist/cli.js is older than src/store: parse workers run from sources; `npm run build` first)\n');
 }

@@ -97,7 +97,8 @@ function workspace(opts: GenerateOptions, label: string): GeneratedWorkspace {
 function storeFingerprint(): string {
   const dir = join(REPO, 'src', 'store');
   const hash = createHash('sha256');
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  for (const f of sources) hash.update(f).update(readFileSync(join(dir, f)));
   return hash.digest('hex').slice(0, 12);
 }
 

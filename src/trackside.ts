@@ -5,7 +5,8 @@ import { WorkspaceStore } from './workspace/workspaceStore';
 import { registerExplorer } from './explorer/register';
 import { registerPythonPath } from './pythonPath/register';
 import { registerChartPanels } from './webviews/register';
-import { registerRerun } from './rerun/rerunCommand';
+import { registerRerun } from './rerun/register';
+import { registerHelp } from './help/register';
 
 /** The root object: owns the output channel, the store service and every feature. */
 export class Trackside extends Disposable {
@@ -18,5 +19,6 @@ export class Trackside extends Disposable {
     this.register(registerExplorer(features));
     this.register(registerPythonPath(features));
     this.register(registerRerun(features));
+    this.register(registerHelp(features));
   }
 }

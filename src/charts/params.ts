@@ -1,7 +1,7 @@
 // Params side by side: one row per key across runs, a key missing from a run shown as missing (not null).
 import type { ParamRow } from '../contract/messages';
 import { exactDigits } from '../core/format';
-import { integerText } from '../store/floats';
+import { integerText } from '../store/ingest/floats';
 import type { ExactInts, ParamValue } from '../store/types';
 
 function same(a: ParamValue | undefined, b: ParamValue | undefined): boolean {

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseWithFloats } from '../store/floats';
-import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../store/testLogs';
+import { parseWithFloats } from '../store';
+import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
 import { EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main } from './cli';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = '/') {

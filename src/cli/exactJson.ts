@@ -3,9 +3,7 @@
 import { sameCell } from '../charts/params';
 import type { ParamRow } from '../contract/messages';
 import { exactDigits } from '../core/format';
-import { intTag, type IntTag } from '../store/floats';
-import { setOwn } from '../store/records';
-import type { ExactInts, ParamValue, ParamsDiffRow, RunDetail, RunSummary } from '../store/types';
+import { intTag, setOwn, type ExactInts, type IntTag, type ParamValue, type ParamsDiffRow, type RunDetail, type RunSummary } from '../store';
 
 type Tagged = ParamValue | IntTag;
 

@@ -1,8 +1,7 @@
 // `trackside` command line entry point (bundled to dist/cli.js). The same file serves the store's parse workers
 // when started as one, so a large `trackside index` parses on every core.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { setParseWorkerScript } from '../store/parsePool';
-import { serveParseJobs } from '../store/parseWorker';
+import { serveParseJobs, setParseWorkerScript } from '../store';
 import { main } from './cli';
 
 if (!isMainThread && parentPort !== null && (workerData as { tracksideParseWorker?: boolean } | undefined)?.tracksideParseWorker) {

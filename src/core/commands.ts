@@ -21,6 +21,7 @@ export const Commands = {
   unarchive: 'trackside.unarchiveRun',
   delete: 'trackside.deleteRun',
   openArtifact: 'trackside.openArtifact',
+  // Help.
   copyQuickstart: 'trackside.copyLoggerQuickstart',
   openDocs: 'trackside.openDocumentation',
   showOutput: 'trackside.showOutput',

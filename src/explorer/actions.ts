@@ -3,25 +3,14 @@
 import * as vscode from 'vscode';
 import { resolveInside } from '../core/paths';
 import { runIdsFrom } from '../core/runRef';
+import { runLabel } from '../core/runLabel';
 import type { StoreService } from '../core/services';
 import { oneLine, plainText, withoutIcons } from '../core/text';
 import { Commands } from '../core/commands';
 import { nothingGiven, rowCopyTexts } from './model/nodes';
 import type { ExplorerRun } from './model/run';
-import { nameProblem, parseTags, tagsProblem, type UserEdits } from './model/userEdits';
+import { MAX_NOTES, nameProblem, parseTags, tagsProblem, type UserEdits } from './model/userEdits';
 import { writeUserEdits } from './userEditsFile';
-
-/** The Runs view guide, relative to the extension folder. */
-export const DOCS_PATH = 'docs/explorer.md';
-
-export const QUICKSTART = `import trackside  # no install needed in VS Code terminals; or: Trackside: Copy Logger into Workspace
-
-with trackside.init(project="my-project", config={"lr": 0.01, "batch_size": 64}) as run:
-    for step in range(1000):
-        loss = ...  # your training step
-        run.log({"train/loss": loss})
-    run.summary["val/acc"] = 0.93
-`;
 
 export interface ActionHost {
   readonly store: StoreService;
@@ -65,7 +54,7 @@ export class RunActions {
     }
     // Quick pick text draws `$(name)` as an icon; names, projects and ids all come from logs.
     const items = runs.map((r) => ({
-      label: withoutIcons(oneLine(r.name || r.id, 200)),
+      label: runLabel(r),
       description: withoutIcons(oneLine(`${r.project} · ${r.status}`, 200)),
       detail: withoutIcons(r.id),
       id: r.id,
@@ -144,7 +133,7 @@ export class RunActions {
       title: `Notes on ${run.name}`,
       prompt: 'A note for this run (what you tried, what you learned). Leave empty to remove it.',
       value: run.notes ?? '',
-      validateInput: (v) => (v.length > 20_000 ? 'Notes are at most 20,000 characters.' : undefined),
+      validateInput: (v) => (v.length > MAX_NOTES ? `Notes are at most ${MAX_NOTES.toLocaleString('en-US')} characters.` : undefined),
     });
     if (notes === undefined) return;
     await this.edit([run], () => ({ notes: notes.trim() }), 'save the notes');
@@ -238,10 +227,5 @@ export class RunActions {
     const row = arg && typeof arg === 'object' ? (arg as { row?: { copyText?: unknown } }).row : undefined;
     const text = typeof row?.copyText === 'string' ? row.copyText : undefined;
     if (text !== undefined) await vscode.env.clipboard.writeText(text);
-  }
-
-  async copyQuickstart(): Promise<void> {
-    await vscode.env.clipboard.writeText(QUICKSTART);
-    void vscode.window.showInformationMessage('Copied a Trackside quickstart. Paste it into your training script and run it from a VS Code terminal.');
   }
 }

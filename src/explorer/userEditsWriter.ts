@@ -1,7 +1,8 @@
 // Applies edits to `<run>/user.json`: read, merge, write a temporary file, rename over. A reader (the indexer)
 // sees the old file or the new one, never half of one. The logger never touches this file.
 import { randomBytes } from 'node:crypto';
-import { mergeUserEdits, parseUserEdits, type UserEdits } from './model/userEdits';
+import { USER_FILE } from '../store';
+import { editableUserFile, mergeUserEdits, type UserEdits } from './model/userEdits';
 
 /** The file operations the writer needs: VS Code's file system in the extension, an in-memory one in tests. */
 export interface EditsFileSystem {
@@ -34,10 +35,10 @@ export class UserEditsWriter {
   }
 
   private async apply(dir: string, patch: UserEdits): Promise<void> {
-    const target = `${dir}/user.json`;
-    const merged = mergeUserEdits(parseUserEdits(await this.fs.read(target)), patch);
+    const target = `${dir}/${USER_FILE}`;
+    const merged = mergeUserEdits(editableUserFile(await this.fs.read(target)), patch);
     // Random, not pid + time: another window (same moment) or a remote host (same pid) may write this folder too.
-    const tmp = `${dir}/.user.json.${randomBytes(8).toString('hex')}.tmp`;
+    const tmp = `${dir}/.${USER_FILE}.${randomBytes(8).toString('hex')}.tmp`;
     await this.fs.write(tmp, `${JSON.stringify(merged, null, 2)}\n`);
     try {
       await this.fs.rename(tmp, target);

@@ -1,6 +1,7 @@
 // After a rerun starts: find the run it logs (its parent is the rerun's source), and when it ends say how it
 // went — for a plain rerun, whether it reproduced the parent's metrics and by how much.
 import * as vscode from 'vscode';
+import type { CommandId } from '../core/commands';
 import { Disposable } from '../core/lifecycle';
 import type { StoreService } from '../core/services';
 import type { RunSummary } from '../store/types';
@@ -32,7 +33,7 @@ export class FollowUp extends Disposable {
 
   constructor(
     private readonly store: StoreService,
-    private readonly compareWithParent: string,
+    private readonly compareWithParent: CommandId,
     private readonly output: vscode.LogOutputChannel,
   ) {
     super();

@@ -1,6 +1,7 @@
 // The run picker: every run, searchable by name, params and metrics (quick pick matches description and detail).
 import * as vscode from 'vscode';
 import { exactDigits } from '../core/format';
+import { runLabel } from '../core/runLabel';
 import { oneLine, withoutIcons } from '../core/text';
 import type { ParamValue, RunSummary } from '../store/types';
 
@@ -30,7 +31,7 @@ export function runPickItem(run: RunSummary): RunPickItem {
   const when = new Date(run.startTime).toLocaleString();
   return {
     runId: run.id,
-    label: clip(run.name || run.id),
+    label: runLabel(run),
     description: clip(`${run.status} · ${when} · ${params}`),
     detail: metrics ? clip(metrics) : clip(`${run.project} · ${run.id}`),
   };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from './runStore';
-import { startRecord, T0, tempRoot, writeLog } from './testLogs';
+import { startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
 
 const BIG = '18446744073709551617';
 const DOUBLE = 18446744073709551616;

@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from './runStore';
-import { logPath, prng, simpleRun, T0, tempRoot, writeLog } from './testLogs';
+import { logPath, prng, simpleRun, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
 import type { RunStore } from './types';
 
 const SEED = 20261123;

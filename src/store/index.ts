@@ -1,6 +1,10 @@
 export * from './types';
 export { openStore, pointsDir, LOG_FILE, USER_FILE } from './runStore';
-export { stringifyWithFloats, parseWithFloats } from './floats';
-export { downsampleIndices } from './downsample';
+export { intTag, intTagDigits, integerText, MAX_INT_DIGITS, needsDigits, parseWithFloats, stringifyWithFloats, type IntTag } from './ingest/floats';
+export { setOwn } from './ingest/records';
+export type { UserEdits } from './ingest/runState';
+export { parseUserEdits } from './ingest/userEdits';
+export { downsampleIndices } from './query/downsample';
 // For bundles: name a script whose worker-thread start calls serveParseJobs (dist/cli.js does).
-export { setParseWorkerScript } from './parsePool';
+export { setParseWorkerScript } from './ingest/parsePool';
+export { serveParseJobs } from './ingest/parseWorker';

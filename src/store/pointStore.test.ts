@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { poolStats } from './parsePool';
+import { poolStats } from './ingest/parsePool';
 import { limits, openStore, pointsDir } from './runStore';
-import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
-import { assertFaithful } from './testSeries';
+import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { assertFaithful } from '../../test/fixtures/series';
 import type { RunStore } from './types';
 
 function fixture(t: { after: (fn: () => void) => void }) {

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, truncateSync, unlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { poolStats } from './parsePool';
+import { poolStats } from './ingest/parsePool';
 import { limits, openStore } from './runStore';
-import { SCHEMA_VERSION } from './schema';
-import { trailerFor } from './sealedFile';
-import { appendLog, logPath, prng, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from './testLogs';
-import { overviewApplies } from './overview';
-import { assertFaithful } from './testSeries';
+import { SCHEMA_VERSION } from './index/schema';
+import { trailerFor } from './index/sealedFile';
+import { appendLog, logPath, prng, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { overviewApplies } from './index/overview';
+import { assertFaithful } from '../../test/fixtures/series';
 import type { RunStore } from './types';
 
 async function open(root: string, extra: { dbPath?: string; now?: () => number } = {}): Promise<RunStore> {

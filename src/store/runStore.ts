@@ -1,17 +1,17 @@
 // The run store: finds run logs under the roots, tails what changed since the last pass into the sql.js index,
 // keeps run summaries in memory for listing, and persists the index atomically.
 import { join } from 'node:path';
-import { discoverRuns, errorText, LOG_FILE, locateRuns, logBytes, STAT_BATCH, statQuiet, USER_FILE, type Candidate } from './discovery';
-import { IndexDb, type StoredRun } from './indexDb';
-import { loadIndexImage, saveIndexImage } from './indexImage';
-import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './pointFiles';
-import { indexRun, limits, type IndexTarget } from './indexRun';
-import { diffParams, queryRuns } from './query';
-import { ParsePool } from './parsePool';
-import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './runSummary';
-import { SeriesCache } from './seriesCache';
-import { readSeries } from './seriesRead';
-import { loadSqlJs } from './sqlite';
+import { discoverRuns, errorText, LOG_FILE, locateRuns, logBytes, STAT_BATCH, statQuiet, USER_FILE, type Candidate } from './ingest/discovery';
+import { IndexDb, type StoredRun } from './index/indexDb';
+import { loadIndexImage, saveIndexImage } from './index/indexImage';
+import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
+import { indexRun, limits, type IndexTarget } from './index/indexRun';
+import { diffParams, queryRuns } from './query/query';
+import { ParsePool } from './ingest/parsePool';
+import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/runSummary';
+import { SeriesCache } from './query/seriesCache';
+import { readSeries } from './query/seriesRead';
+import { loadSqlJs } from './index/sqlite';
 import type {
   Diagnostic,
   IndexReport,

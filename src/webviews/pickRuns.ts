@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../core/services';
 import { formatTime } from '../core/format';
+import { runLabel } from '../core/runLabel';
 
 interface RunItem extends vscode.QuickPickItem {
   runId: string;
@@ -16,7 +17,7 @@ export async function pickRuns(ctx: FeatureContext, opts: { title: string; many:
     .filter((r) => !skip.has(r.id))
     .map((r) => ({
       runId: r.id,
-      label: r.name || r.id,
+      label: runLabel(r),
       description: `${r.status} · ${formatTime(r.startTime)}`,
       detail: r.id,
     }));

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { openStore } from '../../src/store';
+import { openStore, parseWithFloats, stringifyWithFloats } from '../../src/store';
 import type { MetricSummary, RunDetail, RunStore } from '../../src/store';
-import { parseWithFloats, stringifyWithFloats } from '../../src/store/floats';
 import { exactParams, fromParamValue, overridesEnvValue, parseParamInput } from '../../src/rerun/model/overrides';
 import { loggerEnv, runPython } from './pythonLogger';
 

@@ -1,7 +1,7 @@
 // The shape of `<run>/user.json`: the user's edits, kept beside the log so the logger's file is never rewritten
 // while it may be appending. Pure merge and validation; the host does the (atomic) writing.
 
-import type { UserEdits } from '../../store/runState';
+import { parseUserEdits, type UserEdits } from '../../store';
 
 export type { UserEdits };
 
@@ -10,15 +10,24 @@ export const MAX_TAG = 64;
 export const MAX_TAGS = 64;
 export const MAX_NOTES = 20_000;
 
-/** Reads whatever is in user.json, keeping the fields we know and any others a newer version wrote. */
-export function parseUserEdits(text: string | undefined): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+/** The fields the store reads from user.json; `satisfies` fails the build when the store adds one. */
+const STORE_FIELDS = { name: true, tags: true, notes: true, starred: true, archived: true } as const satisfies Record<keyof UserEdits, true>;
+
+/**
+ * What an edit is merged into: the fields the store reads, as the store's parser reads them (a field it would
+ * ignore goes), and any other field, which a newer version may have written, as it is. An unreadable file
+ * counts as empty, so a hand-edit gone wrong does not also lose the user's edit.
+ */
+export function editableUserFile(text: string | undefined): Record<string, unknown> {
+  const edits = text === undefined ? undefined : parseUserEdits(text).edits;
+  if (text === undefined || !edits) return {};
+  const file = JSON.parse(text) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(file).flatMap(([key, value]): Array<[string, unknown]> => {
+      if (!Object.hasOwn(STORE_FIELDS, key)) return [[key, value]];
+      return Object.hasOwn(edits, key) ? [[key, edits[key as keyof UserEdits]]] : [];
+    }),
+  );
 }
 
 /** Applies a patch; `undefined` in the patch removes the field (a cleared name falls back to the logged one). */

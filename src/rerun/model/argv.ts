@@ -1,6 +1,6 @@
 // Rewrites the recorded command line so an overridden param also reaches code that reads it from argv
 // (argparse, click, typer, Hydra), not only code that merges TRACKSIDE_CONFIG_OVERRIDES through the logger.
-import { intTagDigits } from '../../store/floats';
+import { intTagDigits } from '../../store';
 import type { OverrideValue } from './overrides';
 
 export interface ArgvEdit {

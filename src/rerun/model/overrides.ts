@@ -1,7 +1,6 @@
 // Param overrides: how typed text becomes a value, how overrides merge over a run's params, and the exact
 // JSON that TRACKSIDE_CONFIG_OVERRIDES carries to the logger.
-import { intTag, intTagDigits, MAX_INT_DIGITS, needsDigits, type IntTag } from '../../store/floats';
-import type { ParamValue } from '../../store/types';
+import { intTag, intTagDigits, MAX_INT_DIGITS, needsDigits, type IntTag, type ParamValue } from '../../store';
 
 /** An integer beyond ±2^53 is held as `{"$int": "<digits>"}`, the log format's spelling, which the logger reads back. */
 export type OverrideValue = string | number | boolean | null | OverrideValue[] | { [key: string]: OverrideValue };

@@ -1,0 +1,72 @@
+// A parse worker: runs parseRun for jobs the indexer posts and sends each part back, waiting for the indexer's
+// go-ahead between parts so at most one part per worker is in flight. Started by ParsePool; the thread's entry
+// (the CLI bundle, or ParsePool's loader from sources) calls serveParseJobs.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { parseRun, type ParseJob, type ParsedPart } from './runParser';
+import { fingerprintOf, type ReadableFile, type ReadScratch } from './tailer';
+import type { SealScratch } from '../index/seriesPlan';
+import { WorkerSealer } from './workerSeal';
+
+export interface JobMessage {
+  type: 'job';
+  id: number;
+  path: string;
+  job: ParseJob;
+}
+export interface ResumeMessage {
+  type: 'resume';
+  id: number;
+  stop: boolean;
+}
+export type ToWorker = JobMessage | ResumeMessage;
+export type FromWorker = { type: 'part'; id: number; part: ParsedPart } | { type: 'error'; id: number; message: string };
+
+/** Serves jobs on `port` (the worker's parentPort). */
+export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
+  const waiting = new Map<number, (stop: boolean) => void>();
+  // Jobs run one after another; the pool queues the next one while this one runs, so no round trip to the
+  // indexer's thread sits between them.
+  let queue = Promise.resolve();
+  const scratch: ReadScratch = { buf: Buffer.alloc(0) };
+  const sealScratch: SealScratch = { bodies: new Uint8Array(1 << 16), overviews: new Uint8Array(1 << 16) };
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'resume') {
+      waiting.get(msg.id)?.(msg.stop);
+      waiting.delete(msg.id);
+      return;
+    }
+    queue = queue.then(async () => {
+      let stop = false;
+      try {
+        // Synchronous reads, on this worker thread only: with every core busy parsing, each async read waited
+        // for a thread-pool thread and a wake-up, which came to a fifth of a cold index.
+        const fd = openSync(msg.path, 'r');
+        const handle: ReadableFile = { read: (buf, offset, length, position) => Promise.resolve({ bytesRead: readSync(fd, buf, offset, length, position) }) };
+        const sealer = msg.job.seal === undefined ? undefined : new WorkerSealer(msg.job.seal, sealScratch);
+        try {
+          if (sealer !== undefined) msg.job.file.fingerprint = await fingerprintOf(handle);
+          for await (const part of parseRun(handle, msg.job, () => stop, scratch)) {
+            if (sealer !== undefined) {
+              const sealed = sealer.seal(part.columns, part.done);
+              const transfer = sealed.plans.flatMap((p) => (p.cols === undefined ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];
+              port.postMessage({ type: 'part', id: msg.id, part: { ...part, columns: [], sealed } } satisfies FromWorker, transfer);
+            } else {
+              // Exact-length copies, transferred: the reader reuses its buffers after this.
+              const columns = part.columns.map((c) => ({ key: c.key, steps: c.steps.slice(0, c.length), times: c.times.slice(0, c.length), values: c.values.slice(0, c.length), length: c.length }));
+              const transfer = columns.flatMap((c) => [c.steps.buffer, c.times.buffer, c.values.buffer]);
+              port.postMessage({ type: 'part', id: msg.id, part: { ...part, columns } } satisfies FromWorker, transfer);
+            }
+            if (part.done) break;
+            stop = await new Promise<boolean>((resolve) => waiting.set(msg.id, resolve));
+          }
+        } finally {
+          sealer?.close();
+          closeSync(fd);
+        }
+      } catch (err) {
+        port.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
+      }
+    });
+  });
+}

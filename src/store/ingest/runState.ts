@@ -1,0 +1,98 @@
+// What the indexer knows about one run, persisted as JSON in the `runs` table and kept in memory. Metric
+// summaries live beside it (the `series` table), file offsets in FileState.
+import type { ArtifactInfo, ErrorSummary, ExactInts, ParamValue, RunEnvironment } from '../types';
+
+export type LoggedStatus = 'running' | 'finished' | 'failed' | 'killed';
+
+/** Edits from `<run>/user.json`, written by the explorer. */
+export interface UserEdits {
+  name?: string;
+  tags?: string[];
+  notes?: string;
+  starred?: boolean;
+  archived?: boolean;
+}
+
+export interface RunState {
+  id: string;
+  root: string;
+  dir: string;
+  hasStart: boolean;
+  formatVersion?: number;
+  loggedId?: string;
+  name?: string;
+  project?: string;
+  group?: string;
+  parent?: string;
+  tags: string[];
+  notes?: string;
+  status?: LoggedStatus;
+  startTime?: number;
+  firstTime?: number;
+  endTime?: number;
+  lastHeartbeat?: number;
+  lastUpdate?: number;
+  exitCode?: number;
+  error?: ErrorSummary;
+  params: Record<string, ParamValue>;
+  overrides: Record<string, ParamValue>;
+  summary: Record<string, ParamValue>;
+  /** Digits of `{"$int": …}` values that their doubles in params, overrides, summary and env.seed round. */
+  exactInts?: ExactInts;
+  argv: string[];
+  cwd?: string;
+  executable?: string;
+  env: RunEnvironment;
+  artifacts: ArtifactInfo[];
+  user?: UserEdits;
+  /** Why user.json could not be used, if it could not. */
+  userProblem?: string;
+  /** Bad lines in this run's log: how many, and the first few. */
+  problems: { count: number; first: Array<{ line: number; reason: string }> };
+}
+
+/** Per-file tail position; committed together with the data read up to it. */
+export interface FileState {
+  path: string;
+  /** Bytes consumed: always just after a complete line. */
+  offset: number;
+  /** Lines consumed (for 1-based line numbers in diagnostics). */
+  lines: number;
+  /** stat() at the last pass: unchanged size and mtime means nothing to read. */
+  size: number;
+  mtimeMs: number;
+  /** Hex of the first bytes, to notice a replaced file. */
+  fingerprint: string;
+  /** Step of the previous `metrics` record (-1 before the first), for records without `step`. */
+  prevStep: number;
+  /** Count of `system` records so far: their step axis. */
+  systemCount: number;
+  /** Last record time seen (ms), for records without `ts`. */
+  lastTs: number;
+  userMtimeMs: number;
+  /** The run's point file and the length of it the index has committed (see pointFiles.ts). */
+  points?: { name: string; bytes: number };
+}
+
+export const MAX_PROBLEM_DETAILS = 5;
+
+export function newRunState(id: string, root: string, dir: string): RunState {
+  return {
+    id,
+    root,
+    dir,
+    hasStart: false,
+    tags: [],
+    params: {},
+    overrides: {},
+    summary: {},
+    argv: [],
+    env: {},
+    artifacts: [],
+    problems: { count: 0, first: [] },
+  };
+}
+
+export function newFileState(path: string): FileState {
+  return { path, offset: 0, lines: 0, size: -1, mtimeMs: -1, fingerprint: '', prevStep: -1, systemCount: 0, lastTs: NaN, userMtimeMs: -1 };
+}

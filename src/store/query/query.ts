@@ -1,0 +1,108 @@
+// Filtering, sorting and diffing over in-memory run summaries: 10,000 runs filter and sort in milliseconds,
+// so listing never touches sqlite.
+import type { ParamValue, ParamsDiffRow, RunQuery, RunSummary, SortKey } from '../types';
+
+type Comparable = number | string | boolean | null | undefined;
+
+function fieldValue(run: RunSummary, field: 'param' | 'metric', key: string): Comparable {
+  if (field === 'param') return key in run.params ? run.params[key] : undefined;
+  return run.metrics[key]?.last;
+}
+
+function holds(actual: Comparable, op: NonNullable<RunQuery['where']>[number]['op'], expected: ParamValue): boolean {
+  if (actual === undefined) return false;
+  if (op === '=') return Object.is(actual, expected) || actual === expected;
+  if (op === '!=') return !(Object.is(actual, expected) || actual === expected);
+  if (actual === null || expected === null) return false;
+  if (typeof actual !== typeof expected) return false;
+  // NaN compares false with everything, which is the right answer for < and >.
+  switch (op) {
+    case '<':
+      return actual < expected;
+    case '<=':
+      return actual <= expected;
+    case '>':
+      return actual > expected;
+    case '>=':
+      return actual >= expected;
+  }
+}
+
+export function matches(run: RunSummary, q: RunQuery): boolean {
+  if (q.status !== undefined && q.status.length > 0 && !q.status.includes(run.status)) return false;
+  if (q.project !== undefined && run.project !== q.project) return false;
+  if (q.tags !== undefined && !q.tags.every((t) => run.tags.includes(t))) return false;
+  if (q.since !== undefined && !(run.startTime >= q.since)) return false;
+  if (q.until !== undefined && !(run.startTime <= q.until)) return false;
+  if (q.starred !== undefined && Boolean(run.starred) !== q.starred) return false;
+  if (q.archived !== undefined && Boolean(run.archived) !== q.archived) return false;
+  if (q.text !== undefined && q.text !== '') {
+    const needle = q.text.toLowerCase();
+    const hay = [run.id, run.name, run.project, run.group ?? '', run.notes ?? '', ...run.tags].join('\n').toLowerCase();
+    if (!hay.includes(needle)) return false;
+  }
+  for (const w of q.where ?? []) if (!holds(fieldValue(run, w.field, w.key), w.op, w.value)) return false;
+  return true;
+}
+
+/** Runs' duration in ms: to the end, or to the last record for a run still going (or that died). */
+export function durationOf(run: RunSummary): number {
+  return (run.endTime ?? run.lastUpdate) - run.startTime;
+}
+
+function sortValue(run: RunSummary, key: SortKey): Comparable {
+  switch (key.kind) {
+    case 'start':
+      return run.startTime;
+    case 'duration':
+      return durationOf(run);
+    case 'name':
+      return run.name;
+    case 'status':
+      return run.status;
+    case 'param':
+      return fieldValue(run, 'param', key.key);
+    case 'metric':
+      return fieldValue(run, 'metric', key.key);
+  }
+}
+
+const rank = (v: Comparable): number => (v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v)) ? 3 : typeof v === 'number' ? 0 : typeof v === 'boolean' ? 1 : 2);
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Compares for sorting: numbers, then booleans, then strings; missing and NaN always last. */
+export function compareValues(a: Comparable, b: Comparable, descending: boolean): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 3) return 0;
+  let c: number;
+  if (ra === 2) c = collator.compare(a as string, b as string);
+  else c = (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+  return descending ? -c : c;
+}
+
+export function queryRuns(runs: Iterable<RunSummary>, q: RunQuery = {}): RunSummary[] {
+  const out: RunSummary[] = [];
+  for (const r of runs) if (matches(r, q)) out.push(r);
+  const key = q.sort?.key ?? { kind: 'start' };
+  const descending = q.sort?.descending ?? (q.sort === undefined ? true : false);
+  const values = new Map(out.map((r) => [r, sortValue(r, key)]));
+  out.sort((a, b) => compareValues(values.get(a), values.get(b), descending) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return q.limit !== undefined && q.limit >= 0 ? out.slice(0, q.limit) : out;
+}
+
+function same(a: ParamValue | undefined, b: ParamValue | undefined): boolean {
+  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
+}
+
+/** One row per param key any run has, sorted by key; missing values are null and count as a difference. */
+export function diffParams(runs: Array<Pick<RunSummary, 'params'> | undefined>): ParamsDiffRow[] {
+  const keys = new Set<string>();
+  for (const r of runs) if (r !== undefined) for (const k of Object.keys(r.params)) keys.add(k);
+  return [...keys].sort().map((key) => {
+    const present = runs.map((r) => (r !== undefined && key in r.params ? r.params[key] : undefined));
+    const differs = present.some((v) => !same(v, present[0]));
+    return { key, values: present.map((v) => (v === undefined ? null : v)), differs, present: present.map((v) => v !== undefined) };
+  });
+}

@@ -1,0 +1,96 @@
+// What the store answers from memory about a run: its summary (crashed once it goes quiet), its detail, and
+// the problems its log and user.json had.
+import { join } from 'node:path';
+import type { StoredRun } from '../index/indexDb';
+import { USER_FILE } from '../ingest/discovery';
+import { setOwn } from '../ingest/records';
+import { toSummary } from '../index/seriesMeta';
+import type { Diagnostic, MetricSummary, RunDetail, RunStatus, RunSummary } from '../types';
+
+export interface CachedRun extends StoredRun {
+  summary?: RunSummary;
+  crashed?: RunSummary;
+}
+
+export function summaryOf(run: CachedRun, now: number, crashAfterMs: number): RunSummary {
+  if (run.summary === undefined) {
+    const { state, file } = run;
+    const metrics: Record<string, MetricSummary> = {};
+    let lastStep: number | undefined;
+    for (const [key, m] of run.series) {
+      setOwn(metrics, key, toSummary(m));
+      if (!key.startsWith('system/') && m.count > 0 && (lastStep === undefined || m.lastStep > lastStep)) lastStep = m.lastStep;
+    }
+    const startTime = state.startTime ?? state.firstTime ?? file.mtimeMs;
+    const user = state.user;
+    const s: RunSummary = {
+      id: state.id,
+      root: state.root,
+      dir: state.dir,
+      name: user?.name ?? state.name ?? state.id,
+      project: state.project ?? '',
+      tags: user?.tags ?? state.tags,
+      status: state.status ?? 'running',
+      startTime,
+      lastUpdate: state.lastUpdate ?? startTime,
+      params: state.params,
+      metrics,
+      summary: state.summary,
+    };
+    if (state.exactInts !== undefined) s.exactInts = state.exactInts;
+    if (state.group !== undefined) s.group = state.group;
+    if (state.parent !== undefined) s.parent = state.parent;
+    const notes = user?.notes ?? state.notes;
+    if (notes !== undefined) s.notes = notes;
+    if (state.endTime !== undefined) s.endTime = state.endTime;
+    if (state.lastHeartbeat !== undefined) s.lastHeartbeat = state.lastHeartbeat;
+    if (state.exitCode !== undefined) s.exitCode = state.exitCode;
+    if (state.error !== undefined) s.error = state.error;
+    if (lastStep !== undefined) s.lastStep = lastStep;
+    if (state.env.git?.commit !== undefined) s.gitCommit = state.env.git.commit;
+    if (state.env.git?.dirty !== undefined) s.gitDirty = state.env.git.dirty;
+    if (user?.starred !== undefined) s.starred = user.starred;
+    if (user?.archived !== undefined) s.archived = user.archived;
+    run.summary = s;
+  }
+  const s = run.summary;
+  if (s.status === 'running' && now - s.lastUpdate > crashAfterMs) {
+    run.crashed ??= { ...s, status: 'crashed' as RunStatus };
+    return run.crashed;
+  }
+  return s;
+}
+
+export function detailOf(run: CachedRun, summary: RunSummary): RunDetail {
+  const { state } = run;
+  const detail: RunDetail = {
+    ...summary,
+    argv: state.argv,
+    env: state.env,
+    artifacts: state.artifacts,
+    overrides: state.overrides,
+  };
+  if (state.cwd !== undefined) detail.cwd = state.cwd;
+  if (state.executable !== undefined) detail.executable = state.executable;
+  return detail;
+}
+
+export function runDiagnostics(runs: Iterable<CachedRun>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const run of runs) {
+    const { problems } = run.state;
+    if (problems.count > 0) {
+      const first = problems.first[0];
+      const more = problems.count - 1;
+      out.push({
+        file: run.file.path,
+        line: first.line,
+        reason: more > 0 ? `${first.reason} (and ${more} more bad line${more === 1 ? '' : 's'})` : first.reason,
+        count: problems.count,
+        lines: problems.first,
+      });
+    }
+    if (run.state.userProblem !== undefined) out.push({ file: join(run.state.dir, USER_FILE), reason: run.state.userProblem });
+  }
+  return out;
+}
