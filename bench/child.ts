@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { openStore, pointsDir, setParseWorkerScript } from '../src/store';
 import type { RunQuery, RunStore } from '../src/store';
+import { encodeLine, metrics } from '../test/fixtures/records';
 import { PeakMemory } from './memory';
 import { RESULT_PREFIX, type Result, type Task } from './protocol';
 
@@ -163,7 +164,7 @@ async function append(t: Extract<Task, { kind: 'append' }>): Promise<Result> {
       const step = t.lastStep + i;
       const value = 0.5 + i / 1024;
       const fh = await open(file, 'a');
-      await fh.write(`{"t":"metrics","ts":${1767225600 + step},"step":${step},"values":{"${t.key}":${value}}}\n`);
+      await fh.write(encodeLine(metrics(step, { [t.key]: value }, 1767225600 + step)) + '\n');
       await fh.close();
       const t0 = now();
       await store.index();

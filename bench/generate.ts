@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prng } from '../test/fixtures/prng';
+import { artifact, encodeLine, jsonNumber, params, status as statusRecord, summary } from '../test/fixtures/records';
 
 /** Bumped whenever the bytes this file writes change, so cached workspaces are regenerated. */
 const GENERATOR_VERSION = 4;
@@ -79,18 +81,6 @@ export function metricKeysFor(count: number): string[] {
   return keys;
 }
 
-/** mulberry32: tiny, fast, good enough for synthetic data, and identical on every platform. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hex(rand: () => number, digits: number): string {
   let s = '';
   for (let i = 0; i < digits; i++) s += ((rand() * 16) | 0).toString(16);
@@ -104,10 +94,9 @@ function runId(index: number, rand: () => number): string {
   return `${stamp}-${hex(rand, 8)}`;
 }
 
-/** A metric value as the logger writes it: special floats become `{"$float": ...}`. */
+/** A metric value, fractions cut to six significant digits to keep logs realistic in size. */
 function num(v: number): string {
-  if (Number.isFinite(v)) return v === Math.trunc(v) ? String(v) : v.toPrecision(6);
-  return Number.isNaN(v) ? '{"$float":"NaN"}' : v > 0 ? '{"$float":"Infinity"}' : '{"$float":"-Infinity"}';
+  return Number.isFinite(v) && v !== Math.trunc(v) ? v.toPrecision(6) : jsonNumber(v);
 }
 
 interface Curve {
@@ -149,7 +138,7 @@ function metricValue(key: number, step: number, steps: number, c: Curve, rand: (
 }
 
 function runLog(index: number, o: Required<GenerateOptions>, keys: string[]): { id: string; text: string; run: Omit<GeneratedRun, 'file' | 'bytes'> } {
-  const rand = rng((o.seed * 1_000_003 + index * 7919) >>> 0);
+  const rand = prng((o.seed * 1_000_003 + index * 7919) >>> 0);
   const id = runId(index, rand);
   const t0 = BASE_TIME_S + index * 600;
   const curve: Curve = {
@@ -168,6 +157,7 @@ function runLog(index: number, o: Required<GenerateOptions>, keys: string[]): { 
   const layers = 2 + ((rand() * 6) | 0);
 
   const out: string[] = [];
+  // Its fields in the bench's own order, not the logger's: the order is part of the bytes cached workspaces hold.
   out.push(JSON.stringify({
     t: 'start', ts: t0, v: 1, id, name: `${optimizer}-l${layers}-${index}`, project: o.project,
     group: `sweep-${index % 10}`, tags, notes: index % 17 === 0 ? 'Quotes "β", a tab\t and an emoji 🚀 — survive.' : undefined,
@@ -177,15 +167,12 @@ function runLog(index: number, o: Required<GenerateOptions>, keys: string[]): { 
       python: { version: '3.11.7', executable: '/usr/bin/python3' }, os: 'Linux-6.1-x86_64', hostname: `gpu-${index % 8}`, seed: index,
     },
   }));
-  out.push(JSON.stringify({
-    t: 'params', ts: t0 + 0.01, source: 'config',
-    params: {
-      optimizer: { name: optimizer, lr: curve.lr, betas: [0.9, 0.999], weight_decay: index % 2 ? 0.01 : 0 },
-      model: { layers, width: 64 << ((rand() * 4) | 0), dropout: Math.round(rand() * 50) / 100, activation: index % 2 ? 'gelu' : 'relu' },
-      data: { name: 'synthetic', batch_size: 32 << ((rand() * 3) | 0), shuffle: true },
-      seed: index, use_amp: index % 3 === 0, schedule: null,
-    },
-  }));
+  out.push(encodeLine(params({
+    optimizer: { name: optimizer, lr: curve.lr, betas: [0.9, 0.999], weight_decay: index % 2 ? 0.01 : 0 },
+    model: { layers, width: 64 << ((rand() * 4) | 0), dropout: Math.round(rand() * 50) / 100, activation: index % 2 ? 'gelu' : 'relu' },
+    data: { name: 'synthetic', batch_size: 32 << ((rand() * 3) | 0), shuffle: true },
+    seed: index, use_amp: index % 3 === 0, schedule: null,
+  }, { ts: t0 + 0.01 })));
 
   let lines = 2;
   let systemPoints = 0;
@@ -213,17 +200,17 @@ function runLog(index: number, o: Required<GenerateOptions>, keys: string[]): { 
   }
   const tEnd = t0 + 1 + stepsWritten * STEP_SECONDS;
   if (status !== 'running') {
-    out.push(JSON.stringify({ t: 'summary', ts: tEnd, values: { best_val_acc: Math.round((0.7 + rand() * 0.29) * 1e4) / 1e4, epochs: 10, checkpoint: 'artifacts/model.pt' } }));
-    out.push(JSON.stringify({ t: 'artifact', ts: tEnd, path: 'artifacts/model.pt', kind: 'model', size: 1 + ((rand() * 1e8) | 0), sha256: hex(rand, 64) }));
+    out.push(encodeLine(summary({ best_val_acc: Math.round((0.7 + rand() * 0.29) * 1e4) / 1e4, epochs: 10, checkpoint: 'artifacts/model.pt' }, tEnd)));
+    out.push(encodeLine(artifact('artifacts/model.pt', { ts: tEnd, kind: 'model', size: 1 + ((rand() * 1e8) | 0), sha256: hex(rand, 64) })));
     lines += 2;
   }
-  if (status === 'finished') out.push(JSON.stringify({ t: 'status', ts: tEnd, status, exit_code: 0 }));
-  if (status === 'killed') out.push(JSON.stringify({ t: 'status', ts: tEnd, status, exit_code: -15 }));
+  if (status === 'finished') out.push(encodeLine(statusRecord(status, { ts: tEnd })));
+  if (status === 'killed') out.push(encodeLine(statusRecord(status, { ts: tEnd, exitCode: -15 })));
   if (status === 'failed') {
-    out.push(JSON.stringify({
-      t: 'status', ts: tEnd, status, exit_code: 1,
+    out.push(encodeLine(statusRecord(status, {
+      ts: tEnd,
       error: { type: 'RuntimeError', message: 'CUDA out of memory. Tried to allocate 2.00 GiB', traceback: 'Traceback (most recent call last):\n  File "train.py", line 88, in <module>\n    loss.backward()\nRuntimeError: CUDA out of memory.' },
-    }));
+    })));
   }
   if (status !== 'running') lines++;
   out.push('');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import { downloadAndUnzipVSCode, runTests, SilentReporter } from '@vscode/test-electron';
+import { logText, metrics, start, status } from '../test/fixtures/records';
 import { repoRoot } from './vscode-server';
 
 const VERSION = process.env.VSCODE_VERSION ?? '1.100.3';
@@ -69,12 +70,11 @@ async function main(): Promise<void> {
   const runDir = join(workspace, '.trackside', 'runs', '20260101-000000-00000001');
   await mkdir(runDir, { recursive: true });
   const t0 = Date.now() / 1000;
-  const records = [
-    { t: 'start', ts: t0, v: 1, id: '20260101-000000-00000001', name: 'integration', project: 'ci', tags: [], argv: ['train.py'], cwd: workspace, executable: 'python3', env: {} },
-    { t: 'metrics', ts: t0, step: 0, values: { loss: 1 } },
-    { t: 'status', ts: t0, status: 'finished', exit_code: 0 },
-  ];
-  await writeFile(join(runDir, 'events.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await writeFile(join(runDir, 'events.jsonl'), logText([
+    start({ id: '20260101-000000-00000001', ts: t0, name: 'integration', project: 'ci', tags: [], argv: ['train.py'], cwd: workspace, executable: 'python3', env: {} }),
+    metrics(0, { loss: 1 }, t0),
+    status('finished', { ts: t0 }),
+  ]));
 
   const code = await runTests({
     vscodeExecutablePath,

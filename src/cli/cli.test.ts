@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore, parseWithFloats } from '../store';
 import { paramRows } from '../shared/params';
-import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { appendLog, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { logText, metrics, params, start, status, summary, T0 } from '../../test/fixtures/records';
+import { simpleRun } from '../../test/fixtures/runs';
 import { EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main } from './cli';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = '/') {
@@ -31,7 +33,7 @@ test('index prints runs, points, errors and time; --json is exact', async (t) =>
   assert.match(human.stdout, /^3 runs, 14 new points, 3 changed, 0 removed, 1 files with errors, \d+ ms\n/);
   assert.match(human.stdout, /other\/events\.jsonl\s+4\s+not valid JSON/);
   assert.ok(existsSync(join(root, 'index.sqlite')), 'the index is persisted under the root by default');
-  appendLog(root, 'run-abb', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 2, values: { loss: 1 } }) + '\n');
+  appendLog(root, 'run-abb', logText([metrics(2, { loss: 1 }, T0 + 9)]));
   const again = await cli(['index', '--json'], { TRACKSIDE_DIR: root });
   const report = JSON.parse(again.stdout);
   assert.equal(report.runs, 3);
@@ -116,10 +118,10 @@ test('integers beyond 2^53 print with every digit, and --json keeps them as {"$i
   const big = '18446744073709551617';
   const twin = '18446744073709551616'; // the same double as `big`
   const bigRun = (id: string, seed: string) => [
-    JSON.stringify(startRecord(id, { env: { seed: { $int: seed } } })),
-    JSON.stringify({ t: 'params', ts: T0, params: { seed: { $int: seed }, lr: 0.1 }, source: 'override' }),
-    JSON.stringify({ t: 'summary', ts: T0 + 1, values: { tokens: { $int: `-${seed}` } } }),
-    JSON.stringify({ t: 'status', ts: T0 + 2, status: 'finished', exit_code: 0 }),
+    start({ id, env: { seed: BigInt(seed) } }),
+    params({ seed: BigInt(seed), lr: 0.1 }, { source: 'override' }),
+    summary({ tokens: -BigInt(seed) }, T0 + 1),
+    status('finished', { ts: T0 + 2 }),
   ];
   writeLog(root, 'big-a', bigRun('big-a', big));
   writeLog(root, 'big-b', bigRun('big-b', twin));
@@ -151,7 +153,7 @@ test('the CLI\'s compare lists params in the compare view\'s order: by name igno
   t.after(cleanup);
   const params = (lr: number) => ({ layer10: 1, Batch: 32, layer2: lr, alpha: lr, 'model.depth': 4, LR: lr, lr });
   for (const [id, lr] of [['ord-a', 0.1], ['ord-b', 0.2]] as const) {
-    writeLog(root, id, [JSON.stringify(startRecord(id)), JSON.stringify({ t: 'params', ts: T0, params: params(lr), source: 'config' })]);
+    writeLog(root, id, [start({ id }), JSON.stringify({ t: 'params', ts: T0, params: params(lr), source: 'config' })]);
   }
   const json = parseWithFloats<{ params: Array<{ key: string }> }>((await cli(['compare', 'ord-a', 'ord-b', '--root', root, '--json'])).stdout);
   const expected = ['alpha', 'Batch', 'layer2', 'layer10', 'LR', 'lr', 'model.depth'];

@@ -3,17 +3,19 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from './runStore';
-import { startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { tempRoot, writeLog } from '../../test/fixtures/logs';
+import { params, start, status, summary, T0, type LogRecord } from '../../test/fixtures/records';
 
 const BIG = '18446744073709551617';
 const DOUBLE = 18446744073709551616;
 
-function logOf(id: string, seed: string): string[] {
+// Tags spelled out rather than as bigints: '5' is tagged too, and '12a' is a malformed tag.
+function logOf(id: string, seed: string): LogRecord[] {
   return [
-    JSON.stringify(startRecord(id, { env: { seed: { $int: seed } } })),
-    JSON.stringify({ t: 'params', ts: T0, params: { seed: { $int: seed }, lr: 0.1, odd: { $int: '12a' } }, source: 'config' }),
-    JSON.stringify({ t: 'summary', ts: T0 + 1, values: { tokens: { $int: seed } } }),
-    JSON.stringify({ t: 'status', ts: T0 + 2, status: 'finished', exit_code: 0 }),
+    start({ id, env: { seed: { $int: seed } } }),
+    params({ seed: { $int: seed }, lr: 0.1, odd: { $int: '12a' } }),
+    summary({ tokens: { $int: seed } }, T0 + 1),
+    status('finished', { ts: T0 + 2 }),
   ];
 }
 

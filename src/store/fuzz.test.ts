@@ -6,7 +6,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from './runStore';
-import { logPath, prng, simpleRun, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { logPath, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { prng } from '../../test/fixtures/prng';
+import { encodeLine, metrics, params, T0 } from '../../test/fixtures/records';
+import { simpleRun } from '../../test/fixtures/runs';
 import type { RunStore } from './types';
 
 const SEED = 20261123;
@@ -74,11 +77,11 @@ const mutations: Mutation[] = [
     apply: (l, r) =>
       joined([
         ...l,
-        JSON.stringify({ t: 'params', ts: T0, params: { __proto__x: 1, ['k'.repeat(2000)]: '\u0000\u001b[31m\u202e', constructor: { prototype: 'x' } } }),
+        encodeLine(params({ __proto__x: 1, ['k'.repeat(2000)]: '\u0000\u001b[31m\u202e', constructor: { prototype: 'x' } })),
         '{"t":"params","ts":1,"params":{"__proto__":{"polluted":true}}}',
         '{"t":"params","ts":1,"params":{"__proto__":"plain"}}',
         '{"t":"metrics","ts":1,"values":{"__proto__":1}}',
-        JSON.stringify({ t: 'metrics', ts: T0, step: Math.floor(r() * 5), values: { 'a/../../b': 1, '': 2 } }),
+        encodeLine(metrics(Math.floor(r() * 5), { 'a/../../b': 1, '': 2 })),
       ]),
   },
   { name: 'crlf and blank lines', knownBad: false, apply: (l) => Buffer.from(l.join('\r\n\n') + '\r\n') },
@@ -103,10 +106,10 @@ test(`fuzz: ${ITERATIONS} mutated logs never break the store`, { timeout: 120_00
   let victims: Array<{ id: string; mutation: Mutation; iteration: number }> = [];
 
   for (let i = 0; i < ITERATIONS; i++) {
-    const mutation = i === 17 || i === 501 ? ({ name: '10 MB line', knownBad: false, apply: (l) => joined([...l.slice(0, 3), JSON.stringify({ t: 'params', ts: T0, params: { blob: 'x'.repeat(10 << 20) } }), ...l.slice(3)]) } as Mutation) : pick(rand, mutations);
+    const mutation = i === 17 || i === 501 ? ({ name: '10 MB line', knownBad: false, apply: (l) => joined([...l.slice(0, 3), encodeLine(params({ blob: 'x'.repeat(10 << 20) })), ...l.slice(3)]) } as Mutation) : pick(rand, mutations);
     counts.set(mutation.name, (counts.get(mutation.name) ?? 0) + 1);
     const id = `victim-${i}`;
-    const base = simpleRun(id, 5 + Math.floor(rand() * 20), { status: pick(rand, ['finished', 'failed']) });
+    const base = simpleRun(id, 5 + Math.floor(rand() * 20), { status: pick(rand, ['finished', 'failed'] as const) }).map(encodeLine);
     logPath(root, id);
     writeFileSync(logPath(root, id), mutation.apply(base, rand));
     victims.push({ id, mutation, iteration: i });

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolStats } from './ingest/parsePool';
 import { limits, openStore, pointsDir } from './runStore';
-import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { appendLog, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { encodeLine, logText, metrics, start, status, T0, type LogRecord, type Status } from '../../test/fixtures/records';
+import { simpleRun } from '../../test/fixtures/runs';
 import { assertFaithful } from '../../test/fixtures/series';
 import type { RunStore } from './types';
 
@@ -53,14 +55,14 @@ test('finished runs keep their points in point files, so the index itself stays 
 
 test('a live series read while it grows equals the same log indexed at once, across restarts', async (t) => {
   const { root, dbPath } = fixture(t);
-  writeLog(root, 'live', [JSON.stringify(startRecord('live'))]);
+  writeLog(root, 'live', [start({ id: 'live' })]);
   let store = await open(root, dbPath);
   let step = 0;
   // Irregular appends: single points (the inline tail), bursts that seal it, a restart with unpersisted work.
   for (const burst of [1, 1, 3, 300, 1, 5000, 2, 700, 1, 4096, 3]) {
-    const lines: string[] = [];
-    for (let i = 0; i < burst; i++, step++) lines.push(JSON.stringify({ t: 'metrics', ts: T0 + step * 0.0137, step, values: { loss: 1 / (step + 1), acc: step % 7 } }));
-    appendLog(root, 'live', lines.join('\n') + '\n');
+    const lines: LogRecord[] = [];
+    for (let i = 0; i < burst; i++, step++) lines.push(metrics(step, { loss: 1 / (step + 1), acc: step % 7 }, T0 + step * 0.0137));
+    appendLog(root, 'live', logText(lines));
     await store.index();
     if (burst === 5000) await store.persist();
     if (burst === 700) {
@@ -70,7 +72,7 @@ test('a live series read while it grows equals the same log indexed at once, acr
       await store.index();
     }
   }
-  appendLog(root, 'live', JSON.stringify({ t: 'status', ts: T0 + step, status: 'finished', exit_code: 0 }) + '\n');
+  appendLog(root, 'live', logText([status('finished', { ts: T0 + step })]));
   await store.index();
   const fresh = await open(root);
   await fresh.index();
@@ -155,14 +157,15 @@ test('runs sealed on parse workers (several parts, live tails, steps going back)
   limits.workerBytes = 0;
   limits.flushPoints = 700;
   t.after(() => Object.assign(limits, saved));
-  const lines = (id: string, n: number, opts: { status?: string; back?: boolean; pad?: number }) => {
-    const out = [JSON.stringify(startRecord(id))];
+  const lines = (id: string, n: number, opts: { status?: Status; back?: boolean; pad?: number }) => {
+    const out = [encodeLine(start({ id }))];
     for (let s = 0; s < n; s++) {
       // Steps that go back now and then make the series non-monotone (summaries recomputed, later value wins).
       const step = opts.back === true && s % 97 === 50 ? s - 30 : s;
+      // By hand: the `pad` field is one no writer has (readers must skip fields they do not know).
       out.push(JSON.stringify({ t: 'metrics', ts: T0 + s * 0.25, step, values: { loss: s % 13 === 0 ? { $float: 'NaN' } : 1 / (s + 1), [`k${s % 3}`]: s }, pad: 'x'.repeat(opts.pad ?? 0) }));
     }
-    if (opts.status !== undefined) out.push(JSON.stringify({ t: 'status', ts: T0 + n, status: opts.status }));
+    if (opts.status !== undefined) out.push(encodeLine(status(opts.status, { ts: T0 + n, exitCode: null })));
     return out;
   };
   // Padded lines, so the log spans several read batches and comes back in several parts.
@@ -193,20 +196,20 @@ test('runs sealed on parse workers (several parts, live tails, steps going back)
 
 test('a full view of a live series is faithful whether its overviews are found by spans or by chunk rows', async (t) => {
   const { root, dbPath } = fixture(t);
-  writeLog(root, 'few', [JSON.stringify(startRecord('few'))]);
-  writeLog(root, 'many', [JSON.stringify(startRecord('many'))]);
+  writeLog(root, 'few', [start({ id: 'few' })]);
+  writeLog(root, 'many', [start({ id: 'many' })]);
   const store = await open(root, dbPath);
   let step = 0;
   // 'many' seals 70 times (more spans than kept: its overviews come from chunk rows); 'few' seals 3 times and
   // keeps an inline tail (spans plus the tail's row).
   for (let i = 0; i < 70; i++) {
-    const lines = (n: number) => Array.from({ length: n }, (_, k) => JSON.stringify({ t: 'metrics', ts: T0 + (step + k) / 8, step: step + k, values: { v: Math.sin((step + k) / 40) * (((step + k) % 1009) === 0 ? 50 : 1) } })).join('\n') + '\n';
+    const lines = (n: number) => logText(Array.from({ length: n }, (_, k) => metrics(step + k, { v: Math.sin((step + k) / 40) * (((step + k) % 1009) === 0 ? 50 : 1) }, T0 + (step + k) / 8)));
     appendLog(root, 'many', lines(300));
     if (i < 3) appendLog(root, 'few', lines(i === 2 ? 20_000 : 300));
     step += 300;
     await store.index();
   }
-  appendLog(root, 'few', JSON.stringify({ t: 'metrics', ts: T0 + 1e5, step: 1e6, values: { v: 0.5 } }) + '\n');
+  appendLog(root, 'few', logText([metrics(1e6, { v: 0.5 }, T0 + 1e5)]));
   await store.index();
   for (const id of ['few', 'many']) {
     const [all] = await store.series({ runIds: [id], keys: ['v'], points: 1e9, range: [-Infinity, Infinity] });

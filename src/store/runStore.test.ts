@@ -6,7 +6,10 @@ import { poolStats } from './ingest/parsePool';
 import { limits, openStore, USER_FILE } from './runStore';
 import { SCHEMA_VERSION } from './index/schema';
 import { trailerFor } from './index/sealedFile';
-import { appendLog, logPath, prng, runDir, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { appendLog, logPath, runDir, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { prng } from '../../test/fixtures/prng';
+import { artifact, encodeLine, heartbeat, logText, metrics, params, start, status, summary, T0, type LogRecord } from '../../test/fixtures/records';
+import { simpleRun } from '../../test/fixtures/runs';
 import { overviewApplies } from './index/overview';
 import { assertFaithful } from '../../test/fixtures/series';
 import type { RunStore } from './types';
@@ -31,9 +34,9 @@ test('index, list and get a run with exactly the logged values', async (t) => {
   writeLog(root, 'r1', [
     ...simpleRun('r1', 3),
     '{"t":"metrics","ts":1700000010,"step":3,"values":{"loss":NaN,"acc":Infinity}}',
-    JSON.stringify({ t: 'summary', ts: T0 + 11, values: { best: { acc: 0.3 } } }),
-    JSON.stringify({ t: 'artifact', ts: T0 + 12, path: 'artifacts/model.pt', kind: 'model', size: 5 }),
-    JSON.stringify({ t: 'status', ts: T0 + 13, status: 'finished', exit_code: 0 }),
+    summary({ best: { acc: 0.3 } }, T0 + 11),
+    artifact('artifacts/model.pt', { ts: T0 + 12, kind: 'model', size: 5 }),
+    status('finished', { ts: T0 + 13 }),
   ]);
   const store = await open(root);
   const report = await store.index();
@@ -69,7 +72,7 @@ test('appended lines are read once; a torn line waits until complete', async (t)
   writeLog(root, 'r1', simpleRun('r1', 2));
   const store = await open(root);
   await store.index();
-  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 5, step: 2, values: { loss: 1 } }) + '\n{"t":"metrics","ts":1700000006,"step":3,');
+  appendLog(root, 'r1', logText([metrics(2, { loss: 1 }, T0 + 5)]) + '{"t":"metrics","ts":1700000006,"step":3,');
   let report = await store.index();
   assert.equal(report.points, 1);
   assert.deepEqual(report.diagnostics, []);
@@ -97,7 +100,7 @@ test('a truncated or replaced log is reindexed from scratch', async (t) => {
   assert.deepEqual(await pointsOf(store, 'r1', 'loss'), [[0, 10], [1, 9.5]]);
   // Same length or longer but different first bytes: a replaced file.
   const other = simpleRun('r1', 4, { lr: 0.7 });
-  other[0] = JSON.stringify(startRecord('r1', { name: 'renamed' }));
+  other[0] = start({ id: 'r1', name: 'renamed' });
   writeLog(root, 'r1', other);
   await store.index();
   const [run] = store.listRuns();
@@ -110,14 +113,14 @@ test('a truncated or replaced log is reindexed from scratch', async (t) => {
 test('a run replaced in an index created this session keeps no rows of its old log', async (t) => {
   const root = fixture(t);
   const dbPath = join(root, 'index.db');
-  const old = simpleRun('r1', 600);
-  old[0] = JSON.stringify(startRecord('r1', { tags: ['old', 'gone'] }));
-  old.push('not json', JSON.stringify({ t: 'artifact', ts: T0 + 1, path: 'artifacts/a.pt' }));
+  const old: (LogRecord | string)[] = simpleRun('r1', 600);
+  old[0] = start({ id: 'r1', tags: ['old', 'gone'] });
+  old.push('not json', artifact('artifacts/a.pt', { ts: T0 + 1 }));
   writeLog(root, 'r1', old);
   const store = await open(root, { dbPath });
   await store.index();
   // Other first bytes: replaced. Fewer params and tags, no artifact, no bad line, no metrics.
-  writeLog(root, 'r1', [JSON.stringify(startRecord('r1', { name: 'replaced', tags: ['new'] })), JSON.stringify({ t: 'params', ts: T0, params: { lr: 0.2 } })]);
+  writeLog(root, 'r1', [start({ id: 'r1', name: 'replaced', tags: ['new'] }), params({ lr: 0.2 })]);
   await store.index();
   await store.persist();
   await store.close();
@@ -139,7 +142,7 @@ test('exactly once across a persisted restart, with an append in between', async
   await store.index();
   await store.persist();
   await store.close();
-  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 9, values: { loss: 7 } }) + '\n');
+  appendLog(root, 'r1', logText([metrics(undefined, { loss: 7 }, T0 + 9)]));
   store = await open(root, { dbPath });
   assert.equal(store.listRuns().length, 2, 'runs are listed from the persisted index before any pass');
   const report = await store.index();
@@ -180,7 +183,7 @@ test('a corrupt or older index is rebuilt from the logs, and says so', async (t)
 
 test('bad lines are reported with file and line and skipped; one diagnostic per bad file', async (t) => {
   const root = fixture(t);
-  const lines = simpleRun('r1', 3);
+  const lines: (LogRecord | string)[] = simpleRun('r1', 3);
   lines.splice(2, 0, '{"t":"metrics","ts":1,"step":', 'garbage', JSON.stringify({ t: 'metrics', ts: 1, step: 'x', values: { loss: 1 } }));
   const path = writeLog(root, 'r1', lines);
   writeLog(root, 'ok', simpleRun('ok', 2));
@@ -201,7 +204,7 @@ test('bad lines are reported with file and line and skipped; one diagnostic per 
 
 test('a log without start is read with its id from the folder', async (t) => {
   const root = fixture(t);
-  writeLog(root, 'headless', [JSON.stringify({ t: 'metrics', ts: T0 + 1, step: 0, values: { a: 1 } })]);
+  writeLog(root, 'headless', [metrics(0, { a: 1 }, T0 + 1)]);
   const store = await open(root);
   await store.index();
   const [run] = store.listRuns();
@@ -214,14 +217,14 @@ test('a log without start is read with its id from the folder', async (t) => {
 test('duplicate steps: the later value wins in series and summary', async (t) => {
   const root = fixture(t);
   writeLog(root, 'r1', [
-    JSON.stringify(startRecord('r1')),
-    ...[0, 1, 2, 1, 2, 2].map((step, i) => JSON.stringify({ t: 'metrics', ts: T0 + i, step, values: { a: i } })),
+    start({ id: 'r1' }),
+    ...[0, 1, 2, 1, 2, 2].map((step, i) => metrics(step, { a: i }, T0 + i)),
   ]);
   const store = await open(root);
   await store.index();
   assert.deepEqual(await pointsOf(store, 'r1', 'a'), [[0, 0], [1, 3], [2, 5]]);
   assert.deepEqual(store.listRuns()[0].metrics.a, { last: 5, lastStep: 2, min: 0, max: 5, count: 3 });
-  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 0, values: { a: -4 } }) + '\n');
+  appendLog(root, 'r1', logText([metrics(0, { a: -4 }, T0 + 9)]));
   await store.index();
   assert.deepEqual(await pointsOf(store, 'r1', 'a'), [[0, -4], [1, 3], [2, 5]]);
   assert.deepEqual(store.listRuns()[0].metrics.a, { last: 5, lastStep: 2, min: -4, max: 5, count: 3 });
@@ -231,8 +234,8 @@ test('duplicate steps: the later value wins in series and summary', async (t) =>
 test('series: downsampling, range, afterStep and the time axis across chunks', async (t) => {
   const root = fixture(t);
   const n = 10_000;
-  const lines = [JSON.stringify(startRecord('r1'))];
-  for (let s = 0; s < n; s++) lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s / 10, step: s, values: { v: s === 7777 ? 1e6 : Math.sin(s) } }));
+  const lines: LogRecord[] = [start({ id: 'r1' })];
+  for (let s = 0; s < n; s++) lines.push(metrics(s, { v: s === 7777 ? 1e6 : Math.sin(s) }, T0 + s / 10));
   writeLog(root, 'r1', lines);
   const store = await open(root);
   await store.index();
@@ -268,7 +271,7 @@ test('status: running, then crashed when silent longer than crashAfterMs', async
   now = (T0 + 200) * 1000;
   assert.equal(store.listRuns()[0].status, 'crashed');
   assert.equal(store.listRuns({ status: ['crashed'] }).length, 1);
-  appendLog(root, 'r1', JSON.stringify({ t: 'heartbeat', ts: T0 + 190 }) + '\n');
+  appendLog(root, 'r1', logText([heartbeat(T0 + 190)]));
   await store.index();
   assert.equal(store.listRuns()[0].status, 'running');
   await store.close();
@@ -356,8 +359,8 @@ test('a log that disappears or cannot be read does not throw', async (t) => {
 
 test('a huge log is checkpointed mid-file and ends up identical to one read in one go', async (t) => {
   const root = fixture(t);
-  const lines = [JSON.stringify(startRecord('big'))];
-  for (let s = 0; s < 30_000; s++) lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s, step: s, values: { a: s % 97, b: -s } }));
+  const lines: LogRecord[] = [start({ id: 'big' })];
+  for (let s = 0; s < 30_000; s++) lines.push(metrics(s, { a: s % 97, b: -s }, T0 + s));
   writeLog(root, 'big', lines);
   const whole = await open(root);
   await whole.index();
@@ -366,7 +369,7 @@ test('a huge log is checkpointed mid-file and ends up identical to one read in o
   t.after(() => (limits.flushPoints = saved));
   // Lines long enough that the file spans several read chunks, so checkpoints land between batches.
   const pad = 'p'.repeat(300);
-  writeLog(root, 'padded', lines.map((l, i) => (i === 0 ? l : l.replace('{"t"', `{"pad":"${pad}","t"`))));
+  writeLog(root, 'padded', lines.map((l, i) => (i === 0 ? l : encodeLine(l).replace('{"t"', `{"pad":"${pad}","t"`))));
   const chunked = await open(root);
   const report = await chunked.index();
   assert.equal(report.points, 120_000);
@@ -381,13 +384,13 @@ test('a huge log is checkpointed mid-file and ends up identical to one read in o
 test('parse workers give the same index as the indexer thread, checkpoints included', async (t) => {
   const root = fixture(t);
   for (let i = 0; i < 12; i++) {
-    const lines = simpleRun(`w${i}`, 200 + i * 50, { status: i % 3 === 0 ? 'failed' : 'finished', lr: i });
+    const lines: (LogRecord | string)[] = simpleRun(`w${i}`, 200 + i * 50, { status: i % 3 === 0 ? 'failed' : 'finished', lr: i });
     lines.splice(5, 0, 'not json', '{"t":"metrics","ts":1,"values":{"loss":NaN,"acc":"x"}}');
     writeLog(root, `w${String(i).padStart(2, '0')}`, lines);
   }
   // Over one read chunk (4 MB), so the worker pauses between parts and waits for each commit.
   const pad = 'p'.repeat(400);
-  writeLog(root, 'wbig', simpleRun('wbig', 12_000).map((l, i) => (i < 2 ? l : l.replace('{"t"', `{"pad":"${pad}","t"`))));
+  writeLog(root, 'wbig', simpleRun('wbig', 12_000).map((l, i) => (i < 2 ? l : encodeLine(l).replace('{"t"', `{"pad":"${pad}","t"`))));
   const inThread = await open(root);
   const a = await inThread.index();
   const savedBytes = limits.workerBytes;
@@ -420,8 +423,8 @@ test('indexRuns reads only the named runs, finds new ones and drops vanished one
   writeLog(root, 'r2', simpleRun('r2', 2));
   const store = (await open(root)) as RunStore & Required<Pick<RunStore, 'indexRuns'>>;
   await store.index();
-  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 2, values: { loss: 3 } }) + '\n');
-  appendLog(root, 'r2', JSON.stringify({ t: 'metrics', ts: T0 + 9, step: 2, values: { loss: 4 } }) + '\n');
+  appendLog(root, 'r1', logText([metrics(2, { loss: 3 }, T0 + 9)]));
+  appendLog(root, 'r2', logText([metrics(2, { loss: 4 }, T0 + 9)]));
   let report = await store.indexRuns(['r1']);
   assert.deepEqual(report.changedRuns, ['r1']);
   assert.equal(report.points, 1);
@@ -460,16 +463,16 @@ test('an index damaged in the middle fails its checksum and is rebuilt', async (
 test('series: the full view from overviews is a faithful min/max downsampling of the general path, on random data', async (t) => {
   const root = fixture(t);
   const rand = prng(11);
-  const specials = ['{"$float":"NaN"}', '{"$float":"Infinity"}', '{"$float":"-Infinity"}'];
+  const specials = [NaN, Infinity, -Infinity];
   for (const id of ['r1', 'r2', 'r3']) {
-    const lines = [JSON.stringify(startRecord(id))];
+    const lines: LogRecord[] = [start({ id })];
     let step = 0;
     const n = 3000 + Math.floor(rand() * 9000);
     for (let i = 0; i < n; i++) {
       // Gaps in the steps (so some chunks store them explicitly), irregular times, and runs of specials.
       step += rand() < 0.1 ? 1 + Math.floor(rand() * 5) : 1;
-      const v = rand() < 0.03 ? specials[Math.floor(rand() * 3)] : String(Math.round(rand() * 1000) / 7);
-      lines.push(`{"t":"metrics","ts":${T0 + i * 0.1 + rand() * 0.05},"step":${step},"values":{"v":${v}}}`);
+      const v = rand() < 0.03 ? specials[Math.floor(rand() * 3)] : Math.round(rand() * 1000) / 7;
+      lines.push(metrics(step, { v }, T0 + i * 0.1 + rand() * 0.05));
     }
     writeLog(root, id, lines);
   }
@@ -511,13 +514,13 @@ test('series: a repeated request sees appends, truncations and removals, and cal
   first.values.fill(0); // a caller scribbling on (or transferring) what it got
   const [again] = await store.series(req);
   assert.equal(again.values[0], 10);
-  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 6000, step: 5000, values: { loss: -1e9 } }) + '\n');
+  appendLog(root, 'r1', logText([metrics(5000, { loss: -1e9 }, T0 + 6000)]));
   await store.index();
   let [grown] = await store.series(req);
   assert.equal(grown.total, 5001);
   assert.equal(grown.steps.at(-1), 5000);
   assert.equal(grown.values.at(-1), -1e9);
-  appendLog(root, 'r1', JSON.stringify({ t: 'metrics', ts: T0 + 6001, step: 5001, values: { loss: 7 } }) + '\n');
+  appendLog(root, 'r1', logText([metrics(5001, { loss: 7 }, T0 + 6001)]));
   await store.indexRuns?.(['r1']);
   [grown] = await store.series(req);
   assert.equal(grown.total, 5002);

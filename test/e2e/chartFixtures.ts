@@ -3,7 +3,9 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { writeRun } from './harness';
+import { prng } from '../fixtures/prng';
+import { artifact, encodeLine, metrics, params, start, status, summary, system, type LogRecord, type MetricValues } from '../fixtures/records';
+import { E2E_START, writeRun } from './harness';
 
 export const HOSTILE = {
   id: '20260101-090000-hhhhhhhh',
@@ -12,15 +14,6 @@ export const HOSTILE = {
   paramValue: '<b onclick="window.__pwned=3">bold</b>',
   notes: '<iframe src="javascript:window.__pwned=4"></iframe>',
 };
-
-/** A seeded random in [0, 1), so screenshots are the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 export interface DemoRun {
   id: string;
@@ -32,29 +25,29 @@ export interface DemoRun {
   seed?: number;
 }
 
-export function demoRecords(r: DemoRun, t0 = Date.now() / 1000 - 3600): object[] {
-  const rand = rng(r.seed ?? 7);
-  const records: object[] = [
-    {
-      t: 'start', ts: t0, v: 1, id: r.id, name: r.name, project: 'demo', tags: ['e2e', 'demo'],
+export function demoRecords(r: DemoRun, t0 = Date.now() / 1000 - 3600): LogRecord[] {
+  // Seeded, so screenshots are the same on every run.
+  const rand = prng(r.seed ?? 7);
+  const records: LogRecord[] = [
+    start({
+      id: r.id, ts: t0, name: r.name, project: 'demo', tags: ['e2e', 'demo'],
       argv: ['train.py', '--lr', String(r.lr), '--note', "it's fine"], cwd: '/home/me/proj', executable: 'python3',
-      env: { git: { commit: '3f2a9c1d0e4b5a6978', branch: 'main', dirty: true } }, notes: `Learning rate sweep, lr=${r.lr}.`,
-      ...(r.parent ? { parent: r.parent } : {}),
-    },
-    { t: 'params', ts: t0, params: { lr: r.lr, batch_size: 64, optimizer: { name: 'adam', beta1: 0.9 }, model: { layers: 4, width: 256 }, seed: r.seed ?? 7 }, source: 'config' },
+      env: { git: { commit: '3f2a9c1d0e4b5a6978', branch: 'main', dirty: true } }, notes: `Learning rate sweep, lr=${r.lr}.`, parent: r.parent,
+    }),
+    params({ lr: r.lr, batch_size: 64, optimizer: { name: 'adam', beta1: 0.9 }, model: { layers: 4, width: 256 }, seed: r.seed ?? 7 }, { ts: t0 }),
   ];
   for (let step = 0; step < r.steps; step++) {
     const progress = step / r.steps;
     const loss = 2.4 * Math.exp(-progress * 30 * r.lr) + 0.15 + (rand() - 0.5) * 0.25;
     const acc = 0.95 - 0.85 * Math.exp(-progress * 25 * r.lr) + (rand() - 0.5) * 0.04;
-    const values: Record<string, number> = { 'train/loss': loss, 'train/acc': acc };
-    if (step % 10 === 9) Object.assign(values, { 'val/loss': loss * 1.1 + 0.05, 'val/acc': acc - 0.03 });
-    records.push({ t: 'metrics', ts: t0 + step * 2, step, values });
-    if (step % 20 === 0) records.push({ t: 'system', ts: t0 + step * 2, values: { cpu_percent: 60 + rand() * 30, memory_mb: 2000 + step } });
+    const values: MetricValues = { 'train/loss': loss, 'train/acc': acc, ...(step % 10 === 9 ? { 'val/loss': loss * 1.1 + 0.05, 'val/acc': acc - 0.03 } : {}) };
+    records.push(metrics(step, values, t0 + step * 2));
+    if (step % 20 === 0) records.push(system({ cpu_percent: 60 + rand() * 30, memory_mb: 2000 + step }, t0 + step * 2));
   }
-  records.push({ t: 'artifact', ts: t0 + r.steps * 2, path: 'artifacts/confusion.png', kind: 'image', size: 1000 });
-  records.push({ t: 'summary', ts: t0 + r.steps * 2, values: { epochs: 3 } });
-  if (r.status !== null) records.push({ t: 'status', ts: t0 + r.steps * 2, status: r.status ?? 'finished', exit_code: 0 });
+  const end = t0 + r.steps * 2;
+  records.push(artifact('artifacts/confusion.png', { ts: end, kind: 'image', size: 1000 }));
+  records.push(summary({ epochs: 3 }, end));
+  if (r.status !== null) records.push(status(r.status ?? 'finished', { ts: end }));
   return records;
 }
 
@@ -104,13 +97,13 @@ export async function writeDemoRun(ws: string, r: DemoRun): Promise<string> {
 
 export async function writeHostileRun(ws: string): Promise<void> {
   const t0 = Date.now() / 1000 - 1200;
-  const records: object[] = [
-    { t: 'start', ts: t0, v: 1, id: HOSTILE.id, name: HOSTILE.name, project: 'demo', tags: ['<svg onload=alert(1)>'], notes: HOSTILE.notes, argv: ['train.py', '"; rm -rf ~'], cwd: '/tmp', executable: 'python3', env: {} },
-    { t: 'params', ts: t0, params: { [HOSTILE.paramKey]: HOSTILE.paramValue, lr: 0.2 } },
+  const records: LogRecord[] = [
+    start({ ...E2E_START, id: HOSTILE.id, ts: t0, name: HOSTILE.name, project: 'demo', tags: ['<svg onload=alert(1)>'], notes: HOSTILE.notes, argv: ['train.py', '"; rm -rf ~'] }),
+    params({ [HOSTILE.paramKey]: HOSTILE.paramValue, lr: 0.2 }, { ts: t0 }),
   ];
-  for (let step = 0; step < 50; step++) records.push({ t: 'metrics', ts: t0 + step, step, values: { '<b>x</b>/loss': 1 / (step + 1) } });
-  records.push({ t: 'artifact', ts: t0 + 60, path: '../../../etc/passwd', kind: 'image' });
-  records.push({ t: 'status', ts: t0 + 60, status: 'finished' });
+  for (let step = 0; step < 50; step++) records.push(metrics(step, { '<b>x</b>/loss': 1 / (step + 1) }, t0 + step));
+  records.push(artifact('../../../etc/passwd', { ts: t0 + 60, kind: 'image' }));
+  records.push(status('finished', { ts: t0 + 60, exitCode: null }));
   await writeRun(ws, HOSTILE.id, records);
 }
 
@@ -119,7 +112,7 @@ export async function appendSteps(path: string, from: number, count: number): Pr
   const t0 = Date.now() / 1000;
   const lines: string[] = [];
   for (let step = from; step < from + count; step++) {
-    lines.push(JSON.stringify({ t: 'metrics', ts: t0 + (step - from) * 0.01, step, values: { 'train/loss': 1 / (step + 1), 'train/acc': 1 - 1 / (step + 2) } }));
+    lines.push(encodeLine(metrics(step, { 'train/loss': 1 / (step + 1), 'train/acc': 1 - 1 / (step + 2) }, t0 + (step - from) * 0.01)));
   }
   await appendFile(path, lines.join('\n') + '\n');
 }

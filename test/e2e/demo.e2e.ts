@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeDemoWorkspace, type DemoWorkspace } from '../../scripts/demo-workspace';
 import { repoRoot } from '../../scripts/vscode-server';
+import { LOG_FILE } from '../../src/store';
 import { delay, vscodeTest } from './harness';
 
 let demo: DemoWorkspace;
@@ -31,7 +32,7 @@ async function readRuns(): Promise<Map<string, RunLog>> {
   const dir = join(demo.dir, '.trackside', 'runs');
   const out = new Map<string, RunLog>();
   for (const id of await readdir(dir)) {
-    const lines = (await readFile(join(dir, id, 'events.jsonl'), 'utf8')).split('\n').slice(0, -1);
+    const lines = (await readFile(join(dir, id, LOG_FILE), 'utf8')).split('\n').slice(0, -1);
     const records = lines.map((line) => JSON.parse(line) as RunLog['records'][number]);
     out.set(String(records[0]?.name), { id, records });
   }

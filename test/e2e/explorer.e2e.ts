@@ -6,7 +6,9 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { repoRoot } from '../../scripts/vscode-server';
-import { delay, simpleRun, tempWorkspace, vscodeTest, writeRun, type VSCode } from './harness';
+import { LOG_FILE, USER_FILE } from '../../src/store';
+import { encodeLine, heartbeat, metrics, params, start, status, type LogRecord } from '../fixtures/records';
+import { delay, E2E_START, e2eRun, tempWorkspace, vscodeTest, writeRun, type VSCode } from './harness';
 
 const EVIL = '<img src=x onerror=alert(1)>';
 const IDS = {
@@ -18,26 +20,22 @@ const IDS = {
   sweep2: '20260101-170000-ffffffff',
 };
 
-function failedRun(id: string, t0: number): object[] {
+function failedRun(id: string, t0: number): LogRecord[] {
   return [
-    ...simpleRun(id, 'diverged', 8, { lr: 3, t0 }).slice(0, -2),
-    { t: 'status', ts: t0 + 9, status: 'failed', exit_code: 1, error: { type: 'FloatingPointError', message: 'loss is NaN', traceback: 'Traceback…\nFloatingPointError: loss is NaN' } },
+    ...e2eRun(id, 'diverged', 8, { lr: 3, t0 }).slice(0, -2),
+    status('failed', { ts: t0 + 9, error: { type: 'FloatingPointError', message: 'loss is NaN', traceback: 'Traceback…\nFloatingPointError: loss is NaN' } }),
   ];
-}
-
-function inGroup(records: object[], group: string): object[] {
-  return records.map((r) => ((r as { t: string }).t === 'start' ? { ...r, group } : r));
 }
 
 async function fixtureWorkspace(): Promise<string> {
   const ws = await tempWorkspace();
   const t0 = Date.now() / 1000 - 3600;
-  await writeRun(ws, IDS.baseline, simpleRun(IDS.baseline, 'baseline', 30, { lr: 0.1, t0 }));
-  await writeRun(ws, IDS.higher, simpleRun(IDS.higher, 'higher-lr', 30, { lr: 0.5, t0: t0 + 600 }));
+  await writeRun(ws, IDS.baseline, e2eRun(IDS.baseline, 'baseline', 30, { lr: 0.1, t0 }));
+  await writeRun(ws, IDS.higher, e2eRun(IDS.higher, 'higher-lr', 30, { lr: 0.5, t0: t0 + 600 }));
   await writeRun(ws, IDS.failed, failedRun(IDS.failed, t0 + 1200));
-  await writeRun(ws, IDS.evil, simpleRun(IDS.evil, EVIL, 10, { lr: 0.05, t0: t0 + 1500 }));
-  await writeRun(ws, IDS.sweep1, inGroup(simpleRun(IDS.sweep1, 'sweep-a', 20, { lr: 0.2, t0: t0 + 1800 }), 'lr-sweep'));
-  await writeRun(ws, IDS.sweep2, inGroup(simpleRun(IDS.sweep2, 'sweep-b', 20, { lr: 0.3, t0: t0 + 2400 }), 'lr-sweep'));
+  await writeRun(ws, IDS.evil, e2eRun(IDS.evil, EVIL, 10, { lr: 0.05, t0: t0 + 1500 }));
+  await writeRun(ws, IDS.sweep1, e2eRun(IDS.sweep1, 'sweep-a', 20, { lr: 0.2, t0: t0 + 1800, start: { group: 'lr-sweep' } }));
+  await writeRun(ws, IDS.sweep2, e2eRun(IDS.sweep2, 'sweep-b', 20, { lr: 0.3, t0: t0 + 2400, start: { group: 'lr-sweep' } }));
   return ws;
 }
 
@@ -114,12 +112,9 @@ async function expand(row: Locator): Promise<void> {
 /** A run that started 45 s ago and is still logging (no status record, fresh heartbeat). */
 async function liveRun(ws: string, id: string, name: string): Promise<string> {
   const t0 = Date.now() / 1000 - 45;
-  const records: object[] = [
-    { t: 'start', ts: t0, v: 1, id, name, project: 'e2e', tags: ['resnet'], argv: ['train.py'], cwd: '/tmp', executable: 'python3', env: {} },
-    { t: 'params', ts: t0, params: { lr: 0.01 }, source: 'config' },
-  ];
-  for (let step = 0; step < 40; step++) records.push({ t: 'metrics', ts: t0 + step, step: step * 25, values: { 'train/loss': 0.5 / (1 + step / 10) } });
-  records.push({ t: 'heartbeat', ts: Date.now() / 1000 });
+  const records: LogRecord[] = [start({ ...E2E_START, id, ts: t0, name, tags: ['resnet'] }), params({ lr: 0.01 }, { ts: t0 })];
+  for (let step = 0; step < 40; step++) records.push(metrics(step * 25, { 'train/loss': 0.5 / (1 + step / 10) }, t0 + step));
+  records.push(heartbeat(Date.now() / 1000));
   return writeRun(ws, id, records);
 }
 
@@ -127,7 +122,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   const workspace = await fixtureWorkspace();
   await liveRun(workspace, '20260102-000000-11111111', 'resnet-live');
   // A corrupt line in the middle of one log: reported with file:line, and the rest of the run still counts.
-  const log = join(workspace, '.trackside', 'runs', IDS.higher, 'events.jsonl');
+  const log = join(workspace, '.trackside', 'runs', IDS.higher, LOG_FILE);
   const lines = (await readFile(log, 'utf8')).split('\n');
   lines.splice(4, 0, '{"t": "metrics", "step": oops');
   await writeFile(log, lines.join('\n'));
@@ -142,7 +137,7 @@ vscodeTest('runs appear with status and metric; filter and sort change the rows;
   const live = await vscode.waitForTreeItem(runs, 'resnet-live');
   assert.equal(await live.locator('.codicon-sync').count(), 1);
   assert.match(await live.innerText(), /(\d+m )?\d+s · step 975/);
-  await waitFor('the bad line in the output channel', async () => (await vscode.tracksideLog()).includes(`${IDS.higher}/events.jsonl:5:`));
+  await waitFor('the bad line in the output channel', async () => (await vscode.tracksideLog()).includes(`${IDS.higher}/${LOG_FILE}:5:`));
   const failed = await vscode.waitForTreeItem(runs, 'diverged');
   assert.equal(await failed.locator('.codicon-error').count(), 1);
   assert.match(await failed.innerText(), /FloatingPointError/);
@@ -212,8 +207,8 @@ vscodeTest('star, rename and tags are written beside the log and survive a windo
   await typeIntoInput(vscode, 'keeper, best-so-far');
   await vscode.page.keyboard.press('Enter');
 
-  const userJson = join(vscode.workspace, '.trackside', 'runs', IDS.baseline, 'user.json');
-  await waitFor('user.json with the tags', async () => /keeper/.test(await readFile(userJson, 'utf8')));
+  const userJson = join(vscode.workspace, '.trackside', 'runs', IDS.baseline, USER_FILE);
+  await waitFor(`${USER_FILE} with the tags`, async () => /keeper/.test(await readFile(userJson, 'utf8')));
   assert.deepEqual(JSON.parse(await readFile(userJson, 'utf8')), { starred: true, name: 'baseline-renamed', tags: ['keeper', 'best-so-far'] });
 
   await vscode.page.reload();
@@ -262,14 +257,14 @@ vscodeTest('a live run ticks and advances, a SIGKILLed one turns crashed, and ne
   const manualId = '20260102-000000-abcdef01';
   const now = Date.now() / 1000;
   const log = await writeRun(vscode.workspace, manualId, [
-    { t: 'start', ts: now, v: 1, id: manualId, name: 'manual-live', project: 'e2e', tags: [], argv: [], cwd: '/tmp', executable: 'python3', env: {} },
-    { t: 'metrics', ts: now, step: 0, values: { 'train/loss': 1 } },
+    start({ ...E2E_START, id: manualId, ts: now, name: 'manual-live', tags: [], argv: [] }),
+    metrics(0, { 'train/loss': 1 }, now),
   ]);
   const manualRow = await vscode.waitForTreeItem(runs, 'manual-live');
   const latencies: number[] = [];
   for (let step = 1; step <= 12; step++) {
     const t = Date.now();
-    await appendFile(log, JSON.stringify({ t: 'metrics', ts: Date.now() / 1000, step: step * 10, values: { 'train/loss': 1 / step } }) + '\n');
+    await appendFile(log, encodeLine(metrics(step * 10, { 'train/loss': 1 / step }, Date.now() / 1000)) + '\n');
     await waitFor(`step ${step * 10}`, async () => new RegExp(`step ${step * 10}\\b`).test(await manualRow.innerText()), 10_000, 10);
     latencies.push(Date.now() - t);
     await delay(150);
@@ -302,7 +297,7 @@ vscodeTest('a live run ticks and advances, a SIGKILLed one turns crashed, and ne
 
 vscodeTest('Restricted Mode: runs can be browsed, code-running actions are not offered', { trust: false, trustAnswer: 'restricted' }, async (vscode) => {
   const ws = vscode.workspace;
-  await writeRun(ws, IDS.baseline, simpleRun(IDS.baseline, 'baseline', 10));
+  await writeRun(ws, IDS.baseline, e2eRun(IDS.baseline, 'baseline', 10));
   await vscode.openTrackside();
   const runs = await vscode.view('Runs');
   const row = await vscode.waitForTreeItem(runs, /^baseline/, 60_000);
@@ -323,7 +318,7 @@ vscodeTest('an empty workspace shows the welcome view with its two buttons, then
   await runs.getByRole('button', { name: 'Copy logger quickstart' }).click();
   await vscode.waitForNotification(/quickstart/);
   // The first run of a new project: `.trackside` did not exist when the view opened.
-  await writeRun(vscode.workspace, IDS.baseline, simpleRun(IDS.baseline, 'first-ever', 5));
+  await writeRun(vscode.workspace, IDS.baseline, e2eRun(IDS.baseline, 'first-ever', 5));
   await vscode.waitForTreeItem(runs, 'first-ever', 30_000);
 });
 

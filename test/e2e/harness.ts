@@ -8,6 +8,9 @@ import { test, type TestContext } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/vscode-server';
 import { startServer, type RunningServer, type ServerOptions } from '../../scripts/vscode-launch';
+import { LOG_FILE } from '../../src/store';
+import { logText, type LogRecord } from '../fixtures/records';
+import { simpleRun, type SimpleRunOptions } from '../fixtures/runs';
 
 export type { ServerOptions, Theme } from '../../scripts/vscode-launch';
 
@@ -289,29 +292,33 @@ export function vscodeTest(
   });
 }
 
-/** Writes a run log by hand for a test fixture (the demo uses real training processes instead). */
-export async function writeRun(workspace: string, runId: string, records: object[]): Promise<string> {
+/** Writes a run's log into the workspace's `.trackside` (the demo uses real training processes instead). */
+export async function writeRun(workspace: string, runId: string, lines: readonly (LogRecord | string)[]): Promise<string> {
   const dir = join(workspace, '.trackside', 'runs', runId);
   await mkdir(dir, { recursive: true });
-  const path = join(dir, 'events.jsonl');
-  await writeFile(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const path = join(dir, LOG_FILE);
+  await writeFile(path, logText(lines));
   return path;
 }
 
-/** A small finished run: start, params, `steps` metric records and a finished status. */
-export function simpleRun(runId: string, name: string, steps = 20, extra: { lr?: number; t0?: number } = {}): object[] {
-  const t0 = extra.t0 ?? Date.now() / 1000 - 600;
+/** Start fields every e2e run shares unless it says otherwise. */
+export const E2E_START = { project: 'e2e', tags: ['e2e'], argv: ['train.py'], cwd: '/tmp', executable: 'python3', env: {} };
+
+/**
+ * The shared simpleRun as the e2e tests show it: a finished run named `name`, started ten minutes ago, with
+ * `train/loss` and `val/acc` curves that depend on `lr` and a summary.
+ */
+export function e2eRun(runId: string, name: string, steps = 20, extra: { lr?: number; t0?: number; start?: SimpleRunOptions['start'] } = {}): LogRecord[] {
   const lr = extra.lr ?? 0.1;
-  const records: object[] = [
-    { t: 'start', ts: t0, v: 1, id: runId, name, project: 'e2e', tags: ['e2e'], argv: ['train.py'], cwd: '/tmp', executable: 'python3', env: {} },
-    { t: 'params', ts: t0, params: { lr, model: { layers: 2 } }, source: 'config' },
-  ];
-  for (let step = 0; step < steps; step++) {
-    records.push({ t: 'metrics', ts: t0 + step, step, values: { 'train/loss': 1 / (1 + lr * step), 'val/acc': 1 - 1 / (2 + step) } });
-  }
-  records.push({ t: 'summary', ts: t0 + steps, values: { best_acc: 1 - 1 / (1 + steps) } });
-  records.push({ t: 'status', ts: t0 + steps, status: 'finished', exit_code: 0 });
-  return records;
+  return simpleRun(runId, steps, {
+    t0: extra.t0 ?? Date.now() / 1000 - 600,
+    lr,
+    start: { ...E2E_START, name, ...extra.start },
+    params: { lr, model: { layers: 2 } },
+    values: (step) => ({ 'train/loss': 1 / (1 + lr * step), 'val/acc': 1 - 1 / (2 + step) }),
+    summary: { best_acc: 1 - 1 / (1 + steps) },
+    status: 'finished',
+  });
 }
 
 /** A fresh temp folder for a workspace. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before } from 'node:test';
 import { packageVsix, SIZE_BUDGET, type PackageResult } from '../../scripts/package';
-import { simpleRun, tempWorkspace, vscodeTest, writeRun } from './harness';
+import { e2eRun, tempWorkspace, vscodeTest, writeRun } from './harness';
 
 let vsix: PackageResult;
 
@@ -17,7 +17,7 @@ before(async () => {
 
 vscodeTest('the packaged .vsix is small, installs into VS Code and activates', async () => {
   const workspace = await tempWorkspace();
-  await writeRun(workspace, '20260102-090000-dddddddd', simpleRun('20260102-090000-dddddddd', 'from-vsix', 10));
+  await writeRun(workspace, '20260102-090000-dddddddd', e2eRun('20260102-090000-dddddddd', 'from-vsix', 10));
   return { workspace, vsix: vsix.path };
 }, async (vscode) => {
   assert.ok(vsix.bytes <= SIZE_BUDGET, `${vsix.bytes} bytes`);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator } from 'playwright-core';
 import { repoRoot } from '../../scripts/vscode-server';
-import { delay, simpleRun, tempWorkspace, vscodeTest, writeRun, type VSCode } from './harness';
+import { LOG_FILE } from '../../src/store';
+import { delay, e2eRun, tempWorkspace, vscodeTest, writeRun, type VSCode } from './harness';
 
 const exec = promisify(execFile);
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
@@ -41,7 +42,7 @@ async function demoWorkspace(): Promise<string> {
 async function runLogs(ws: string): Promise<Array<Array<Record<string, unknown>>>> {
   const root = join(ws, '.trackside', 'runs');
   const ids = await readdir(root).catch(() => [] as string[]);
-  const logs = await Promise.all(ids.map((id) => readFile(join(root, id, 'events.jsonl'), 'utf8').catch(() => '')));
+  const logs = await Promise.all(ids.map((id) => readFile(join(root, id, LOG_FILE), 'utf8').catch(() => '')));
   return logs.map((text) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
 }
 
@@ -123,9 +124,8 @@ vscodeTest('a hostile recorded command is shown exactly and runs only when confi
   const ws = await tempWorkspace();
   const marker = join(ws, 'marker');
   const injected = join(ws, 'injected');
-  const records = simpleRun('20260101-120000-hhhhhhhh', 'hostile', 3) as Array<Record<string, unknown>>;
-  records[0] = { ...records[0], executable: '/bin/sh', cwd: ws, argv: ['-c', `touch ${marker}`, `$(touch ${injected})`] };
-  await writeRun(ws, '20260101-120000-hhhhhhhh', records);
+  const start = { executable: '/bin/sh', cwd: ws, argv: ['-c', `touch ${marker}`, `$(touch ${injected})`] };
+  await writeRun(ws, '20260101-120000-hhhhhhhh', e2eRun('20260101-120000-hhhhhhhh', 'hostile', 3, { start }));
   return { workspace: ws };
 }, async (vscode) => {
   const marker = join(vscode.workspace, 'marker');
@@ -158,7 +158,7 @@ vscodeTest('a hostile recorded command is shown exactly and runs only when confi
 
 vscodeTest('in Restricted Mode the rerun command explains why it is unavailable', async () => {
   const ws = await tempWorkspace();
-  await writeRun(ws, '20260101-120000-rrrrrrrr', simpleRun('20260101-120000-rrrrrrrr', 'restricted', 3));
+  await writeRun(ws, '20260101-120000-rrrrrrrr', e2eRun('20260101-120000-rrrrrrrr', 'restricted', 3));
   return { workspace: ws, trust: false, trustAnswer: 'restricted' as const };
 }, async (vscode) => {
   // The palette lists what is registered when it opens: wait until Trackside's contributions are in.

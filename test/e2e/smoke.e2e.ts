@@ -1,12 +1,12 @@
 // Core smoke checks in a real VS Code: the container opens, runs appear, a palette command works, a webview
 // renders.
 import assert from 'node:assert/strict';
-import { simpleRun, tempWorkspace, vscodeTest, writeRun } from './harness';
+import { e2eRun, tempWorkspace, vscodeTest, writeRun } from './harness';
 
 async function workspaceWithRuns(): Promise<{ workspace: string }> {
   const workspace = await tempWorkspace();
-  await writeRun(workspace, '20260101-120000-aaaaaaaa', simpleRun('20260101-120000-aaaaaaaa', 'baseline', 30, { lr: 0.1 }));
-  await writeRun(workspace, '20260101-130000-bbbbbbbb', simpleRun('20260101-130000-bbbbbbbb', 'higher-lr', 30, { lr: 0.5 }));
+  await writeRun(workspace, '20260101-120000-aaaaaaaa', e2eRun('20260101-120000-aaaaaaaa', 'baseline', 30, { lr: 0.1 }));
+  await writeRun(workspace, '20260101-130000-bbbbbbbb', e2eRun('20260101-130000-bbbbbbbb', 'higher-lr', 30, { lr: 0.5 }));
   return { workspace };
 }
 
@@ -24,7 +24,7 @@ vscodeTest('Refresh Runs runs from the command palette and picks up a new run', 
   await vscode.openTrackside();
   const runs = await vscode.view('Runs');
   await vscode.waitForTreeItem(runs, 'baseline');
-  await writeRun(vscode.workspace, '20260101-140000-cccccccc', simpleRun('20260101-140000-cccccccc', 'late-arrival', 5));
+  await writeRun(vscode.workspace, '20260101-140000-cccccccc', e2eRun('20260101-140000-cccccccc', 'late-arrival', 5));
   await vscode.runCommand('Trackside: Refresh Runs');
   await vscode.waitForTreeItem(runs, 'late-arrival');
 });

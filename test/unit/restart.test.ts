@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { openStore } from '../../src/store';
 import type { IndexReport, RunStore } from '../../src/store';
 import { generateWorkspace, type GeneratedWorkspace } from '../../bench/generate';
+import { logText, metrics, start } from '../fixtures/records';
 import { countsByRun, snapshot, type StoreSnapshot } from './storeSnapshot';
 
 const OPTIONS = { runs: 40, metrics: 4, steps: 300, seed: 7, systemEvery: 50, heartbeatEvery: 100, divergeRate: 0.1, autoStepRate: 0.2 };
@@ -233,7 +234,7 @@ describe('restarting an interrupted index', () => {
     // Deleted, and a new run added.
     await rm(join(root, 'runs', ws.runs[3].id), { recursive: true });
     await mkdir(join(root, 'runs', 'added-run'), { recursive: true });
-    await writeFile(join(root, 'runs', 'added-run', 'events.jsonl'), '{"t":"start","ts":1767225600,"v":1,"id":"added-run","name":"added","project":"p","tags":[]}\n{"t":"metrics","ts":1767225601,"step":0,"values":{"x":1}}\n');
+    await writeFile(join(root, 'runs', 'added-run', 'events.jsonl'), logText([start({ id: 'added-run', ts: 1767225600, name: 'added', project: 'p', tags: [] }), metrics(0, { x: 1 }, 1767225601)]));
 
     const second = await openStore({ roots: [root], dbPath });
     try {

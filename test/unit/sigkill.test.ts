@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../../src/store';
 import type { Diagnostic, RunStore } from '../../src/store';
+import { prng } from '../fixtures/prng';
 import { loggerEnv, spawnPython } from './pythonLogger';
 import { snapshot } from './storeSnapshot';
 
@@ -53,16 +54,6 @@ before(async () => {
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Round {
   runId: string;
@@ -120,7 +111,7 @@ const badCount = (d: Diagnostic) => d.count ?? 1;
 
 test(`SIGKILL a logging child ${KILLS} times: flushed records survive, no glued lines, incremental index = fresh`, { timeout: 300_000 }, async (t) => {
   const seed = Number(process.env.TRACKSIDE_KILL_SEED ?? Date.now() % 1_000_000);
-  const rand = rng(seed);
+  const rand = prng(seed);
   const where = `(TRACKSIDE_KILL_SEED=${seed})`;
   const dbPath = join(dir, 'index.db');
   let store: RunStore = await openStore({ roots: [root], dbPath });

@@ -4,7 +4,7 @@ import { compileFilter } from './evaluate';
 import { filterProblem, parseFilter } from './parser';
 import { tokenize } from './lexer';
 import { FilterError } from './errors';
-import { metric, run, T0 } from '../model/testRuns';
+import { metric, run, T0 } from '../../../test/fixtures/explorerRuns';
 
 const runs = [
   run('a', { name: 'baseline', tags: ['baseline'], params: { lr: 0.001, 'optimizer.name': 'adam', bs: 32 }, metrics: { 'val/acc': metric(0.95), 'val/loss': metric(0.2, { min: 0.15 }) } }),

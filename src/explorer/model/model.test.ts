@@ -8,7 +8,7 @@ import { artifactPath, artifactRows, environmentRows, metricRows, notesRows, par
 import { runView } from '../../panels/runView';
 import { bestRun, configuredPrimary, guessPrimary, primaryFor } from './primaryMetric';
 import { DEFAULT_SORT, describeSort, parseSortSpec, sortRuns } from './sort';
-import { metric, run, T0 } from './testRuns';
+import { metric, run, T0 } from '../../../test/fixtures/explorerRuns';
 
 const ids = (runs: { id: string }[]): string[] => runs.map((r) => r.id);
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run } from './testRuns';
+import { run } from '../../../test/fixtures/explorerRuns';
 import { splitWritable } from './readOnly';
 
 test('read-only runs are split off with a message naming the one run, or counting several', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildView, shapeOf, type ViewOptions } from './view';
 import { DEFAULT_SORT } from './sort';
-import { metric, run, T0 } from './testRuns';
+import { metric, run, T0 } from '../../../test/fixtures/explorerRuns';
 
 const opts = (over: Partial<ViewOptions> = {}): ViewOptions => ({ filter: '', sort: DEFAULT_SORT, showArchived: false, primarySetting: undefined, now: T0, ...over });
 

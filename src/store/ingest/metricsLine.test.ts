@@ -7,7 +7,9 @@ import { newFileState, newRunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
 import { MAX_LINE_BYTES } from './tailer';
 import { openStore } from '../runStore';
-import { prng, startRecord, T0, tempRoot, writeLog } from '../../../test/fixtures/logs';
+import { tempRoot, writeLog } from '../../../test/fixtures/logs';
+import { prng } from '../../../test/fixtures/prng';
+import { encodeLine, metrics, start, system, T0 } from '../../../test/fixtures/records';
 
 /** What JSON.parse makes of a line the reader accepted, in the reader's terms; undefined if it disagrees. */
 function viaJson(line: string): { ts: number; step: number; keys: string[]; values: number[] } | undefined {
@@ -195,28 +197,28 @@ test('a key set that changes between lines is read afresh, and repeated keys of 
   assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"05":2,"4294967295":3}}'));
   assert.ok(assertAgrees('{"t":"metrics","ts":1,"values":{"a":1,"c":2,"d":3}}'));
   const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i / 7]));
-  assert.ok(assertAgrees(JSON.stringify({ t: 'metrics', ts: 5, step: 2, values: many })));
+  assert.ok(assertAgrees(encodeLine(metrics(2, many, 5))));
 });
 
 test('a store reads a log the same whether its metrics lines take the fast path or JSON.parse', async (t) => {
   const { root, cleanup } = tempRoot();
   t.after(cleanup);
   const next = prng(3);
-  const lines = [JSON.stringify(startRecord('plain'))];
+  const lines = [encodeLine(start({ id: 'plain' }))];
   for (let s = 0; s < 3000; s++) {
-    const values: Record<string, unknown> = { loss: next() * 10 ** Math.floor(next() * 10 - 5), 'val/acc': Math.round(next() * 1e6) / 1e6 };
+    const values: Record<string, number> = { loss: next() * 10 ** Math.floor(next() * 10 - 5), 'val/acc': Math.round(next() * 1e6) / 1e6 };
     if (s % 7 === 0) values[`sometimes/${s % 3}`] = -next();
-    if (s > 2500) values.loss = { $float: s % 5 === 0 ? '-Infinity' : 'NaN' };
+    if (s > 2500) values.loss = s % 5 === 0 ? -Infinity : NaN;
     // Some lines without a step, some repeating one.
     const step = s % 11 === 0 ? undefined : s % 13 === 0 ? s - 1 : s;
-    lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s / 3, ...(step === undefined ? {} : { step }), values }));
-    if (s % 500 === 0) lines.push(JSON.stringify({ t: 'system', ts: T0 + s / 3, values: { cpu: s } }));
+    lines.push(encodeLine(metrics(step, values, T0 + s / 3)));
+    if (s % 500 === 0) lines.push(encodeLine(system({ cpu: s }, T0 + s / 3)));
   }
   writeLog(root, 'plain', lines);
   // Every metrics line of the plain log takes the fast path, or this test would compare JSON.parse with itself.
   for (const line of lines.filter((l) => l.startsWith('{"t":"metrics"'))) assert.ok(read(line) !== undefined, line);
   // The same records, with "t" spelled as an escape: JSON.parse reads it the same, the fast path declines it.
-  writeLog(root, 'escaped', lines.map((l, i) => (i === 0 ? JSON.stringify(startRecord('escaped')) : l.replace('{"t":', '{"\\u0074":'))));
+  writeLog(root, 'escaped', lines.map((l, i) => (i === 0 ? encodeLine(start({ id: 'escaped' })) : l.replace('{"t":', '{"\\u0074":'))));
   const store = await openStore({ roots: [root], now: () => (T0 + 60) * 1000 });
   t.after(() => store.close());
   const report = await store.index();
@@ -242,7 +244,7 @@ test('a metrics line at the length cap is reported and skipped, though the fast 
   const capped = head + ' '.repeat(MAX_LINE_BYTES - head.length - 1) + '}';
   assert.equal(Buffer.byteLength(capped), MAX_LINE_BYTES);
   assert.ok(read(capped) !== undefined, 'the reader alone would take it');
-  writeLog(root, 'r', [JSON.stringify(startRecord('r')), '{"t":"metrics","ts":1700000000,"step":0,"values":{"loss":1}}', capped, '{"t":"metrics","ts":1700000002,"step":2,"values":{"loss":3}}']);
+  writeLog(root, 'r', [start({ id: 'r' }), '{"t":"metrics","ts":1700000000,"step":0,"values":{"loss":1}}', capped, '{"t":"metrics","ts":1700000002,"step":2,"values":{"loss":3}}']);
   const store = await openStore({ roots: [root], now: () => (T0 + 60) * 1000 });
   t.after(() => store.close());
   const report = await store.index();
@@ -257,7 +259,7 @@ test('key sets that alternate, rotate or never repeat are all read right', () =>
   for (let i = 0; i < 400; i++) {
     // Two sets alternating, three rotating, two that begin alike, then a set with a key of another elsewhere.
     const set = i < 100 ? sets[i % 2] : i < 200 ? sets[i % 3] : i < 300 ? (i % 2 === 0 ? ['loss', 'lr'] : ['loss', 'eval/acc']) : i % 2 === 0 ? sets[3] : ['train/acc', 'train/loss'];
-    const line = JSON.stringify({ t: 'metrics', ts: 1 + i, step: i, values: Object.fromEntries(set.map((k, j) => [k, i + j / 10])) });
+    const line = encodeLine(metrics(i, Object.fromEntries(set.map((k, j) => [k, i + j / 10])), 1 + i));
     assert.ok(assertAgrees(line), `declined: ${line}`);
   }
   // More distinct keys than the reader remembers: it starts over and stays right.

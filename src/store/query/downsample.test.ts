@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { downsampleIndices, gather, MIN_POINTS } from './downsample';
-import { prng } from '../../../test/fixtures/logs';
+import { prng } from '../../../test/fixtures/prng';
 
 function check(values: Float64Array, target: number): Uint32Array {
   const idx = downsampleIndices(values, target);

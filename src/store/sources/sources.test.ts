@@ -10,7 +10,9 @@ import { USER_FILE } from '../ingest/userEdits';
 import type { RunStore } from '../types';
 import type { FoundRun, RunSource } from './runSource';
 import { tracksideSource } from './trackside/source';
-import { runDir, simpleRun, T0, tempRoot, writeLog } from '../../../test/fixtures/logs';
+import { runDir, tempRoot, writeLog } from '../../../test/fixtures/logs';
+import { T0 } from '../../../test/fixtures/records';
+import { simpleRun } from '../../../test/fixtures/runs';
 
 const FOLDER = 'tiny';
 

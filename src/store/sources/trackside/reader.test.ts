@@ -5,7 +5,9 @@ import { statSync, truncateSync } from 'node:fs';
 import { test } from 'node:test';
 import type { ParsedPart } from '../../ingest/runParser';
 import { newFileState, newRunState, type FileState, type RunState } from '../../ingest/runState';
-import { appendLog, simpleRun, startRecord, T0, tempRoot, writeLog } from '../../../../test/fixtures/logs';
+import { appendLog, tempRoot, writeLog } from '../../../../test/fixtures/logs';
+import { start, T0 } from '../../../../test/fixtures/records';
+import { simpleRun } from '../../../../test/fixtures/runs';
 import type { FoundRun, RunReader } from '../runSource';
 import { tracksideSource } from './source';
 
@@ -39,7 +41,7 @@ async function readFrom(reader: RunReader, state: RunState, file: FileState): Pr
 
 test('the cursor resumes exactly where the last read stopped, leaving a partial line for the next', async (t) => {
   const root = fixture(t);
-  writeLog(root, 'r1', [JSON.stringify(startRecord('r1'))]);
+  writeLog(root, 'r1', [start({ id: 'r1' })]);
   appendLog(root, 'r1', metrics(0, 5));
   const [run] = await tracksideSource.discover([root], []);
   assert.equal(run.id, 'r1');
@@ -70,7 +72,7 @@ test('a replaced or truncated log does not resume from its old cursor', async (t
   const [run] = await tracksideSource.discover([root], []);
   const read = await readFrom(await openRun(run, true), newRunState('r1', root, run.dir), newFileState(run.log));
 
-  writeLog(root, 'r1', simpleRun('r1', 6, { lr: 0.2 }).map((l) => l.replace('"name-r1"', '"other"')));
+  writeLog(root, 'r1', simpleRun('r1', 6, { lr: 0.2, start: { name: 'other' } }));
   let reader = await openRun(run, false);
   assert.equal(await reader.resumes(read.file), false);
   await reader.close();
