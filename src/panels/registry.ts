@@ -3,9 +3,7 @@
 // serializer, state checked by the panel's guard), and letting go of closed panels. A panel kind gives its view
 // type, its state guard and how to build a panel; see docs/architecture.md, "Add a panel".
 import * as vscode from 'vscode';
-import type { CommandHandler } from '../core/registerCommand';
-import { registerCommands } from '../core/registerCommand';
-import type { CommandId } from '../core/commands';
+import { registerCommands, type CommandTable } from '../core/registerCommand';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import type { Parsed } from '../protocol/guards';
@@ -28,7 +26,7 @@ export interface PanelKind<S, P extends KeyedPanel> {
   keyOf(state: S): string;
   /** Builds a panel in a webview panel VS Code restored after a reload. */
   restore(panel: vscode.WebviewPanel, state: S): Promise<P>;
-  commands: Partial<Record<CommandId, CommandHandler>>;
+  commands: CommandTable;
 }
 
 export class PanelRegistry<S, P extends KeyedPanel> extends Disposable {
