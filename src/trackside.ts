@@ -4,7 +4,8 @@ import type { FeatureContext } from './core/services';
 import { WorkspaceStore } from './workspace/workspaceStore';
 import { registerExplorer } from './explorer/register';
 import { registerPythonPath } from './pythonPath/register';
-import { registerChartPanels } from './panels/register';
+import { registerDashboards } from './dashboard/register';
+import { registerComparisons } from './compare/register';
 import { registerRerun } from './rerun/register';
 import { registerHelp } from './help/register';
 
@@ -15,7 +16,8 @@ export class Trackside extends Disposable {
     const output = this.register(vscode.window.createOutputChannel('Trackside', { log: true }));
     const store = this.register(new WorkspaceStore(extension, output));
     const features: FeatureContext = { extension, store, output };
-    this.register(registerChartPanels(features));
+    this.register(registerDashboards(features));
+    this.register(registerComparisons(features));
     this.register(registerExplorer(features));
     this.register(registerPythonPath(features));
     this.register(registerRerun(features));
