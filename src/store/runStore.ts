@@ -1,7 +1,7 @@
 // The run store: finds runs under the roots through their sources (sources/), reads what changed since the last
 // pass into the sql.js index, keeps run summaries in memory for listing, and persists the index atomically.
 import { join } from 'node:path';
-import { errorText, STAT_BATCH, statOrUndefined, statQuiet } from './ingest/quietFs';
+import { errorText, STAT_BATCH, statOrError, statOrUndefined, statQuiet } from './ingest/quietFs';
 import { USER_FILE } from './ingest/userEdits';
 import type { FoundRun, RunSource } from './sources/runSource';
 import { discoverRuns, locateRuns, SOURCES, sourceOf } from './sources/sources';
@@ -148,11 +148,17 @@ export class SqlRunStore implements RunStore {
         const batch = candidates.slice(b, b + STAT_BATCH);
         // Synchronous stat on purpose: for a warm pass that is nearly all the work, and the threadpool round
         // trip of async stat costs ten times more. Batches are small and the loop yields between them.
-        const stats = batch.map((c) => [statQuiet(c.log), c.source.capabilities.readOnly ? undefined : statQuiet(join(c.dir, USER_FILE))] as const);
+        const stats = batch.map((c) => [statOrError(c.log), c.source.capabilities.readOnly ? undefined : statQuiet(join(c.dir, USER_FILE))] as const);
         for (let i = 0; i < batch.length && !signal?.aborted; i++) {
           const c = batch[i];
           const [logStat, userStat] = stats[i];
           const cached = this.runs.get(c.id);
+          if (typeof logStat === 'string') {
+            // One unreadable folder is that run's problem alone; what was indexed of it before stays listed.
+            general.push({ file: c.log, reason: `cannot read the log (${logStat})` });
+            onProgress?.(++done, candidates.length);
+            continue;
+          }
           if (logStat === undefined || !logStat.isFile()) {
             // A folder without a log is a run being created (or not a run): nothing to show yet.
             if (cached !== undefined) this.removeRun(c.id, report);

@@ -11,8 +11,19 @@ export function errorText(err: unknown): string {
   return e?.code ? `${e.code}: ${e.message}` : err instanceof Error ? err.message : String(err);
 }
 
+/** Undefined when the path is missing or cannot be stat'ed (a symlink loop, a file where a folder should be). */
 export function statQuiet(path: string): Stats | undefined {
-  return statSync(path, { throwIfNoEntry: false });
+  const s = statOrError(path);
+  return typeof s === 'string' ? undefined : s;
+}
+
+/** Undefined when missing; the error's text when the path is there but cannot be stat'ed (ELOOP, EACCES, ENOTDIR). */
+export function statOrError(path: string): Stats | undefined | string {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    return errorText(err);
+  }
 }
 
 export async function statOrUndefined(path: string): Promise<Stats | undefined> {
