@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPlainRelative, joinInside, resolveInside } from './paths';
@@ -36,6 +36,26 @@ test('resolveInside follows symlinks and refuses what leaves the run folder', as
     // The run folder reached through a symlink is still the same folder.
     await symlink(run, join(base, 'run-link'));
     assert.equal(await resolveInside(join(base, 'run-link'), 'artifacts/plot.png'), join(run, 'artifacts', 'plot.png'));
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+});
+
+test('resolveInside holds a run folder linked out of its root to that root', async () => {
+  const base = await realpath(await mkdtemp(join(tmpdir(), 'trackside-paths-')));
+  try {
+    const far = join(base, 'elsewhere', 'run');
+    await mkdir(join(far, 'artifacts'), { recursive: true });
+    await writeFile(join(far, 'artifacts', 'plot.png'), 'png');
+    const root = join(base, 'project', '.trackside');
+    await mkdir(join(root, 'runs'), { recursive: true });
+    await mkdir(join(root, 'archive'));
+    await symlink(far, join(root, 'runs', 'far'));
+    assert.equal(await resolveInside(join(root, 'runs', 'far'), 'artifacts/plot.png'), undefined);
+    // Linked to another place inside the root: its artifacts are read there.
+    await rename(far, join(root, 'archive', 'run'));
+    await symlink(join(root, 'archive', 'run'), join(root, 'runs', 'near'));
+    assert.equal(await resolveInside(join(root, 'runs', 'near'), 'artifacts/plot.png'), join(root, 'archive', 'run', 'artifacts', 'plot.png'));
   } finally {
     await rm(base, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // Run folders a hostile or careless user can make: each one's trouble stays that run's diagnostic, and every
 // other run still indexes.
 import assert from 'node:assert/strict';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from './runStore';
@@ -31,5 +31,29 @@ test('a log that is a symlink loop, or a run folder that is not a folder, does n
   assert.match(reasons, /loop.*ELOOP/);
   assert.match(reasons, /notdir.*ENOTDIR/);
   assert.equal(report.diagnostics.length, 2);
+  await store.close();
+});
+
+test('a run folder linked to a place outside the root is skipped and named; one linked inside the root is read', async (t) => {
+  const root = fixture(t);
+  const outside = fixture(t);
+  writeLog(outside, 'far', simpleRun('far', 2));
+  symlinkSync(join(outside, 'runs', 'far'), join(root, 'runs-pending'));
+  mkdirSync(join(root, 'runs'));
+  renameSync(join(root, 'runs-pending'), join(root, 'runs', 'far'));
+  writeLog(root, 'kept', simpleRun('kept', 2));
+  mkdirSync(join(root, 'archive'));
+  renameSync(join(root, 'runs', 'kept'), join(root, 'archive', 'kept'));
+  symlinkSync(join(root, 'archive', 'kept'), join(root, 'runs', 'near'));
+  const store = await openStore({ roots: [root], now: () => (T0 + 60) * 1000 });
+  const report = await store.index();
+  assert.deepEqual(store.listRuns().map((r) => r.id), ['near']);
+  assert.equal(report.diagnostics.length, 1);
+  assert.equal(report.diagnostics[0].file, join(root, 'runs', 'far'));
+  assert.match(report.diagnostics[0].reason, /outside/);
+  // A pass over named runs (file watchers) holds to the same rule.
+  const only = await store.indexRuns?.(['far']);
+  assert.deepEqual(store.listRuns().map((r) => r.id), ['near']);
+  assert.deepEqual(only?.changedRuns, []);
   await store.close();
 });
