@@ -31,6 +31,10 @@ class Writer:
         self._lock = threading.RLock()
         self._closed = False
         self._pending = b""
+        # The file ends mid-line: a short write or a killed writer left a torn line, which must be cut off
+        # with a newline before anything else is written, or the next record is glued onto it.
+        self._torn = False
+        self.dropped_lines = 0  # lines of records given up on a full disk, for the warning and tests
         # O_BINARY: no "\n" -> "\r\n" translation on Windows.
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
         if os.fstat(self._fd).st_size:
@@ -38,6 +42,7 @@ class Writer:
                 f.seek(-1, os.SEEK_END)
                 if f.read(1) != b"\n":
                     # A killed writer left a torn line: close it off so our first record is not glued to it.
+                    self._torn = True
                     self._pending = b"\n"
         self._last_heartbeat = time.time()
         self._thread = threading.Thread(target=self._loop, name="trackside-writer", daemon=True)
@@ -108,14 +113,21 @@ class Writer:
             try:
                 n = os.write(self._fd, view)
                 self.writes += 1
+                if n:
+                    self._torn = view[n - 1] != 10
             except InterruptedError:
                 continue
             except OSError as e:
                 kept = bytes(view)
                 if len(kept) > RETRY_CAP:
-                    warn("cannot write %s (%s); %d bytes of records were dropped" % (self.path, e, len(kept)),
-                         key="write-drop")
-                    kept = b""
+                    # Each newline given up ends a line lost in whole or in part, except a leading one: it either
+                    # ends a record that is on disk whole or only separates a torn fragment (_torn redoes both).
+                    lines = kept.count(b"\n") - kept.startswith(b"\n")
+                    self.dropped_lines += lines
+                    # Not once per key: every drop is news, and each needs 64 MB held back, so they are rare.
+                    warn("cannot write %s (%s); %d lines of records were dropped (%d lines in all)"
+                         % (self.path, e, lines, self.dropped_lines))
+                    kept = b"\n" if self._torn else b""
                 else:
                     warn("cannot write %s (%s); records are kept and retried" % (self.path, e), key="write-fail")
                 self._pending = kept

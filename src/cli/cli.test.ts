@@ -168,3 +168,41 @@ test('the CLI\'s compare lists params in the compare view\'s order: by name igno
   const listed = human.split('\n').map((line) => line.split(/\s+/)[0]).filter((key) => expected.includes(key!));
   assert.deepEqual(listed, expected, 'the table too');
 });
+
+test('series prints one metric as the charts get it: every point, or downsampled with --points', async (t) => {
+  const root = workspace(t);
+  const exact = await cli(['series', 'run-aa', 'loss', '--root', root, '--json']);
+  assert.equal(exact.code, EXIT_OK, exact.stderr);
+  const s = parseWithFloats<{ run: string; key: string; total: number; steps: number[]; times: number[]; values: number[] }>(exact.stdout);
+  assert.deepEqual({ run: s.run, key: s.key, total: s.total, steps: s.steps }, { run: 'run-aaa', key: 'loss', total: 4, steps: [0, 1, 2, 3] });
+  assert.deepEqual(s.times, [0, 1, 2, 9].map((d) => (T0 + d) * 1000));
+  assert.deepEqual(s.values, [10, 9.5, 9, NaN]);
+  const csv = await cli(['series', 'run-aaa', 'acc', '--root', root, '--csv', '--no-index']);
+  assert.equal(csv.stdout, ['step,time,value', ...[0, 0.1, 0.2].map((v, i) => `${i},${(T0 + i) * 1000},${v}`), `3,${(T0 + 9) * 1000},-Infinity`, ''].join('\n'));
+  const human = await cli(['series', 'run-aaa', 'loss', '--root', root, '--no-index']);
+  assert.match(human.stdout, /^STEP\s+TIME\s+VALUE\n/);
+  assert.equal(human.stdout.trimEnd().split('\n').length, 5);
+
+  writeLog(root, 'long', simpleRun('long', 1000));
+  const down = parseWithFloats<{ total: number; steps: number[] }>((await cli(['series', 'long', 'loss', '--root', root, '--points', '10', '--json'])).stdout);
+  assert.equal(down.total, 1000);
+  assert.ok(down.steps.length > 4 && down.steps.length <= 10, `${down.steps.length} points`);
+  assert.deepEqual([down.steps[0], down.steps.at(-1)], [0, 999], 'first and last are kept');
+  const shortTable = await cli(['series', 'long', 'loss', '--root', root, '--points', '10', '--no-index']);
+  assert.match(shortTable.stdout, new RegExp(`\\n${down.steps.length} of 1000 points\\n$`));
+});
+
+test('series: exit 1 for an unknown or ambiguous run or an unknown metric, 2 for usage errors', async (t) => {
+  const root = workspace(t);
+  for (const args of [['nope', 'loss'], ['run-a', 'loss'], ['run-aaa', 'nope']]) {
+    const r = await cli(['series', ...args, '--root', root]);
+    assert.equal(r.code, EXIT_NOT_FOUND, args.join(' '));
+    assert.equal(r.stdout, '');
+    assert.notEqual(r.stderr, '');
+  }
+  for (const args of [['run-aaa'], ['run-aaa', 'loss', 'x'], ['run-aaa', 'loss', '--points', '0'], ['run-aaa', 'loss', '--points', 'x'], ['run-aaa', 'loss', '--json', '--csv']]) {
+    const r = await cli(['series', ...args, '--root', root]);
+    assert.equal(r.code, EXIT_USAGE, args.join(' '));
+    assert.match(r.stderr, /trackside --help/);
+  }
+});

@@ -1,4 +1,4 @@
-// `trackside index | ls | show | compare`: the run store from a terminal, for SSH sessions, CI and benchmarks.
+// `trackside index | ls | show | compare | series`: the run store from a terminal, for SSH sessions, CI and benchmarks.
 import { isAbsolute, join, resolve } from 'node:path';
 import { openStore, stringifyWithFloats, type Diagnostic, type RunQuery, type RunStatus, type RunStore, type RunSummary, type SortKey } from '../store';
 import { exactDigits } from '../shared/format';
@@ -26,6 +26,7 @@ Usage:
   trackside ls [filters]          list runs (newest first)
   trackside show <run>            one run: params, metrics, summary, artifacts
   trackside compare <run> <run>…  params that differ, and last metric values side by side
+  trackside series <run> <key>    one metric's points (step, time, value), as the charts get them
 
 <run> is a run id or name, or a unique prefix of either.
 
@@ -46,15 +47,19 @@ ls filters:
 compare:
   --all         list every param, not only those that differ
 
+series:
+  --points N    downsample to about N points (first, last and extremes kept; default: every point)
+  --csv         print step,time,value lines instead of a table (or --json)
+
 JSON output: numbers that JSON cannot spell are written as {"$float": "NaN"}, {"$float": "Infinity"} and
 {"$float": "-Infinity"}, and integers beyond 2^53 that were logged exactly as {"$int": "<digits>"}: the same
 conventions as the log format. Times are Unix milliseconds.
 
-Exit codes: 0 ok, 1 run not found (or the prefix matches several runs), 2 usage error, 3 other failure.
+Exit codes: 0 ok, 1 run or metric not found (or the prefix matches several runs), 2 usage error, 3 other failure.
 `;
 
-const VALUED = new Set(['root', 'db', 'status', 'project', 'tag', 'text', 'sort', 'limit']);
-const FLAGS = new Set(['json', 'help', 'no-index', 'asc', 'desc', 'all']);
+const VALUED = new Set(['root', 'db', 'status', 'project', 'tag', 'text', 'sort', 'limit', 'points']);
+const FLAGS = new Set(['json', 'help', 'no-index', 'asc', 'desc', 'all', 'csv']);
 const STATUSES = new Set<RunStatus>(['running', 'finished', 'failed', 'killed', 'crashed']);
 
 class NotFound extends Error {}
@@ -260,6 +265,42 @@ async function cmdCompare(args: ParsedArgs, io: CliIo): Promise<number> {
   });
 }
 
+function pointsOption(args: ParsedArgs): number {
+  const text = args.options.get('points');
+  // No target: every point, since downsampling keeps whatever is at or under the target.
+  if (text === undefined) return Number.MAX_SAFE_INTEGER;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--points ${text}: expected a whole number above 0`);
+  return n;
+}
+
+async function cmdSeries(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.positionals.length !== 2) throw new UsageError('series takes a run and a metric: trackside series <run> <key>');
+  if (args.flags.has('json') && args.flags.has('csv')) throw new UsageError('--json and --csv: choose one');
+  const points = pointsOption(args);
+  const [ref, key] = args.positionals;
+  return withStore(args, io, async (store) => {
+    const run = resolveRun(store.listRuns(), ref);
+    const [s] = await store.series({ runIds: [run.id], keys: [key], points, x: 'step' });
+    if (s === undefined) throw new NotFound(`run ${run.id} has no metric "${key}"`);
+    if (args.flags.has('json')) {
+      json(io, { run: run.id, key, total: s.total, steps: Array.from(s.steps), times: Array.from(s.times), values: Array.from(s.values) });
+      return EXIT_OK;
+    }
+    if (args.flags.has('csv')) {
+      // String(NaN) and String(Infinity) are the tokens spreadsheets and pandas read back.
+      const lines = ['step,time,value'];
+      for (let i = 0; i < s.steps.length; i++) lines.push(`${s.steps[i]},${s.times[i]},${s.values[i]}`);
+      io.stdout(lines.join('\n') + '\n');
+      return EXIT_OK;
+    }
+    const rows = Array.from(s.steps, (step, i) => [String(step), formatTime(s.times[i]), formatNumber(s.values[i])]);
+    io.stdout(table(['STEP', 'TIME', 'VALUE'], rows, new Set([0, 2])) + '\n');
+    if (s.steps.length < s.total) io.stdout(`${s.steps.length} of ${s.total} points\n`);
+    return EXIT_OK;
+  });
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -283,6 +324,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await cmdShow(args, io);
       case 'compare':
         return await cmdCompare(args, io);
+      case 'series':
+        return await cmdSeries(args, io);
       default:
         throw new UsageError(`unknown command ${command}`);
     }
