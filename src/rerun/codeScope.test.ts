@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { access, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { RunDetail } from '../store/types';
 import { codeFactsBeforeConsent } from './codeScope';
 import { git, head } from './git';
@@ -63,15 +65,19 @@ test('a working directory outside the workspace folders: no git runs there befor
   assert.deepEqual(asked, [repo, repo], 'the question names the folder');
 });
 
-test('the trap is real: agreeing to the check runs git there, and a folder inside the workspace needs no question', { skip: process.platform === 'win32' }, async (t) => {
+test('agreeing to the check runs git with fsmonitor off; a folder inside the workspace needs no question', { skip: process.platform === 'win32' }, async (t) => {
   const base = await mkdtemp(join(tmpdir(), 'trackside-scope-'));
   t.after(() => rm(base, { recursive: true, force: true }));
   const { repo, marker, commit } = await trappedRepo(base);
+  // The trap is real: plain git obeys the repository's fsmonitor setting.
+  await promisify(execFile)('git', ['status', '--porcelain'], { cwd: repo });
+  assert.ok(await present(marker), 'plain git ran the configured fsmonitor program');
+  await rm(marker);
+
   const agreed = await codeFactsBeforeConsent(runIn(repo, commit), repo, [join(base, 'workspace')], async () => 'check');
   assert.equal(agreed?.drift.kind, 'none');
-  assert.ok(await present(marker), 'the repository config ran once the user agreed');
+  assert.equal(await present(marker), false, 'even with consent, Trackside\'s git calls turn fsmonitor off');
 
-  await rm(marker);
   const inside = await codeFactsBeforeConsent(runIn(repo, commit), repo, [base], async () => assert.fail('asked about a workspace folder'));
   assert.equal(inside?.drift.kind, 'none');
 });
