@@ -22,9 +22,13 @@ interface GitOptions {
   maxBytes?: number;
 }
 
+// Defence in depth beside the consent rule (model/gitScope.ts): a repository's core.fsmonitor names a program git
+// runs on every index refresh, and nothing here needs it. An empty value reads as "off" for every git version.
+const SAFE_CONFIG = ['-c', 'core.fsmonitor='];
+
 export function git(args: string[], opts: GitOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
+    const child = spawn('git', [...SAFE_CONFIG, ...args], {
       cwd: opts.cwd,
       // No pager, no prompts, no locale surprises in the output we parse.
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', ...opts.env },
@@ -142,14 +146,15 @@ export async function workingTree(repo: string): Promise<string> {
 
 /** Tracked files whose working-tree content differs from `tree` (repository-relative, forward slashes). */
 export async function changedFiles(repo: string, tree: string): Promise<string[]> {
-  const out = await git(['diff', '--name-only', '--no-renames', '-z', tree, '--'], { cwd: repo });
+  // Only names are wanted: no external diff or textconv program from the repository's config may run.
+  const out = await git(['diff', '--name-only', '--no-renames', '--no-ext-diff', '--no-textconv', '-z', tree, '--'], { cwd: repo });
   return out.split('\0').filter((f) => f.length > 0);
 }
 
 /** A file's content in `tree`, or undefined when the tree has no such file. */
 export async function fileAt(repo: string, tree: string, path: string): Promise<string | undefined> {
   try {
-    return await git(['show', `${tree}:${path}`], { cwd: repo });
+    return await git(['show', '--no-textconv', `${tree}:${path}`], { cwd: repo });
   } catch {
     return undefined;
   }

@@ -7,7 +7,9 @@ import type { FeatureContext } from '../core/services';
 import { runIdsFrom } from '../core/runRef';
 import type { RunDetail, RunStore, RunSummary } from '../store/types';
 import { addWorktree, removeWorktree } from './git';
-import { codeOfRun, exists, inspectCode, scriptKey, type CodeFacts } from './codeState';
+import { codeOfRun, exists, scriptKey, type CodeFacts } from './codeState';
+import { codeFactsBeforeConsent } from './codeScope';
+import { consentQuestion } from './model/gitScope';
 import { editParams } from './editParams';
 import { FollowUp } from './followUp';
 import { pythonExtensionInterpreter } from './interpreter';
@@ -68,10 +70,11 @@ export class RerunFlow extends Disposable {
       { location: vscode.ProgressLocation.Notification, title: `Preparing the rerun of '${plainText(run.name, 60)}'…` },
       () => this.prepare(run),
     );
-    await this.review(store, session);
+    if (session) await this.review(store, session);
   }
 
-  private async prepare(run: RunDetail): Promise<Session> {
+  /** The review's starting point, or undefined when the user cancelled at the question about git. */
+  private async prepare(run: RunDetail): Promise<Session | undefined> {
     const warnings: string[] = [];
     const folders = vscode.workspace.workspaceFolders ?? [];
     let cwd = run.cwd;
@@ -87,7 +90,8 @@ export class RerunFlow extends Disposable {
     const recordedExists = !!recorded && (await exists(recorded, 'file'));
     const fromExtension = recordedExists ? undefined : await pythonExtensionInterpreter(vscode.Uri.file(cwd), this.ctx.output);
     const interpreter = chooseInterpreter({ recorded, recordedExists, pythonExtension: fromExtension, windows: process.platform === 'win32' });
-    const facts = await inspectCode(run, cwd);
+    const facts = await codeFactsBeforeConsent(run, cwd, folders.map((f) => f.uri.fsPath), askOutside);
+    if (!facts) return undefined;
     return { run, params: exactParams(run.params, run.exactInts?.params), cwd, interpreter, facts, warnings };
   }
 
@@ -231,4 +235,13 @@ export class RerunFlow extends Disposable {
       void vscode.window.showInformationMessage(`Rerunning in the temporary worktree ${worktree.dir}; it is removed when the terminal closes.`);
     }
   }
+}
+
+/** Asks before git runs in a folder outside the workspace (see model/gitScope.ts). */
+async function askOutside(folder: string): Promise<'check' | 'skip' | undefined> {
+  const CHECK = 'Check with Git';
+  const SKIP = 'Review Without Checking';
+  const { title, detail } = consentQuestion(folder);
+  const choice = await vscode.window.showWarningMessage(title, { modal: true, detail }, CHECK, SKIP);
+  return choice === CHECK ? 'check' : choice === SKIP ? 'skip' : undefined;
 }

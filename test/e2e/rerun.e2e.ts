@@ -2,7 +2,8 @@
 // that must not run without confirmation, and Restricted Mode.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { access, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator } from 'playwright-core';
@@ -154,6 +155,36 @@ vscodeTest('a hostile recorded command is shown exactly and runs only when confi
   while (!(await exists(marker)) && Date.now() < deadline) await delay(500);
   assert.equal(await exists(marker), true, 'the confirmed command ran');
   assert.equal(await exists(injected), false, 'the quoted argument was never run as a command');
+});
+
+vscodeTest('a working directory outside the workspace: no git runs there before the user agrees', async () => {
+  const ws = await tempWorkspace();
+  // A repository elsewhere whose own config runs a program on every git index refresh.
+  const outside = await mkdtemp(join(tmpdir(), 'trackside-e2e-outside-'));
+  const hook = join(outside, 'hook.sh');
+  await writeFile(hook, `#!/bin/sh\ntouch '${join(ws, 'fsmonitor-ran')}'\nexit 1\n`);
+  await chmod(hook, 0o755);
+  await exec('git', ['init', '-q'], { cwd: outside });
+  await writeFile(join(outside, 'train.py'), 'print(1)\n');
+  await exec('git', ['add', '.'], { cwd: outside });
+  await exec('git', ['commit', '-qm', 'c'], { cwd: outside, env: GIT_ENV });
+  await exec('git', ['config', 'core.fsmonitor', hook], { cwd: outside });
+  await writeRun(ws, '20260101-120000-oooooooo', e2eRun('20260101-120000-oooooooo', 'outside', 3, { start: { cwd: outside } }));
+  return { workspace: ws };
+}, async (vscode) => {
+  const marker = join(vscode.workspace, 'fsmonitor-ran');
+  await vscode.waitForActivation();
+  await startRerun(vscode, 'outside');
+  const question = await dialogText(vscode);
+  assert.match(question, /outside this workspace/);
+  assert.match(question, /trackside-e2e-outside-/, `the question names the folder:\n${question}`);
+  assert.equal(await exists(marker), false, 'no git ran before the question was answered');
+  await clickDialogButton(vscode, 'Review Without Checking');
+  await vscode.page.getByText(/not checked/).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await vscode.screenshot('rerun-outside-not-checked');
+  await clickDialogButton(vscode, 'Cancel');
+  await delay(1000);
+  assert.equal(await exists(marker), false, 'no git ran in the outside repository');
 });
 
 vscodeTest('in Restricted Mode the rerun command explains why it is unavailable', async () => {

@@ -21,7 +21,7 @@ export interface CurrentCode {
   changedFiles?: string[];
 }
 
-export type DriftKind = 'none' | 'drift' | 'unknown' | 'notRecorded' | 'noGit';
+export type DriftKind = 'none' | 'drift' | 'unknown' | 'notRecorded' | 'noGit' | 'notChecked';
 
 export interface Drift {
   kind: DriftKind;
