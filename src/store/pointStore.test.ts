@@ -1,7 +1,10 @@
 // The store over its point files: where points live, what survives a lost or damaged file, and that a live
 // series (tail inline, sealed as it grows) reads back exactly like the same log indexed at once.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolStats } from './ingest/parsePool';
@@ -234,4 +237,95 @@ test('runs too short to seal a chunk keep their points in the index and make no 
   assert.equal((got.points[0][2] as number[]).length, 40);
   await store.close();
   await reopened.close();
+});
+
+test('random bytes written into point files are caught by the chunk checksums, remembered on disk, and repaired from the logs', async (t) => {
+  const { root, dbPath } = fixture(t);
+  for (const id of ['a', 'b']) writeLog(root, id, simpleRun(id, 3000, { status: 'finished' }));
+  const first = await open(root, dbPath);
+  await first.index();
+  await first.persist();
+  const expected = await everything(first);
+  await first.close();
+  // Bytes changed inside the values, past every header: only a checksum can tell.
+  for (const name of ptsIn(dbPath)) {
+    const path = join(pointsDir(dbPath), name);
+    const bytes = readFileSync(path);
+    for (let i = 0; i < 100; i++) bytes[64 + ((i * 7919) % (bytes.length - 64))] ^= 0x5a;
+    writeFileSync(path, bytes);
+  }
+  const reader = await open(root, dbPath);
+  const read = await reader.series({ runIds: ['a', 'b'], keys: ['loss', 'acc'], points: 1e9 });
+  assert.equal(read.length, 0, 'no series made of changed bytes');
+  assert.ok(reader.diagnostics().some((d) => /checksum/.test(d.reason)), JSON.stringify(reader.diagnostics()));
+  // This process stops without indexing again: the next one must still know what to repair.
+  await reader.close();
+  const next = await open(root, dbPath);
+  const report = await next.index();
+  assert.deepEqual(report.changedRuns.sort(), ['a', 'b']);
+  assert.deepEqual(await everything(next), expected);
+  await next.close();
+});
+
+test('point files deleted while no store runs: the next pass names them and rebuilds those runs', async (t) => {
+  const { root, dbPath } = fixture(t);
+  for (const id of ['a', 'b', 'c']) writeLog(root, id, simpleRun(id, 3000, { status: 'finished' }));
+  const first = await open(root, dbPath);
+  await first.index();
+  await first.persist();
+  const expected = await everything(first);
+  await first.close();
+  for (const name of ptsIn(dbPath)) rmSync(join(pointsDir(dbPath), name));
+  const next = await open(root, dbPath);
+  const report = await next.index();
+  assert.deepEqual(report.changedRuns.sort(), ['a', 'b', 'c']);
+  assert.equal(report.diagnostics.filter((d) => /point file .* is missing/.test(d.reason)).length, 3);
+  assert.deepEqual(await everything(next), expected);
+  await next.close();
+});
+
+test('two stores on one index never delete each other\'s point files', async (t) => {
+  const { root, dbPath } = fixture(t);
+  writeLog(root, 'a', simpleRun('a', 3000, { status: 'finished' }));
+  const one = await open(root, dbPath);
+  await one.index();
+  const expected = await everything(one);
+  // A second window opens the same index before the first persisted: the first one's files are named nowhere yet.
+  writeLog(root, 'b', simpleRun('b', 3000, { status: 'finished' }));
+  const two = await open(root, dbPath);
+  await two.index();
+  await two.persist();
+  await one.persist();
+  await two.persist();
+  const fromOne = await one.series({ runIds: ['a'], keys: one.metricKeys(['a']), points: 1e9 });
+  assert.deepEqual(fromOne.map((s) => [s.key, [...s.values]]), expected.points.map((p) => [p[1], p[4]]));
+  assert.equal((await two.series({ runIds: ['a', 'b'], keys: ['loss'], points: 1e9 })).length, 2);
+  assert.deepEqual(one.diagnostics(), []);
+  assert.deepEqual(two.diagnostics(), []);
+  await one.close();
+  await two.close();
+});
+
+test('the point files of an indexer that died are pruned by the next one; a live one\'s are not', async (t) => {
+  const { root, dbPath } = fixture(t);
+  writeLog(root, 'a', simpleRun('a', 3000, { status: 'finished' }));
+  const store = await open(root, dbPath);
+  await store.index();
+  await store.persist();
+  const named = ptsIn(dbPath);
+  // Another process's claim and file, never persisted: alive, then dead.
+  const dir = pointsDir(dbPath);
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  writeFileSync(join(dir, 'abcdef01.owner'), JSON.stringify({ pid: child.pid, host: hostname() }));
+  writeFileSync(join(dir, 'abcdef0100000000.pts'), Buffer.alloc(64));
+  await store.persist();
+  await openStore({ roots: [root], dbPath }).then((s) => s.close());
+  assert.deepEqual(ptsIn(dbPath).sort(), [...named, 'abcdef0100000000.pts'].sort());
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  await openStore({ roots: [root], dbPath }).then((s) => s.close());
+  assert.deepEqual(ptsIn(dbPath), named);
+  assert.ok(!existsSync(join(dir, 'abcdef01.owner')), 'the dead claim goes with its files');
+  await store.close();
 });

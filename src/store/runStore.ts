@@ -95,6 +95,7 @@ export class SqlRunStore implements RunStore {
       this.notes.push({ file: options.dbPath, reason: `index rebuilt from the logs (${rebuilt})` });
     }
     this.target = { db, runs: this.runs, stale: this.stale, markDirty: () => (this.dirty = true) };
+    for (const [id, run] of runs) if (run.file.repair === true) this.stale.add(id);
   }
 
   /** Runs `task` after everything queued before it, so passes, persists and close never interleave. */
@@ -135,6 +136,7 @@ export class SqlRunStore implements RunStore {
     for (const id of only ?? [...this.runs.keys()]) {
       if (!present.has(id) && this.runs.has(id)) this.removeRun(id, report);
     }
+    if (only === undefined) await this.findLostPoints(general);
     let done = 0;
     onProgress?.(0, candidates.length);
     const newBytes = await logBytes(candidates, this.runs.size, (id) => this.runs.has(id));
@@ -199,6 +201,32 @@ export class SqlRunStore implements RunStore {
     return report;
   }
 
+  /**
+   * Runs whose point file is gone (deleted by hand, or by a cleaner) are rebuilt from their logs in this pass:
+   * one listing of the folder, instead of learning it from a failed read, one chart at a time.
+   */
+  private async findLostPoints(general: Diagnostic[]): Promise<void> {
+    const names = await this.db.files.names();
+    if (names === undefined) return;
+    for (const [id, run] of this.runs) {
+      const points = run.file.points;
+      if (points === undefined || points.bytes === 0 || names.has(points.name) || this.stale.has(id)) continue;
+      this.stale.add(id);
+      general.push({ file: run.file.path, reason: `its point file ${points.name} is missing; the run is reindexed from its log` });
+    }
+  }
+
+  /** Remembers, in the next persisted index too, that a run's points are damaged and must be rebuilt. */
+  private needsRepair(run: CachedRun, runId: string, key: string, err: unknown): void {
+    if (this.stale.has(runId)) return;
+    this.stale.add(runId);
+    run.file.repair = true;
+    this.dirty = true;
+    this.general.push({ file: run.file.path, reason: `cannot read ${key} from the index (${errorText(err)}); the run is reindexed from its log` });
+    // Persisted now, not at the next pass: a CLI call that only reads would otherwise forget it when it exits.
+    void this.persist().catch(() => undefined);
+  }
+
   private removeRun(id: string, report: IndexReport): void {
     this.db.transaction(() => this.db.deleteRun(id));
     this.runs.delete(id);
@@ -254,9 +282,7 @@ export class SqlRunStore implements RunStore {
             // Reindexed meanwhile: the read raced a newer point file, and the next request gets the new points.
             if (this.runs.get(runId)?.file.points?.name !== file) return undefined;
             // A damaged or missing point file must not take the chart down with it; the log rebuilds the run.
-            if (this.stale.has(runId)) return undefined;
-            this.stale.add(runId);
-            this.general.push({ file: run.file.path, reason: `cannot read ${key} from the index (${errorText(err)}); the run is reindexed from its log` });
+            this.needsRepair(run, runId, key, err);
             return undefined;
           }
         });
@@ -287,9 +313,15 @@ export class SqlRunStore implements RunStore {
     return this.serial(async () => {
       const target = this.options.dbPath;
       if (target === undefined || !this.dirty || this.closed) return;
-      this.db.writeSnapshot(this.runs);
-      await saveIndexImage(target, this.db.export());
+      // Cleared first: a change made while the image is written (a repair noted by a read) must stay dirty.
       this.dirty = false;
+      try {
+        this.db.writeSnapshot(this.runs);
+        await saveIndexImage(target, this.db.export());
+      } catch (err) {
+        this.dirty = true;
+        throw err;
+      }
       // Only now may files of runs reindexed or removed since the last persist go: the index on disk named them.
       await this.db.files.prune(pointFilesOf(this.runs.values()));
     });
@@ -301,6 +333,7 @@ export class SqlRunStore implements RunStore {
       this.closed = true;
       this.seriesCache.clear();
       this.db.close();
+      await this.db.files.release();
     });
   }
 }

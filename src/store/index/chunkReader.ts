@@ -1,7 +1,7 @@
 // Reading a series' chunks back: their rows from the index (synchronously, so one call sees one state of it),
 // then the sealed ones' bytes from the run's point file: whole chunks, or for a full view only their overviews.
 import type { SqlValue, Statement } from 'sql.js';
-import { bodyLength, openInline, openOverview, openSealed, overviewBytes, overviewOf, type ChunkData } from './chunks';
+import { bodyLength, N_OFFSET, openInline, openOverview, openSealed, overviewBytes, overviewOf, type ChunkData } from './chunks';
 import type { ChunkOverview } from './overview';
 import type { PointFiles, ReadScratch } from './pointFiles';
 
@@ -123,7 +123,8 @@ export class ChunkReader {
     const out: ChunkOverview[] = [];
     for (const bytes of await this.files.read(file, spans, scratch)) {
       for (let at = 0; at < bytes.length; ) {
-        const n = bytes.length - at >= 8 ? bytes[at + 4] | (bytes[at + 5] << 8) | (bytes[at + 6] << 16) | (bytes[at + 7] << 24) : 0;
+        const k = at + N_OFFSET;
+        const n = bytes.length - k >= 4 ? bytes[k] | (bytes[k + 1] << 8) | (bytes[k + 2] << 16) | (bytes[k + 3] << 24) : 0;
         const length = overviewBytes(n);
         if (n <= 0 || at + length > bytes.length) throw new Error('an overview span is damaged');
         out.push({ n, overview: openOverview(bytes.subarray(at, at + length), n) });

@@ -6,6 +6,7 @@
 //   once would differ in the last digits; with sealing on a live tail, boundaries differ between the two.)
 // - values: Float64Array blob, exact (NaN and ±Infinity included).
 
+import { crc32 } from 'node:zlib';
 import { overviewLength, writeOverview } from './overview';
 
 export const CHUNK_POINTS = 4096;
@@ -72,14 +73,15 @@ function view<T extends Float64Array | Float32Array>(bytes: Uint8Array, Type: { 
   return out;
 }
 
-// A sealed chunk is stored in a point file as two parts, each opening with an 8-byte header (a tag and n, so a
-// range that points at the wrong bytes or at zeros left by a lost write is caught):
+// A sealed chunk is stored in a point file as two parts, each opening with a 16-byte header: a tag, n, and a
+// CRC-32 of the bytes after the header (then 4 zero bytes, so every part stays 8-aligned and is viewed in place):
 // - its body: values (f64), times (f64) and, when they are not an arithmetic run, steps (f64);
 // - its overview (see overview.ts), all a full view reads. A commit writes its bodies, then its overviews, so a
 //   series' overviews sit side by side and a full view of it is one read.
-// Every part is 8-aligned, so reads are viewed in place.
+// The tag and n catch a range that points at the wrong bytes or at zeros left by a lost write; the checksum
+// catches bytes changed under the index (a disk error, another program), which would otherwise be drawn as data.
 const SEAL_TAG = 0x4b435354;
-const HEADER = 8;
+const HEADER = 16;
 
 export function bodyLength(n: number, explicitSteps: boolean): number {
   return HEADER + 16 * n + (explicitSteps ? 8 * n : 0);
@@ -89,25 +91,31 @@ export function overviewBytes(n: number): number {
   return HEADER + overviewLength(n);
 }
 
-function writeHeader(into: Uint8Array, at: number, n: number): void {
+/** Bytes from the start of a part to its n (overview spans are walked by reading it). */
+export const N_OFFSET = 4;
+
+/** Fills in the header of the part `into[at, at + length)`, whose payload is already written. */
+function writeHeader(into: Uint8Array, at: number, n: number, length: number): void {
   const header = new DataView(into.buffer, into.byteOffset + at, HEADER);
   header.setUint32(0, SEAL_TAG, true);
-  header.setUint32(4, n, true);
+  header.setUint32(N_OFFSET, n, true);
+  header.setUint32(8, crc32(into.subarray(at + HEADER, at + length)), true);
+  header.setUint32(12, 0, true);
 }
 
 /** Writes an encoded chunk's body into `body` at `at` and its overview into `ov` at `ovAt` (both 8-aligned). */
 export function sealChunk(c: EncodedChunk, body: Uint8Array, at: number, ov: Uint8Array, ovAt: number): void {
-  writeHeader(body, at, c.n);
   let p = at + HEADER;
   body.set(c.values, p);
   p += 8 * c.n;
   body.set(c.times, p);
   p += 8 * c.n;
   if (c.steps !== null) body.set(c.steps, p);
-  writeHeader(ov, ovAt, c.n);
+  writeHeader(body, at, c.n, bodyLength(c.n, c.steps !== null));
   const f64 = (bytes: Uint8Array) => new Float64Array(bytes.buffer, bytes.byteOffset, c.n);
   const slots = new Float64Array(ov.buffer, ov.byteOffset + ovAt + HEADER, overviewLength(c.n) / 8);
   writeOverview(f64(c.values), f64(c.times), c.steps === null ? null : f64(c.steps), c.step0, c.stride ?? 0, slots);
+  writeHeader(ov, ovAt, c.n, overviewBytes(c.n));
 }
 
 /** A chunk's columns, viewed over its stored bytes. */
@@ -124,7 +132,8 @@ function checkHeader(bytes: Uint8Array, n: number, length: number): void {
   if (bytes.length !== length || bytes.byteOffset % 8 !== 0) throw new Error('a sealed chunk has the wrong length');
   // Little-endian like writeHeader's DataView, read byte-wise: no view object per chunk on the read path.
   const word = (at: number) => (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
-  if (word(0) !== SEAL_TAG || word(4) !== n) throw new Error('a sealed chunk has a damaged header');
+  if (word(0) !== SEAL_TAG || word(N_OFFSET) !== n) throw new Error('a sealed chunk has a damaged header');
+  if (word(8) !== crc32(bytes.subarray(HEADER))) throw new Error('a sealed chunk fails its checksum (its bytes changed after they were written)');
 }
 
 /** Views a sealed chunk read back from a point file; throws when the bytes are not the chunk the index expects. */

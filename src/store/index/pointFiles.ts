@@ -7,7 +7,8 @@
 // the old one is deleted once a persisted index no longer names it (prune).
 import { randomBytes } from 'node:crypto';
 import { close as fsClose, open as fsOpen, read as fsRead } from 'node:fs';
-import { mkdir, open, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 export interface PointFiles {
@@ -20,8 +21,15 @@ export interface PointFiles {
    * they are views into its buffer, valid until its next use.
    */
   read(name: string, ranges: ReadonlyArray<readonly [number, number]>, scratch?: ReadScratch): Promise<Uint8Array[]>;
-  /** Deletes every file not named in `keep`. */
+  /**
+   * Deletes every file not named in `keep`, except those of another live index (two windows on one workspace,
+   * or the CLI beside the extension): what it has written but not yet persisted is named in no image on disk.
+   */
   prune(keep: ReadonlySet<string>): Promise<void>;
+  /** The files there are, to find runs whose points were lost; undefined when that cannot be told. */
+  names(): Promise<Set<string> | undefined>;
+  /** Gives up this index's claim on its files (see prune): what a persisted image does not name may then go. */
+  release(): Promise<void>;
   /** A new file another thread may write directly (see workerSeal.ts); absent when files are not on disk. */
   sealTarget?(): Promise<{ path: string; name: string }>;
 }
@@ -45,6 +53,30 @@ export class ReadScratch {
 
 const SUFFIX = '.pts';
 const NAME = /^[0-9a-f]{16}\.pts$/;
+/** `<prefix>.owner`: which process writes the files whose names start with that prefix (see prune). */
+const OWNER = /^([0-9a-f]{8})\.owner$/;
+const PREFIX_LENGTH = 8;
+
+interface Owner {
+  pid: number;
+  host: string;
+}
+
+/**
+ * Whether the process that wrote an owner file may still be writing. On this host a pid that is gone says no
+ * (a reused pid only keeps files longer, the safe side). Another host's process cannot be asked: its claim
+ * holds for a day after its last touch of the file, so a crashed remote indexer's files go eventually.
+ */
+function ownerAlive(owner: Owner | undefined, touchedMs: number, nowMs: number): boolean {
+  if (owner === undefined || typeof owner.pid !== 'number' || typeof owner.host !== 'string') return false;
+  if (owner.host !== hostname()) return nowMs - touchedMs < 86_400_000;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 const openFd = (path: string) => new Promise<number>((resolve, reject) => fsOpen(path, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
 const readFd = (fd: number, buf: Buffer, offset: number, length: number, position: number) =>
@@ -93,7 +125,29 @@ export class DiskPointFiles implements PointFiles {
     await mkdir(this.dir, { recursive: true });
     // The folder often sits in the workspace (the CLI's default index is under .trackside/): keep it out of git.
     await writeFile(join(this.dir, '.gitignore'), '# Trackside point files: rebuilt from the run logs.\n*\n', { flag: 'wx' }).catch(() => undefined);
+    // Claimed before the first file of this prefix exists, so another index's prune never sees it unclaimed.
+    const owner: Owner = { pid: process.pid, host: hostname() };
+    await writeFile(this.ownerPath(this.prefix), JSON.stringify(owner));
     this.made = true;
+  }
+
+  private ownerPath(prefix: string): string {
+    return join(this.dir, `${prefix}.owner`);
+  }
+
+  async release(): Promise<void> {
+    if (!this.made) return;
+    this.made = false;
+    await unlink(this.ownerPath(this.prefix)).catch(() => undefined);
+  }
+
+  async names(): Promise<Set<string> | undefined> {
+    try {
+      return new Set((await readdir(this.dir)).filter((n) => NAME.test(n)));
+    } catch (err) {
+      // No folder yet: no files, which is what an index that never sealed a chunk has.
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : undefined;
+    }
   }
 
   private path(name: string): string {
@@ -166,7 +220,29 @@ export class DiskPointFiles implements PointFiles {
     } catch {
       return;
     }
-    await Promise.all(names.filter((n) => NAME.test(n) && !keep.has(n)).map((n) => unlink(join(this.dir, n)).catch(() => undefined)));
+    // This index's own unnamed files go: it knows what it has not persisted is not needed.
+    const live = new Set<string>();
+    const dead: string[] = [];
+    const now = Date.now();
+    for (const name of names) {
+      const prefix = OWNER.exec(name)?.[1];
+      if (prefix === undefined || prefix === this.prefix) continue;
+      const path = this.ownerPath(prefix);
+      const [text, info] = await Promise.all([readFile(path, 'utf8').catch(() => undefined), stat(path).catch(() => undefined)]);
+      if (info === undefined) continue;
+      let owner: Owner | undefined;
+      try {
+        owner = text === undefined ? undefined : (JSON.parse(text) as Owner);
+      } catch {
+        owner = undefined;
+      }
+      if (ownerAlive(owner, info.mtimeMs, now)) live.add(prefix);
+      else dead.push(path);
+    }
+    const doomed = names.filter((n) => NAME.test(n) && !keep.has(n) && !live.has(n.slice(0, PREFIX_LENGTH)));
+    await Promise.all(doomed.map((n) => unlink(join(this.dir, n)).catch(() => undefined)));
+    // A dead owner's claim goes after its files, so a prune that stops midway leaves the claim to find again.
+    await Promise.all(dead.map((p) => unlink(p).catch(() => undefined)));
   }
 }
 
@@ -211,6 +287,14 @@ export class MemoryPointFiles implements PointFiles {
 
   prune(keep: ReadonlySet<string>): Promise<void> {
     for (const name of [...this.files.keys()]) if (!keep.has(name)) this.files.delete(name);
+    return Promise.resolve();
+  }
+
+  names(): Promise<Set<string> | undefined> {
+    return Promise.resolve(new Set(this.files.keys()));
+  }
+
+  release(): Promise<void> {
     return Promise.resolve();
   }
 }

@@ -1,7 +1,7 @@
 // The persisted index. Bump SCHEMA_VERSION whenever a table or an encoding changes: an index of another
 // version is dropped and rebuilt from the logs, which are the source of truth.
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const SCHEMA = `
 PRAGMA journal_mode = MEMORY;

@@ -49,6 +49,32 @@ function describe(err: unknown): string {
   return message.length > 160 ? `${message.slice(0, 157)}...` : message;
 }
 
+/**
+ * Deeper than any config a person writes (Python's json module stops near 1,000), shallow enough that every
+ * recursive walk after parsing (floats, params, stringify for the index) stays far from the stack's end.
+ */
+export const MAX_NESTING = 256;
+
+/** Whether objects and arrays in `value` nest deeper than `max`: a walk with its own stack, never recursion. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    const depth = depths.pop() as number;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    for (const c of children) {
+      if (c !== null && typeof c === 'object') {
+        stack.push(c);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
 export function parseLine(text: string): ParsedLine {
   let value: unknown;
   try {
@@ -65,5 +91,8 @@ export function parseLine(text: string): ParsedLine {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, reason: 'not a JSON object' };
   }
+  // JSON.parse reads any depth without recursing; what handles the record after it does recurse.
+  // Nesting past MAX_NESTING takes an opening and a closing bracket per level, so short lines skip the walk.
+  if (text.length > 2 * MAX_NESTING && nestsDeeperThan(value, MAX_NESTING)) return { ok: false, reason: `nested deeper than ${MAX_NESTING} levels; the line is skipped` };
   return { ok: true, record: value as Record<string, unknown> };
 }

@@ -5,6 +5,8 @@
 // it decline, and the line goes to JSON.parse as before: it accepts only lines JSON.parse reads the same way,
 // and reads them to the same numbers.
 
+import { isUtf8 } from 'node:buffer';
+
 /** Powers of ten that doubles hold exactly: a mantissa below 2^53 times or over one of these rounds once. */
 const EXACT_POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const MAX_EXACT = 2 ** 53;
@@ -244,6 +246,8 @@ export class MetricsLineReader implements MetricsLine {
     for (let i = a; i < b; i++) hash = Math.imul(hash ^ text[i], 0x01000193);
     const known = this.byHash.get(hash);
     if (known !== undefined && known.bytes.length === b - a && bytesAt(text, a, known.bytes)) return known;
+    // Invalid UTF-8 is the general path's to report; such keys are never remembered, so every line with one goes there.
+    if (!isUtf8(text.subarray(a, b))) return undefined;
     let key = text.toString('utf8', a, b);
     if (key.includes('\\')) {
       // Escaped: Python's json writes every non-ASCII key as \u escapes. JSON.parse decodes it, once per key.

@@ -1,6 +1,7 @@
 // Reads a run's new log lines and turns them into state changes and points, in parts of bounded size. The same
 // code runs in the indexer's thread or in a parse worker (parseWorker.ts); either way the indexer commits each
 // part together with the offset it reached, so a stop between parts loses nothing and repeats nothing.
+import { isUtf8 } from 'node:buffer';
 import { parseLine } from './lineParser';
 import { MetricsLineReader } from './metricsLine';
 import { applyMetricsLine, applyRecord } from './records';
@@ -44,6 +45,8 @@ export interface ParsedPart {
   /** Set when a worker sealed the part's points (`columns` is then empty). */
   sealed?: SealedPart;
 }
+
+const BAD_UTF8 = 'not valid UTF-8: the bad bytes are read as U+FFFD (later such lines in this file are not reported)';
 
 // One reader for every run: read() finishes before anything else runs, and the keys it remembers are only a
 // cache (checked byte for byte), so runs parsed in turn share it, and keep its key strings from run to run.
@@ -91,8 +94,13 @@ export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: ()
         else if (nl > i && !(nl === i + 1 && bytes[i] === 13)) {
           // Not a blank line.
           const parsed = parseLine(bytes.toString('utf8', i, nl));
-          if (parsed.ok) applyRecord(state, file, parsed.record, points, complain);
-          else complain(parsed.reason);
+          // Decoding put U+FFFD for the bad bytes and the line is kept; the user is told once per file.
+          const badUtf8 = file.badUtf8Line === undefined && !isUtf8(bytes.subarray(i, nl));
+          if (badUtf8) file.badUtf8Line = lineNo;
+          if (parsed.ok) {
+            if (badUtf8) complain(BAD_UTF8);
+            applyRecord(state, file, parsed.record, points, complain);
+          } else complain(badUtf8 ? `${parsed.reason}; ${BAD_UTF8}` : parsed.reason);
         }
         i = nl + 1;
       }

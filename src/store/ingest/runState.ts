@@ -72,6 +72,13 @@ export interface FileState {
   /** Last record time seen (ms), for records without `ts`. */
   lastTs: number;
   userMtimeMs: number;
+  /**
+   * Set when the run's points could not be read back (a point file lost or changed): kept in the persisted index,
+   * so whichever process indexes next rebuilds the run from its log even if this one stops first.
+   */
+  repair?: true;
+  /** The first line found not to be valid UTF-8: said once per file, so later ones are not checked. */
+  badUtf8Line?: number;
   /** The run's point file and the length of it the index has committed (see pointFiles.ts). */
   points?: { name: string; bytes: number };
 }
