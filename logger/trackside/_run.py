@@ -161,8 +161,10 @@ class Run(object):
             self._step = step if commit is False else step + 1
             if values:
                 self._queue_append((time.time(), step, values))
-        if len(self._queue) >= self._max_queued:
-            self._writer._wake.set()
+        n = len(self._queue)
+        # Only the first record after a write, or a full queue, has anything to tell the writer.
+        if n == 1 or n >= self._max_queued:
+            self._writer.queued(n)
 
     def log_metric(self, key, value, step=None):
         self.log({key: value}, step=step)

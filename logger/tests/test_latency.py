@@ -1,0 +1,60 @@
+"""How soon a logged step reaches the file: at once after a quiet spell, batched under load.
+
+The editor can show a step only once it is in the file, so a writer that waits for its next tick
+(``flush_interval``) delays every step of a slowly logging run. The interval here is 30 s, so a step that
+arrives within the test's few seconds can only have been written by the quick wake-up.
+"""
+
+import os
+import time
+import unittest
+
+import trackside
+from tests.helpers import RootCase, read_records
+
+
+def metrics_in(path):
+    return [r for r in read_records(path) if r.get("t") == "metrics"]
+
+
+def wait_for(predicate, timeout):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()
+
+
+class QuickWriteTest(RootCase):
+    def start(self):
+        run = trackside.init(project="latency", dir=self.root, flush_interval=30.0, install_signal_handlers=False,
+                             system_metrics=False, capture_env=False)
+        self.addCleanup(run.finish)
+        return run
+
+    def test_a_step_after_a_quiet_spell_is_written_without_waiting_for_the_tick(self):
+        run = self.start()
+        for step in range(3):
+            time.sleep(0.2)  # quiet spells, as in a run that logs once in a while
+            run.log({"loss": 1.0 / (step + 1)}, step=step)
+            self.assertTrue(wait_for(lambda: len(metrics_in(run.path)) == step + 1, 5.0),
+                            "step %d was not written within 5 s with a 30 s flush interval" % step)
+
+    def test_under_load_the_writer_still_batches(self):
+        run = self.start()
+        writer = run._writer
+        before = writer.writes
+        t0 = time.monotonic()
+        for step in range(20000):
+            run.log({"loss": 0.5, "acc": 0.25}, step=step)
+        elapsed = time.monotonic() - t0
+        self.assertTrue(wait_for(lambda: len(metrics_in(run.path)) == 20000, 10.0))
+        writes = writer.writes - before
+        # At most one quick write per quick_gap while logging (plus the drain after it), never one per step.
+        allowed = int(elapsed / writer.quick_gap) + 3
+        self.assertLessEqual(writes, allowed, "%d writes for 20000 steps in %.2f s" % (writes, elapsed))
+
+
+if __name__ == "__main__":
+    unittest.main()
