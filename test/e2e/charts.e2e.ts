@@ -169,6 +169,29 @@ vscodeTest('smoothing, axis, scale, legend and zoom controls change the chart', 
   for (let i = 0; i < 50 && Number(await chart.getAttribute('data-points')) <= zoomedPoints; i++) await delay(100);
   assert.equal(Number(await chart.getAttribute('data-points')), 1200, 'reset shows every run again');
 
+  // Charts use the width they have: no row of a group ends short of the grid's right edge with room left.
+  const gaps = await cmp.locator('.chart-grid').evaluateAll((grids) => grids.map((g) => {
+    const right = g.getBoundingClientRect().right;
+    const cards = [...g.querySelectorAll('.card')].map((c) => c.getBoundingClientRect());
+    return right - Math.max(...cards.map((c) => c.right));
+  }));
+  for (const gap of gaps) assert.ok(gap < 2, `a chart grid leaves ${gap.toFixed(0)} px empty at the right`);
+  // One chart maximised spans the grid and grows; a redraw at the new size follows; Restore puts it back.
+  const card = cmp.locator('.card[data-key="train/loss"]');
+  const before = await card.boundingBox();
+  const gridBox = await cmp.locator('.chart-grid', { has: card }).boundingBox();
+  await card.locator('button', { hasText: 'Maximise' }).click();
+  await cmp.locator('.card.maximized[data-key="train/loss"]').waitFor();
+  const big = await card.boundingBox();
+  assert.ok(before && big && gridBox);
+  assert.ok(Math.abs(big.width - gridBox.width) < 2, `maximised card ${big.width} px of a ${gridBox.width} px grid`);
+  assert.ok(big.height > before.height + 50, 'the maximised chart is taller');
+  for (let i = 0; i < 50 && Number(await chart.evaluate((c) => (c as { clientWidth: number }).clientWidth)) < big.width - 40; i++) await delay(100);
+  assert.ok((await chart.evaluate((c) => (c as { clientWidth: number }).clientWidth)) >= big.width - 40, 'the canvas is redrawn at the new width');
+  await vscode.screenshot('chart-maximised');
+  await card.locator('button', { hasText: 'Restore' }).click();
+  await cmp.locator('.card:not(.maximized)[data-key="train/loss"]').waitFor();
+
   // Table alternative for screen readers.
   await cmp.locator('.card[data-key="train/loss"] button', { hasText: 'Table' }).click();
   assert.ok((await cmp.locator('.card[data-key="train/loss"] .table-alt tbody tr').count()) > 100);

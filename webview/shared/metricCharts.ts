@@ -75,10 +75,13 @@ export class MetricCharts {
     });
   }
 
-  /** CSS pixels of one chart's plot at the current window size, measured on a hidden stand-in card. */
+  /**
+   * CSS pixels of a chart's plot at the current window size, measured on a hidden stand-in card as wide as a
+   * chart can get (one alone in its group, or maximised), so no chart is drawn from fewer points than it shows.
+   */
   plotWidth(): number {
     const plot = h('div', { class: 'plot' });
-    const probe = h('div', { class: 'chart-grid', 'aria-hidden': 'true', style: 'visibility:hidden;height:0;overflow:hidden' }, h('section', { class: 'card' }, plot));
+    const probe = h('div', { class: 'chart-grid', 'aria-hidden': 'true', style: 'visibility:hidden;height:0;overflow:hidden' }, h('section', { class: 'card maximized' }, plot));
     this.root.append(probe);
     const width = plot.clientWidth;
     probe.remove();
@@ -214,7 +217,14 @@ export class MetricCharts {
       if (card.showTable) this.renderTable(card);
     }, { 'aria-pressed': 'false', title: 'Show the data as a table' });
     const pngButton = linkButton('PNG', () => this.exportPng(card), { title: 'Save this chart as a PNG image' });
-    card.el.append(h('header', {}, h('h4', { title: key }, key), meta, h('span', { class: 'actions' }, tableButton, pngButton)), plot, table);
+    const sizeButton = linkButton('Maximise', () => {
+      const big = card.el.classList.toggle('maximized');
+      sizeButton.textContent = big ? 'Restore' : 'Maximise';
+      sizeButton.setAttribute('aria-pressed', String(big));
+      // The resize observer redraws the chart at its new size; keep the card in view as it grows or shrinks.
+      card.el.scrollIntoView({ block: 'nearest' });
+    }, { 'aria-pressed': 'false', title: 'Show this chart across the whole width, taller' });
+    card.el.append(h('header', {}, h('h4', { title: key }, key), meta, h('span', { class: 'actions' }, sizeButton, tableButton, pngButton)), plot, table);
     attachZoom(plot, selection, () => card.chart, (range) => this.zoom(range));
     return card;
   }
