@@ -24,11 +24,6 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Keep the profile folder after stop. */
   keepProfile?: boolean;
-  /**
-   * Use this profile folder (created when missing) and keep it after stop: a second start with the same folder
-   * and workspace finds the workspace storage the first one left (a warm start, for benchmarks).
-   */
-  profileDir?: string;
   /** Port on 127.0.0.1; default 0, a free one chosen by the kernel. */
   port?: number;
   /** Stop the server and exit on SIGINT/SIGTERM/SIGHUP (default); `false` when the caller handles them. */
@@ -130,7 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new Error(`code-server is not installed at ${codeServerBin}: run \`npm run test:e2e\` or \`npx tsx scripts/vscode-server.ts\` once`);
   }
   installExitHooks(options.handleSignals ?? true);
-  const profileDir = options.profileDir ?? (await mkdtemp(join(tmpdir(), 'trackside-vscode-')));
+  const profileDir = await mkdtemp(join(tmpdir(), 'trackside-vscode-'));
   const userDataDir = join(profileDir, 'user-data');
   const extensionsDir = join(profileDir, 'extensions');
   await mkdir(join(userDataDir, 'User'), { recursive: true });
@@ -197,7 +192,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     killGroup(pid, 'SIGKILL');
     if (timedOut) await Promise.race([exited, delay(2000)]);
     live.delete(pid);
-    if (!options.keepProfile && options.profileDir === undefined) await rm(profileDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    if (!options.keepProfile) await rm(profileDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
   };
 
   try {

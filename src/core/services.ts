@@ -5,12 +5,20 @@ import type { RunStore } from '../store/types';
 export interface StoreChange {
   changedRuns: string[];
   removedRuns: string[];
+  /** Set while the first pass runs: runs indexed so far (their ids are not listed; rebuild from the store). */
+  indexing?: { done: number; total: number };
 }
 
 /** The extension host's one run store: opened lazily, kept up to date by watching the run folders. */
 export interface StoreService extends vscode.Disposable {
   /** Opens (and the first time, indexes) the store; later calls return the same promise. */
   ready(): Promise<RunStore>;
+  /**
+   * The store as soon as it is open, before its first pass ends: it lists the runs of the persisted index and
+   * those indexed so far, and `onDidChange` says (with `indexing`) as more come. For the Runs view's first rows;
+   * anything that needs every run (a restored panel, a rerun) waits for `ready()`.
+   */
+  opened(): Promise<RunStore>;
   /** Indexes now, for the refresh command. */
   refresh(): Promise<void>;
   readonly onDidChange: vscode.Event<StoreChange>;

@@ -12,7 +12,7 @@ export interface ViewHeader {
  * when Runs is the only view in its container VS Code merges the headers and hides the description. Before the
  * first view is built the message is left alone: it may say why the runs could not be read.
  */
-export function describeView(header: ViewHeader, state: { filter: string; sort: SortSpec }, view: RunsView | undefined): void {
+export function describeView(header: ViewHeader, state: { filter: string; sort: SortSpec }, view: RunsView | undefined, indexing?: { done: number; total: number }): void {
   const filter = state.filter.length > 80 ? `${state.filter.slice(0, 79)}…` : state.filter;
   const sort = state.sort;
   const customSort = sort.key.kind !== DEFAULT_SORT.key.kind || sort.descending !== DEFAULT_SORT.descending;
@@ -27,5 +27,10 @@ export function describeView(header: ViewHeader, state: { filter: string; sort: 
   } else {
     const parts = [filter ? `Filter: ${filter} (${view.shown} of ${view.total} runs)` : undefined, customSort ? `Sorted by ${describeSort(sort)}` : undefined];
     header.message = parts.filter(Boolean).join(' · ') || undefined;
+  }
+  // While the first pass runs the list is incomplete: say so, whatever else the message says.
+  if (indexing !== undefined) {
+    const note = `Reading runs: ${indexing.done} of ${indexing.total} so far; more appear as they are read.`;
+    header.message = header.message === undefined ? note : `${note} ${header.message}`;
   }
 }

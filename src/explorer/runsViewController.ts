@@ -27,6 +27,9 @@ export class RunsViewController extends Disposable {
   private loaded = false;
   private listed: ExplorerRun[] = [];
   private loading: Promise<void> | undefined;
+  /** Set while the store's first pass runs: the rows are those read so far. */
+  private indexing: { done: number; total: number } | undefined;
+  private firstPassDone = false;
 
   constructor(private readonly features: FeatureContext) {
     super();
@@ -48,6 +51,7 @@ export class RunsViewController extends Disposable {
       }
     }));
     this.register(features.store.onDidChange((change) => {
+      this.indexing = change.indexing;
       if (this.loaded) this.scheduler.soon([...change.changedRuns, ...change.removedRuns]);
     }));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -80,9 +84,19 @@ export class RunsViewController extends Disposable {
     this.loading ??= (async () => {
       this.setContext(ContextKeys.state, 'loading');
       try {
-        await this.features.store.ready();
+        // Rows as soon as the index is open (the persisted runs, then those the first pass reads), not after it.
+        await this.features.store.opened();
         this.loaded = true;
         await this.rebuild();
+        void this.features.store.ready().then(
+          () => {
+            this.indexing = undefined;
+            this.firstPassDone = true;
+            // No row is redrawn unless the runs changed shape: the pass's own change event refreshed what it read.
+            return this.rebuild([]);
+          },
+          () => undefined,
+        );
       } catch (err) {
         this.loading = undefined;
         this.showLoadError(err);
@@ -98,14 +112,14 @@ export class RunsViewController extends Disposable {
 
   /**
    * Rebuilds the view from the store; `changedRuns` allows refreshing just those rows when nothing else moved.
-   * The store comes from `ready()` every time: while the service reopens the index (run folder settings
-   * changed), the store it had is closed, and `ready()` waits for the new one.
+   * The store comes from `opened()` every time: while the service reopens the index (run folder settings
+   * changed), the store it had is closed, and `opened()` waits for the new one.
    */
   async rebuild(changedRuns?: readonly string[]): Promise<void> {
     if (!this.loaded) return;
     let store: RunStore;
     try {
-      store = await this.features.store.ready();
+      store = await this.features.store.opened();
     } catch (err) {
       this.showLoadError(err);
       return;
@@ -126,8 +140,9 @@ export class RunsViewController extends Disposable {
     const ms = performance.now() - started;
     this.scheduler.took(ms);
     if (ms > 100) this.features.output.debug(`Runs view rebuilt in ${ms.toFixed(0)} ms for ${this.listed.length} runs.`);
-    this.setContext(ContextKeys.state, this.listed.length ? 'ready' : 'empty');
-    describeView(this.tree, this.state, this.provider.current);
+    // No runs yet while the first pass runs is not an empty workspace: keep the loading state, not the welcome.
+    this.setContext(ContextKeys.state, this.listed.length ? 'ready' : this.firstPassDone ? 'empty' : 'loading');
+    describeView(this.tree, this.state, this.provider.current, this.indexing);
     const running = this.listed.filter((r) => r.status === 'running');
     this.statusBar.update(running.length, running.map((r) => r.name));
     this.tickWhileLive();

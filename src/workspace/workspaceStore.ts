@@ -17,6 +17,8 @@ const QUIET_MS = 15;
 const MAX_WAIT_MS = 100;
 const PERSIST_AFTER_MS = 5_000;
 const POLL_COST_FACTOR = 20;
+/** How often the first pass tells the view that more runs are in (the first time as soon as one is). */
+const FIRST_PASS_TELL_MS = 400;
 
 /**
  * The extension host's one run store. Nothing happens until a feature asks (`ready()`): then it resolves the run
@@ -31,6 +33,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private readonly persistSoon: Debouncer;
   private readonly liveRuns: LiveRunWatcher;
   private opening: Promise<RunStore> | undefined;
+  /** Settles when the store is open, before the first pass (see opened()); rejects if opening fails first. */
+  private openedEarly: Promise<RunStore> | undefined;
   private store: RunStore | undefined;
   private live: vscode.Disposable[] = [];
   private roots: RunRoot[] = [];
@@ -67,15 +71,26 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   ready(): Promise<RunStore> {
     if (this.opening) return this.opening;
-    const opening = this.open(this.generation);
+    let early!: (store: RunStore) => void;
+    const isOpen = new Promise<RunStore>((resolve) => (early = resolve));
+    const opening = this.open(this.generation, early);
     this.opening = opening;
+    this.openedEarly = Promise.race([isOpen, opening]);
     opening.catch((err: unknown) => {
       // Let the next caller try again (say, after the user fixed a setting) instead of caching the failure,
       // unless a newer open has already taken this one's place.
-      if (this.opening === opening) this.opening = undefined;
+      if (this.opening === opening) {
+        this.opening = undefined;
+        this.openedEarly = undefined;
+      }
       this.output.error(`Could not open the run index: ${err instanceof Error ? err.message : String(err)}`);
     });
     return opening;
+  }
+
+  opened(): Promise<RunStore> {
+    const ready = this.ready();
+    return this.openedEarly ?? ready;
   }
 
   async refresh(): Promise<void> {
@@ -84,7 +99,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
     await this.indexNow();
   }
 
-  private async open(generation: number): Promise<RunStore> {
+  private async open(generation: number, onOpen: (store: RunStore) => void): Promise<RunStore> {
     const started = Date.now();
     const { roots, globs } = await resolveRoots();
     const dbPath = await this.indexPath();
@@ -104,6 +119,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.store = store;
     this.roots = roots;
     this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
+    // The Runs view shows what the persisted index holds now, and the runs this pass adds as they come.
+    onOpen(store);
     const report = await this.firstIndex(store).catch(async (err: unknown) => {
       if (this.store === store) this.store = undefined;
       await store.close().catch(() => undefined);
@@ -120,10 +137,17 @@ export class WorkspaceStore extends Disposable implements StoreService {
       { location: { viewId: VIEW_ID }, title: 'Indexing runs' },
       (progress) => {
         let last = 0;
+        let toldAt = 0;
         return store.index(undefined, (done, total) => {
           const pct = total ? (done / total) * 100 : 0;
           progress.report({ increment: pct - last, message: `${done} of ${total} runs` });
           last = pct;
+          // Runs indexed so far reach the view a few times a second, not per run: each rebuild lists them all.
+          const now = Date.now();
+          if (done > 0 && done < total && now - toldAt >= FIRST_PASS_TELL_MS) {
+            toldAt = now;
+            this.changed.fire({ changedRuns: [], removedRuns: [], indexing: { done, total } });
+          }
         });
       },
     );
@@ -243,6 +267,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
     const old = this.store;
     this.store = undefined;
     this.opening = undefined;
+    this.openedEarly = undefined;
     this.stopLive();
     await this.running?.catch(() => undefined);
     if (old) {
