@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ParsedPart } from '../../ingest/runParser';
 import type { FileState, PartCursor } from '../../ingest/runState';
 import type { FoundRun, ReadFrom, ReadPass, RunReader, ScannedFile } from '../runSource';
-import { newPartCursor, partsResume, readWhole, tailLines } from './files';
+import { newPartCursor, partsResume, readWhole, tailBytes, tailLines, type ByteLines } from './files';
 import { PartBuilder } from './partBuilder';
 
 export interface ForeignRead {
@@ -22,6 +22,11 @@ export interface ForeignRead {
   whole(rel: string): Promise<string | undefined>;
   /** Calls `line` for each new complete line of a growing file (from its own cursor). */
   tail(rel: string, line: (text: string, lineNo: number, offset: number) => void): Promise<void>;
+  /**
+   * Like `tail`, undecoded: complete lines batch by batch, for formats parsed at byte level. Parts are handed to
+   * the store between batches of a large file. Problems (unreadable) are reported.
+   */
+  tailBytes(rel: string, batch: (lines: ByteLines) => void): Promise<void>;
   /** The cursor of a tailed file (for what a reader carries, such as a CSV header). */
   cursor(rel: string): PartCursor;
   /** True when this read starts from nothing (a fresh or reset run). */
@@ -76,6 +81,18 @@ export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat)
           const cursor = (parts[rel] ??= newPartCursor());
           try {
             await tailLines(join(run.dir, rel), cursor, f.size, line, (lineNo) => builder.problem(rel, lineNo, 'line too long; skipped'));
+          } catch (err) {
+            builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
+          }
+          cursor.size = f.size;
+          cursor.mtimeMs = f.mtimeMs;
+        },
+        async tailBytes(rel, batch) {
+          const f = files.get(rel);
+          if (f === undefined) return;
+          const cursor = (parts[rel] ??= newPartCursor());
+          try {
+            await tailBytes(join(run.dir, rel), cursor, f.size, batch, () => builder.flush());
           } catch (err) {
             builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
           }
