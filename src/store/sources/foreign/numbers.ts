@@ -11,6 +11,13 @@ export class NumberScanner {
   /** Where the last number read ended, and its value. */
   pos = 0;
   num = 0;
+  /**
+   * The same bytes already decoded (latin1), from byte `textBase` on, when the caller has them: numbers too long
+   * for the fast path (Python's repr of a random double has 17 digits) are then read from a slice of it instead
+   * of a fresh Buffer and string each.
+   */
+  text: string | undefined;
+  textBase = 0;
 
   /** Reads a number at `at` (no leading space); false when there is none there (and `pos` is left as it was). */
   read(text: Uint8Array, at: number, end: number): boolean {
@@ -62,7 +69,7 @@ export class NumberScanner {
       const magnitude = scale === 0 ? mantissa : scale > 0 ? mantissa * EXACT_POW10[scale] : mantissa / EXACT_POW10[-scale];
       this.num = negative ? -magnitude : magnitude;
     } else {
-      this.num = Number(Buffer.from(text.buffer, text.byteOffset + at, i - at).toString('latin1'));
+      this.num = Number(this.text !== undefined ? this.text.slice(at - this.textBase, i - this.textBase) : Buffer.from(text.buffer, text.byteOffset + at, i - at).toString('latin1'));
       if (Number.isNaN(this.num)) return false;
     }
     this.pos = i;

@@ -27,6 +27,8 @@ export interface ForeignRead {
    * the store between batches of a large file. Problems (unreadable) are reported.
    */
   tailBytes(rel: string, batch: (lines: ByteLines) => void): Promise<void>;
+  /** Records a file as seen without reading it (a restartOn file this read chose not to use). */
+  mark(rel: string): void;
   /** The cursor of a tailed file (for what a reader carries, such as a CSV header). */
   cursor(rel: string): PartCursor;
   /** True when this read starts from nothing (a fresh or reset run). */
@@ -35,10 +37,21 @@ export interface ForeignRead {
 
 export type ReadFormat = (read: ForeignRead) => Promise<void>;
 
-export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat): RunReader {
+/**
+ * `restartOn`: files rewritten whole whose change means reading the run again from the start (a JSON state the
+ * tool rewrites, points and all), so no point is indexed twice.
+ */
+export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat, restartOn?: (rel: string) => boolean): RunReader {
   const files = new Map((pass.files ?? []).map((f) => [f.rel, f]));
   return {
-    resumes: (cursor: FileState) => partsResume(run.dir, cursor.parts, pass.files),
+    async resumes(cursor: FileState) {
+      if (restartOn !== undefined) {
+        const parts = cursor.parts ?? {};
+        for (const [rel, f] of files) if (restartOn(rel) && (parts[rel]?.size !== f.size || parts[rel]?.mtimeMs !== f.mtimeMs)) return false;
+        for (const rel of Object.keys(parts)) if (restartOn(rel) && !files.has(rel)) return false;
+      }
+      return partsResume(run.dir, cursor.parts, pass.files);
+    },
     stamp: async (cursor: FileState) => {
       cursor.path = run.log;
     },
@@ -98,6 +111,10 @@ export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat)
           }
           cursor.size = f.size;
           cursor.mtimeMs = f.mtimeMs;
+        },
+        mark(rel) {
+          const f = files.get(rel);
+          if (f !== undefined) parts[rel] = { size: f.size, mtimeMs: f.mtimeMs, offset: -1, lines: 0, fingerprint: '' };
         },
         cursor: (rel) => (parts[rel] ??= newPartCursor()),
       };

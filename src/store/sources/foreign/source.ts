@@ -17,6 +17,8 @@ export interface ForeignFormat {
   /** Fixed files outside the run folder the format defines (MLflow's `../meta.yaml`); regular files only. */
   extra?: readonly string[];
   read: ReadFormat;
+  /** Files rewritten whole whose change means reading the run again from the start (see foreignReader). */
+  restartOn?(rel: string): boolean;
   /** A run the format itself marks as gone (MLflow's deleted runs): not listed, and dropped from the index. */
   hidden?(dir: string, files: readonly ScannedFile[]): boolean;
 }
@@ -36,7 +38,7 @@ export function foreignSource(format: ForeignFormat): RunSource {
       if (listing === undefined || typeof listing === 'string') return listing;
       return format.hidden?.(run.dir, listing.files) === true ? undefined : listing;
     },
-    open: async (run, pass) => foreignReader(run, pass, format.read),
+    open: async (run, pass) => foreignReader(run, pass, format.read, format.restartOn),
   };
   return source;
 }

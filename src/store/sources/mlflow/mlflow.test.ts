@@ -147,10 +147,10 @@ test('bad input: text in a metric file, a YAML bomb, an artifact_uri elsewhere, 
   assert.deepEqual((await values(store, 'bad', 'loss')).values, [1, 0.5]);
   assert.deepEqual(store.metricKeys(['bad']), ['loss']);
   assert.equal(bad.artifacts.length, 0);
-  const reasons = report.diagnostics.filter((d) => d.file === join(dir, 'meta.yaml')).flatMap((d) => d.lines ?? [d]);
+  const reasons: Array<{ line?: number; reason: string }> = report.diagnostics.filter((d) => d.file === join(dir, 'meta.yaml')).flatMap((d): Array<{ line?: number; reason: string }> => d.lines ?? [d]);
   const text = JSON.stringify(reasons);
   assert.match(text, /metrics\/loss at byte \d+: not \\"timestamp value step\\"/);
-  assert.ok(reasons.some((l) => 'line' in l && l.line === 2 && /metrics\/loss/.test(l.reason)), text);
+  assert.ok(reasons.some((l) => l.line === 2 && /metrics\/loss/.test(l.reason)), text);
   assert.match(text, /metrics\/leak: is a symbolic link; not followed/);
   assert.match(text, /artifact_uri .* is outside the run folder; not followed/);
   assert.match(text, /params\/huge: 2048 MB is more than/);

@@ -30,6 +30,8 @@ export async function readMlflowRun(r: ForeignRead): Promise<void> {
 /** `timestamp value step` lines (`timestamp value` in MLflow before 1.0: step 0). */
 function metricLines(b: PartBuilder, s: NumberScanner, rel: string, key: string, l: ByteLines): void {
   const { bytes } = l;
+  s.text = bytes.toString('latin1', l.start, l.end);
+  s.textBase = l.start;
   let lineNo = l.firstLine;
   for (let i = l.start; i < l.end; lineNo++) {
     const nl = bytes.indexOf(10, i);
@@ -50,6 +52,7 @@ function metricLines(b: PartBuilder, s: NumberScanner, rel: string, key: string,
     }
     i = nl + 1;
   }
+  s.text = undefined;
 }
 
 async function readRunInfo(r: ForeignRead): Promise<void> {
@@ -171,7 +174,10 @@ function numberOf(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Whether an artifact URI names the run's own artifacts/ folder (a file: URI or a plain path). */
+/**
+ * Whether an artifact URI names the run's own artifacts/ folder: inside the run folder, or where the run folder
+ * was before the store was moved or copied (`…/<experiment>/<run>/artifacts`, the layout's own path).
+ */
 function insideRun(dir: string, uri: string): boolean {
   let path: string;
   try {
@@ -181,5 +187,7 @@ function insideRun(dir: string, uri: string): boolean {
   }
   if (!isAbsolute(path)) return false;
   const rel = relative(dir, path);
-  return rel === 'artifacts' || (rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  if (rel === 'artifacts' || (rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..')) return true;
+  const own = dir.split(/[\\/]/).slice(-2).join('/');
+  return path.replace(/\\/g, '/').replace(/\/+$/, '').endsWith(`/${own}/artifacts`);
 }
