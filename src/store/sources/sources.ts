@@ -8,9 +8,11 @@ import type { FoundRun, RunSource } from './runSource';
 import { tracksideSource } from './trackside/source';
 import { mlflowSource } from './mlflow/source';
 import { huggingfaceSource } from './huggingface/source';
+import { lightningSource } from './lightning/source';
+import { sacredSource } from './sacred/source';
 
 /** Looked through in this order: when two sources have a run with the same id, the first one keeps it. */
-export const SOURCES: readonly RunSource[] = [tracksideSource, mlflowSource, huggingfaceSource];
+export const SOURCES: readonly RunSource[] = [tracksideSource, mlflowSource, huggingfaceSource, lightningSource, sacredSource];
 
 /** Every kind of source there is, for settings and the CLI (a source can be switched off by its kind). */
 export const SOURCE_KINDS = ['trackside', 'mlflow', 'tensorboard', 'huggingface', 'lightning', 'wandb', 'sacred'] as const;
