@@ -12,6 +12,7 @@ import { tracksideSource } from '../trackside/source';
 import { editsDirOf, FOREIGN_EDITS } from '../sources';
 import { foreignSource } from './source';
 import { foreignId } from './ids';
+import { walkLimits } from './walk';
 import { tempRoot, writeLog } from '../../../../test/fixtures/logs';
 import { simpleRun } from '../../../../test/fixtures/runs';
 
@@ -152,5 +153,25 @@ test('kinds switched off are not read; scan folders other than the roots are sea
   store = await openStore({ roots: [root], scanFolders: [other.root], sources: [tracksideSource, tiny], sourcesOff: ['tiny'] });
   await store.index();
   assert.deepEqual(store.listRuns(), []);
+  await store.close();
+});
+
+test('the walk is bounded: too deep is not searched, too wide stops with a diagnostic naming the folder', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  writeTiny(join(root, 'a', 'b', 'c', 'd'), 'deep', { loss: '0 1\n' });
+  writeTiny(join(root, 'shallow'), 'shallow', { loss: '0 1\n' });
+  const saved = { ...walkLimits };
+  t.after(() => Object.assign(walkLimits, saved));
+  walkLimits.depth = 2;
+  let store = await openStore({ roots: [root], sources: [tiny] });
+  await store.index();
+  assert.deepEqual(store.listRuns().map((r) => r.name), ['shallow']);
+  await store.close();
+  walkLimits.depth = 10;
+  walkLimits.folders = 3;
+  store = await openStore({ roots: [root], sources: [tiny] });
+  const report = await store.index();
+  assert.ok(report.diagnostics.some((d) => d.file === root && /more than 3 folders/.test(d.reason)), JSON.stringify(report.diagnostics));
   await store.close();
 });
