@@ -16,6 +16,7 @@ vscodeTest('an MLflow run is listed with its badge and compared with a native ru
   const t0 = Math.floor(Date.now() / 1000) - 600;
   const lr = 0.3;
   mlflowRun(mlruns, MLFLOW, 20, {
+    experimentId: '1',
     t0,
     lr,
     start: { name: 'mlflow-sweep' },
@@ -29,6 +30,7 @@ vscodeTest('an MLflow run is listed with its badge and compared with a native ru
   await vscode.waitForTreeItem(runs, 'native-baseline');
   const imported = await vscode.waitForTreeItem(runs, 'mlflow-sweep');
   assert.match(await imported.innerText(), /MLflow/, 'the source badge is in the row');
+  await vscode.waitForTreeItem(runs, 'imported');
 
   await vscode.runCommand('Trackside: Compare Runs');
   await vscode.quickPickItems().first().waitFor();
