@@ -1,6 +1,7 @@
 // The explorer's presentation layer: runs in, plain row descriptions out (label, description, tooltip Markdown,
 // codicon, context value). No VS Code here, so every row the user can see is unit-tested; the tree provider only
 // maps these objects onto TreeItems.
+import { SOURCE_LABELS } from '../../shared/sources';
 import type { ArtifactInfo, RunDetail, RunStatus } from '../../store/types';
 import { durationMs } from '../filter/evaluate';
 import { Commands } from '../../core/commands';
@@ -118,8 +119,17 @@ export function primaryText(run: ExplorerRun, ctx: RunContext): string | undefin
   return `${value} · ${formatDelta(v - best.value)} vs best`;
 }
 
+/** The badge of a run another tool wrote (its source kind, see the store's SOURCE_KINDS). */
+export function sourceBadge(run: ExplorerRun): string | undefined {
+  const source = run.source;
+  if (source === undefined || source === 'trackside') return undefined;
+  return SOURCE_LABELS[source] ?? clamp(source, 20);
+}
+
 export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string): Row {
   const parts: string[] = [];
+  const badge = sourceBadge(run);
+  if (badge !== undefined) parts.push(badge);
   if (run.starred) parts.push('★');
   if (run.status === 'running') {
     parts.push(formatDuration(durationMs(run, ctx.now)));
@@ -137,6 +147,7 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
   // Explicit opposites, so `when` clauses test a word instead of negating a regex.
   flags.push(run.starred ? 'starred' : 'unstarred', run.archived ? 'archived' : 'unarchived');
   if (run.parent) flags.push('child');
+  if (badge !== undefined) flags.push('foreign');
   return {
     id: parentRowId ? `${parentRowId}/run:${run.id}` : `run:${run.id}`,
     label: clamp(run.name || run.id, 200),
