@@ -9,7 +9,7 @@ import { oneLine, plainText, withoutIcons } from '../core/text';
 import { Commands } from '../core/commands';
 import { nothingGiven, rowCopyTexts } from './model/nodes';
 import type { ExplorerRun } from './model/run';
-import { splitWritable } from './model/readOnly';
+import { editsFolder, splitDeletable, splitWritable } from './model/readOnly';
 import { MAX_NOTES, nameProblem, parseTags, tagsProblem, type UserEdits } from './model/userEdits';
 import { writeUserEdits } from './userEditsFile';
 
@@ -72,7 +72,7 @@ export class RunActions {
     const failures: string[] = [];
     await Promise.all(
       runs.map((run) =>
-        writeUserEdits(run.dir, patch(run)).catch((err: unknown) => {
+        writeUserEdits(editsFolder(run)!, patch(run)).catch((err: unknown) => {
           failures.push(`${run.id}: ${err instanceof Error ? err.message : String(err)}`);
         }),
       ),
@@ -184,7 +184,15 @@ export class RunActions {
   }
 
   async delete(arg: unknown, selection: unknown): Promise<void> {
-    const runs = this.writable(await this.runsFrom(arg, selection), 'delete');
+    const { trash: runs, hide } = splitDeletable(await this.runsFrom(arg, selection));
+    if (hide.length) {
+      // Another tool's files are never deleted from here: hiding is the delete of a run read in place.
+      const hidden = this.writable(hide, 'hide');
+      if (hidden.length) {
+        await this.edit(hidden, () => ({ archived: true }), 'hide');
+        void vscode.window.showInformationMessage(`Hid ${describe(hidden)}: another tool's files stay where they are. Archived runs are hidden unless shown.`);
+      }
+    }
     if (!runs.length) return;
     const running = runs.filter((r) => r.status === 'running');
     const detail = [

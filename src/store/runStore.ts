@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { errorText, STAT_BATCH, statOrError, statOrUndefined, statQuiet } from './ingest/quietFs';
 import { USER_FILE } from './ingest/userEdits';
-import type { FoundRun, RunSource } from './sources/runSource';
-import { discoverRuns, locateRuns, SOURCES, sourceOf } from './sources/sources';
+import type { FoundRun, LogStat, RunScan, RunSource } from './sources/runSource';
+import { discoverRuns, editsDirOf, locateRuns, SOURCES, sourceOf } from './sources/sources';
 import { LOG_FILE } from './sources/trackside/discovery';
 import { IndexDb, type StoredRun } from './index/indexDb';
 import { loadIndexImage, saveIndexImage } from './index/indexImage';
@@ -43,6 +43,13 @@ export function pointsDir(dbPath: string): string {
 /** StoreOptions, and the kinds of run to read: all of them (sources/sources.ts) unless a test says otherwise. */
 export interface OpenOptions extends StoreOptions {
   sources?: readonly RunSource[];
+}
+
+/** A pass's stat of a run: its log's, or (RunSource.scan) every file's. Undefined when gone, text when unreadable. */
+function statRun(c: FoundRun): LogStat | RunScan | string | undefined {
+  if (c.source.scan !== undefined) return c.source.scan(c);
+  const s = statOrError(c.log);
+  return s === undefined || typeof s === 'string' || s.isFile() ? s : undefined;
 }
 
 export async function openStore(options: OpenOptions): Promise<RunStore> {
@@ -89,7 +96,8 @@ export class SqlRunStore implements RunStore {
     this.runs = runs;
     this.crashAfterMs = options.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS;
     this.now = options.now ?? Date.now;
-    this.sources = options.sources ?? SOURCES;
+    const off = new Set(options.sourcesOff ?? []);
+    this.sources = (options.sources ?? SOURCES).filter((s) => !off.has(s.kind));
     this.dirty = rebuilt !== undefined;
     if (rebuilt !== undefined && options.dbPath !== undefined) {
       this.notes.push({ file: options.dbPath, reason: `index rebuilt from the logs (${rebuilt})` });
@@ -121,7 +129,17 @@ export class SqlRunStore implements RunStore {
     return locateRuns(this.sources, runIds, this.options.roots, (id) => {
       const run = this.runs.get(id);
       return run === undefined ? undefined : { root: run.state.root, dir: run.state.dir, log: run.file.path, kind: run.state.source };
-    });
+    }).map((c) => this.withEdits(c));
+  }
+
+  /** Sets where the run's user.json lives (beside it, or in the side folder of a read-only source). */
+  private withEdits(c: FoundRun): FoundRun {
+    const editsDir = editsDirOf(c, this.options.roots);
+    return editsDir === c.dir || editsDir === undefined ? c : { ...c, editsDir };
+  }
+
+  private discover(general: Diagnostic[]): Promise<FoundRun[]> {
+    return discoverRuns(this.sources, { roots: this.options.roots, scan: this.options.scanFolders }, general).then((runs) => runs.map((c) => this.withEdits(c)));
   }
 
   /** A full pass, or with `only`, a pass over those run ids (for file watchers: no listing, no other stat). */
@@ -130,7 +148,7 @@ export class SqlRunStore implements RunStore {
     const report: IndexReport = { runs: 0, points: 0, changedRuns: [], removedRuns: [], diagnostics: [], ms: 0 };
     if (this.closed) throw new Error('The run store is closed.');
     const general: Diagnostic[] = [];
-    const candidates = only === undefined ? await discoverRuns(this.sources, this.options.roots, general) : this.locate(only);
+    const candidates = only === undefined ? await this.discover(general) : this.locate(only);
     const present = new Set(candidates.map((c) => c.id));
     for (const id of only ?? [...this.runs.keys()]) {
       if (!present.has(id) && this.runs.has(id)) this.removeRun(id, report);
@@ -148,7 +166,10 @@ export class SqlRunStore implements RunStore {
         const batch = candidates.slice(b, b + STAT_BATCH);
         // Synchronous stat on purpose: for a warm pass that is nearly all the work, and the threadpool round
         // trip of async stat costs ten times more. Batches are small and the loop yields between them.
-        const stats = batch.map((c) => [statOrError(c.log), c.source.capabilities.readOnly ? undefined : statQuiet(join(c.dir, USER_FILE))] as const);
+        const stats = batch.map((c) => {
+          const editsDir = c.editsDir ?? (c.source.capabilities.readOnly ? undefined : c.dir);
+          return [statRun(c), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
+        });
         for (let i = 0; i < batch.length && !signal?.aborted; i++) {
           const c = batch[i];
           const [logStat, userStat] = stats[i];
@@ -159,7 +180,7 @@ export class SqlRunStore implements RunStore {
             onProgress?.(++done, candidates.length);
             continue;
           }
-          if (logStat === undefined || !logStat.isFile()) {
+          if (logStat === undefined) {
             // A folder without a log is a run being created (or not a run): nothing to show yet.
             if (cached !== undefined) this.removeRun(c.id, report);
             onProgress?.(++done, candidates.length);

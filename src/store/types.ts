@@ -87,8 +87,15 @@ export interface RunSummary {
   /** From `<run>/user.json` (the explorer's edits); name, tags and notes above already include its overrides. */
   starred?: boolean;
   archived?: boolean;
-  /** The run's source allows no edits beside it (see sources/runSource.ts): rename, tags, notes, star, archive. */
+  /**
+   * The run's source allows nothing written beside it (see sources/runSource.ts): another tool's files, read in
+   * place. Its edits (rename, tags, notes, star, hide) go to `editsDir` instead, when there is one.
+   */
   readOnly?: boolean;
+  /** The kind of source the run came from: `trackside`, `mlflow`, `tensorboard`, `huggingface`, `lightning`, `wandb`, `sacred`. */
+  source?: string;
+  /** Where the explorer writes this run's user.json when not in `dir` (a read-only source's side folder). */
+  editsDir?: string;
 }
 
 export interface RunDetail extends RunSummary {
@@ -174,6 +181,13 @@ export interface ParamsDiffRow {
 export interface StoreOptions {
   /** Folders holding `runs/<id>/events.jsonl`. */
   roots: string[];
+  /**
+   * Folders searched (bounded, no symlinks followed) for other tools' runs: MLflow, Hugging Face, Lightning,
+   * Sacred, …; the roots themselves when not given.
+   */
+  scanFolders?: string[];
+  /** Kinds of source not read (`mlflow`, `sacred`, …: see sources/sources.ts SOURCE_KINDS). */
+  sourcesOff?: string[];
   /** Where the persisted index lives; undefined keeps it in memory only. */
   dbPath?: string;
   /** sql.js's wasm file; defaults to the one next to the bundle or in node_modules. */

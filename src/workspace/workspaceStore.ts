@@ -8,6 +8,7 @@ import { DiagnosticLog } from './diagnosticLog';
 import { Debouncer } from './debouncer';
 import { LiveRunWatcher } from './liveRuns';
 import { resolveRoots, type RunRoot } from './roots';
+import { IMPORT_SETTINGS, scanFolders, sourcesOff } from './importSettings';
 import { runIdIn } from './runPath';
 import { PendingWork } from './pendingWork';
 
@@ -38,6 +39,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private again = false;
   private readonly pending = new PendingWork();
   private lastFullPassMs = 0;
+  private liveIds = new Map<string, string>();
   private generation = 0;
 
   constructor(
@@ -48,11 +50,12 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.diagnostics = new DiagnosticLog(output);
     this.indexSoon = this.register(new Debouncer(QUIET_MS, MAX_WAIT_MS, () => void this.indexNow()));
     this.persistSoon = this.register(new Debouncer(PERSIST_AFTER_MS, PERSIST_AFTER_MS * 4, () => void this.persist()));
-    this.liveRuns = this.register(new LiveRunWatcher((dir) => this.runChanged(path.basename(dir))));
+    // Other tools' runs have ids that are not their folder's name; a folder watched for one knows its run.
+    this.liveRuns = this.register(new LiveRunWatcher((dir) => this.runChanged(this.liveIds.get(dir) ?? path.basename(dir))));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!this.opening) return;
-        if (e.affectsConfiguration('trackside.runFolders') || e.affectsConfiguration('trackside.crashAfterSeconds')) void this.reopen('run folder settings changed');
+        if (e.affectsConfiguration('trackside.runFolders') || e.affectsConfiguration('trackside.crashAfterSeconds') || IMPORT_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reopen('run folder settings changed');
         else if (e.affectsConfiguration('trackside.pollInterval')) this.startPolling();
       }),
     );
@@ -93,6 +96,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
     const crashAfterSeconds = vscode.workspace.getConfiguration('trackside').get<number>('crashAfterSeconds', 120);
     const store = await openStore({
       roots: roots.map((r) => r.fsPath),
+      scanFolders: scanFolders(),
+      sourcesOff: sourcesOff(),
       dbPath,
       wasmPath: vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
       crashAfterMs: Math.max(1, crashAfterSeconds) * 1000,
@@ -222,7 +227,17 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   private afterIndex(report: IndexReport): void {
     this.diagnostics.add(report.diagnostics);
-    if (this.store) this.liveRuns.track(this.store.listRuns({ status: ['running'] }).map((r) => r.dir));
+    if (this.store) {
+      const running = this.store.listRuns({ status: ['running'] });
+      const ids = new Map<string, string>();
+      for (const r of running) {
+        ids.set(r.dir, r.id);
+        // MLflow appends to one file per metric under metrics/, which a watch on the run folder does not see.
+        if (r.source === 'mlflow') ids.set(path.join(r.dir, 'metrics'), r.id);
+      }
+      this.liveIds = ids;
+      this.liveRuns.track([...ids.keys()]);
+    }
     if (report.changedRuns.length || report.removedRuns.length) {
       this.persistSoon.trigger();
       this.changed.fire({ changedRuns: report.changedRuns, removedRuns: report.removedRuns });

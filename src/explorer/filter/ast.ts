@@ -20,6 +20,7 @@ export const BUILTIN_FIELDS = [
   'archived',
   'commit',
   'dirty',
+  'source',
 ] as const;
 export type BuiltinField = (typeof BUILTIN_FIELDS)[number];
 

@@ -95,6 +95,8 @@ export function fieldValue(run: ExplorerRun, field: Field, now: () => number = D
           return run.gitCommit;
         case 'dirty':
           return run.gitDirty;
+        case 'source':
+          return run.source ?? 'trackside';
       }
   }
 }

@@ -149,3 +149,13 @@ test('hostile input is just text', () => {
   assert.equal(filterProblem('name = "<script>"'), undefined);
   assert.doesNotThrow(() => filterProblem('('.repeat(50) + 'tag:a' + ')'.repeat(50)));
 });
+
+test('source: picks runs by the tool that wrote them; runs without a source are Trackside\'s own', () => {
+  const mixed = [run('own'), { ...run('m1'), source: 'mlflow', readOnly: true }, { ...run('s1'), source: 'sacred', readOnly: true }];
+  const pick = (f: string) => mixed.filter(compileFilter(f)).map((r) => r.id);
+  assert.deepEqual(pick('source:mlflow'), ['m1']);
+  assert.deepEqual(pick('source:trackside'), ['own']);
+  assert.deepEqual(pick('-source:trackside'), ['m1', 's1']);
+  assert.deepEqual(pick('source = sacred or source = mlflow'), ['m1', 's1']);
+  assert.deepEqual(pick('source:ml'), []);
+});

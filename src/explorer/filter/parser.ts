@@ -26,7 +26,7 @@ for (const s of STATUSES) {
   IS_FLAGS[s] = { type: 'compare', field: { kind: 'builtin', name: 'status' }, op: '=', value: { kind: 'string', value: s } };
 }
 // `name:foo` reads as "name contains foo"; exact for the fields where containment would surprise.
-const EXACT_SHORTHAND = new Set<BuiltinField>(['status', 'tags', 'project', 'group', 'parent', 'id', 'starred', 'archived', 'dirty']);
+const EXACT_SHORTHAND = new Set<BuiltinField>(['status', 'tags', 'project', 'group', 'parent', 'id', 'starred', 'archived', 'dirty', 'source']);
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|min|h|d)$/;
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3600, d: 86400 };
 

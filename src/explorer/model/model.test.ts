@@ -246,3 +246,11 @@ test('the Command row shows and copies the line the dashboard header shows, exec
   assert.match(command(nul).description!, /^# not runnable/);
   assert.equal(command(nul).copyText, undefined);
 });
+
+test("a run another tool wrote carries its source's badge first in its row, and a flag for menus", () => {
+  const row = runRow({ ...run('m', { starred: true }), source: 'mlflow', readOnly: true }, { now: T0 });
+  assert.equal(row.description, 'MLflow · ★');
+  assert.match(row.contextValue!, / foreign$/);
+  assert.equal(runRow({ ...run('t'), source: 'trackside' }, { now: T0 }).description, '');
+  assert.equal(runRow({ ...run('x'), source: 'newtool\nline' }, { now: T0 }).description, 'newtool line');
+});

@@ -118,8 +118,26 @@ export function primaryText(run: ExplorerRun, ctx: RunContext): string | undefin
   return `${value} · ${formatDelta(v - best.value)} vs best`;
 }
 
+/** The badge of a run another tool wrote (its source kind, see the store's SOURCE_KINDS). */
+export const SOURCE_BADGES: Readonly<Record<string, string>> = {
+  mlflow: 'MLflow',
+  tensorboard: 'TensorBoard',
+  huggingface: 'HF Trainer',
+  lightning: 'Lightning',
+  wandb: 'W&B',
+  sacred: 'Sacred',
+};
+
+export function sourceBadge(run: ExplorerRun): string | undefined {
+  const source = run.source;
+  if (source === undefined || source === 'trackside') return undefined;
+  return SOURCE_BADGES[source] ?? clamp(source, 20);
+}
+
 export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string): Row {
   const parts: string[] = [];
+  const badge = sourceBadge(run);
+  if (badge !== undefined) parts.push(badge);
   if (run.starred) parts.push('★');
   if (run.status === 'running') {
     parts.push(formatDuration(durationMs(run, ctx.now)));
@@ -137,6 +155,7 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
   // Explicit opposites, so `when` clauses test a word instead of negating a regex.
   flags.push(run.starred ? 'starred' : 'unstarred', run.archived ? 'archived' : 'unarchived');
   if (run.parent) flags.push('child');
+  if (badge !== undefined) flags.push('foreign');
   return {
     id: parentRowId ? `${parentRowId}/run:${run.id}` : `run:${run.id}`,
     label: clamp(run.name || run.id, 200),

@@ -1,16 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from '../../../test/fixtures/explorerRuns';
-import { splitWritable } from './readOnly';
+import { editsFolder, splitDeletable, splitWritable } from './readOnly';
 
-test('read-only runs are split off with a message naming the one run, or counting several', () => {
+test("a read-only run's edits go to its side folder; one without a side folder is split off with a message", () => {
   const mine = run('a');
-  const foreign = { ...run('mlflow-1'), readOnly: true };
-  assert.deepEqual(splitWritable([mine], 'rename'), { writable: [mine] });
-  const one = splitWritable([mine, foreign], 'star');
+  const foreign = { ...run('mlflow-1'), readOnly: true, source: 'mlflow', editsDir: '/ws/.trackside/foreign/mlflow/mlflow-1' };
+  const stranded = { ...run('mlflow-2'), readOnly: true, source: 'mlflow' };
+  assert.equal(editsFolder(mine), mine.dir);
+  assert.equal(editsFolder(foreign), '/ws/.trackside/foreign/mlflow/mlflow-1');
+  assert.equal(editsFolder(stranded), undefined);
+  assert.deepEqual(splitWritable([mine, foreign], 'rename'), { writable: [mine, foreign] });
+  const one = splitWritable([mine, stranded], 'star');
   assert.deepEqual(one.writable, [mine]);
-  assert.equal(one.refusal, "Could not star: run mlflow-1 is read-only (another tool's files, read in place).");
-  const two = splitWritable([foreign, { ...foreign, id: 'mlflow-2' }], 'delete');
+  assert.equal(one.refusal, "Could not star: run mlflow-2 is read-only (another tool's files, read in place, and no run folder to keep edits in).");
+  const two = splitWritable([stranded, { ...stranded, id: 'mlflow-3' }], 'tag');
   assert.deepEqual(two.writable, []);
-  assert.equal(two.refusal, "Could not delete: 2 of the selected runs are read-only (another tool's files, read in place).");
+  assert.match(two.refusal ?? '', /^Could not tag: 2 of the selected runs are read-only/);
+});
+
+test("deleting trashes Trackside's own runs and only hides other tools' runs", () => {
+  const mine = run('a');
+  const foreign = { ...run('mlflow-1'), readOnly: true, editsDir: '/side' };
+  assert.deepEqual(splitDeletable([mine, foreign]), { trash: [mine], hide: [foreign] });
 });

@@ -12,7 +12,7 @@ import type { CachedRun } from '../query/runSummary';
 import { PointFileLost } from './pointFiles';
 import { copyMeta, emptyMeta, type SeriesMeta } from './seriesMeta';
 import { recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
-import type { FoundRun, RunReader } from '../sources/runSource';
+import type { FoundRun, LogStat, RunReader, RunScan } from '../sources/runSource';
 import { markSource } from '../sources/sources';
 import type { Diagnostic, IndexReport } from '../types';
 import { parseUserEdits, USER_FILE } from '../ingest/userEdits';
@@ -45,7 +45,7 @@ export interface IndexTarget {
 }
 
 /** `afresh` reindexes the run from the start of its log whatever the index holds. */
-export async function indexRun(target: IndexTarget, c: FoundRun, logStat: Stats, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool, afresh = false): Promise<void> {
+export async function indexRun(target: IndexTarget, c: FoundRun, logStat: LogStat | RunScan, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool, afresh = false): Promise<void> {
   const { db, runs } = target;
   const cached = runs.get(c.id);
   const path = c.log;
@@ -64,7 +64,7 @@ export async function indexRun(target: IndexTarget, c: FoundRun, logStat: Stats,
   let passCount = 0;
   let committed = false;
 
-  const reader: RunReader | undefined = await c.source.open(c, { stat: logStat, fromStart: reset, pool, sealTarget: () => db.files.sealTarget?.() }, general);
+  const reader: RunReader | undefined = await c.source.open(c, { stat: logStat, ...('files' in logStat ? { files: logStat.files, links: logStat.links } : {}), fromStart: reset, pool, sealTarget: () => db.files.sealTarget?.() }, general);
   if (reader === undefined) return;
   try {
     if (!reset && !(await reader.resumes(file))) {
@@ -77,6 +77,8 @@ export async function indexRun(target: IndexTarget, c: FoundRun, logStat: Stats,
       series = new Map();
     }
     await reader.stamp(file);
+    if (c.editsDir !== undefined && c.editsDir !== c.dir) state.editsDir = c.editsDir;
+    else delete state.editsDir;
 
     const userMtime = userStat?.mtimeMs ?? -1;
     if (file.userMtimeMs !== userMtime) {
@@ -84,7 +86,7 @@ export async function indexRun(target: IndexTarget, c: FoundRun, logStat: Stats,
       delete state.userProblem;
       if (userStat !== undefined) {
         try {
-          const parsed = parseUserEdits(await readFile(join(c.dir, USER_FILE), 'utf8'));
+          const parsed = parseUserEdits(await readFile(join(c.editsDir ?? c.dir, USER_FILE), 'utf8'));
           if (parsed.edits !== undefined) state.user = parsed.edits;
           if (parsed.problem !== undefined) state.userProblem = parsed.problem;
         } catch (err) {

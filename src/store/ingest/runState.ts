@@ -19,6 +19,8 @@ export interface RunState {
   dir: string;
   /** The kind of source the run came from (see sources/sources.ts); none for Trackside's own logs. */
   source?: string;
+  /** Where the user's edits (user.json) live when not in `dir`: a read-only source's side folder (sources.ts). */
+  editsDir?: string;
   hasStart: boolean;
   formatVersion?: number;
   loggedId?: string;
@@ -74,6 +76,21 @@ export interface FileState {
   userMtimeMs: number;
   /** The run's point file and the length of it the index has committed (see pointFiles.ts). */
   points?: { name: string; bytes: number };
+  /** A run made of many files (RunSource.scan): each file's own position, by its path relative to the run folder. */
+  parts?: Record<string, PartCursor>;
+}
+
+/** Where reading one file of a run made of many stopped, and what it looked like then. */
+export interface PartCursor {
+  size: number;
+  mtimeMs: number;
+  /** Bytes consumed (after the last complete line, for files read line by line) and lines consumed. */
+  offset: number;
+  lines: number;
+  /** Hex of the first bytes, to tell a rewritten file from a grown one. */
+  fingerprint: string;
+  /** What the reader must remember to go on (a CSV header, say). */
+  carry?: string[];
 }
 
 export const MAX_PROBLEM_DETAILS = 5;

@@ -54,6 +54,8 @@ export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, cap
     if (user?.starred !== undefined) s.starred = user.starred;
     if (user?.archived !== undefined) s.archived = user.archived;
     if (caps?.readOnly === true) s.readOnly = true;
+    s.source = state.source ?? 'trackside';
+    if (state.editsDir !== undefined) s.editsDir = state.editsDir;
     run.summary = s;
   }
   const s = run.summary;
@@ -93,7 +95,7 @@ export function runDiagnostics(runs: Iterable<CachedRun>): Diagnostic[] {
         lines: problems.first,
       });
     }
-    if (run.state.userProblem !== undefined) out.push({ file: join(run.state.dir, USER_FILE), reason: run.state.userProblem });
+    if (run.state.userProblem !== undefined) out.push({ file: join(run.state.editsDir ?? run.state.dir, USER_FILE), reason: run.state.userProblem });
   }
   return out;
 }

@@ -1,0 +1,175 @@
+// Reading other tools' files safely: whole small files under a size cap, growing files line by line from their
+// own offset (each file of a run has its own cursor, FileState.parts), and listing a run's files for the pass's
+// change check. Only regular files are listed; a symlink is reported, never followed, so nothing outside the run
+// folder is read whatever the folder holds.
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorText } from '../../ingest/quietFs';
+import type { PartCursor } from '../../ingest/runState';
+import { FINGERPRINT_BYTES, MAX_LINE_BYTES, readLines } from '../../ingest/tailer';
+import type { RunScan, ScannedFile } from '../runSource';
+
+/** Tunables; tests lower them. */
+export const fileLimits = {
+  /** A file read whole (YAML, JSON, a param value) larger than this is not read: a diagnostic says so. */
+  wholeBytes: 64 << 20,
+  /** Files listed per run; past this the rest are left out (a diagnostic says so). */
+  filesPerRun: 20_000,
+  /** Folder depth listed inside a run (metric keys with `/` are folders). */
+  depth: 16,
+};
+
+/** A run's files as a pass sees them, plus the links it would not follow and whether the listing was cut short. */
+export interface RunListing extends RunScan {
+  links: string[];
+  truncated: boolean;
+}
+
+/**
+ * Lists the files under `dir` that `wanted(rel, isFolder)` accepts (relative paths with `/`), stats them, and
+ * sums their sizes and takes the newest mtime: the pass's cheap "did anything change". Synchronous like the
+ * pass's own stats (see quietFs.ts). Undefined when `dir` is gone; text when it cannot be listed.
+ */
+export function listRun(dir: string, wanted: (rel: string, isFolder: boolean) => boolean, extra: readonly string[] = []): RunListing | string | undefined {
+  const out: RunListing = { size: 0, mtimeMs: 0, files: [], links: [], truncated: false };
+  const add = (rel: string, size: number, mtimeMs: number) => {
+    out.files.push({ rel, size, mtimeMs });
+    out.size += size;
+    if (mtimeMs > out.mtimeMs) out.mtimeMs = mtimeMs;
+  };
+  const walk = (abs: string, rel: string, depth: number): string | undefined => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return depth === 0 ? 'gone' : undefined;
+      return errorText(err);
+    }
+    for (const e of entries) {
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isSymbolicLink()) {
+        if (wanted(r, false) || wanted(r, true)) out.links.push(r);
+      } else if (e.isDirectory()) {
+        if (depth < fileLimits.depth && wanted(r, true)) {
+          const problem = walk(join(abs, e.name), r, depth + 1);
+          if (problem !== undefined && problem !== 'gone') return problem;
+        }
+      } else if (e.isFile() && wanted(r, false)) {
+        if (out.files.length >= fileLimits.filesPerRun) {
+          out.truncated = true;
+          continue;
+        }
+        try {
+          const s = statSync(join(abs, e.name));
+          add(r, s.size, s.mtimeMs);
+        } catch {
+          // Deleted between the listing and the stat: as if never listed.
+        }
+      }
+    }
+    return undefined;
+  };
+  const problem = walk(dir, '', 0);
+  if (problem === 'gone') return undefined;
+  if (problem !== undefined) return problem;
+  // Fixed files beside the run folder that the format defines (MLflow's experiment meta.yaml): regular files only.
+  for (const rel of extra) {
+    try {
+      const s = lstatSync(join(dir, rel));
+      if (s.isFile()) add(rel, s.size, s.mtimeMs);
+    } catch {
+      // Not there: nothing to read.
+    }
+  }
+  return out;
+}
+
+export function fileOf(files: readonly ScannedFile[] | undefined, rel: string): ScannedFile | undefined {
+  return files?.find((f) => f.rel === rel);
+}
+
+/** A whole small file as text, or why it was not read (too large, unreadable). */
+export async function readWhole(path: string, size: number): Promise<{ text: string } | { problem: string }> {
+  if (size > fileLimits.wholeBytes) return { problem: `${(size / 2 ** 20).toFixed(0)} MB is more than the ${fileLimits.wholeBytes >> 20} MB read whole; not read` };
+  try {
+    const buf = await readFile(path);
+    return { text: buf.toString('utf8', 0, Math.min(buf.length, fileLimits.wholeBytes)) };
+  } catch (err) {
+    return { problem: `cannot read (${errorText(err)})` };
+  }
+}
+
+export function newPartCursor(): PartCursor {
+  return { size: 0, mtimeMs: 0, offset: 0, lines: 0, fingerprint: '' };
+}
+
+/**
+ * Calls `line` for every complete line of `path` from the cursor up to `end` (the size the pass saw), and moves
+ * the cursor past them; an incomplete last line is left for the next pass. Lines over the line cap are reported
+ * through `tooLong` and skipped. The cursor's fingerprint is set from the file's first bytes.
+ */
+export async function tailLines(path: string, cursor: PartCursor, end: number, line: (text: string, lineNo: number, offset: number) => void, tooLong: (lineNo: number) => void): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) {
+      const buf = Buffer.alloc(FINGERPRINT_BYTES);
+      const { bytesRead } = await handle.read(buf, 0, FINGERPRINT_BYTES, 0);
+      cursor.fingerprint = buf.toString('hex', 0, bytesRead);
+    }
+    for await (const batch of readLines(handle, cursor.offset, cursor.lines, end, MAX_LINE_BYTES)) {
+      const { bytes } = batch;
+      const skip = new Set(batch.tooLong);
+      let lineNo = batch.firstLine;
+      let offset = batch.endOffset - (batch.end - batch.start);
+      for (let i = batch.start; i < batch.end; lineNo++) {
+        const nl = bytes.indexOf(10, i);
+        if (skip.has(lineNo)) tooLong(lineNo);
+        else line(bytes.toString('utf8', i, nl > i && bytes[nl - 1] === 13 ? nl - 1 : nl), lineNo, offset);
+        offset += nl + 1 - i;
+        i = nl + 1;
+      }
+      for (const l of batch.tooLong) if (l >= lineNo) tooLong(l);
+      cursor.offset = batch.endOffset;
+      cursor.lines = batch.endLines;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The hex of a file's first bytes (for a file read whole: whether a rewrite kept what was read). */
+export async function fingerprintFile(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(FINGERPRINT_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, FINGERPRINT_BYTES, 0);
+    return buf.toString('hex', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Whether the tailed files' cursors still describe them: none shrank, none vanished, and none that changed was
+ * rewritten (its first bytes differ from what was read). Files not in `parts` are read whole and do not matter.
+ */
+export async function partsResume(dir: string, parts: Record<string, PartCursor> | undefined, files: readonly ScannedFile[] | undefined): Promise<boolean> {
+  if (parts === undefined) return true;
+  const byRel = new Map((files ?? []).map((f) => [f.rel, f]));
+  for (const [rel, cursor] of Object.entries(parts)) {
+    // Files read whole (offset -1) are read again when they change; only tailed ones must still fit their cursor.
+    if (cursor.offset < 0) continue;
+    const f = byRel.get(rel);
+    if (f === undefined || f.size < cursor.offset) return false;
+    if (f.size === cursor.size && f.mtimeMs === cursor.mtimeMs) continue;
+    try {
+      const now = await fingerprintFile(join(dir, rel));
+      if (!now.startsWith(cursor.fingerprint)) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,112 @@
+// What every foreign reader writes to: it parses its format and calls this (points by key, state fields,
+// problems); the builder hands the store parts of bounded size exactly as the Trackside reader does, so an
+// importer is "parse the format → calls on a PartBuilder" and nothing of the index or the JSONL parser.
+import { flattenInto, setOwn } from '../../ingest/records';
+import type { ParsedPart } from '../../ingest/runParser';
+import { MAX_PROBLEM_DETAILS, type FileState, type LoggedStatus, type RunState } from '../../ingest/runState';
+import { PendingPoints } from '../../ingest/seriesBuffer';
+import { REPORT_DETAILS } from '../../ingest/runParser';
+import type { ParamValue } from '../../types';
+import type { ReadFrom } from '../runSource';
+
+/** A value from a foreign file as a param or summary value: scalars as they are, anything else as JSON text. */
+export function paramValue(v: unknown): ParamValue {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v;
+  if (v === undefined) return null;
+  try {
+    return JSON.stringify(v) ?? null;
+  } catch {
+    return String(v);
+  }
+}
+
+export class PartBuilder {
+  readonly state: RunState;
+  readonly file: FileState;
+  private readonly points = new PendingPoints();
+  private count = 0;
+  private details: Array<{ line: number; reason: string }> = [];
+
+  constructor(
+    private readonly from: ReadFrom,
+    private readonly commit: (part: ParsedPart) => Promise<void>,
+    private readonly stopped: () => boolean,
+  ) {
+    this.state = from.state;
+    this.file = from.file;
+  }
+
+  /** One point of a metric; `time` in Unix ms (NaN when the format has none). Non-finite values are kept. */
+  point(key: string, step: number, time: number, value: number): void {
+    this.points.add(key, step, time, value);
+    if (Number.isFinite(time)) {
+      if (this.state.firstTime === undefined || time < this.state.firstTime) this.state.firstTime = time;
+      if (this.state.lastUpdate === undefined || time > this.state.lastUpdate) this.state.lastUpdate = time;
+    }
+  }
+
+  /**
+   * A problem in one of the run's files, kept with the run's diagnostics: `rel` is the file (relative to the run
+   * folder), `line` its 1-based line when there is one (else 0), and `offset` a byte offset when that says more.
+   */
+  problem(rel: string, line: number | undefined, reason: string, offset?: number): void {
+    const where = offset === undefined ? '' : ` at byte ${offset}`;
+    const text = `${rel}${where}: ${reason}`;
+    const l = line ?? 0;
+    this.state.problems.count++;
+    if (this.state.problems.first.length < MAX_PROBLEM_DETAILS) this.state.problems.first.push({ line: l, reason: text });
+    this.count++;
+    if (this.details.length < REPORT_DETAILS) this.details.push({ line: l, reason: text });
+  }
+
+  /** Params from a nested config (flattened with dots, as Trackside's own params are). */
+  params(values: Record<string, unknown>): void {
+    flattenInto(this.state.params, values);
+  }
+
+  param(key: string, value: unknown): void {
+    setOwn(this.state.params, key, paramValue(value));
+  }
+
+  summary(key: string, value: unknown): void {
+    setOwn(this.state.summary, key, paramValue(value));
+  }
+
+  status(status: LoggedStatus | undefined): void {
+    if (status === undefined) delete this.state.status;
+    else this.state.status = status;
+  }
+
+  /** Any time the run shows it was alive (a heartbeat, a file's mtime): keeps a live run from looking crashed. */
+  touched(time: number | undefined): void {
+    if (time === undefined || !Number.isFinite(time)) return;
+    if (this.state.lastUpdate === undefined || time > this.state.lastUpdate) this.state.lastUpdate = time;
+  }
+
+  /** Hands over a part when enough points wait (memory stays bounded); false once the pass is told to stop. */
+  async flush(): Promise<boolean> {
+    if (this.points.total >= this.from.flushPoints) {
+      await this.commit(this.part(false, false));
+      this.points.clear();
+    }
+    return !this.stopped();
+  }
+
+  /** The last part: everything the reader meant to read was read, unless it was told to stop. */
+  async finish(): Promise<void> {
+    try {
+      await this.commit(this.part(true, !this.stopped()));
+    } finally {
+      this.points.clear();
+    }
+  }
+
+  private part(done: boolean, complete: boolean): ParsedPart {
+    const columns = [...this.points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
+    const part: ParsedPart = { state: this.state, file: this.file, columns, count: this.count, details: this.details, done, complete };
+    this.count = 0;
+    this.details = [];
+    return part;
+  }
+}

@@ -1,0 +1,94 @@
+// The RunReader every foreign source shares: each pass hands the format's read function a PartBuilder and the
+// run's files as the pass listed them. Growing files are tailed from their own cursor; files read whole are read
+// again only when they changed. A cursor that no longer fits (a tailed file shrank, vanished or was rewritten)
+// reads the run again from the start.
+import { join } from 'node:path';
+import type { ParsedPart } from '../../ingest/runParser';
+import type { FileState, PartCursor } from '../../ingest/runState';
+import type { FoundRun, ReadFrom, ReadPass, RunReader, ScannedFile } from '../runSource';
+import { newPartCursor, partsResume, readWhole, tailLines } from './files';
+import { PartBuilder } from './partBuilder';
+
+export interface ForeignRead {
+  builder: PartBuilder;
+  run: FoundRun;
+  /** The run's regular files this pass listed (relative paths), by path. Nothing else may be opened. */
+  files: ReadonlyMap<string, ScannedFile>;
+  /** Whether the file differs from when it was last read (or was never read). */
+  changed(rel: string): boolean;
+  /** Whether any file accepted by `which` changed, appeared or went since the last read. */
+  anyChanged(which: (rel: string) => boolean): boolean;
+  /** The file's text when it is listed and not too large; problems are reported. Marks it read. */
+  whole(rel: string): Promise<string | undefined>;
+  /** Calls `line` for each new complete line of a growing file (from its own cursor). */
+  tail(rel: string, line: (text: string, lineNo: number, offset: number) => void): Promise<void>;
+  /** The cursor of a tailed file (for what a reader carries, such as a CSV header). */
+  cursor(rel: string): PartCursor;
+  /** True when this read starts from nothing (a fresh or reset run). */
+  fromStart: boolean;
+}
+
+export type ReadFormat = (read: ForeignRead) => Promise<void>;
+
+export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat): RunReader {
+  const files = new Map((pass.files ?? []).map((f) => [f.rel, f]));
+  return {
+    resumes: (cursor: FileState) => partsResume(run.dir, cursor.parts, pass.files),
+    stamp: async (cursor: FileState) => {
+      cursor.path = run.log;
+    },
+    async read(from: ReadFrom, commit: (part: ParsedPart) => Promise<void>, stopped: () => boolean): Promise<void> {
+      const builder = new PartBuilder(from, commit, stopped);
+      const fromStart = from.file.parts === undefined;
+      // A copy: the store's cached cursor must not move before this read is committed.
+      const parts = (from.file.parts = structuredClone(from.file.parts) ?? {});
+      const same = (rel: string) => {
+        const f = files.get(rel);
+        const p = parts[rel];
+        return f !== undefined && p !== undefined && p.size === f.size && p.mtimeMs === f.mtimeMs;
+      };
+      if (fromStart) for (const rel of pass.links ?? []) builder.problem(rel, undefined, 'is a symbolic link; not followed (nothing outside the run folder is read)');
+      const read: ForeignRead = {
+        builder,
+        run,
+        files,
+        fromStart,
+        changed: (rel) => !same(rel),
+        anyChanged(which) {
+          for (const rel of files.keys()) if (which(rel) && !same(rel)) return true;
+          for (const rel of Object.keys(parts)) if (which(rel) && !files.has(rel)) return true;
+          return false;
+        },
+        async whole(rel) {
+          const f = files.get(rel);
+          if (f === undefined) return undefined;
+          const got = await readWhole(join(run.dir, rel), f.size);
+          parts[rel] = { size: f.size, mtimeMs: f.mtimeMs, offset: -1, lines: 0, fingerprint: '' };
+          if ('problem' in got) {
+            builder.problem(rel, undefined, got.problem);
+            return undefined;
+          }
+          return got.text;
+        },
+        async tail(rel, line) {
+          const f = files.get(rel);
+          if (f === undefined) return;
+          const cursor = (parts[rel] ??= newPartCursor());
+          try {
+            await tailLines(join(run.dir, rel), cursor, f.size, line, (lineNo) => builder.problem(rel, lineNo, 'line too long; skipped'));
+          } catch (err) {
+            builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
+          }
+          cursor.size = f.size;
+          cursor.mtimeMs = f.mtimeMs;
+        },
+        cursor: (rel) => (parts[rel] ??= newPartCursor()),
+      };
+      // Forget files that went (a tailed one going resets the run before this, see partsResume).
+      for (const rel of Object.keys(parts)) if (!files.has(rel)) delete parts[rel];
+      await format(read);
+      await builder.finish();
+    },
+    close: async () => undefined,
+  };
+}
