@@ -4,7 +4,7 @@
 // (TF1, tensorboardX, PyTorch) and from one-element numeric tensors (TF2's tf.summary.scalar); the hparams
 // plugin's session info becomes params, the text plugin's strings notes. Images, histograms, audio, graphs
 // and the rest are skipped unread.
-import { I32, I64, LEN, VARINT, WireError, WireReader } from '../proto/wire';
+import { I32, I64, LEN, VARINT, WireError, WireReader } from '../binary/wire';
 import { readHParams, type HParamsData } from './hparams';
 
 export interface EventSink {

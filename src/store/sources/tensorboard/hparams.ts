@@ -2,8 +2,8 @@
 // oneof experiment = 2, session_start_info = 3, session_end_info = 4 }. A session's start info holds the
 // hyperparameter values (map<string, google.protobuf.Value> hparams = 1), group_name = 4 and
 // start_time_secs = 5; its end info a status (api.proto Status) = 1 and end_time_secs = 2.
-import { readMapEntry, type JsonValue } from '../proto/struct';
-import { I64, LEN, VARINT, type WireReader } from '../proto/wire';
+import { readMapEntry, type JsonValue } from '../binary/struct';
+import { I64, LEN, VARINT, type WireReader } from '../binary/wire';
 
 export type SessionStatus = 'unknown' | 'success' | 'failure' | 'running';
 const STATUSES: readonly SessionStatus[] = ['unknown', 'success', 'failure', 'running'];

@@ -1,8 +1,9 @@
 // Framing and decoding together: each verified record of a window is decoded as an Event; one that is not a
 // valid Event is a diagnostic at its offset and the scan goes on with the next record.
-import { WireError } from '../proto/wire';
+import { WireError } from '../binary/wire';
 import type { EventDecoder, EventSink } from './event';
-import { scanRecords, type ScanResult } from './tfrecord';
+import type { ScanResult } from '../binary/tail';
+import { scanRecords } from './tfrecord';
 
 export interface EventProblems {
   problem(at: number, reason: string): void;

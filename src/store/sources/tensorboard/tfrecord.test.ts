@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { concat, crc32cBitwise } from '../../../../test/fixtures/protobuf';
 import { prng } from '../../../../test/fixtures/prng';
 import { mask, tfrecord } from '../../../../test/fixtures/tensorboard';
-import { MAX_RECORD_BYTES, scanRecords, type ScanResult } from './tfrecord';
+import type { ScanResult } from '../binary/tail';
+import { MAX_RECORD_BYTES, scanRecords } from './tfrecord';
 
 function scan(bytes: Uint8Array, base = 0, fileEnd = base + bytes.length): { records: Array<[number, number[]]>; problems: Array<[number, string]>; result: ScanResult } {
   const records: Array<[number, number[]]> = [];

@@ -8,7 +8,8 @@
 // and the scanner looks for the next offset where a length checksum verifies and, when the whole record is in
 // the window, its data checksum too (a false match needs 32 or 64 bits to agree by chance). Each skip is a
 // diagnostic with the byte offset.
-import { maskedCrc32c } from '../proto/crc';
+import { maskedCrc32c } from '../binary/crc';
+import type { ScanResult } from '../binary/tail';
 
 export const HEADER_BYTES = 12;
 export const FOOTER_BYTES = 4;
@@ -19,16 +20,6 @@ export interface RecordSink {
   /** A verified record: its data is `bytes[start, end)`; `at` is the file offset of its header. */
   record(bytes: Uint8Array, start: number, end: number, at: number): void;
   problem(at: number, reason: string): void;
-}
-
-export interface ScanResult {
-  /** File offset where the next scan starts: just past the last record taken or skipped. */
-  next: number;
-  /**
-   * Bytes from `next` the window would need to hold the next record (0 when the file was read to its end). A
-   * record is never split: the caller reads a larger window, or leaves a cut record for when the file grows.
-   */
-  need: number;
 }
 
 function u32(b: Uint8Array, i: number): number {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { prng } from '../../../../test/fixtures/prng';
 import { concat } from '../../../../test/fixtures/protobuf';
 import { configRecord, exitRecord, historyRecord, logHeader, rawJson, recordLog, runRecord, statsRecord, summaryRecord } from '../../../../test/fixtures/wandb';
-import type { ScanResult } from '../tensorboard/tfrecord';
+import type { ScanResult } from '../binary/tail';
 import { BLOCK_BYTES, FILE_HEADER_BYTES, headerProblem, scanLog } from './datastore';
 import { decodeRecord, exitStatus } from './record';
 import { historyRow, itemsObject, parsePythonJson } from './values';

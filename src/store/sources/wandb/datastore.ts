@@ -4,8 +4,8 @@
 // with FULL = 1, FIRST = 2, MIDDLE = 3, LAST = 4, and zero padding where fewer than 7 bytes are left in a block.
 // A damaged chunk loses the rest of its block, as in LevelDB's own reader (the next block starts a chunk); a
 // record whose chunks do not pair up is dropped; each with a diagnostic at its byte offset.
-import { crc32 } from '../proto/crc';
-import type { ScanResult } from '../tensorboard/tfrecord';
+import { crc32 } from '../binary/crc';
+import type { ScanResult } from '../binary/tail';
 
 export const BLOCK_BYTES = 32768;
 export const CHUNK_HEADER_BYTES = 7;

@@ -3,7 +3,7 @@
 // of items key = 1, nested_key = 2, value_json = 16), stats = 7 (timestamp = 2, item = 3), run = 17 (RunRecord),
 // exit = 18 (RunExitRecord exit_code = 1, runtime = 2), preempting = 23. Console output, files, telemetry,
 // artifacts and the rest are skipped.
-import { LEN, VARINT, WireReader } from '../proto/wire';
+import { LEN, VARINT, WireReader } from '../binary/wire';
 
 export interface Item {
   /** The key path: `key`, or `nested_key` when the writer split it. */
