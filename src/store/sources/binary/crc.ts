@@ -5,11 +5,12 @@
 export type Crc = (bytes: Uint8Array, start: number, end: number, prev?: number) => number;
 
 function makeCrc(poly: number): Crc {
-  const t = new Uint32Array(8 * 256);
+  // Int32, not Uint32: entries stay small integers for V8 (a Uint32 above 2^31 is a heap number in the hot loop).
+  const t = new Int32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
-    t[n] = c >>> 0;
+    t[n] = c;
   }
   for (let n = 0; n < 256; n++) {
     for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n] >>> 8) ^ t[t[(k - 1) * 256 + n] & 0xff];

@@ -4,7 +4,7 @@
 // (TF1, tensorboardX, PyTorch) and from one-element numeric tensors (TF2's tf.summary.scalar); the hparams
 // plugin's session info becomes params, the text plugin's strings notes. Images, histograms, audio, graphs
 // and the rest are skipped unread.
-import { I32, I64, LEN, VARINT, WireError, WireReader } from '../binary/wire';
+import { WireError, WireReader } from '../binary/wire';
 import { readHParams, type HParamsData } from './hparams';
 
 export interface EventSink {
@@ -15,6 +15,13 @@ export interface EventSink {
   hparams(data: HParamsData, wallTime: number): void;
   fileVersion(version: string): void;
 }
+
+// Wire types, local: this file's switches are the hot loop, and an imported binding is a property read per case
+// once the modules are compiled to CommonJS (as tsx and the tests run them).
+const VARINT = 0;
+const I64 = 1;
+const LEN = 2;
+const I32 = 5;
 
 // TensorFlow's DataType numbers (types.proto).
 const DT_FLOAT = 1;
@@ -48,31 +55,30 @@ export function halfToNumber(h: number): number {
 
 /** Tag strings by their bytes, so a tag repeated in every event is decoded once. */
 class TagInterner {
-  private readonly byHash = new Map<number, Array<{ bytes: Uint8Array; tag: string }>>();
-  private size = 0;
+  // Direct-mapped by a hash of the bytes: a run's few hundred tags mostly find their slot at once.
+  private readonly slotBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(1024).fill(undefined);
+  private readonly slotTags: string[] = new Array<string>(1024).fill('');
 
   get(r: WireReader, start: number, end: number): string {
     const b = r.bytes;
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    const list = this.byHash.get(h);
-    if (list !== undefined) {
-      outer: for (const e of list) {
-        if (e.bytes.length !== end - start) continue;
-        for (let i = 0; i < e.bytes.length; i++) if (e.bytes[i] !== b[start + i]) continue outer;
-        return e.tag;
+    const slot = (h ^ (h >>> 16)) & 1023;
+    const known = this.slotBytes[slot];
+    if (known !== undefined && known.length === end - start) {
+      let same = true;
+      for (let i = 0; i < known.length; i++) {
+        if (known[i] !== b[start + i]) {
+          same = false;
+          break;
+        }
       }
+      if (same) return this.slotTags[slot];
     }
-    // A file of ever-new tags gains nothing from remembering them all.
-    if (this.size >= 4096) {
-      this.byHash.clear();
-      this.size = 0;
-    }
+    // A new tag, or another one in the slot: decode it and let it take the slot.
     const tag = r.text(start, end);
-    const entry = { bytes: b.slice(start, end), tag };
-    if (list === undefined) this.byHash.set(h, [entry]);
-    else list.push(entry);
-    this.size++;
+    this.slotBytes[slot] = b.slice(start, end);
+    this.slotTags[slot] = tag;
     return tag;
   }
 }
@@ -186,6 +192,11 @@ export class EventDecoder {
     }
     if (tagStart < 0) return;
     const tag = this.tags.get(r, tagStart, tagEnd);
+    // The common case first: a simple_value without metadata is a scalar whatever the tag's plugin.
+    if (simple !== undefined && plugin === undefined) {
+      sink.scalar(tag, step, wallTime, simple);
+      return;
+    }
     if (plugin !== undefined) {
       if (SCALAR_PLUGINS.has(plugin)) this.plugins.delete(tag);
       else this.plugins.set(tag, plugin);

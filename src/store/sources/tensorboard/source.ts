@@ -43,10 +43,20 @@ class Sink implements EventSink, EventProblems {
 
   constructor(private readonly b: PartBuilder) {}
 
+  /** Wall times seen (seconds), applied to the run once per file rather than per event. */
+  first = Infinity;
+  last = -Infinity;
+
   event(wallTime: number): void {
-    const ms = wallTime * 1000;
-    if (ms > 0 && (this.b.state.startTime === undefined || ms < this.b.state.startTime)) this.b.state.startTime = ms;
-    this.b.touched(ms);
+    if (wallTime < this.first && wallTime > 0) this.first = wallTime;
+    if (wallTime > this.last) this.last = wallTime;
+  }
+
+  /** The run's start (its earliest event) and last sign of life. */
+  applyTimes(): void {
+    const state = this.b.state;
+    if (Number.isFinite(this.first) && (state.startTime === undefined || this.first * 1000 < state.startTime)) state.startTime = this.first * 1000;
+    if (Number.isFinite(this.last)) this.b.touched(this.last * 1000);
   }
 
   scalar(tag: string, step: number, wallTime: number, value: number): void {
@@ -103,6 +113,7 @@ async function readTensorboard(r: ForeignRead): Promise<void> {
     } catch (err) {
       builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
     }
+    sink.applyTimes();
     if (decoder.plugins.size > 0) cursor.carry = [JSON.stringify(Object.fromEntries(decoder.plugins))];
     // The file's mtime shows the writer alive even when its events carry older wall times (a clock skew).
     builder.touched(f.mtimeMs);

@@ -8,7 +8,7 @@
 // and the scanner looks for the next offset where a length checksum verifies and, when the whole record is in
 // the window, its data checksum too (a false match needs 32 or 64 bits to agree by chance). Each skip is a
 // diagnostic with the byte offset.
-import { maskedCrc32c } from '../binary/crc';
+import { crc32c } from '../binary/crc';
 import type { ScanResult } from '../binary/tail';
 
 export const HEADER_BYTES = 12;
@@ -20,6 +20,14 @@ export interface RecordSink {
   /** A verified record: its data is `bytes[start, end)`; `at` is the file offset of its header. */
   record(bytes: Uint8Array, start: number, end: number, at: number): void;
   problem(at: number, reason: string): void;
+}
+
+// Bound once: a call through an imported binding is a property read per call under CommonJS (tsx, the tests).
+const crc = crc32c;
+
+function maskedCrc32c(b: Uint8Array, start: number, end: number): number {
+  const c = crc(b, start, end, 0);
+  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
 }
 
 function u32(b: Uint8Array, i: number): number {
