@@ -128,3 +128,19 @@ test('a bad chunk checksum is reported with its offset; a bad header stops only 
   assert.deepEqual(byName.get('name-lnk1')?.summary.leaked, undefined);
   await store.close();
 });
+
+test('a run folder whose record log is gone still gives its config, summary and command from files/', async (t) => {
+  const r = root(t);
+  const dir = writeWandbRun(r, 'nolog1', { exitCode: 0, lr: 0.5 });
+  rmSync(join(dir, 'run-nolog1.wandb'));
+  const store = await openStore({ roots: [r] });
+  await store.index();
+  const [run] = store.listRuns();
+  assert.equal(run.source, 'wandb');
+  assert.equal(run.name, 'nolog1');
+  assert.deepEqual(run.params, { lr: 0.5, 'model.depth': 4, 'model.act': 'relu' });
+  assert.deepEqual(run.summary, { loss: 8, acc: 0.4 });
+  assert.deepEqual(store.getRun(run.id)?.argv, ['train.py', '--lr', '0.5']);
+  assert.equal(texts(store), '');
+  await store.close();
+});

@@ -215,7 +215,8 @@ export const wandbSource: RunSource = foreignSource({
     const log = logName(name);
     if (log === undefined || (!folder.files.has(log) && !folder.dirs.has('files'))) return undefined;
     const id = RUN_FOLDER.exec(name)?.[1] ?? name;
-    return { runs: [{ id: foreignId('wandb', folder.dir, id), dir: folder.dir, log: join(folder.dir, folder.files.has(log) ? log : 'files') }], stop: true };
+    // Without its record log (deleted after a sync), the files W&B wrote beside it still make a run.
+    return { runs: [{ id: foreignId('wandb', folder.dir, id), dir: folder.dir, log: join(folder.dir, folder.files.has(log) ? log : METADATA) }], stop: true };
   },
   wanted: (rel, isFolder) => (isFolder ? rel === 'files' : /^run-[^/]*\.wandb$/.test(rel) || rel === CONFIG || rel === SUMMARY || rel === METADATA),
   read: readWandb,
