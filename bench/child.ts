@@ -283,6 +283,38 @@ async function list(t: Extract<Task, { kind: 'list' }>): Promise<Result> {
   return { ms: times[0], medianMs: median(times), runs: all.length, matched, plainMatched: plain.length, baselineMs };
 }
 
+/**
+ * I1's floor: read every MLflow metric file whole (100 at a time) and split each line into its three numbers with
+ * String.split and Number(), the plainest parse of the same bytes, with nothing indexed.
+ */
+async function mlflowParse(root: string): Promise<Result> {
+  const files: string[] = [];
+  const walk = async (dir: string) => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (p.includes('/metrics/')) files.push(p);
+    }
+  };
+  const t0 = now();
+  await walk(join(root, 'mlruns'));
+  let bytes = 0;
+  let points = 0;
+  let sum = 0;
+  for (let i = 0; i < files.length; i += 100) {
+    for (const buf of await Promise.all(files.slice(i, i + 100).map((f) => readFile(f)))) {
+      bytes += buf.length;
+      for (const line of buf.toString('utf8').split('\n')) {
+        if (line === '') continue;
+        const [ts, value, step] = line.split(' ');
+        sum += Number(ts) + Number(value) + Number(step);
+        points++;
+      }
+    }
+  }
+  return { ms: now() - t0, bytes, points, files: files.length, sum: Number.isFinite(sum) ? 1 : 0 };
+}
+
 async function run(task: Task): Promise<Result> {
   switch (task.kind) {
     case 'parse': return parse(task.root);
@@ -292,6 +324,7 @@ async function run(task: Task): Promise<Result> {
     case 'append': return append(task);
     case 'series': return series(task);
     case 'list': return list(task);
+    case 'mlflowParse': return mlflowParse(task.root);
     case 'tbIndex': return tensorboardIndex(task.root, task.dbPath);
     case 'tbBaseline': return tensorboardBaseline(task.file);
     case 'tbDecode': return tensorboardDecode(task.file);

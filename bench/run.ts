@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureMlflowWorkspace, type MlflowOptions } from './generateMlflow';
 import { ensureWorkspace, type GenerateOptions, type GeneratedWorkspace } from './generate';
 import { type Figure, formatFigure, verdicts } from './figures';
 import { RESULT_PREFIX, type Result, type Task } from './protocol';
@@ -16,21 +17,24 @@ import { benchTensorboard } from './tensorboard';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
-const ALL = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'L1', 'T1'] as const;
+const ALL = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'L1', 'I1', 'T1'] as const;
 type FigureId = (typeof ALL)[number];
 
 interface Sizes {
+  mlflow: MlflowOptions;
   p1: GenerateOptions;
   p4: GenerateOptions;
   list: GenerateOptions;
 }
 
 const FULL: Sizes = {
+  mlflow: { runs: 1000, metrics: 10, steps: 1000 },
   p1: { runs: 1000, metrics: 10, steps: 1000 },
   p4: { runs: 100, metrics: 1, steps: 100_000, systemEvery: 0 },
   list: { runs: 10_000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 },
 };
 const QUICK: Sizes = {
+  mlflow: { runs: 100, metrics: 10, steps: 1000 },
   p1: { runs: 100, metrics: 10, steps: 1000 },
   p4: { runs: 20, metrics: 1, steps: 20_000, systemEvery: 0 },
   list: { runs: 1000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 },
@@ -375,6 +379,45 @@ function loggerFigure(title: string, r: Record<string, unknown>): Figure {
   return fig;
 }
 
+/** I1: a cold index of an MLflow file store, beside the plainest parse of the same metric files (child.ts). */
+async function benchMlflow(args: Args, sizes: Sizes, figures: Figure[]): Promise<void> {
+  const o = sizes.mlflow;
+  const ws = ensureMlflowWorkspace(o);
+  progress(ws.generateMs ? `  generated I1 MLflow store: ${fmtCount(ws.files)} metric files, ${(ws.bytes / MB).toFixed(0)} MB in ${(ws.generateMs / 1000).toFixed(1)} s` : `  I1 MLflow store: cached ${ws.root}`);
+  flushWrites();
+  const db = join(dirname(ws.root), `index-${STORE_FINGERPRINT}.db`);
+  const title = `cold index of an MLflow file store, ${fmtCount(o.runs)} runs × ${o.metrics} metrics × ${fmtCount(o.steps)} steps (${(ws.points / 1e6).toFixed(2)} M points, ${fmtCount(ws.files)} metric files, ${(ws.bytes / MB).toFixed(0)} MB)`;
+  const rounds = args.quick ? 1 : 3;
+  const bases: Result[] = [];
+  const colds: Result[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      progress(`  I1: plain parse baseline, then cold index (fresh processes), round ${r + 1} of ${rounds}`);
+      const aside = `${db}.aside-${r}`;
+      bases.push(await child({ kind: 'mlflowParse', root: ws.root }));
+      colds.push(await child({ kind: 'index', root: ws.root, dbPath: db, aside }));
+      if (existsSync(aside)) discard(aside);
+    }
+  } catch (e) {
+    figures.push({ id: 'I1', title, error: (e as Error).message });
+    return;
+  }
+  const mid = colds.map((c, i) => [n(c, 'ms'), i]).sort((x, y) => x[0] - y[0])[Math.floor(colds.length / 2)][1];
+  const ms = n(colds[mid], 'ms');
+  const baseMs = n(bases[mid], 'ms');
+  figures.push({
+    id: 'I1', title,
+    value: ms / 1000, unit: 's', target: { op: '<=', value: 3 },
+    baseline: { label: 'read every metric file and split each line into Number()s, nothing indexed', value: baseMs / 1000, unit: 's' },
+    ratio: { label: 'throughput vs the plain parse', value: baseMs / ms },
+    notes: [
+      `round ${mid + 1} of ${rounds}, the median cold index; rounds (cold index / plain parse): ${colds.map((c, i) => `${(n(c, 'ms') / 1000).toFixed(2)} / ${(n(bases[i], 'ms') / 1000).toFixed(2)} s`).join(', ')}`,
+      `indexed ${fmtCount(n(colds[mid], 'runs'))} runs, ${fmtCount(n(colds[mid], 'points'))} points (generated ${fmtCount(ws.points)}), ${n(colds[mid], 'diagnostics')} diagnostics; ${(n(colds[mid], 'points') / (ms / 1000) / 1e6).toFixed(2)} M points/s`,
+      `persist ${n(colds[mid], 'persistMs').toFixed(0)} ms, index file ${(n(colds[mid], 'dbBytes') / MB).toFixed(1)} MB`,
+    ],
+  });
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   jsonMode = args.json;
@@ -386,6 +429,7 @@ async function main(): Promise<void> {
   if (args.only.has('P4')) await benchP4(sizes, figures);
   if (args.only.has('P5')) await benchP5(figures);
   if (args.only.has('L1')) await benchList(sizes, figures);
+  if (args.only.has('I1')) await benchMlflow(args, sizes, figures);
   if (args.only.has('T1')) await benchTensorboard(args.quick, figures, child, progress);
   figures.sort((a, b) => ALL.indexOf(a.id as FigureId) - ALL.indexOf(b.id as FigureId));
   const seconds = (Date.now() - started) / 1000;

@@ -32,8 +32,8 @@ Usage:
 
 Options (every command):
   --root DIR    folder holding runs/<id>/events.jsonl (default: $TRACKSIDE_DIR, else ./.trackside); other
-                tools' runs (MLflow, Hugging Face, Lightning, Sacred, …) are found anywhere under it (without
-                --root or $TRACKSIDE_DIR: under the current folder). JSON gives each run's "source".
+                tools' runs (MLflow, Hugging Face, Lightning, Sacred, …) are found anywhere under it, and
+                JSON gives each run's "source" (trackside, mlflow, …)
   --db FILE     the index file (default: <root>/index.sqlite)
   --json        print JSON instead of tables
   --no-index    query the index as it is, without reading new log lines first
@@ -71,15 +71,15 @@ function rootOf(args: ParsedArgs, io: CliIo): string {
   return isAbsolute(root) ? root : resolve(io.cwd, root);
 }
 
-/** Where other tools' runs are searched: under --root (or $TRACKSIDE_DIR), else under the current folder. */
-function scanOf(args: ParsedArgs, io: CliIo, root: string): string[] {
-  return args.options.has('root') || io.env.TRACKSIDE_DIR !== undefined ? [root] : [io.cwd];
+/** Where other tools' runs are searched: anywhere under the root (bounded; see store/sources/foreign/walk.ts). */
+function scanOf(root: string): string[] {
+  return [root];
 }
 
 async function withStore<T>(args: ParsedArgs, io: CliIo, fn: (store: RunStore, diagnostics: Diagnostic[]) => T | Promise<T>): Promise<T> {
   const root = rootOf(args, io);
   const db = args.options.get('db');
-  const store = await openStore({ roots: [root], scanFolders: scanOf(args, io, root), dbPath: db === undefined ? join(root, 'index.sqlite') : resolve(io.cwd, db) });
+  const store = await openStore({ roots: [root], scanFolders: scanOf(root), dbPath: db === undefined ? join(root, 'index.sqlite') : resolve(io.cwd, db) });
   try {
     let diagnostics: Diagnostic[] = [];
     if (!args.flags.has('no-index')) {
@@ -125,7 +125,7 @@ function printDiagnostics(io: CliIo, diagnostics: Diagnostic[], write: (t: strin
 async function cmdIndex(args: ParsedArgs, io: CliIo): Promise<number> {
   const root = rootOf(args, io);
   const db = args.options.get('db');
-  const store = await openStore({ roots: [root], scanFolders: scanOf(args, io, root), dbPath: db === undefined ? join(root, 'index.sqlite') : resolve(io.cwd, db) });
+  const store = await openStore({ roots: [root], scanFolders: scanOf(root), dbPath: db === undefined ? join(root, 'index.sqlite') : resolve(io.cwd, db) });
   try {
     const report = await store.index();
     await store.persist();

@@ -104,7 +104,9 @@ export class PartBuilder {
 
   private part(done: boolean, complete: boolean): ParsedPart {
     const columns = [...this.points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
-    const part: ParsedPart = { state: this.state, file: this.file, columns, count: this.count, details: this.details, done, complete };
+    // The file positions as they are now: reading goes on (and moves them) after the part is handed over.
+    const file = this.file.parts === undefined ? this.file : { ...this.file, parts: structuredClone(this.file.parts) };
+    const part: ParsedPart = { state: this.state, file, columns, count: this.count, details: this.details, done, complete };
     this.count = 0;
     this.details = [];
     return part;

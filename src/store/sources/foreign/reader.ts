@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ParsedPart } from '../../ingest/runParser';
 import type { FileState, PartCursor } from '../../ingest/runState';
 import type { FoundRun, ReadFrom, ReadPass, RunReader, ScannedFile } from '../runSource';
-import { newPartCursor, partsResume, readWhole, tailLines } from './files';
+import { newPartCursor, partsResume, readWhole, tailBytes, tailLines, type ByteLines } from './files';
 import { PartBuilder } from './partBuilder';
 
 export interface ForeignRead {
@@ -22,6 +22,13 @@ export interface ForeignRead {
   whole(rel: string): Promise<string | undefined>;
   /** Calls `line` for each new complete line of a growing file (from its own cursor). */
   tail(rel: string, line: (text: string, lineNo: number, offset: number) => void): Promise<void>;
+  /**
+   * Like `tail`, undecoded: complete lines batch by batch, for formats parsed at byte level. Parts are handed to
+   * the store between batches of a large file. Problems (unreadable) are reported.
+   */
+  tailBytes(rel: string, batch: (lines: ByteLines) => void): Promise<void>;
+  /** Records a file as seen without reading it (a restartOn file this read chose not to use). */
+  mark(rel: string): void;
   /** The cursor of a tailed file (for what a reader carries, such as a CSV header). */
   cursor(rel: string): PartCursor;
   /** True when this read starts from nothing (a fresh or reset run). */
@@ -30,10 +37,21 @@ export interface ForeignRead {
 
 export type ReadFormat = (read: ForeignRead) => Promise<void>;
 
-export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat): RunReader {
+/**
+ * `restartOn`: files rewritten whole whose change means reading the run again from the start (a JSON state the
+ * tool rewrites, points and all), so no point is indexed twice.
+ */
+export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat, restartOn?: (rel: string) => boolean): RunReader {
   const files = new Map((pass.files ?? []).map((f) => [f.rel, f]));
   return {
-    resumes: (cursor: FileState) => partsResume(run.dir, cursor.parts, pass.files),
+    async resumes(cursor: FileState) {
+      if (restartOn !== undefined) {
+        const parts = cursor.parts ?? {};
+        for (const [rel, f] of files) if (restartOn(rel) && (parts[rel]?.size !== f.size || parts[rel]?.mtimeMs !== f.mtimeMs)) return false;
+        for (const rel of Object.keys(parts)) if (restartOn(rel) && !files.has(rel)) return false;
+      }
+      return partsResume(run.dir, cursor.parts, pass.files);
+    },
     stamp: async (cursor: FileState) => {
       cursor.path = run.log;
     },
@@ -81,6 +99,22 @@ export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat)
           }
           cursor.size = f.size;
           cursor.mtimeMs = f.mtimeMs;
+        },
+        async tailBytes(rel, batch) {
+          const f = files.get(rel);
+          if (f === undefined) return;
+          const cursor = (parts[rel] ??= newPartCursor());
+          try {
+            await tailBytes(join(run.dir, rel), cursor, f.size, batch, () => builder.flush());
+          } catch (err) {
+            builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
+          }
+          cursor.size = f.size;
+          cursor.mtimeMs = f.mtimeMs;
+        },
+        mark(rel) {
+          const f = files.get(rel);
+          if (f !== undefined) parts[rel] = { size: f.size, mtimeMs: f.mtimeMs, offset: -1, lines: 0, fingerprint: '' };
         },
         cursor: (rel) => (parts[rel] ??= newPartCursor()),
       };

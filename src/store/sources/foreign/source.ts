@@ -2,7 +2,7 @@
 // claiming folders of the shared walk, changed when any of its files changed, and read by a format function
 // over a PartBuilder. Each format's folder gives only what is its own: which folders are runs, which files of a
 // run matter, and how to read them.
-import type { Claim, RunSource, WalkedFolder } from '../runSource';
+import type { Claim, RunSource, ScannedFile, WalkedFolder } from '../runSource';
 import { listRun } from './files';
 import { foreignReader, type ReadFormat } from './reader';
 import { walkFolders } from './walk';
@@ -17,6 +17,10 @@ export interface ForeignFormat {
   /** Fixed files outside the run folder the format defines (MLflow's `../meta.yaml`); regular files only. */
   extra?: readonly string[];
   read: ReadFormat;
+  /** Files rewritten whole whose change means reading the run again from the start (see foreignReader). */
+  restartOn?(rel: string): boolean;
+  /** A run the format itself marks as gone (MLflow's deleted runs): not listed, and dropped from the index. */
+  hidden?(dir: string, files: readonly ScannedFile[]): boolean;
 }
 
 export function foreignSource(format: ForeignFormat): RunSource {
@@ -29,8 +33,12 @@ export function foreignSource(format: ForeignFormat): RunSource {
     },
     // New foreign runs are found by a full pass (their ids are not folder names under a root).
     find: () => undefined,
-    scan: (run) => listRun(run.dir, format.wanted, format.extra),
-    open: async (run, pass) => foreignReader(run, pass, format.read),
+    scan(run) {
+      const listing = listRun(run.dir, format.wanted, format.extra);
+      if (listing === undefined || typeof listing === 'string') return listing;
+      return format.hidden?.(run.dir, listing.files) === true ? undefined : listing;
+    },
+    open: async (run, pass) => foreignReader(run, pass, format.read, format.restartOn),
   };
   return source;
 }

@@ -1,0 +1,3 @@
+// The names a Trainer output folder is made of.
+export const CHECKPOINT = /^checkpoint-(\d+)$/;
+export const STATE = 'trainer_state.json';

@@ -1,0 +1,193 @@
+// Reading one MLflow run: what changes rarely (meta.yaml, params, tags, the artifact list, the experiment's name)
+// is read again whenever any of it changed; metric files are tailed, each from its own offset, all at once.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoggedStatus } from '../../ingest/runState';
+import type { ByteLines } from '../foreign/files';
+import { NumberScanner, numberFromText } from '../foreign/numbers';
+import type { PartBuilder } from '../foreign/partBuilder';
+import type { ForeignRead } from '../foreign/reader';
+import { isRecord, parseYaml } from '../foreign/yaml';
+
+/** MLflow's RunStatus codes (mlflow/protos/service.proto). SCHEDULED has not started: shown as running. */
+const STATUS: Record<number, LoggedStatus | undefined> = { 1: 'running', 2: 'running', 3: 'finished', 4: 'failed', 5: 'killed' };
+const STATUS_NAMES: Record<string, LoggedStatus> = { RUNNING: 'running', SCHEDULED: 'running', FINISHED: 'finished', FAILED: 'failed', KILLED: 'killed' };
+
+const METRICS = 'metrics/';
+const rarely = (rel: string) => !rel.startsWith(METRICS);
+
+export async function readMlflowRun(r: ForeignRead): Promise<void> {
+  if (r.fromStart || r.anyChanged(rarely)) await readRunInfo(r);
+  const changed = [...r.files.keys()].filter((rel) => rel.startsWith(METRICS) && r.changed(rel));
+  const scanner = new NumberScanner();
+  await Promise.all(changed.map((rel) => r.tailBytes(rel, (lines) => metricLines(r.builder, scanner, rel, rel.slice(METRICS.length), lines))));
+  let newest = 0;
+  for (const f of r.files.values()) if (f.mtimeMs > newest) newest = f.mtimeMs;
+  // MLflow writes no heartbeat: a running run is alive while its files change.
+  r.builder.touched(newest);
+}
+
+/** `timestamp value step` lines (`timestamp value` in MLflow before 1.0: step 0). */
+function metricLines(b: PartBuilder, s: NumberScanner, rel: string, key: string, l: ByteLines): void {
+  const { bytes } = l;
+  s.text = bytes.toString('latin1', l.start, l.end);
+  s.textBase = l.start;
+  let lineNo = l.firstLine;
+  for (let i = l.start; i < l.end; lineNo++) {
+    const nl = bytes.indexOf(10, i);
+    let e = nl;
+    if (e > i && bytes[e - 1] === 13) e--;
+    if (e > i) {
+      let ok = s.read(bytes, i, e) && Number.isFinite(s.num) && bytes[s.pos] === 32;
+      const time = s.num;
+      ok = ok && s.read(bytes, s.pos + 1, e);
+      const value = s.num;
+      let step = 0;
+      if (ok && s.pos !== e) {
+        ok = bytes[s.pos] === 32 && s.read(bytes, s.pos + 1, e) && s.pos === e && Number.isFinite(s.num);
+        step = s.num;
+      }
+      if (ok) b.point(key, step, time, value);
+      else b.problem(rel, lineNo, `not "timestamp value step": ${JSON.stringify(bytes.toString('utf8', i, Math.min(e, i + 60)))}`, l.offset + (i - l.start));
+    }
+    i = nl + 1;
+  }
+  s.text = undefined;
+}
+
+async function readRunInfo(r: ForeignRead): Promise<void> {
+  const b = r.builder;
+  const state = b.state;
+  // Read again from scratch: a tag or param file can go, and the values are set by what exists now.
+  state.params = {};
+  state.tags = [];
+  state.artifacts = [];
+  delete state.notes;
+  delete state.parent;
+  state.argv = [];
+  delete state.cwd;
+  state.env = {};
+
+  const meta = await yamlOf(r, 'meta.yaml');
+  if (meta !== undefined) runMeta(r, meta);
+  const experiment = await yamlOf(r, '../meta.yaml');
+  if (experiment !== undefined && typeof experiment.name === 'string') state.project = experiment.name;
+
+  const tags = new Map<string, string>();
+  const entryPoint: Record<string, string> = {};
+  for (const [rel, f] of r.files) {
+    if (rel.startsWith('params/')) {
+      const text = await r.whole(rel);
+      if (text !== undefined) b.param(rel.slice('params/'.length), typedParam(text));
+    } else if (rel.startsWith('tags/')) {
+      const text = await r.whole(rel);
+      if (text !== undefined) tags.set(rel.slice('tags/'.length), text);
+    } else if (rel.startsWith('artifacts/') && state.artifacts.length < 10_000) {
+      state.artifacts.push({ path: rel, size: f.size, time: f.mtimeMs });
+    }
+  }
+  for (const [key, value] of tags) {
+    if (!key.startsWith('mlflow.')) {
+      state.tags.push(value === '' ? key : `${key}=${value}`);
+      continue;
+    }
+    if (key === 'mlflow.runName') state.name = value;
+    else if (key === 'mlflow.parentRunId') state.parent = value;
+    else if (key === 'mlflow.note.content') state.notes = value;
+    else if (key === 'mlflow.user') state.env.user = value;
+    else if (key === 'mlflow.source.git.commit') state.env.git = { ...state.env.git, commit: value };
+    else if (key === 'mlflow.source.git.branch') state.env.git = { ...state.env.git, branch: value };
+    else if (key === 'mlflow.source.git.repoURL') state.env.git = { ...state.env.git, remote: value };
+    else if (key === 'mlflow.source.name') entryPoint.source = value;
+    else if (key === 'mlflow.source.type') entryPoint.type = value;
+    else if (key === 'mlflow.project.entryPoint') entryPoint.entry = value;
+  }
+  commandOf(state, entryPoint);
+}
+
+/** Param files hold text; numbers written as such compare and sort as numbers. */
+function typedParam(text: string): string | number {
+  if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) return text;
+  return numberFromText(text) ?? text;
+}
+
+/**
+ * MLflow records the script (`mlflow.source.name`, LOCAL runs) and, for MLflow Projects, the entry point; never
+ * the arguments. A local script becomes argv `[script]`: a rerun runs it again with the recorded params passed
+ * as overrides. Notebooks and jobs record no command.
+ */
+function commandOf(state: ForeignRead['builder']['state'], e: Record<string, string>): void {
+  const source = e.source;
+  if (source === undefined || source === '') return;
+  if ((e.type === undefined || e.type === 'LOCAL') && /\.py$/i.test(source)) {
+    state.argv = [source];
+    if (isAbsolute(source)) state.cwd = resolve(source, '..');
+  } else if (e.type === 'PROJECT' && e.entry !== undefined) {
+    state.env.mlflowProject = { uri: source, entryPoint: e.entry };
+  }
+}
+
+async function yamlOf(r: ForeignRead, rel: string): Promise<Record<string, unknown> | undefined> {
+  const text = await r.whole(rel);
+  if (text === undefined) return undefined;
+  const parsed = parseYaml(text);
+  if ('problem' in parsed) {
+    r.builder.problem(rel, parsed.line, parsed.problem);
+    return undefined;
+  }
+  if (!isRecord(parsed.value)) {
+    r.builder.problem(rel, undefined, 'should hold a mapping');
+    return undefined;
+  }
+  return parsed.value;
+}
+
+function runMeta(r: ForeignRead, meta: Record<string, unknown>): void {
+  const b = r.builder;
+  const state = b.state;
+  // MLflow 2 writes run_name; older versions a `name` (often empty) and the name in the mlflow.runName tag.
+  const name = typeof meta.run_name === 'string' && meta.run_name !== '' ? meta.run_name : typeof meta.name === 'string' && meta.name !== '' ? meta.name : undefined;
+  if (name !== undefined) state.name = name;
+  else delete state.name;
+  const start = numberOf(meta.start_time);
+  const end = numberOf(meta.end_time);
+  if (start !== undefined) state.startTime = start;
+  if (end !== undefined && end > 0) state.endTime = end;
+  else delete state.endTime;
+  const code = numberOf(meta.status);
+  const status = code !== undefined ? STATUS[code] : typeof meta.status === 'string' ? STATUS_NAMES[meta.status.toUpperCase()] : undefined;
+  if (meta.status !== undefined && status === undefined) b.problem('meta.yaml', undefined, `unknown status ${JSON.stringify(String(meta.status).slice(0, 20))}`);
+  // Running is no status at all in Trackside's terms: the run has not ended.
+  b.status(status === 'running' ? undefined : status);
+  if (typeof meta.user_id === 'string' && meta.user_id !== '') state.env.user = meta.user_id;
+  if (typeof meta.artifact_uri === 'string' && meta.artifact_uri !== '' && !insideRun(r.run.dir, meta.artifact_uri)) {
+    if (r.fromStart) b.problem('meta.yaml', undefined, `artifact_uri ${JSON.stringify(meta.artifact_uri.slice(0, 200))} is outside the run folder; not followed (only the run's own artifacts/ is listed)`);
+  }
+}
+
+function numberOf(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether an artifact URI names the run's own artifacts/ folder: inside the run folder, or where the run folder
+ * was before the store was moved or copied (`…/<experiment>/<run>/artifacts`, the layout's own path).
+ */
+function insideRun(dir: string, uri: string): boolean {
+  let path: string;
+  try {
+    path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    return false;
+  }
+  if (!isAbsolute(path)) return false;
+  const rel = relative(dir, path);
+  if (rel === 'artifacts' || (rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..')) return true;
+  const own = dir.split(/[\\/]/).slice(-2).join('/');
+  return path.replace(/\\/g, '/').replace(/\/+$/, '').endsWith(`/${own}/artifacts`);
+}
