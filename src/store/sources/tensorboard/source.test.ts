@@ -47,6 +47,7 @@ test('TensorBoard runs, nested ones too, list beside a Trackside run with params
   const train = runs.find((x) => x.name === 'logs/train');
   assert.ok(train !== undefined);
   assert.equal(train.status, 'finished');
+  assert.equal(train.project, 'logs');
   assert.equal(train.readOnly, true);
   assert.deepEqual(train.params, { lr: 0.01, depth: 4, act: 'relu' });
   assert.deepEqual(train.metrics.loss, { count: 5, last: 8, lastStep: 4, min: 8, max: 10 });

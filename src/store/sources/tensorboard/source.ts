@@ -94,7 +94,12 @@ class Sink implements EventSink, EventProblems {
 async function readTensorboard(r: ForeignRead): Promise<void> {
   const { builder, run } = r;
   const state = builder.state;
-  if (r.fromStart) state.name = runName(run.root, run.dir);
+  if (r.fromStart) {
+    state.name = runName(run.root, run.dir);
+    // TensorBoard has no projects; the top folder of the run's path is what one would pass as --logdir.
+    const top = state.name.split('/');
+    state.project = top.length > 1 ? top[0] : 'tensorboard';
+  }
   const files = [...r.files.keys()].filter(isEventFile).sort(byFileTime);
   const sink = new Sink(builder);
   let newest = 0;
