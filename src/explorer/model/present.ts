@@ -1,6 +1,7 @@
 // The explorer's presentation layer: runs in, plain row descriptions out (label, description, tooltip Markdown,
 // codicon, context value). No VS Code here, so every row the user can see is unit-tested; the tree provider only
 // maps these objects onto TreeItems.
+import { SOURCE_LABELS } from '../../shared/sources';
 import type { ArtifactInfo, RunDetail, RunStatus } from '../../store/types';
 import { durationMs } from '../filter/evaluate';
 import { Commands } from '../../core/commands';
@@ -119,19 +120,10 @@ export function primaryText(run: ExplorerRun, ctx: RunContext): string | undefin
 }
 
 /** The badge of a run another tool wrote (its source kind, see the store's SOURCE_KINDS). */
-export const SOURCE_BADGES: Readonly<Record<string, string>> = {
-  mlflow: 'MLflow',
-  tensorboard: 'TensorBoard',
-  huggingface: 'HF Trainer',
-  lightning: 'Lightning',
-  wandb: 'W&B',
-  sacred: 'Sacred',
-};
-
 export function sourceBadge(run: ExplorerRun): string | undefined {
   const source = run.source;
   if (source === undefined || source === 'trackside') return undefined;
-  return SOURCE_BADGES[source] ?? clamp(source, 20);
+  return SOURCE_LABELS[source] ?? clamp(source, 20);
 }
 
 export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string): Row {

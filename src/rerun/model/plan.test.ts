@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exactParams, parseParamInput } from './overrides';
-import { buildPlan, chooseInterpreter, inheritedOverrides, type PlanInput } from './plan';
+import { blockedReason, buildPlan, chooseInterpreter, inheritedOverrides, type PlanInput } from './plan';
 
 const run: PlanInput['run'] = {
   id: '20260101-000000-abcd1234',
@@ -125,4 +125,14 @@ test('a big integer is rerun with every digit: inherited, edited or untouched, i
   assert.deepEqual(edited.args, ['/w/train.py', '--seed', '18446744073709551619']);
   assert.deepEqual(edited.changed, ['seed'], 'one double apart is still a change');
   assert.match(edited.review, new RegExp(`seed = ${big} → 18446744073709551619`));
+});
+
+test('a run of a format that records no command says which format, instead of a generic refusal', () => {
+  assert.match(blockedReason([], 'lightning') ?? '', /^Lightning's CSVLogger does not record the command/);
+  assert.match(blockedReason([], 'huggingface') ?? '', /training_args\.bin .* is a pickle and is never loaded/);
+  assert.match(blockedReason([], 'mlflow') ?? '', /MLflow run recorded no local script/);
+  assert.equal(blockedReason([], undefined), 'the run recorded no command line (not even a script), so there is nothing to run.');
+  // Where the format records the command (MLflow's script, Sacred's main file and command), the run is rerun.
+  assert.equal(blockedReason(['train.py'], 'mlflow'), undefined);
+  assert.equal(blockedReason(['/p/train.py', 'main', 'with', 'lr=0.5'], 'sacred'), undefined);
 });

@@ -1,5 +1,6 @@
 // Everything a rerun will do, decided without VS Code: the program, its arguments, the working directory, the
 // environment variables and the exact text the user confirms. The extension only carries the plan out.
+import { noCommandReason } from '../../shared/sources';
 import type { ParamValue } from '../../store/types';
 import { rewriteArgv, type ArgvEdit } from './argv';
 import { exactDigits } from '../../shared/format';
@@ -30,7 +31,7 @@ export function chooseInterpreter(opts: {
 
 export interface PlanInput {
   /** `params` with exact digits as `{"$int": …}` (see exactParams), so the review shows and compares every digit. */
-  run: { id: string; name: string; root: string; argv: string[]; params: Record<string, ExactParam>; overrides: Record<string, ParamValue> };
+  run: { id: string; name: string; root: string; argv: string[]; params: Record<string, ExactParam>; overrides: Record<string, ParamValue>; source?: string };
   /** Every override to send (inherited from the run plus the user's edits), by dotted key. */
   overrides: Record<string, OverrideValue>;
   interpreter: InterpreterChoice;
@@ -93,8 +94,8 @@ const INTERPRETER_SOURCE: Record<InterpreterSource, string> = {
 };
 
 /** Runs whose command line does not reproduce them: no script, or a Jupyter kernel (the cells are not in argv). */
-export function blockedReason(argv: readonly string[]): string | undefined {
-  if (argv.length === 0) return 'the run recorded no command line (not even a script), so there is nothing to run.';
+export function blockedReason(argv: readonly string[], source?: string): string | undefined {
+  if (argv.length === 0) return noCommandReason(source);
   const script = (argv[0] ?? '').split(/[\\/]/).pop() ?? '';
   if (/^ipykernel_launcher\.py$|^ipykernel$/.test(script) || argv.includes('ipykernel_launcher') || /[\\/]ipykernel[\\/]/.test(argv[0] ?? '')) {
     return 'the run was logged from a Jupyter kernel; its command line starts a kernel, not the notebook cells that trained. Run the notebook again instead.';
@@ -129,7 +130,7 @@ export function buildPlan(input: PlanInput): RerunPlan {
     warnings.push('The run was started with `python -c`: the code it runs comes from the log, not from a script file.');
     extraConfirmationReasons.push('the command runs code given on its command line (`-c`), taken from the log rather than from a script file');
   }
-  const blocked = blockedReason(run.argv);
+  const blocked = blockedReason(run.argv, run.source);
   // Windows PowerShell 5.1 (not pwsh 7.3+) drops empty arguments and mangles embedded quotes for native programs.
   if (input.shell === 'pwsh' && /^powershell$/i.test(input.shellName) && args.some((a) => a === '' || a.includes('"'))) {
     warnings.push('Windows PowerShell 5.1 passes empty arguments and arguments containing " incorrectly to programs; set PowerShell 7 (pwsh) or another shell as the default terminal for this rerun.');

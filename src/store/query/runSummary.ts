@@ -60,7 +60,7 @@ export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, cap
   }
   const s = run.summary;
   if (s.status === 'running' && caps?.live !== false && now - s.lastUpdate > crashAfterMs) {
-    run.crashed ??= { ...s, status: 'crashed' as RunStatus };
+    run.crashed ??= { ...s, status: (caps?.quietStatus ?? 'crashed') as RunStatus };
     return run.crashed;
   }
   return s;

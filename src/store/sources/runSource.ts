@@ -17,6 +17,11 @@ export interface SourceCapabilities {
    * going quiet: silence is all it will ever do.
    */
   live: boolean;
+  /**
+   * What a live run that went quiet without an end is shown as: `crashed` (the default: the format records an
+   * end, so silence means the process died) or, for formats that record no end at all, `finished`.
+   */
+  quietStatus?: 'crashed' | 'finished';
 }
 
 /** A run a source found. Its id is unique across sources (the first source and root to have an id keep it). */

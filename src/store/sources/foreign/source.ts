@@ -11,6 +11,8 @@ export interface ForeignFormat {
   kind: string;
   /** Whether its runs can still grow while watched (a quiet running run then turns crashed). */
   live: boolean;
+  /** See SourceCapabilities.quietStatus. */
+  quietStatus?: 'crashed' | 'finished';
   claim(folder: WalkedFolder): Claim | undefined;
   /** Which files and folders of a run folder (relative, with `/`) the format reads. */
   wanted(rel: string, isFolder: boolean): boolean;
@@ -26,7 +28,7 @@ export interface ForeignFormat {
 export function foreignSource(format: ForeignFormat): RunSource {
   const source: RunSource = {
     kind: format.kind,
-    capabilities: { readOnly: true, live: format.live },
+    capabilities: { readOnly: true, live: format.live, ...(format.quietStatus === undefined ? {} : { quietStatus: format.quietStatus }) },
     claim: (folder) => format.claim(folder),
     async discover(roots, general) {
       return (await walkFolders([source], roots, general)).get(source) ?? [];

@@ -2,6 +2,7 @@
 // gives the series; the *_results.json files the summary. The Trainer writes no timestamps per log entry, so
 // point times are spread evenly by step between the run's start and the state file's time (charts by step are
 // exact; by time, approximate).
+import { parsePythonJson } from '../foreign/json';
 import type { ForeignRead } from '../foreign/reader';
 import { CHECKPOINT, STATE } from './layout';
 
@@ -108,18 +109,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function parseJson(r: ForeignRead, rel: string, text: string): Record<string, unknown> | undefined {
-  try {
-    // The Trainer writes NaN and Infinity bare (Python's json.dumps does): read them as the numbers they are.
-    const value: unknown = JSON.parse(text.replace(/(?<=[:,[\s])(-?)(NaN|Infinity)(?=\s*[,}\]])/g, (_, sign: string, word: string) => `"${sign}${word}\u0000"`), (_k, v: unknown) =>
-      typeof v === 'string' && v.endsWith('\u0000') ? Number(v.slice(0, -1)) : v,
-    );
-    if (isObject(value)) return value;
-    r.builder.problem(rel, undefined, 'should hold a JSON object');
-  } catch (err) {
-    const m = /position (\d+)/.exec(String(err));
-    const at = m === null ? undefined : Number(m[1]);
-    const line = at === undefined ? undefined : text.slice(0, at).split('\n').length;
-    r.builder.problem(rel, line, `not valid JSON (${err instanceof Error ? err.message.slice(0, 120) : String(err)})`, at);
-  }
+  const parsed = parsePythonJson(text);
+  if ('value' in parsed) return parsed.value;
+  r.builder.problem(rel, parsed.line, parsed.problem, parsed.offset);
   return undefined;
 }

@@ -15,11 +15,6 @@ import type { HParamsData } from './hparams';
 import { scanEvents, type EventProblems } from './scanEvents';
 
 const EVENT_FILE = /^events\.out\.tfevents\.(\d+)/;
-/**
- * TensorBoard records no end: a run whose newest event file has been quiet this long when read is taken as
- * finished (writers flush every two minutes or sooner), unless the hparams plugin recorded how it ended.
- */
-export const QUIET_MS = 10 * 60_000;
 const MAX_NOTES = 64 << 10;
 
 export function isEventFile(name: string): boolean {
@@ -102,11 +97,9 @@ async function readTensorboard(r: ForeignRead): Promise<void> {
   }
   const files = [...r.files.keys()].filter(isEventFile).sort(byFileTime);
   const sink = new Sink(builder);
-  let newest = 0;
   for (const rel of files) {
     const f = r.files.get(rel);
     if (f === undefined) continue;
-    newest = Math.max(newest, f.mtimeMs);
     if (!r.changed(rel)) continue;
     const cursor = r.cursor(rel);
     // Tags keep the plugin their first value named (writers send metadata once per tag and file).
@@ -126,13 +119,14 @@ async function readTensorboard(r: ForeignRead): Promise<void> {
     cursor.size = f.size;
     cursor.mtimeMs = f.mtimeMs;
   }
-  // The hparams end info, once seen, decides; otherwise a quiet run has ended and a fresh one is still going.
-  if (state.endTime === undefined && state.status !== 'failed') builder.status(Date.now() - newest > QUIET_MS ? 'finished' : undefined);
 }
 
 export const tensorboardSource: RunSource = foreignSource({
   kind: 'tensorboard',
   live: true,
+  // TensorBoard records no end (unless the hparams plugin's end info says how it ended): a run that went quiet
+  // has finished, not crashed.
+  quietStatus: 'finished',
   claim(folder) {
     const logs = [...folder.files].filter(isEventFile).sort(byFileTime);
     if (logs.length === 0) return undefined;
