@@ -61,11 +61,16 @@ class TagInterner {
 
   get(r: WireReader, start: number, end: number): string {
     const b = r.bytes;
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    const slot = (h ^ (h >>> 16)) & 1023;
+    const n = end - start;
+    if (n === 0) return '';
+    // The slot from the length and three bytes (tags mostly differ at the end: `loss/train`, `metric_7`), not a
+    // hash of every byte: the comparison below reads them all anyway, and a collision only costs a decode.
+    let h = Math.imul(n ^ b[end - 1], 0x9e3779b1);
+    h = Math.imul(h ^ b[start + (n >> 1)], 0x85ebca77);
+    h = Math.imul(h ^ b[start], 0xc2b2ae3d);
+    const slot = (h ^ (h >>> 15)) & 1023;
     const known = this.slotBytes[slot];
-    if (known !== undefined && known.length === end - start) {
+    if (known !== undefined && known.length === n) {
       let same = true;
       for (let i = 0; i < known.length; i++) {
         if (known[i] !== b[start + i]) {
