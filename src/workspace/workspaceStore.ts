@@ -232,8 +232,12 @@ export class WorkspaceStore extends Disposable implements StoreService {
       const ids = new Map<string, string>();
       for (const r of running) {
         ids.set(r.dir, r.id);
-        // MLflow appends to one file per metric under metrics/, which a watch on the run folder does not see.
-        if (r.source === 'mlflow') ids.set(path.join(r.dir, 'metrics'), r.id);
+        // MLflow appends to one file per metric under metrics/ (keys with `/` in subfolders), which a watch on
+        // the run folder does not see.
+        if (r.source === 'mlflow') {
+          ids.set(path.join(r.dir, 'metrics'), r.id);
+          for (const key of Object.keys(r.metrics)) if (key.includes('/')) ids.set(path.join(r.dir, 'metrics', path.dirname(key)), r.id);
+        }
       }
       this.liveIds = ids;
       this.liveRuns.track([...ids.keys()]);

@@ -7,7 +7,7 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorText } from '../../ingest/quietFs';
 import type { PartCursor } from '../../ingest/runState';
-import { FINGERPRINT_BYTES, MAX_LINE_BYTES, readLines } from '../../ingest/tailer';
+import { FINGERPRINT_BYTES, MAX_LINE_BYTES, READ_CHUNK, readLines } from '../../ingest/tailer';
 import type { RunScan, ScannedFile } from '../runSource';
 
 /** Tunables; tests lower them. */
@@ -192,6 +192,45 @@ export async function tailBytes(path: string, cursor: PartCursor, end: number, b
       cursor.lines = b.endLines;
       if (!(await after())) return;
     }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The longest record tailRaw buffers whole (a binary record format's record, say). */
+export const MAX_RECORD_BYTES = 64 << 20;
+
+/**
+ * For binary record formats (TFRecord, LevelDB logs): hands `consume` the unread bytes from the cursor on, in
+ * chunks of up to READ_CHUNK (more when one record is longer), with the file offset of the first; it returns how
+ * many bytes it used (whole records only), and the rest waits for more bytes or the next pass. Returns false when
+ * a record longer than MAX_RECORD_BYTES stopped the reading. The cursor moves past what was used.
+ */
+export async function tailRaw(path: string, cursor: PartCursor, end: number, consume: (bytes: Buffer, offset: number) => number, after: () => Promise<boolean>): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = await fingerprintHandle(handle);
+    let buf = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK, end - cursor.offset)));
+    let fill = 0;
+    while (cursor.offset + fill < end) {
+      if (fill === buf.length) {
+        if (buf.length >= MAX_RECORD_BYTES) return false;
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_RECORD_BYTES));
+        buf.copy(bigger, 0, 0, fill);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, fill, Math.min(buf.length - fill, end - cursor.offset - fill), cursor.offset + fill);
+      if (bytesRead === 0) break;
+      fill += bytesRead;
+      const used = consume(buf.subarray(0, fill), cursor.offset);
+      if (used > 0) {
+        buf.copy(buf, 0, used, fill);
+        fill -= used;
+        cursor.offset += used;
+      }
+      if (!(await after())) break;
+    }
+    return true;
   } finally {
     await handle.close();
   }

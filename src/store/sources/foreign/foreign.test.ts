@@ -12,6 +12,7 @@ import { tracksideSource } from '../trackside/source';
 import { editsDirOf, FOREIGN_EDITS } from '../sources';
 import { foreignSource } from './source';
 import { foreignId } from './ids';
+import { walkLimits } from './walk';
 import { tempRoot, writeLog } from '../../../../test/fixtures/logs';
 import { simpleRun } from '../../../../test/fixtures/runs';
 
@@ -152,5 +153,74 @@ test('kinds switched off are not read; scan folders other than the roots are sea
   store = await openStore({ roots: [root], scanFolders: [other.root], sources: [tracksideSource, tiny], sourcesOff: ['tiny'] });
   await store.index();
   assert.deepEqual(store.listRuns(), []);
+  await store.close();
+});
+
+test('the walk is bounded: too deep is not searched, too wide stops with a diagnostic naming the folder', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  writeTiny(join(root, 'a', 'b', 'c', 'd'), 'deep', { loss: '0 1\n' });
+  writeTiny(join(root, 'shallow'), 'shallow', { loss: '0 1\n' });
+  const saved = { ...walkLimits };
+  t.after(() => Object.assign(walkLimits, saved));
+  walkLimits.depth = 2;
+  let store = await openStore({ roots: [root], sources: [tiny] });
+  await store.index();
+  assert.deepEqual(store.listRuns().map((r) => r.name), ['shallow']);
+  await store.close();
+  walkLimits.depth = 10;
+  walkLimits.folders = 3;
+  store = await openStore({ roots: [root], sources: [tiny] });
+  const report = await store.index();
+  assert.ok(report.diagnostics.some((d) => d.file === root && /more than 3 folders/.test(d.reason)), JSON.stringify(report.diagnostics));
+  await store.close();
+});
+
+/** A made-up binary format for tailRaw: `<run>/rec.bin` of records `u32le length, f64le value`. */
+const rec = foreignSource({
+  kind: 'rec',
+  live: true,
+  claim: (f) => (f.files.has('rec.bin') ? { runs: [{ id: foreignId('rec', f.dir), dir: f.dir, log: join(f.dir, 'rec.bin') }], stop: true } : undefined),
+  wanted: (rel) => rel === 'rec.bin',
+  async read(r) {
+    let step = r.cursor('rec.bin').lines;
+    await r.tailRaw('rec.bin', (bytes) => {
+      let used = 0;
+      while (used + 4 <= bytes.length) {
+        const n = bytes.readUInt32LE(used);
+        if (used + 4 + n > bytes.length) break;
+        r.builder.point('v', step++, step * 1000, bytes.readDoubleLE(used + 4));
+        used += 4 + n;
+      }
+      return used;
+    });
+    r.cursor('rec.bin').lines = step;
+  },
+});
+
+function record(v: number): Buffer {
+  const b = Buffer.alloc(12);
+  b.writeUInt32LE(8, 0);
+  b.writeDoubleLE(v, 4);
+  return b;
+}
+
+test('a binary record file is tailed record by record; a cut record waits for its end', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  const dir = join(root, 'exp');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'rec.bin');
+  const third = record(3);
+  writeFileSync(file, Buffer.concat([record(1), record(2), third.subarray(0, 7)]));
+  const store = await openStore({ roots: [root], sources: [rec] });
+  await store.index();
+  const [run] = store.listRuns();
+  assert.deepEqual(await values(store, run.id, 'v'), [1, 2]);
+  appendFileSync(file, Buffer.concat([third.subarray(7), record(4)]));
+  await store.index();
+  const [s] = await store.series({ runIds: [run.id], keys: ['v'], points: 1e6 });
+  assert.deepEqual([...s.steps], [0, 1, 2, 3]);
+  assert.deepEqual([...s.values], [1, 2, 3, 4]);
   await store.close();
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ParsedPart } from '../../ingest/runParser';
 import type { FileState, PartCursor } from '../../ingest/runState';
 import type { FoundRun, ReadFrom, ReadPass, RunReader, ScannedFile } from '../runSource';
-import { newPartCursor, partsResume, readWhole, tailBytes, tailLines, type ByteLines } from './files';
+import { MAX_RECORD_BYTES, newPartCursor, partsResume, readWhole, tailBytes, tailLines, tailRaw, type ByteLines } from './files';
 import { PartBuilder } from './partBuilder';
 
 export interface ForeignRead {
@@ -27,6 +27,12 @@ export interface ForeignRead {
    * the store between batches of a large file. Problems (unreadable) are reported.
    */
   tailBytes(rel: string, batch: (lines: ByteLines) => void): Promise<void>;
+  /**
+   * For binary record formats: `consume(bytes, fileOffset)` gets the unread bytes from the file's cursor on and
+   * returns how many it used (whole records); the rest is offered again with more bytes, or next pass. Parts are
+   * handed to the store between chunks. A record over the cap stops the file with a problem.
+   */
+  tailRaw(rel: string, consume: (bytes: Buffer, offset: number) => number): Promise<void>;
   /** Records a file as seen without reading it (a restartOn file this read chose not to use). */
   mark(rel: string): void;
   /** The cursor of a tailed file (for what a reader carries, such as a CSV header). */
@@ -106,6 +112,19 @@ export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat,
           const cursor = (parts[rel] ??= newPartCursor());
           try {
             await tailBytes(join(run.dir, rel), cursor, f.size, batch, () => builder.flush());
+          } catch (err) {
+            builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
+          }
+          cursor.size = f.size;
+          cursor.mtimeMs = f.mtimeMs;
+        },
+        async tailRaw(rel, consume) {
+          const f = files.get(rel);
+          if (f === undefined) return;
+          const cursor = (parts[rel] ??= newPartCursor());
+          try {
+            const whole = await tailRaw(join(run.dir, rel), cursor, f.size, consume, () => builder.flush());
+            if (!whole) builder.problem(rel, undefined, `a record longer than ${MAX_RECORD_BYTES >> 20} MB; reading stopped here`, cursor.offset);
           } catch (err) {
             builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
           }

@@ -174,3 +174,12 @@ test('a run folder holding a symlinked run is not followed out of the scan folde
   assert.deepEqual(store.listRuns(), []);
   await store.close();
 });
+
+test("a run whose experiment has no meta.yaml is filed under the experiment's id", async (t) => {
+  const { root, mlruns } = fixture(t);
+  mlflowRun(mlruns, 'lonely', 1, { experimentId: '7' });
+  const store = await open(root);
+  await store.index();
+  assert.equal(store.getRun('lonely')?.project, 'experiment 7');
+  await store.close();
+});

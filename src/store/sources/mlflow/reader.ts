@@ -70,8 +70,11 @@ async function readRunInfo(r: ForeignRead): Promise<void> {
 
   const meta = await yamlOf(r, 'meta.yaml');
   if (meta !== undefined) runMeta(r, meta);
-  const experiment = await yamlOf(r, '../meta.yaml');
-  if (experiment !== undefined && typeof experiment.name === 'string') state.project = experiment.name;
+  const experiment = r.files.has('../meta.yaml') ? await yamlOf(r, '../meta.yaml') : undefined;
+  // The experiment's name; without its meta.yaml, its id (as MLflow's UI shows an experiment it cannot name).
+  if (experiment !== undefined && typeof experiment.name === 'string' && experiment.name !== '') state.project = experiment.name;
+  else if (meta !== undefined && (typeof meta.experiment_id === 'string' || typeof meta.experiment_id === 'number')) state.project = `experiment ${meta.experiment_id}`;
+  else delete state.project;
 
   const tags = new Map<string, string>();
   const entryPoint: Record<string, string> = {};
