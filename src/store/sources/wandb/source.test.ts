@@ -129,15 +129,21 @@ test('a bad chunk checksum is reported with its offset; a bad header stops only 
   await store.close();
 });
 
-test('a run folder whose record log is gone still gives its config, summary and command from files/', async (t) => {
+test('a run folder whose record log is gone or empty still gives its config, summary and command from files/', async (t) => {
   const r = root(t);
   const dir = writeWandbRun(r, 'nolog1', { exitCode: 0, lr: 0.5 });
   rmSync(join(dir, 'run-nolog1.wandb'));
+  // And one whose log is still empty (W&B has not written its header yet): a run, no complaint.
+  const empty = writeWandbRun(r, 'empty1', { lr: 0.2 });
+  writeFileSync(join(empty, 'run-empty1.wandb'), '');
   const store = await openStore({ roots: [r] });
   await store.index();
-  const [run] = store.listRuns();
+  const byName = new Map(store.listRuns().map((x) => [x.name, x]));
+  assert.deepEqual(byName.get('empty1')?.params, { lr: 0.2, 'model.depth': 4, 'model.act': 'relu' });
+  assert.equal(byName.get('empty1')?.status, 'running');
+  const run = byName.get('nolog1');
+  assert.ok(run !== undefined);
   assert.equal(run.source, 'wandb');
-  assert.equal(run.name, 'nolog1');
   assert.deepEqual(run.params, { lr: 0.5, 'model.depth': 4, 'model.act': 'relu' });
   assert.deepEqual(run.summary, { loss: 8, acc: 0.4 });
   assert.deepEqual(store.getRun(run.id)?.argv, ['train.py', '--lr', '0.5']);

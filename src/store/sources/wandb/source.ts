@@ -111,6 +111,8 @@ async function readLog(r: ForeignRead, rel: string): Promise<boolean> {
   const { builder, run } = r;
   const f = r.files.get(rel);
   if (f === undefined || !r.changed(rel)) return true;
+  // The log's mtime shows the run alive between history rows (W&B writes stats and other records meanwhile).
+  builder.touched(f.mtimeMs);
   const cursor = r.cursor(rel);
   const path = join(run.dir, rel);
   const apply = new Apply(builder, rel);
@@ -147,8 +149,6 @@ async function readLog(r: ForeignRead, rel: string): Promise<boolean> {
     builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
   }
   cursor.carry = [String(apply.system), String(apply.history)];
-  // The log's mtime shows the run alive between history rows (W&B writes stats and other records meanwhile).
-  builder.touched(f.mtimeMs);
   if (!finished) return false;
   cursor.size = f.size;
   cursor.mtimeMs = f.mtimeMs;
