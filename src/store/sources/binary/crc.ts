@@ -4,7 +4,7 @@
 
 export type Crc = (bytes: Uint8Array, start: number, end: number, prev?: number) => number;
 
-function makeCrc(poly: number): Crc {
+function makeTable(poly: number): Int32Array {
   // Int32, not Uint32: entries stay small integers for V8 (a Uint32 above 2^31 is a heap number in the hot loop).
   const t = new Int32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
@@ -15,6 +15,10 @@ function makeCrc(poly: number): Crc {
   for (let n = 0; n < 256; n++) {
     for (let k = 1; k < 8; k++) t[k * 256 + n] = (t[(k - 1) * 256 + n] >>> 8) ^ t[t[(k - 1) * 256 + n] & 0xff];
   }
+  return t;
+}
+
+function makeCrc(t: Int32Array): Crc {
   // zlib's convention: `prev` is a finished checksum of earlier bytes, so crc(b, …, crc(a)) is the checksum of a+b.
   return (bytes, start, end, prev = 0) => {
     let c = ~prev | 0;
@@ -36,8 +40,16 @@ function makeCrc(poly: number): Crc {
   };
 }
 
-export const crc32c: Crc = makeCrc(0x82f63b78);
-export const crc32: Crc = makeCrc(0xedb88320);
+const CASTAGNOLI = makeTable(0x82f63b78);
+export const crc32c: Crc = makeCrc(CASTAGNOLI);
+export const crc32: Crc = makeCrc(makeTable(0xedb88320));
+
+/** CRC-32C of the 8 bytes at `i`: one step of the loop above, for TFRecord's length field (once per record). */
+export function crc32c8(bytes: Uint8Array, i: number): number {
+  const t = CASTAGNOLI;
+  const c = ~(bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+  return ~(t[1792 + (c & 0xff)] ^ t[1536 + ((c >>> 8) & 0xff)] ^ t[1280 + ((c >>> 16) & 0xff)] ^ t[1024 + (c >>> 24)] ^ t[768 + bytes[i + 4]] ^ t[512 + bytes[i + 5]] ^ t[256 + bytes[i + 6]] ^ t[bytes[i + 7]]) >>> 0;
+}
 
 /** TFRecord's masked CRC-32C: rotated and offset so a checksum of bytes holding checksums stays strong. */
 export function maskCrc(crc: number): number {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crc32Bitwise, crc32cBitwise, encode, packedVarints } from '../../../../test/fixtures/protobuf';
 import { prng } from '../../../../test/fixtures/prng';
-import { crc32, crc32c, maskCrc } from './crc';
+import { crc32, crc32c, crc32c8, maskCrc } from './crc';
 import { readValue } from './struct';
 import { I32, I64, LEN, VARINT, WireError, WireReader } from './wire';
 import { protoValue } from '../../../../test/fixtures/tensorboard';
@@ -23,6 +23,7 @@ test('CRC-32C and CRC-32 give the standard check values and agree with the bit-b
     // Continuing from a previous checksum is the checksum of the concatenation (zlib's convention).
     const cut = n >> 1;
     assert.equal(crc32(b, cut, n, crc32(b, 0, cut)), crc32Bitwise(b));
+    if (n >= 9) assert.equal(crc32c8(b, 1), crc32cBitwise(b.subarray(1, 9)), 'the 8-byte step');
   }
   assert.equal(maskCrc(0), 0xa282ead8);
 });

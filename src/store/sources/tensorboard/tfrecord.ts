@@ -8,7 +8,7 @@
 // and the scanner looks for the next offset where a length checksum verifies and, when the whole record is in
 // the window, its data checksum too (a false match needs 32 or 64 bits to agree by chance). Each skip is a
 // diagnostic with the byte offset.
-import { crc32c } from '../binary/crc';
+import { crc32c, crc32c8 } from '../binary/crc';
 import type { ScanResult } from '../binary/tail';
 
 export const HEADER_BYTES = 12;
@@ -24,6 +24,7 @@ export interface RecordSink {
 
 // Bound once: a call through an imported binding is a property read per call under CommonJS (tsx, the tests).
 const crc = crc32c;
+const crc8 = crc32c8;
 
 function maskedCrc32c(b: Uint8Array, start: number, end: number): number {
   const c = crc(b, start, end, 0);
@@ -36,7 +37,8 @@ function u32(b: Uint8Array, i: number): number {
 
 /** The record length at `i` if its length checksum verifies, else -1. Lengths of 2^53 and more count as bad. */
 function verifiedLength(b: Uint8Array, i: number): number {
-  if (u32(b, i + 8) !== maskedCrc32c(b, i, i + 8)) return -1;
+  const c = crc8(b, i);
+  if (u32(b, i + 8) !== ((((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0)) return -1;
   const hi = u32(b, i + 4);
   if (hi >= 1 << 21) return -1;
   return hi * 2 ** 32 + u32(b, i);
