@@ -10,6 +10,7 @@ import type { RunQuery, RunStore } from '../src/store';
 import { encodeLine, metrics } from '../test/fixtures/records';
 import { PeakMemory } from './memory';
 import { RESULT_PREFIX, type Result, type Task } from './protocol';
+import { tensorboardBaseline, tensorboardDecode, tensorboardIndex } from './tensorboard';
 
 /**
  * Parse workers start from the CLI bundle, as in the extension (which names dist/cli.js too), when the bundle is
@@ -324,6 +325,9 @@ async function run(task: Task): Promise<Result> {
     case 'series': return series(task);
     case 'list': return list(task);
     case 'mlflowParse': return mlflowParse(task.root);
+    case 'tbIndex': return tensorboardIndex(task.root, task.dbPath);
+    case 'tbBaseline': return tensorboardBaseline(task.file);
+    case 'tbDecode': return tensorboardDecode(task.file);
   }
 }
 

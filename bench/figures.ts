@@ -9,9 +9,9 @@ export interface Figure {
   id: string;
   title: string;
   value?: number;
-  unit?: 's' | 'ms' | 'µs' | 'MB';
+  unit?: 's' | 'ms' | 'µs' | 'MB' | 'MB/s';
   target?: Target;
-  baseline?: { label: string; value: number; unit: 's' | 'ms' | 'µs' | 'MB' };
+  baseline?: { label: string; value: number; unit: 's' | 'ms' | 'µs' | 'MB' | 'MB/s' };
   ratio?: { label: string; value: number; target?: Target };
   notes?: string[];
   /** The measurement could not be taken: something crashed. */

@@ -11,6 +11,9 @@ export type Task =
   | { kind: 'append'; root: string; dbPath: string; runId: string; key: string; lastStep: number; repeats: number }
   | { kind: 'series'; root: string; dbPath: string; key: string; points: number; repeats: number }
   | { kind: 'list'; root: string; dbPath: string; repeats: number }
-  | { kind: 'mlflowParse'; root: string };
+  | { kind: 'mlflowParse'; root: string }
+  | { kind: 'tbIndex'; root: string; dbPath: string }
+  | { kind: 'tbBaseline'; file: string }
+  | { kind: 'tbDecode'; file: string };
 
 export type Result = Record<string, number | string | boolean | undefined>;

@@ -5,14 +5,16 @@ import type { RunState } from '../ingest/runState';
 import type { Diagnostic } from '../types';
 import { walkFolders } from './foreign/walk';
 import type { FoundRun, RunSource } from './runSource';
-import { tracksideSource } from './trackside/source';
-import { mlflowSource } from './mlflow/source';
 import { huggingfaceSource } from './huggingface/source';
 import { lightningSource } from './lightning/source';
+import { mlflowSource } from './mlflow/source';
 import { sacredSource } from './sacred/source';
+import { tensorboardSource } from './tensorboard/source';
+import { tracksideSource } from './trackside/source';
+import { wandbSource } from './wandb/source';
 
 /** Looked through in this order: when two sources have a run with the same id, the first one keeps it. */
-export const SOURCES: readonly RunSource[] = [tracksideSource, mlflowSource, huggingfaceSource, lightningSource, sacredSource];
+export const SOURCES: readonly RunSource[] = [tracksideSource, mlflowSource, huggingfaceSource, lightningSource, sacredSource, tensorboardSource, wandbSource];
 
 /** Every kind of source there is, for settings and the CLI (a source can be switched off by its kind). */
 export const SOURCE_KINDS = ['trackside', 'mlflow', 'tensorboard', 'huggingface', 'lightning', 'wandb', 'sacred'] as const;
