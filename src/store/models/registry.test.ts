@@ -181,3 +181,13 @@ test('lineage follows a version to its run, the runs it was rerun from, and the 
   const loop = new Map([...byId].map(([id, r]) => [id, { ...r, parent: id === 'r1' ? 'r2' : 'r1' }]));
   assert.equal(lineage(v, loop).runs.length, 2, 'a parent cycle stops');
 });
+
+test('registrations racing in one process all read the same next number and still get distinct versions', async (t) => {
+  const { root, run } = await workspace(t);
+  const made = await Promise.all(Array.from({ length: 12 }, (_, i) => registerModel(root, { name: 'm', run: run(i % 2 ? 'r1' : 'r2'), artifact: 'model.pt', alias: `a${i}` })));
+  assert.deepEqual(made.map((v) => v.version).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1));
+  const model = await readModel(root, 'm');
+  assert.deepEqual(model.problems, []);
+  for (const v of made) assert.equal(model.versions.find((x) => x.version === v.version)!.run, v.run);
+  assert.equal(Object.keys(model.aliases).length, 12);
+});
