@@ -45,7 +45,7 @@ test('version rows show alias badges, the key metric and the file status; toolti
   const v = version();
   const row = versionRow('/r', v, { state: 'missing', path: '/x', reason: 'gone' }, undefined);
   assert.equal(row.label, 'v3');
-  assert.equal(row.description, '@champion · best_acc 0.93 · file missing');
+  assert.equal(row.description, 'file missing · @champion · best_acc 0.93');
   assert.equal(row.icon.id, 'error');
   assert.equal(row.contextValue, 'modelVersion missing aliased');
   assert.doesNotMatch(await render(row.tooltip!), /<a\b|<img\b|<script\b/);

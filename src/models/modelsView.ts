@@ -34,6 +34,8 @@ export class ModelsView extends Disposable implements vscode.TreeDataProvider<Mo
   private readonly statuses = new Map<string, models.FileStatus>();
   private readonly digests = new models.DigestCache();
   private readonly watchers = new Map<string, vscode.Disposable>();
+  /** Files the versions name: a write to one of them (a checkpoint saved over) changes its status. */
+  private watched = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
   private again = false;
@@ -89,6 +91,7 @@ export class ModelsView extends Disposable implements vscode.TreeDataProvider<Mo
     }
     if (this.isDisposed) return;
     this.roots = loaded;
+    this.watched = new Set(loaded.flatMap((r) => r.models.flatMap((m) => m.versions.map((v) => path.join(r.root, ...v.file.split('/'))))));
     void vscode.commands.executeCommand('setContext', STATE_KEY, loaded.length ? 'ready' : 'empty');
     this.emitter.fire(undefined);
     void this.checkFiles(loaded);
@@ -115,7 +118,13 @@ export class ModelsView extends Disposable implements vscode.TreeDataProvider<Mo
       if (this.watchers.has(root)) continue;
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), 'models/**'));
       const changed = () => this.soon();
-      this.watchers.set(root, vscode.Disposable.from(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed)));
+      // Registered files in run folders: only events on those files count, not every checkpoint a run writes.
+      const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), 'runs/*/artifacts/**'));
+      const named = (uri: vscode.Uri) => this.watched.has(uri.fsPath) && this.soon();
+      this.watchers.set(
+        root,
+        vscode.Disposable.from(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed), files, files.onDidCreate(named), files.onDidChange(named), files.onDidDelete(named)),
+      );
     }
   }
 

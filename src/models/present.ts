@@ -63,9 +63,9 @@ export function modelRow(root: string, m: models.ModelInfo): Row {
 export function versionRow(root: string, v: models.ModelVersion, status: models.FileStatus | undefined, setting: unknown): Row {
   const metric = keyMetric(v, setting);
   const state = status?.state;
-  const parts = [...v.aliases.map((a) => `@${a}`)];
+  // A file that is not what was registered comes first, where a narrow view still shows it.
+  const parts = [state === undefined ? 'checking…' : state === 'ok' ? '' : `file ${state}`, ...v.aliases.map((a) => `@${a}`)];
   if (metric) parts.push(`${clamp(metric.key, 40)} ${clamp(metric.value, 20)}`);
-  parts.push(state === undefined ? 'checking…' : state === 'ok' ? '' : `file ${state}`);
   const tooltip = [
     `**${escapeMarkdown(v.name)} v${v.version}**${v.aliases.length ? ` ${v.aliases.map((a) => code(a)).join(' ')}` : ''}`,
     '',
