@@ -28,6 +28,12 @@ function artifactOfRow(arg: unknown): { runId: string; artifact: string } | unde
   return typeof relative === 'string' ? { runId: node.ownerRunId, artifact: relative } : undefined;
 }
 
+/** `{ runId, artifact }`: what the dashboard's Register Model… link passes. */
+function artifactOfRef(arg: unknown): { runId: string; artifact: string } | undefined {
+  const ref = arg as { runId?: unknown; artifact?: unknown } | null | undefined;
+  return typeof ref?.runId === 'string' && typeof ref.artifact === 'string' ? { runId: ref.runId, artifact: ref.artifact } : undefined;
+}
+
 export class ModelActions {
   constructor(
     private readonly view: ModelsView,
@@ -36,7 +42,7 @@ export class ModelActions {
 
   async register(arg?: unknown): Promise<void> {
     const store = await this.store.ready();
-    const fromRow = artifactOfRow(arg);
+    const fromRow = artifactOfRow(arg) ?? artifactOfRef(arg);
     let runId = fromRow?.runId ?? runIdsFrom(arg)[0];
     if (runId === undefined) {
       const runs = store.listRuns().filter((r) => store.getRun(r.id)?.artifacts.length);

@@ -57,7 +57,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeout = 30
 }
 
 vscodeTest(
-  'models: register from the Runs view, move an alias, open the card, follow lineage to the run',
+  'models: register from the Runs view and a dashboard, move an alias, open the card, follow lineage to the run',
   async () => {
     const workspace = await tempWorkspace();
     await withModelFile(workspace, BASE, 'baseline');
@@ -129,6 +129,13 @@ vscodeTest(
     await vscode.waitForTab(/baseline/, 60_000);
     await vscode.webview().locator('canvas').first().waitFor({ state: 'visible', timeout: 60_000 });
     await vscode.screenshot('models-lineage');
+
+    // The dashboard registers its run's artifacts too.
+    await vscode.webview().getByText('Register Model…').first().click();
+    await answer(vscode, 'mnist');
+    await answer(vscode, '');
+    await vscode.waitForNotification(/Registered mnist version 3 from baseline/, 30_000);
+    await vscode.waitForTreeItemByLabel(view, 'v3', 30_000);
 
     // A file saved over after registration is flagged, not trusted.
     await writeFile(join(vscode.workspace, '.trackside', 'runs', TUNED, 'artifacts', 'model.pt'), 'other weights!!!');
