@@ -45,7 +45,8 @@ export class ModelActions {
     const fromRow = artifactOfRow(arg) ?? artifactOfRef(arg);
     let runId = fromRow?.runId ?? runIdsFrom(arg)[0];
     if (runId === undefined) {
-      const runs = store.listRuns().filter((r) => store.getRun(r.id)?.artifacts.length);
+      // Every run: reading each run's artifacts to filter would cost a detail read per run of a large workspace.
+      const runs = store.listRuns();
       const picked = await vscode.window.showQuickPick(
         runs.sort((a, b) => b.startTime - a.startTime).map((r) => ({ label: runLabel(r), description: withoutIcons(oneLine(`${r.project} · ${r.status} · ${r.id}`, 200)), id: r.id })),
         { title: 'Register Model: choose the run', matchOnDescription: true, ignoreFocusOut: true },

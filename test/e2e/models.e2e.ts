@@ -57,7 +57,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeout = 30
 }
 
 vscodeTest(
-  'models: register from the Runs view and a dashboard, move an alias, open the card, follow lineage to the run',
+  'models: register from the Runs view and a dashboard, move an alias, open the card, follow lineage, compare',
   async () => {
     const workspace = await tempWorkspace();
     await withModelFile(workspace, BASE, 'baseline');
@@ -136,6 +136,11 @@ vscodeTest(
     await answer(vscode, '');
     await vscode.waitForNotification(/Registered mnist version 3 from baseline/, 30_000);
     await vscode.waitForTreeItemByLabel(view, 'v3', 30_000);
+
+    // Compare Versions: the compare view with both versions' runs.
+    await menuItem(vscode, vscode.treeItemByLabel(view, 'v2'), 'Compare Versions');
+    await vscode.pickQuickItem('v1');
+    await vscode.waitForTab('Compare 2 Runs', 60_000);
 
     // A file saved over after registration is flagged, not trusted.
     await writeFile(join(vscode.workspace, '.trackside', 'runs', TUNED, 'artifacts', 'model.pt'), 'other weights!!!');
