@@ -42,6 +42,9 @@ test('model register, ls, alias and show through the CLI', async (t) => {
   const all = await cli(['model', 'ls', '--root', root]);
   assert.match(all.stdout, /^NAME\s+VERSIONS\s+LATEST\s+ALIASES\nmnist\s+2\s+2\s+champion=1\n$/);
 
+  const fromRun = await cli(['model', 'ls', '--run', 'run-b', '--root', root, '--json']);
+  assert.deepEqual(JSON.parse(fromRun.stdout).map((v: { name: string; version: number }) => `${v.name}:${v.version}`), ['mnist:2'], 'lineage the other way: a run to its versions');
+
   const moved = await cli(['model', 'alias', 'mnist', '2', 'champion', '--reason', 'higher acc', '--root', root]);
   assert.equal(moved.code, EXIT_OK, moved.stderr);
   assert.equal(moved.stdout, 'mnist@champion → version 2\n');

@@ -12,6 +12,7 @@ Usage:
                                   the next version of NAME from a run's file (a logged artifact path, its file
                                   name, or a path inside the run folder); --copy keeps a copy under models/
   trackside model ls [NAME]       models, or NAME's versions (version, run, aliases, sha256)
+  trackside model ls --run RUN    the versions, of every model, registered from the run RUN (its id)
   trackside model alias NAME VERSION ALIAS [--reason R]
                                   point ALIAS (champion, staging, …) at VERSION; VERSION "none" removes it
   trackside model show NAME[@ALIAS|:VERSION]
@@ -21,7 +22,7 @@ Options: --root DIR, --db FILE, --no-index, --json as for every command.
 The file a version names is checked when shown: "changed" (size or sha256 differ) or "missing" exit 3.
 `;
 
-const VALUED = new Set(['root', 'db', 'name', 'alias', 'reason', 'description']);
+const VALUED = new Set(['root', 'db', 'name', 'alias', 'reason', 'description', 'run']);
 const FLAGS = new Set(['json', 'help', 'no-index', 'copy']);
 
 function rethrow(err: unknown): never {
@@ -63,6 +64,15 @@ async function register(args: ParsedArgs, io: CliIo): Promise<number> {
 async function ls(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positionals.length > 1) throw new UsageError('ls takes at most one model name');
   const root = rootOf(args, io);
+  const runId = args.options.get('run');
+  if (runId !== undefined) {
+    if (args.positionals.length > 0) throw new UsageError('ls --run lists every model: give no name');
+    const found = await models.versionsOfRun(root, runId);
+    if (args.flags.has('json')) json(io, found.map((v) => ({ name: v.name, ...versionJson(v) })));
+    else if (found.length === 0) io.stdout(`No model versions from run ${safe(runId)}.\n`);
+    else io.stdout(table(['MODEL', 'VERSION', 'ALIASES', 'SHA256'], found.map((v) => [v.name, String(v.version), v.aliases.join(','), v.sha256.slice(0, 12)]), new Set([1])) + '\n');
+    return EXIT_OK;
+  }
   if (args.positionals.length === 1) {
     const model = await models.readModel(root, args.positionals[0]!).catch(rethrow);
     if (model.versions.length === 0) throw new NotFound(`no model named ${args.positionals[0]} under ${root}`);
