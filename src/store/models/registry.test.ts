@@ -91,6 +91,7 @@ test('registration refuses folders, paths out of the run, bad names and an artif
   await assert.rejects(registerModel(root, { name: 'm', run: run('r1'), artifact: 'model.pt' }), (err: ModelError) => err.kind === 'refused' && /changed since run r1 logged it/.test(err.message));
   assert.deepEqual(readdirSync(join(root, 'models', 'm', 'versions')), [], 'a refused registration leaves no version behind');
   await assert.rejects(registerModel(root, { name: 'm', run: run('r2'), artifact: 'model.pt', alias: 'latest' }), /reserved/);
+  await assert.rejects(registerModel(root, { name: 'm', run: { ...run('r2'), readOnly: true }, artifact: 'model.pt' }), /read from another tool's folder/);
 });
 
 test('aliases: one version each, moves kept with who, when and why, and never onto a missing version', async (t) => {

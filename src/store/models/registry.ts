@@ -237,6 +237,8 @@ export async function registerModel(root: string, input: RegisterInput): Promise
     if (problem !== undefined) throw new ModelError(problem);
   }
   const run = input.run;
+  // A read-only source's runs live in another tool's folder: the registry is not written beside them.
+  if (run.readOnly) throw new ModelError(`run ${run.id} is read from another tool's folder, where Trackside writes nothing: its files cannot be registered there`, 'refused');
   const artifact = artifactOf(run, input.artifact);
   const source = await artifactFile(run, artifact);
   const logged = run.artifacts.find((a) => a.path === artifact);
