@@ -53,6 +53,10 @@ test('model register, ls, alias and show through the CLI', async (t) => {
   assert.match(missing.stderr, /model mnist has no version 9 \(versions: 1, 2\)/);
   assert.match(readFileSync(join(root, 'models', 'mnist', 'aliases.jsonl'), 'utf8'), /"alias":"champion","version":2,"by":"[^"]*","reason":"higher acc"/);
 
+  assert.equal((await cli(['model', 'edit', 'mnist', '--description', 'digits', '--tags', 'cnn, small', '--root', root])).code, EXIT_OK);
+  assert.equal((await cli(['model', 'edit', 'mnist:2', '--description', 'the rerun', '--root', root])).code, EXIT_OK);
+  assert.equal((await cli(['model', 'edit', 'mnist:9', '--description', 'x', '--root', root])).code, EXIT_NOT_FOUND);
+  assert.equal((await cli(['model', 'edit', 'mnist@champion', '--tags', 'x', '--root', root])).code, EXIT_USAGE);
   const shown = await cli(['model', 'show', 'mnist@champion', '--root', root, '--json']);
   assert.equal(shown.code, EXIT_OK, shown.stderr);
   const detail = JSON.parse(shown.stdout);
@@ -60,6 +64,7 @@ test('model register, ls, alias and show through the CLI', async (t) => {
   assert.equal(detail.status, 'ok');
   assert.deepEqual(detail.lineage.map((s: { run: string }) => s.run), ['run-b', 'run-a']);
   assert.equal(detail.commit, 'abc123');
+  assert.deepEqual([detail.description, detail.modelDescription, detail.modelTags], ['the rerun', 'digits', ['cnn', 'small']]);
   const text = await cli(['model', 'show', 'mnist:1', '--root', root]);
   assert.match(text.stdout, /^file\s+\S+runs\/run-a\/artifacts\/model\.pt \(ok\)$/m);
 

@@ -15,6 +15,8 @@ Usage:
   trackside model ls --run RUN    the versions, of every model, registered from the run RUN (its id)
   trackside model alias NAME VERSION ALIAS [--reason R]
                                   point ALIAS (champion, staging, …) at VERSION; VERSION "none" removes it
+  trackside model edit NAME[:VERSION] [--description D] [--tags T1,T2]
+                                  the description and tags of a model, or of one of its versions
   trackside model show NAME[@ALIAS|:VERSION]
                                   one version (NAME alone: the latest): run, lineage, file status, params
 
@@ -22,7 +24,7 @@ Options: --root DIR, --db FILE, --no-index, --json as for every command.
 The file a version names is checked when shown: "changed" (size or sha256 differ) or "missing" exit 3.
 `;
 
-const VALUED = new Set(['root', 'db', 'name', 'alias', 'reason', 'description', 'run']);
+const VALUED = new Set(['root', 'db', 'name', 'alias', 'reason', 'description', 'run', 'tags']);
 const FLAGS = new Set(['json', 'help', 'no-index', 'copy']);
 
 function rethrow(err: unknown): never {
@@ -101,6 +103,25 @@ async function alias(args: ParsedArgs, io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
+async function editCmd(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.positionals.length !== 1) throw new UsageError('edit takes one model: trackside model edit NAME[:VERSION] --description D --tags T1,T2');
+  const description = args.options.get('description');
+  const tags = args.options.get('tags');
+  if (description === undefined && tags === undefined) throw new UsageError('edit needs --description or --tags');
+  let ref: models.ModelRef;
+  try {
+    ref = models.parseModelRef(args.positionals[0]!);
+  } catch (err) {
+    rethrow(err);
+  }
+  if (ref.alias !== undefined) throw new UsageError('edit takes NAME or NAME:VERSION, not an alias (aliases move)');
+  await models
+    .editModel(rootOf(args, io), ref.name, { version: ref.version, description, tags: tags === undefined ? undefined : tags.split(',').map((t) => t.trim()).filter((t) => t !== '') })
+    .catch(rethrow);
+  io.stdout(`${ref.name}${ref.version === undefined ? '' : ` version ${ref.version}`} edited\n`);
+  return EXIT_OK;
+}
+
 async function show(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('show takes one model: trackside model show NAME[@ALIAS|:VERSION]');
   const root = rootOf(args, io);
@@ -109,7 +130,7 @@ async function show(args: ParsedArgs, io: CliIo): Promise<number> {
   const runs = await withStore(args, io, (store) => store.listRuns()).catch(() => []);
   const chain = models.lineage(v, new Map(runs.map((r) => [r.id, r])));
   if (args.flags.has('json')) {
-    json(io, { name: model.name, ...versionJson(v, status), description: v.description, tags: v.tags, commit: v.commit, dirty: v.dirty, lineage: chain.runs.map((s) => ({ run: s.runId, name: s.run?.name, status: s.run?.status, inIndex: s.run !== undefined })), params: v.params, summary: v.summary, metrics: v.metrics });
+    json(io, { name: model.name, ...versionJson(v, status), description: v.description, tags: v.tags, modelDescription: model.description, modelTags: model.tags, commit: v.commit, dirty: v.dirty, lineage: chain.runs.map((s) => ({ run: s.runId, name: s.run?.name, status: s.run?.status, inIndex: s.run !== undefined })), params: v.params, summary: v.summary, metrics: v.metrics });
   } else {
     const out: string[] = [];
     const field = (k: string, value: string | undefined) => value !== undefined && value !== '' && out.push(`${k.padEnd(11)} ${safe(value)}`);
@@ -124,6 +145,8 @@ async function show(args: ParsedArgs, io: CliIo): Promise<number> {
     field('commit', v.commit === undefined ? undefined : v.commit + (v.dirty ? ' (dirty)' : ''));
     field('description', v.description);
     field('tags', v.tags.join(', '));
+    field('about', model.description);
+    field('model tags', model.tags.join(', '));
     const section = (title: string, values: Record<string, unknown>) => {
       const rows = Object.entries(values).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]);
       if (rows.length) out.push('', title, table(['KEY', 'VALUE'], rows));
@@ -156,7 +179,9 @@ export async function modelCommand(argv: string[], io: CliIo): Promise<number> {
       return alias(args, io);
     case 'show':
       return show(args, io);
+    case 'edit':
+      return editCmd(args, io);
     default:
-      throw new UsageError(`unknown model command ${sub} (register, ls, alias, show)`);
+      throw new UsageError(`unknown model command ${sub} (register, ls, alias, edit, show)`);
   }
 }

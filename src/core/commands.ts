@@ -41,6 +41,7 @@ export const Commands = {
   rerunModelVersion: 'trackside.rerunModelVersion',
   compareModelVersions: 'trackside.compareModelVersions',
   refreshModels: 'trackside.refreshModels',
+  editModelDescription: 'trackside.editModelDescription',
 } as const;
 
 /** The Runs view: the explorer draws it, the store service shows indexing progress in it. */

@@ -149,6 +149,40 @@ export class ModelActions {
     void vscode.window.showInformationMessage(`${model.name}@${alias.trim()} now names version ${version.version}${from === undefined ? '' : ` (was ${from})`}.`);
   }
 
+  /** The description and tags of a model (from its node) or of a version. */
+  async editDescription(arg?: unknown): Promise<void> {
+    let model: models.ModelInfo | undefined;
+    let version: models.ModelVersion | undefined;
+    if (isNode(arg) && arg.kind === 'model') model = this.view.model(arg.root, arg.name);
+    else {
+      const target = await this.version(arg, 'Edit Description');
+      if (!target) return;
+      ({ model, version } = target);
+    }
+    if (!model) return;
+    const what = version ? `${model.name} v${version.version}` : model.name;
+    const description = await vscode.window.showInputBox({
+      title: `Description of ${what}`,
+      prompt: 'Shown in the model card; kept with the registry',
+      value: (version ? version.description : model.description) ?? '',
+      ignoreFocusOut: true,
+    });
+    if (description === undefined) return;
+    const tags = await vscode.window.showInputBox({
+      title: `Tags of ${what}`,
+      prompt: 'Comma-separated',
+      value: (version ? version.tags : model.tags).join(', '),
+      ignoreFocusOut: true,
+    });
+    if (tags === undefined) return;
+    await models.editModel(model.root, model.name, {
+      version: version?.version,
+      description,
+      tags: tags.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+    });
+    await this.view.reload();
+  }
+
   async openCard(arg?: unknown): Promise<void> {
     let target: VersionTarget | undefined;
     if (isNode(arg) && arg.kind === 'model') {

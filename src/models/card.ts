@@ -22,6 +22,7 @@ export function modelCard(model: models.ModelInfo, v: models.ModelVersion, statu
   out.push(`- Aliases: ${v.aliases.length ? v.aliases.map((a) => code(a)).join(', ') : 'none'}`);
   out.push(`- Registered: ${formatTime(v.ts * 1000)}${v.by ? ` by ${code(v.by, 60)}` : ''}${v.host ? ` on ${code(v.host, 60)}` : ''}`);
   if (v.tags.length) out.push(`- Tags: ${v.tags.slice(0, 50).map((t) => code(t, 60)).join(', ')}`);
+  if (model.tags.length) out.push(`- Model tags: ${model.tags.slice(0, 50).map((t) => code(t, 60)).join(', ')}`);
   out.push('');
   if (v.description) out.push('### Description', '', block(v.description), '');
   if (model.description) out.push('### About the model', '', block(model.description), '');

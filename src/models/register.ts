@@ -18,6 +18,7 @@ export function registerModels(features: FeatureContext): vscode.Disposable {
       [Commands.rerunModelVersion]: (arg?: unknown) => actions.rerun(arg),
       [Commands.compareModelVersions]: (arg?: unknown, selection?: unknown) => actions.compare(arg, selection),
       [Commands.refreshModels]: () => view.reload(),
+      [Commands.editModelDescription]: (arg?: unknown) => actions.editDescription(arg),
     },
     features.output,
   );

@@ -110,6 +110,12 @@ vscodeTest(
     const history = (await readFile(join(vscode.workspace, '.trackside', 'models', 'mnist', 'aliases.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(history.map((h) => [h.alias, h.version, h.reason]), [['champion', 1, 'registered'], ['staging', 2, 'registered'], ['champion', 2, 'better val acc']]);
 
+    // A description (hostile on purpose: it must stay text in the card) and tags.
+    await menuItem(vscode, vscode.treeItemByLabel(view, 'v2'), 'Edit Description and Tags…');
+    await answer(vscode, 'Best so far <img src=x onerror=alert(1)> [x](command:workbench.action.terminal.new)');
+    await answer(vscode, 'cnn, small');
+    await waitFor('the edit to land', async () => (await readFile(join(vscode.workspace, '.trackside', 'models', 'mnist', 'edits.jsonl'), 'utf8')).includes('"tags":["cnn","small"]'));
+
     // The card: a real Markdown file beside the version, generated from the record.
     await menuItem(vscode, vscode.treeItemByLabel(view, 'v2'), 'Open Model Card');
     await vscode.waitForTab('2.md', 30_000);
@@ -118,6 +124,8 @@ vscodeTest(
     assert.match(card, /- Aliases: `(staging|champion)`, `(staging|champion)`/);
     assert.match(card, /Started from run `20260101-120000-aaaaaaaa` \(`baseline`\), finished/);
     assert.match(card, /`champion` → v2 by `[^`]*`: `better val acc`/);
+    assert.match(card, /```text\nBest so far <img src=x onerror=alert\(1\)> \[x\]\(command:workbench\.action\.terminal\.new\)\n```/);
+    assert.match(card, /- Tags: `cnn`, `small`/);
     await vscode.screenshot('models-card');
 
     // Lineage: the version's run, then the run it was rerun from; clicking that opens its dashboard.
