@@ -92,6 +92,25 @@ class ModelsTest(unittest.TestCase):
         with self.assertRaisesRegex(trackside.ModelFileError, "missing"):
             trackside.get_model("m", dir=self.root)
 
+    def test_torn_alias_lines_and_hostile_version_files_are_reported_not_trusted(self):
+        run = self.run_with_model()
+        trackside.register_model(run, self.weights, "m", alias="champion")
+        model_dir = os.path.join(self.root, "models", "m")
+        with open(os.path.join(model_dir, "aliases.jsonl"), "ab") as f:
+            f.write(b'{"ts":1,"alias":"champion","vers')  # a writer killed mid-line
+        with open(os.path.join(model_dir, "versions", "2.json"), "w") as f:
+            json.dump({"format": 1, "name": "m", "version": 2, "ts": 1, "run": run.id, "artifact": "a",
+                       "file": "../../../etc/passwd", "size": 1, "sha256": "a" * 64}, f)
+        v = trackside.register_model(run, self.weights, "m", alias="champion")
+        run.finish()
+        self.assertEqual(v.version, 3, "the broken version 2 is kept, not overwritten")
+        model = _models.read_model("m", dir=self.root)
+        self.assertEqual([x["version"] for x in model["versions"]], [1, 3])
+        self.assertEqual(model["aliases"], {"champion": 3})
+        self.assertEqual(len(model["problems"]), 2, model["problems"])  # the bad file and the closed-off torn line
+        with self.assertRaisesRegex(trackside.ModelError, "no version 2"):
+            trackside.get_model("m:2", dir=self.root)
+
     def test_processes_registering_at_once_get_distinct_versions(self):
         run = self.run_with_model()
         rel = trackside.register_model(run, self.weights, "race").record["artifact"]

@@ -113,15 +113,16 @@ def _plain(rel):
 
 def _append_line(path, value):
     """One whole line in one write; a torn last line from a killed writer is closed off first."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_APPEND, 0o644)
-    try:
-        size = os.fstat(fd).st_size
+    line = json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
+    # "a+b" opens with O_APPEND (every write lands at the end, whatever was read) and works on Windows too.
+    with open(path, "a+b", buffering=0) as f:
+        size = f.seek(0, os.SEEK_END)
         prefix = b""
-        if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
-            prefix = b"\n"
-        os.write(fd, prefix + json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n")
-    finally:
-        os.close(fd)
+        if size > 0:
+            f.seek(size - 1)
+            if f.read(1) != b"\n":
+                prefix = b"\n"
+        f.write(prefix + line)
 
 
 def _read_lines(path, problems):
