@@ -33,7 +33,7 @@ test('model register, ls, alias and show through the CLI', async (t) => {
   assert.equal(first.code, EXIT_OK, first.stderr);
   const v1 = JSON.parse(first.stdout);
   assert.deepEqual([v1.version, v1.run, v1.aliases, v1.sha256], [1, 'run-a', ['champion'], createHash('sha256').update('weights of run-a').digest('hex')]);
-  const second = await cli(['model', 'register', 'run-b', 'artifacts/model.pt', '--name', 'mnist', '--copy', '--root', root]);
+  const second = await cli(['model', 'register', 'run-b', join(root, 'runs', 'run-b', 'artifacts', 'model.pt'), '--name', 'mnist', '--copy', '--root', root]);
   assert.equal(second.code, EXIT_OK, second.stderr);
   assert.match(second.stdout, /^mnist version 2: models\/mnist\/files\/2\/model\.pt from run run-b, sha256 [0-9a-f]{64}\n$/);
 

@@ -1,4 +1,6 @@
-// `trackside model register | ls | alias | show`: the model registry (src/store/models) from a terminal.
+// `trackside model register | ls | alias | edit | show`: the model registry (src/store/models) from a terminal.
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { models, type RunStore } from '../store';
 import { formatTime } from './terminalText';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
@@ -48,10 +50,14 @@ async function register(args: ParsedArgs, io: CliIo): Promise<number> {
   return withStore(args, io, async (store: RunStore) => {
     const run = store.getRun(resolveRun(store.listRuns(), args.positionals[0]!).id);
     if (run === undefined) throw new NotFound(`run ${args.positionals[0]} disappeared`);
+    // A path as the shell completes it (`.trackside/runs/<id>/artifacts/model.pt`) names the same file.
+    const given = args.positionals[1]!;
+    const fromCwd = relative(run.dir, resolve(io.cwd, given));
+    const inside = !fromCwd.startsWith('..') && !isAbsolute(fromCwd) && existsSync(resolve(io.cwd, given));
     const v = await models.registerModel(run.root, {
       name,
       run,
-      artifact: args.positionals[1]!,
+      artifact: inside ? fromCwd.split(sep).join('/') : given,
       copy: args.flags.has('copy'),
       alias: args.options.get('alias'),
       reason: args.options.get('reason'),
