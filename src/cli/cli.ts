@@ -28,7 +28,7 @@ Usage:
   trackside show <run>            one run: params, metrics, summary, artifacts
   trackside compare <run> <run>…  params that differ, and last metric values side by side
   trackside series <run> <key>    one metric's points (step, time, value), as the charts get them
-  trackside model …               registered models: register, ls, alias, show (trackside model --help)
+  trackside model …               registered models: register, ls, alias, edit, show (trackside model --help)
 
 <run> is a run id or name, or a unique prefix of either.
 
