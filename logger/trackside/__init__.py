@@ -12,6 +12,7 @@ Standard library only; the format is specified in docs/log-format.md.
 
 from ._confighash import config_hash as _config_hash
 from ._find import RunInfo, exists, find_runs
+from ._models import ModelError, ModelFileError, ModelVersion, get_model, register_model
 from ._root import resolve_root
 from ._run import Config, Run, Summary, read_overrides
 from ._seed import seed_everything
@@ -20,6 +21,7 @@ __all__ = [
     "init", "log", "log_metric", "log_metrics", "log_param", "log_params", "log_artifact", "finish",
     "start_run", "end_run", "active_run", "exists", "find_runs", "config_hash", "seed_everything",
     "Run", "RunInfo", "Config", "Summary", "resolve_root",
+    "register_model", "get_model", "ModelVersion", "ModelError", "ModelFileError",
 ]
 
 __version__ = "0.1.0"

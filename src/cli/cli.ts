@@ -5,6 +5,7 @@ import { exactDigits } from '../shared/format';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { diffRowJson, runJson } from './exactJson';
 import { paramRows } from '../shared/params';
+import { modelCommand } from './model';
 import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './terminalText';
 
 export interface CliIo {
@@ -27,6 +28,7 @@ Usage:
   trackside show <run>            one run: params, metrics, summary, artifacts
   trackside compare <run> <run>…  params that differ, and last metric values side by side
   trackside series <run> <key>    one metric's points (step, time, value), as the charts get them
+  trackside model …               registered models: register, ls, alias, edit, show (trackside model --help)
 
 <run> is a run id or name, or a unique prefix of either.
 
@@ -64,9 +66,9 @@ const VALUED = new Set(['root', 'db', 'status', 'project', 'tag', 'text', 'sort'
 const FLAGS = new Set(['json', 'help', 'no-index', 'asc', 'desc', 'all', 'csv']);
 const STATUSES = new Set<RunStatus>(['running', 'finished', 'failed', 'killed', 'crashed']);
 
-class NotFound extends Error {}
+export class NotFound extends Error {}
 
-function rootOf(args: ParsedArgs, io: CliIo): string {
+export function rootOf(args: ParsedArgs, io: CliIo): string {
   const root = args.options.get('root') ?? io.env.TRACKSIDE_DIR ?? join(io.cwd, '.trackside');
   return isAbsolute(root) ? root : resolve(io.cwd, root);
 }
@@ -76,7 +78,7 @@ function scanOf(root: string): string[] {
   return [root];
 }
 
-async function withStore<T>(args: ParsedArgs, io: CliIo, fn: (store: RunStore, diagnostics: Diagnostic[]) => T | Promise<T>): Promise<T> {
+export async function withStore<T>(args: ParsedArgs, io: CliIo, fn: (store: RunStore, diagnostics: Diagnostic[]) => T | Promise<T>): Promise<T> {
   const root = rootOf(args, io);
   const db = args.options.get('db');
   const store = await openStore({ roots: [root], scanFolders: scanOf(root), dbPath: db === undefined ? join(root, 'index.sqlite') : resolve(io.cwd, db) });
@@ -92,7 +94,7 @@ async function withStore<T>(args: ParsedArgs, io: CliIo, fn: (store: RunStore, d
   }
 }
 
-function json(io: CliIo, value: unknown): void {
+export function json(io: CliIo, value: unknown): void {
   io.stdout(stringifyWithFloats(value, 2) + '\n');
 }
 
@@ -315,6 +317,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       (command === undefined ? io.stderr : io.stdout)(HELP);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
+    if (command === 'model') return await modelCommand(rest, io);
     const args = parseArgs(rest, VALUED, FLAGS);
     if (args.flags.has('help')) {
       io.stdout(HELP);

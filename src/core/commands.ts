@@ -33,6 +33,15 @@ export const Commands = {
   compareWithParent: 'trackside.compareWithParent',
   // Python path.
   copyLoggerToWorkspace: 'trackside.copyLoggerToWorkspace',
+  // Models.
+  registerModel: 'trackside.registerModel',
+  moveModelAlias: 'trackside.moveModelAlias',
+  openModelCard: 'trackside.openModelCard',
+  revealModelRun: 'trackside.revealModelRun',
+  rerunModelVersion: 'trackside.rerunModelVersion',
+  compareModelVersions: 'trackside.compareModelVersions',
+  refreshModels: 'trackside.refreshModels',
+  editModelDescription: 'trackside.editModelDescription',
 } as const;
 
 /** The Runs view: the explorer draws it, the store service shows indexing progress in it. */

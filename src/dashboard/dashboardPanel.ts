@@ -1,6 +1,7 @@
 // One run's dashboard: header, metric charts grouped by prefix, params, artifacts, notes; live while the run
 // writes. The panel's only persistent state is the run id and chart options, so a reload rebuilds it from the store.
 import * as vscode from 'vscode';
+import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
 import { artifactUnderRun } from '../core/artifacts';
 import { openArtifact } from '../core/openArtifact';
@@ -42,8 +43,11 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
         await openArtifact(runs[0].dir, message.path);
         return;
       }
+      case 'registerModel':
+        await vscode.commands.executeCommand(Commands.registerModel, { runId: this.state.runId, artifact: message.path });
+        return;
       default:
-        unhandled(message.type);
+        unhandled(message);
     }
   }
 

@@ -39,7 +39,7 @@ function fakePanel() {
 const ctx = { output: { warn: () => undefined, error: () => undefined, info: () => undefined } } as unknown as FeatureContext;
 const settle = () => new Promise((r) => setImmediate(r));
 
-class TestHost extends PanelHost<ChartInbound | { type: 'openArtifact'; path: string } | { type: 'state'; state: unknown }, { type: 'notice'; level: 'info'; message: string }> {
+class TestHost extends PanelHost<ChartInbound | { type: 'openArtifact' | 'registerModel'; path: string } | { type: 'state'; state: unknown }, { type: 'notice'; level: 'info'; message: string }> {
   failWith: Error | undefined;
   constructor(panel: vscode.WebviewPanel) {
     super(panel, ctx, parseDashboardMessage);

@@ -35,7 +35,7 @@ export interface DashboardData {
 }
 
 /** The dashboard's own requests, which the dashboard panel handles. */
-export type DashboardRequest = { type: 'openArtifact'; path: string };
+export type DashboardRequest = { type: 'openArtifact'; path: string } | { type: 'registerModel'; path: string };
 
 export type DashboardInbound = ChartInbound | StateMessage<DashboardState> | DashboardRequest;
 export type DashboardOutbound = ChartOutbound | DashboardData;

@@ -15,10 +15,10 @@ export function parseDashboardState(v: unknown): Parsed<DashboardState> {
 
 /** Checks a message from a dashboard webview. Unknown types, other panels' messages and malformed fields are refused. */
 export const parseDashboardMessage = panelMessageParser<DashboardState, DashboardRequest>(parseDashboardState, (raw) => {
-  if (raw.type !== 'openArtifact') return undefined;
+  if (raw.type !== 'openArtifact' && raw.type !== 'registerModel') return undefined;
   // Only relative paths inside the run folder: no absolute paths, no `..` segments.
   if (!isKey(raw.path) || raw.path.startsWith('/') || /^[a-zA-Z]:/.test(raw.path) || raw.path.split(/[\\/]/).includes('..')) {
     return refused(raw, 'invalid artifact path');
   }
-  return { ok: true, value: { type: 'openArtifact', path: raw.path } };
+  return { ok: true, value: { type: raw.type, path: raw.path } };
 });

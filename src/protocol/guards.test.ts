@@ -19,6 +19,7 @@ test('well-formed messages pass and come back as typed values', () => {
     assert.equal(parseWebviewMessage({ type: 'exportPng', name: 'loss', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' }).ok, true);
   }
   assert.deepEqual(parseDashboardMessage({ type: 'openArtifact', path: 'plots/loss.png' }), { ok: true, value: { type: 'openArtifact', path: 'plots/loss.png' } });
+  assert.deepEqual(parseDashboardMessage({ type: 'registerModel', path: 'artifacts/model.pt' }), { ok: true, value: { type: 'registerModel', path: 'artifacts/model.pt' } });
   assert.deepEqual(parseCompareMessage({ type: 'removeRun', runId: 'r1' }), { ok: true, value: { type: 'removeRun', runId: 'r1' } });
   for (const type of ['addRuns', 'exportCsv', 'exportMarkdown']) assert.deepEqual(parseCompareMessage({ type, extra: 1 }), { ok: true, value: { type } });
   assert.deepEqual(parseDashboardMessage({ type: 'state', state: { kind: 'dashboard', runId: 'a', options } }), {
@@ -42,6 +43,7 @@ test('unknown types, missing fields and hostile values are refused with a reason
     { type: 'openArtifact', path: '../../etc/passwd' },
     { type: 'openArtifact', path: '/etc/passwd' },
     { type: 'openArtifact', path: 'C:/Windows/win.ini' },
+    { type: 'registerModel', path: '../../etc/passwd' },
     { type: 'exportPng', name: 'x', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=' },
     { type: 'exportPng', name: 'x', dataUrl: 'data:image/png;base64,<script>' },
     { type: 'painted', ms: Infinity, points: 1, charts: 1 },

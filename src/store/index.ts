@@ -8,3 +8,4 @@ export { downsampleIndices } from './query/downsample';
 // For bundles: name a script whose worker-thread start calls serveParseJobs (dist/cli.js does).
 export { setParseWorkerScript } from './ingest/parsePool';
 export { serveParseJobs } from './ingest/parseWorker';
+export * as models from './models';

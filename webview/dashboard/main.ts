@@ -91,6 +91,7 @@ function renderDetails(d: DashboardData): void {
             linkButton(a.path, () => post({ type: 'openArtifact', path: a.path }), { title: 'Open this file' }),
             a.kind ? h('span', { class: 'meta' }, ` ${a.kind}`) : null,
             a.size !== undefined ? h('span', { class: 'meta' }, ` ${(a.size / 1024).toFixed(1)} KiB`) : null,
+            a.kind !== 'folder' && a.kind !== 'diff' ? linkButton('Register Model…', () => post({ type: 'registerModel', path: a.path }), { title: 'Register this file as a version of a model' }) : null,
           ),
         ),
       )
