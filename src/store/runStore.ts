@@ -155,9 +155,11 @@ export class SqlRunStore implements RunStore {
     }
     let done = 0;
     onProgress?.(0, candidates.length);
-    const newBytes = await logBytes(candidates, this.runs.size, (id) => this.runs.has(id));
+    // Only sources that read one log can hand it to a parse worker; other tools' runs are read here.
+    const pooled = candidates.filter((c) => c.source.scan === undefined);
     let newRuns = 0;
-    for (const c of candidates) if (!this.runs.has(c.id)) newRuns++;
+    for (const c of pooled) if (!this.runs.has(c.id)) newRuns++;
+    const newBytes = await logBytes(pooled, pooled.length - newRuns, (id) => this.runs.has(id));
     const pool = newBytes >= limits.workerBytes || newRuns >= limits.workerRuns ? ParsePool.create() : undefined;
     const inFlight = new Set<Promise<void>>();
     try {

@@ -86,6 +86,7 @@ test('a grown file is tailed from its own offset; unchanged files are not opened
   appendFileSync(join(dir, 'm', 'loss'), '2 3\n3 2');
   let report = await store.index();
   assert.deepEqual(report.changedRuns, [run.id]);
+  assert.equal(report.points, 1);
   assert.deepEqual(await values(store, run.id, 'loss'), [5, 4, 3]);
   assert.deepEqual(opened.splice(0), ['m/loss']);
   appendFileSync(join(dir, 'm', 'loss'), '\n');

@@ -1,7 +1,7 @@
 // Hugging Face Trainer output read in place, from folders written by test/fixtures/huggingface.ts.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../runStore';
@@ -94,5 +94,26 @@ test('a broken state file is a diagnostic with its line; an older checkpoint is 
   const d = report.diagnostics.find((x) => x.file === join(out, 'trainer_state.json'));
   assert.match(d?.reason ?? '', /^checkpoint-3\/trainer_state\.json at byte \d+: not valid JSON/);
   assert.equal(d?.line, 4);
+  await store.close();
+});
+
+test('a change that is not a state file (results, a side-file edit) adds no point twice', async (t) => {
+  const root = fixture(t);
+  const out = join(root, 'out');
+  writeFinal(out, { globalStep: 3, logHistory: simpleHistory(3) }, { train: { train_loss: 1 } });
+  const store = await open(root);
+  await store.index();
+  const [run] = store.listRuns();
+  writeFileSync(join(out, 'eval_results.json'), JSON.stringify({ eval_acc: 0.9 }));
+  mkdirSync(run.editsDir!, { recursive: true });
+  writeFileSync(join(run.editsDir!, 'user.json'), JSON.stringify({ name: 'renamed' }));
+  const report = await store.index();
+  assert.deepEqual(report.changedRuns, [run.id]);
+  assert.equal(report.points, 0, 'the state was read once, when it was written');
+  const after = store.getRun(run.id)!;
+  assert.equal(after.name, 'renamed');
+  assert.equal(after.summary.eval_acc, 0.9);
+  assert.deepEqual((await series(store, run.id, 'train/loss')).steps, [0, 1, 2]);
+  assert.equal(after.startTime, run.startTime);
   await store.close();
 });

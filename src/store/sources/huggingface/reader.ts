@@ -22,7 +22,8 @@ export async function readTrainerRun(r: ForeignRead): Promise<void> {
   // Highest checkpoint first, the top-level file last: it is written when training ends, so on a tie it wins.
   candidates.sort((a, b2) => checkpointOf(a) - checkpointOf(b2));
   let best: State | undefined;
-  for (let i = candidates.length - 1; i >= 0; i--) {
+  // Any state file changing reads the run from the start (restartOn): a later read has no new points to give.
+  for (let i = r.fromStart ? candidates.length - 1 : -1; i >= 0; i--) {
     const rel = candidates[i];
     if (best !== undefined && rel !== STATE && checkpointOf(rel) <= best.globalStep) {
       r.mark(rel);
@@ -35,7 +36,7 @@ export async function readTrainerRun(r: ForeignRead): Promise<void> {
     const globalStep = typeof value.global_step === 'number' ? value.global_step : -1;
     if (best === undefined || globalStep > best.globalStep) best = { rel, globalStep, value };
   }
-  for (const rel of candidates) if (!(best?.rel === rel)) r.mark(rel);
+  if (r.fromStart) for (const rel of candidates) if (!(best?.rel === rel)) r.mark(rel);
 
   let firstMtime = Infinity;
   for (const f of r.files.values()) if (f.mtimeMs < firstMtime) firstMtime = f.mtimeMs;
@@ -77,7 +78,7 @@ export async function readTrainerRun(r: ForeignRead): Promise<void> {
     });
     b.touched(stateTime);
   }
-  if (Number.isFinite(start)) state.startTime = start;
+  if (r.fromStart && Number.isFinite(start)) state.startTime = start;
   for (const rel of [...r.files.keys()].filter((x) => /^[^/]*_results\.json$/.test(x))) {
     const text = await r.whole(rel);
     const value = text === undefined ? undefined : parseJson(r, rel, text);

@@ -43,6 +43,7 @@ test('sparse columns become series by step; hparams.yaml the params; the log is 
   w.save();
   report = await store.index();
   assert.deepEqual(report.changedRuns, [run.id]);
+  assert.equal(report.points, 4, 'two new rows of train_loss and epoch');
   assert.deepEqual((await series(store, run.id, 'train_loss')).steps, [0, 1, 2, 3, 4, 5]);
 
   // A new metric: Lightning rewrites the file with a new header; read again from the start, no point twice.

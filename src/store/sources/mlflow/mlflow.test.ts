@@ -100,9 +100,11 @@ test('metric files are tailed as they grow; a run deleted in MLflow leaves the t
   appendFileSync(join(dir, 'metrics', 'loss'), `${(T0 + 4) * 1000} 8.0`);
   let report = await store.index();
   assert.deepEqual(report.changedRuns, ['live']);
+  assert.equal(report.points, 1, 'only the new complete line is read');
   assert.deepEqual((await values(store, 'live', 'loss')).values, [10, 9.5, 9, 8.5]);
   appendFileSync(join(dir, 'metrics', 'loss'), ' 4\n');
-  await store.index();
+  report = await store.index();
+  assert.equal(report.points, 1);
   assert.deepEqual((await values(store, 'live', 'loss')).steps, [0, 1, 2, 3, 4]);
   assert.deepEqual((await values(store, 'live', 'acc')).steps, [0, 1, 2]);
   report = await store.index();

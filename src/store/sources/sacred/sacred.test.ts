@@ -88,6 +88,7 @@ test('metrics.json rewritten at each heartbeat is read again whole, no point twi
   writeFileSync(join(dir, 'config.json'), '{\n  "lr": 0.1,\n  oops\n}');
   mkdirSync(join(dir, 'nested'));
   const report = await store.index();
+  assert.equal(report.points, 0, 'metrics.json did not change: nothing read again');
   const d = report.diagnostics.find((x) => x.file === join(dir, 'run.json'));
   assert.equal(d?.line, 3);
   assert.match(d?.reason ?? '', /^config\.json at byte \d+: not valid JSON/);
