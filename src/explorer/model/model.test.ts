@@ -254,3 +254,11 @@ test("a run another tool wrote carries its source's badge first in its row, and 
   assert.equal(runRow({ ...run('t'), source: 'trackside' }, { now: T0 }).description, '');
   assert.equal(runRow({ ...run('x'), source: 'newtool\nline' }, { now: T0 }).description, 'newtool line');
 });
+
+test("the tooltip of another tool's run says which tool wrote it, where, and where its edits go", () => {
+  const ctx = { now: T0 };
+  const tip = runTooltip({ ...run('m'), source: 'mlflow', readOnly: true, dir: '/ws/mlruns/0/m', editsDir: '/ws/.trackside/foreign/mlflow/m' }, ctx);
+  assert.match(tip, /Written by MLflow, read in place from `\/ws\/mlruns\/0\/m`\. Renames, tags, notes and stars are kept by Trackside; Delete only hides it\./);
+  assert.match(runTooltip({ ...run('s'), source: 'sacred', readOnly: true }, ctx), /Read-only: no run folder to keep edits in\./);
+  assert.doesNotMatch(runTooltip(run('own'), ctx), /Written by/);
+});

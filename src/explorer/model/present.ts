@@ -173,6 +173,11 @@ export function runTooltip(run: ExplorerRun, ctx: RunContext): string {
   if (run.group) meta.push(`group ${escapeMarkdown(clamp(run.group, 80))}`);
   if (run.gitCommit) meta.push(`commit ${codeSpan(run.gitCommit.slice(0, 10))}${run.gitDirty ? ' (dirty)' : ''}`);
   lines.push(meta.join(' · '));
+  const badge = sourceBadge(run);
+  if (badge !== undefined) {
+    // Where it came from, and where the user's edits of it go: never beside the other tool's files.
+    lines.push('', `Written by ${escapeMarkdown(badge)}, read in place from ${codeSpan(clamp(run.dir, 300))}. ${run.editsDir !== undefined ? 'Renames, tags, notes and stars are kept by Trackside; Delete only hides it.' : 'Read-only: no run folder to keep edits in.'}`);
+  }
   if (run.error && (run.error.type || run.error.message)) {
     lines.push('', `**Error:** ${escapeMarkdown(clamp([run.error.type, run.error.message].filter(Boolean).join(': '), 300))}`);
   }

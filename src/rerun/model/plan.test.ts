@@ -136,3 +136,18 @@ test('a run of a format that records no command says which format, instead of a 
   assert.equal(blockedReason(['train.py'], 'mlflow'), undefined);
   assert.equal(blockedReason(['/p/train.py', 'main', 'with', 'lr=0.5'], 'sacred'), undefined);
 });
+
+test("rerunning an MLflow run warns that MLflow does not record the script's arguments", () => {
+  const input: PlanInput = {
+    run: { ...run, argv: ['/w/train.py'], source: 'mlflow' },
+    overrides: {},
+    interpreter: { path: '/usr/bin/python3', source: 'default' },
+    cwd: '/w',
+    shell: 'posix',
+    shellName: 'bash',
+  };
+  const plan = buildPlan(input);
+  assert.equal(plan.blocked, undefined);
+  assert.ok(plan.warnings.some((w) => /MLflow records the script but not its arguments/.test(w)), plan.warnings.join('\n'));
+  assert.ok(!buildPlan({ ...input, run: { ...run } }).warnings.some((w) => /MLflow/.test(w)));
+});

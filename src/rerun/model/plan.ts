@@ -120,6 +120,8 @@ export function buildPlan(input: PlanInput): RerunPlan {
     .filter((k) => !sameParamValue(run.params[k], overrides[k]))
     .sort();
   const warnings = [...(input.warnings ?? [])];
+  // MLflow records the script (mlflow.source.name), never the arguments it was given.
+  if (run.source === 'mlflow' && run.argv.length === 1) warnings.push('MLflow records the script but not its arguments: this runs it without any the original run may have had.');
   if (input.interpreter.note) warnings.push(input.interpreter.note);
   const extraConfirmationReasons: string[] = [];
   if (!/python|^py(\.exe)?$/i.test(input.interpreter.path.split(/[\\/]/).pop() ?? '')) {
