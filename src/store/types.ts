@@ -89,6 +89,9 @@ export interface RunSummary {
   archived?: boolean;
   /** The run's source allows no edits beside it (see sources/runSource.ts): rename, tags, notes, star, archive. */
   readOnly?: boolean;
+  /** A teammate's run fetched through the git remote: who shared it (`git config user.name`) and from which host. */
+  author?: string;
+  authorHost?: string;
 }
 
 export interface RunDetail extends RunSummary {

@@ -3,10 +3,11 @@
 import type { RunState } from '../ingest/runState';
 import type { Diagnostic } from '../types';
 import type { FoundRun, RunSource } from './runSource';
+import { teamSource } from './team/source';
 import { tracksideSource } from './trackside/source';
 
 /** Looked through in this order: when two sources have a run with the same id, the first one keeps it. */
-export const SOURCES: readonly RunSource[] = [tracksideSource];
+export const SOURCES: readonly RunSource[] = [tracksideSource, teamSource];
 
 /** The source a stored run came from (RunState.source; Trackside's own runs store none). */
 export function sourceOf(sources: readonly RunSource[], kind: string | undefined): RunSource | undefined {
