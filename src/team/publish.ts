@@ -50,6 +50,8 @@ export interface PublishReport {
   /** Rejected pushes merged with the remote's ref. */
   merges: number;
   ms: number;
+  /** Milliseconds per phase (snapshot, objects, commit, push), for the bench. */
+  phases: Record<string, number>;
 }
 
 export class PushError extends Error {}
@@ -117,7 +119,13 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
   const t0 = performance.now();
   const repo = await openTeamRepo(opts.cwd, opts.remote);
   const { cwd } = repo;
-  const report: PublishReport = { remote: repo.remote, author: repo.author, owner: repo.owner, runs: [], skipped: [], dryRun: opts.dryRun === true, nothingNew: false, pushed: false, merges: 0, ms: 0 };
+  const report: PublishReport = { remote: repo.remote, author: repo.author, owner: repo.owner, runs: [], skipped: [], dryRun: opts.dryRun === true, nothingNew: false, pushed: false, merges: 0, ms: 0, phases: {} };
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    report.phases[name] = Math.round(now - mark);
+    mark = now;
+  };
   const scrub = new Scrubber(opts.settings.exclude);
   const runs = chooseRuns(opts.store, opts.runIds, scrub, report.skipped);
   const cache = await loadCache(repo);
@@ -154,6 +162,7 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
     return report;
   }
 
+  phase('snapshot');
   const specs = [...runTrees].filter((e): e is [string, TreeSpec] => typeof e[1] !== 'string');
   await writeBlobs(cwd, repo.gitDir, specs.map((e) => e[1]));
   const ids = await writeTrees(cwd, specs.map((e) => e[1]));
@@ -163,6 +172,7 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
     cache.runs[id] = { stamp: stamps.get(id) as string, tree: ids[i], bytes: snap.bytes, points: snap.points, scrubbed: snap.scrubbed, listedOnly: snap.listedOnly };
   });
   if (specs.length > 0) await saveCache(repo, cache);
+  phase('objects');
 
   // This sharer's folder: what the ref had there, with these runs put in.
   const prev = await gitMaybe(['rev-parse', '--verify', '-q', `${RUNS_REF}^{commit}`], { cwd });
@@ -183,6 +193,7 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
     }
   }
   report.commit = commit;
+  phase('commit');
   if (commit === undefined) {
     report.nothingNew = true;
     report.ms = Math.round(performance.now() - t0);
@@ -198,6 +209,7 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
   report.commit = result.commit;
   report.merges = result.merges;
   report.pushed = true;
+  phase('push');
   report.ms = Math.round(performance.now() - t0);
   return report;
 }

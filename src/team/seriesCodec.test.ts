@@ -17,6 +17,7 @@ test('series.bin round-trips bit for bit: decimals, full doubles, NaN, ±Infinit
     { key: 'loss', steps, times, values: col(Array.from({ length: n }, () => Number((rand() * 10).toPrecision(6)))) },
     { key: 'raw', steps, times, values: col(Array.from({ length: n }, () => rand())) },
     { key: 'odd/é ✓', steps: col([0, 1, 2, 3, 4, 5]), times: col([0.5, 1.25, 2, 3, 4, 5]), values: col([NaN, Infinity, -Infinity, -0, 1e308, 5e-324]) },
+    { key: 'diverged', steps: col([0, 1, 2, 3, 4, 5, 6, 7]), times: col([0, 1, 2, 3, 4, 5, 6, 7]), values: col([1.5, NaN, 2.25, Infinity, 3, -0, -Infinity, 0.001]) },
     { key: 'empty', steps: col([]), times: col([]), values: col([]) },
     { key: 'big-int', steps: col([0, 2 ** 53]), times: col([0, 1]), values: col([2 ** 60, -(2 ** 52)]) },
   ];

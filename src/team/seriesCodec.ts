@@ -1,11 +1,14 @@
 // series.bin: every metric series of a run in a compact, lossless binary form that git's zlib shrinks further.
-// Layout (all integers LEB128 varints): "TSS1", series count, then per series its key (length + UTF-8), its
-// point count and three columns (steps, times in ms, values). A column is either
-//   0 DECIMAL: an exponent e, then each value as round(v·10^e) delta-coded from the previous (zigzag), used when
-//     every value is finite and reads back exactly as m / 10^e (steps, millisecond times, values logged with a
-//     few significant digits: most of them, so a point costs about a byte or two);
-//   1 FLOAT64: the doubles' 8 bytes, byte-plane by byte-plane (all first bytes, then all second bytes, …), so the
-//     sign/exponent planes compress well; NaN, ±Infinity and -0 keep their bits.
+// Layout (counts are LEB128 varints): "TSS1", series count, then per series its key (length + UTF-8), its point
+// count and three columns (steps, times in ms, values). A column is either
+//   0 DECIMAL: used when every value reads back exactly as s / 10^k for a small integer s (steps, millisecond
+//     times, values logged with a few significant digits: most of them). Each value has its own k (the fewest
+//     decimals that give it back), stored once when all share it, else as a column; s is stored as the residual
+//     from a prediction at that scale (order 1: the previous value; order 2: the line through the previous two,
+//     whichever is smaller), zigzagged to w bytes, byte plane by byte plane (all lowest bytes, then the next, …)
+//     so zlib sees the nearly constant high planes apart from the noisy low ones;
+//   1 FLOAT64: the doubles' 8 bytes, byte-plane by byte-plane, so the sign/exponent planes compress well; NaN,
+//     ±Infinity and -0 keep their bits.
 // Decoding treats the bytes as untrusted: every length is checked against what is left and against caps.
 
 export interface SeriesColumns {
@@ -17,8 +20,9 @@ export interface SeriesColumns {
 
 const MAGIC = [0x54, 0x53, 0x53, 0x31]; // "TSS1"
 const MAX_EXP = 17;
-// Deltas of m stay within ±2^52, so their zigzag (2|d|) is an exact double.
-const MAX_M = 2 ** 51;
+// Second-order deltas of m stay within ±2^52, so their zigzag (2|d|) is an exact double.
+const MAX_M = 2 ** 50;
+const TWO32 = 2 ** 32;
 export const MAX_SERIES = 10_000;
 export const MAX_KEY_BYTES = 1024;
 
@@ -61,42 +65,99 @@ class Writer {
   }
 }
 
-function decimalExponent(values: Float64Array): number | undefined {
-  let e = 0;
-  let scale = 1;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v) || Object.is(v, -0)) return undefined;
-    while (Math.round(v * scale) / scale !== v) {
-      if (++e > MAX_EXP) return undefined;
-      scale = 10 ** e;
-    }
-    if (Math.abs(Math.round(v * scale)) > MAX_M) return undefined;
+/** The fewest decimals k (0…17) with v = round(v·10^k) / 10^k exactly and a small enough mantissa. */
+function decimalsOf(v: number): number {
+  if (Number.isNaN(v)) return K_NAN;
+  if (v === Infinity) return K_INF;
+  if (v === -Infinity) return K_NEG_INF;
+  if (Object.is(v, -0)) return K_NEG_ZERO;
+  for (let k = 0; k <= MAX_EXP; k++) {
+    const scale = POW10[k];
+    const m = Math.round(v * scale);
+    if (Math.abs(m) > MAX_M) return -1;
+    if (m / scale === v) return k;
   }
-  // A larger exponent found late may push earlier values past the bound.
-  for (let i = 0; i < values.length; i++) if (Math.abs(Math.round(values[i] * scale)) > MAX_M) return undefined;
-  return e;
+  return -1;
+}
+
+const POW10 = Array.from({ length: MAX_EXP + 1 }, (_, k) => 10 ** k);
+// Per-value k codes for the values no decimal spells (a diverging loss): stored with a zero residual.
+const K_NAN = 20;
+const K_INF = 21;
+const K_NEG_INF = 22;
+const K_NEG_ZERO = 23;
+const SPECIALS = [NaN, Infinity, -Infinity, -0];
+
+/** The prediction of value i at scale 10^k from the values before it; the decoder computes the same doubles. */
+function predict(out: Float64Array, i: number, order: number, scale: number): number {
+  if (i === 0) return 0;
+  const guess = order === 2 && i > 1 ? 2 * out[i - 1] - out[i - 2] : out[i - 1];
+  const p = Math.round(guess * scale);
+  return Number.isFinite(p) && Math.abs(p) <= MAX_M ? p : 0;
+}
+
+const zigzag = (d: number) => (d >= 0 ? d * 2 : -d * 2 - 1);
+
+function residuals(values: Float64Array, ks: Int8Array, order: number): { z: Float64Array; bits: number; max: number } {
+  const z = new Float64Array(values.length);
+  let bits = 0;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (ks[i] > MAX_EXP) continue;
+    const scale = POW10[ks[i]];
+    const r = zigzag(Math.round(values[i] * scale) - predict(values, i, order, scale));
+    z[i] = r;
+    if (r > max) max = r;
+    bits += r === 0 ? 0 : Math.log2(r + 1);
+  }
+  return { z, bits, max };
+}
+
+function writePlanes(w: Writer, z: Float64Array, width: number): void {
+  const n = z.length;
+  const planes = new Uint8Array(n * width);
+  for (let i = 0; i < n; i++) {
+    const lo = z[i] % TWO32;
+    const hi = Math.floor(z[i] / TWO32);
+    for (let b = 0; b < width; b++) planes[b * n + i] = b < 4 ? (lo >>> (8 * b)) & 0xff : (hi >>> (8 * (b - 4))) & 0xff;
+  }
+  w.bytes(planes);
 }
 
 function writeColumn(w: Writer, values: Float64Array): void {
-  const e = decimalExponent(values);
-  if (e !== undefined) {
-    const scale = 10 ** e;
-    w.byte(0);
-    w.varint(e);
-    let prev = 0;
-    for (let i = 0; i < values.length; i++) {
-      const m = Math.round(values[i] * scale);
-      const d = m - prev;
-      prev = m;
-      w.varint(d >= 0 ? d * 2 : -d * 2 - 1);
+  const n = values.length;
+  const ks = new Int8Array(n);
+  let decimal = true;
+  let sameK = true;
+  for (let i = 0; i < n && decimal; i++) {
+    ks[i] = decimalsOf(values[i]);
+    decimal = ks[i] >= 0;
+    sameK &&= ks[i] === ks[0];
+  }
+  if (decimal) {
+    const first = residuals(values, ks, 1);
+    const second = residuals(values, ks, 2);
+    const best = second.bits < first.bits ? second : first;
+    if (best.max <= 2 ** 53) {
+      let width = 1;
+      while (width < 7 && best.max >= 2 ** (8 * width)) width++;
+      w.byte(0);
+      w.byte(best === second ? 2 : 1);
+      w.byte(width);
+      if (sameK) {
+        w.byte(0);
+        w.byte(n === 0 ? 0 : ks[0]);
+      } else {
+        w.byte(1);
+        w.bytes(new Uint8Array(ks.buffer, ks.byteOffset, n));
+      }
+      writePlanes(w, best.z, width);
+      return;
     }
-    return;
   }
   w.byte(1);
   const raw = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const planes = new Uint8Array(raw.length);
-  const n = values.length;
   for (let i = 0; i < n; i++) for (let b = 0; b < 8; b++) planes[b * n + i] = raw[i * 8 + b];
   w.bytes(planes);
 }
@@ -156,14 +217,29 @@ function readColumn(r: Reader, n: number): Float64Array {
   const mode = r.byte();
   const out = new Float64Array(n);
   if (mode === 0) {
-    const e = r.varint();
-    if (e > MAX_EXP) throw new CodecError(`series.bin: exponent ${e} out of range at byte ${r.pos}`);
-    const scale = 10 ** e;
-    let m = 0;
+    const order = r.byte();
+    const width = r.byte();
+    const kMode = r.byte();
+    if ((order !== 1 && order !== 2) || width < 1 || width > 7 || kMode > 1) throw new CodecError(`series.bin: bad column header at byte ${r.pos - 3}`);
+    const ks = kMode === 0 ? new Uint8Array(n).fill(r.byte()) : r.bytes(n);
+    const planes = r.bytes(n * width);
     for (let i = 0; i < n; i++) {
-      const z = r.varint();
-      m += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      out[i] = m / scale;
+      const k = ks[i];
+      if (k > MAX_EXP) {
+        if (k < K_NAN || k > K_NEG_ZERO) throw new CodecError(`series.bin: ${k} decimals at point ${i} (at most ${MAX_EXP})`);
+        out[i] = SPECIALS[k - K_NAN];
+        continue;
+      }
+      let lo = 0;
+      let hi = 0;
+      for (let b = 0; b < width; b++) {
+        const byte = planes[b * n + i];
+        if (b < 4) lo += byte * 2 ** (8 * b);
+        else hi += byte * 2 ** (8 * (b - 4));
+      }
+      const z = lo + hi * TWO32;
+      const scale = POW10[k];
+      out[i] = (predict(out, i, order, scale) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2)) / scale;
     }
     return out;
   }
