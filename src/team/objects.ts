@@ -1,6 +1,6 @@
-// Writing blobs and trees with git plumbing: blobs through one `hash-object --stdin-paths`, trees through one
+// Writing blobs and trees with git plumbing: blobs through one `fast-import` (marks only, no commit), trees through one
 // `mktree --batch` per depth (children before parents). No index, no work tree, no checkout is touched.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git } from './git';
 
@@ -34,7 +34,11 @@ export function putBlob(tree: TreeSpec, path: string, bytes: Buffer | string): v
   t.blobs.set(parts[parts.length - 1], bytes);
 }
 
-/** Writes every blob given as bytes (through files in a temporary folder under `tmpParent`); returns how many. */
+/**
+ * Writes every blob given as bytes with one `git fast-import` (straight into a pack: no loose object per file, and
+ * the push reuses the pack's compressed data); returns how many. Marks name the blobs, and the exported marks
+ * file gives their ids. `tmpParent` holds that file for the duration.
+ */
 export async function writeBlobs(cwd: string, tmpParent: string, trees: TreeSpec[]): Promise<number> {
   const pending: Array<{ map: Map<string, Buffer | string>; name: string; bytes: Buffer }> = [];
   const walk = (t: TreeSpec) => {
@@ -45,20 +49,23 @@ export async function writeBlobs(cwd: string, tmpParent: string, trees: TreeSpec
   if (pending.length === 0) return 0;
   const dir = await mkdtemp(join(tmpParent, 'trackside-blobs-'));
   try {
-    const paths: string[] = [];
-    // Written a few dozen at a time: enough to overlap the writes, few enough to bound open files.
-    for (let i = 0; i < pending.length; i += 64) {
-      await Promise.all(
-        pending.slice(i, i + 64).map((p, j) => {
-          const path = join(dir, String(i + j));
-          paths[i + j] = path;
-          return writeFile(path, p.bytes);
-        }),
-      );
+    const marks = join(dir, 'marks');
+    const parts: Buffer[] = [];
+    pending.forEach((p, i) => {
+      parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${p.bytes.length}\n`), p.bytes, Buffer.from('\n'));
+    });
+    parts.push(Buffer.from('done\n'));
+    await git(['fast-import', '--quiet', '--done', '--big-file-threshold=1m', `--export-marks=${marks}`], { cwd, input: Buffer.concat(parts) });
+    const ids = new Map<number, string>();
+    for (const line of (await readFile(marks, 'utf8')).split('\n')) {
+      const m = /^:(\d+) ([0-9a-f]{40,64})$/.exec(line);
+      if (m !== null) ids.set(Number(m[1]), m[2]);
     }
-    const ids = (await git(['hash-object', '-w', '--no-filters', '--stdin-paths'], { cwd, input: paths.join('\n') + '\n' })).trim().split('\n');
-    if (ids.length !== pending.length) throw new Error(`git hash-object returned ${ids.length} ids for ${pending.length} files`);
-    pending.forEach((p, i) => p.map.set(p.name, ids[i]));
+    pending.forEach((p, i) => {
+      const id = ids.get(i + 1);
+      if (id === undefined) throw new Error(`git fast-import gave no id for blob ${i + 1}`);
+      p.map.set(p.name, id);
+    });
     return pending.length;
   } finally {
     await rm(dir, { recursive: true, force: true });

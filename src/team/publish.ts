@@ -9,7 +9,7 @@ import { git, gitMaybe, GitError } from './git';
 import { lsTree, mktreeFrom, newTree, putBlob, writeBlobs, writeTrees, type TreeEntry, type TreeSpec } from './objects';
 import { Scrubber } from './redact';
 import { openTeamRepo, pushedRef, remoteRef, RUN_ID, RUNS_REF, type TeamRepo } from './repo';
-import { runStamp, snapshotRun, type RunSnapshot, type TeamSettings } from './snapshot';
+import { readAllSeries, runStamp, snapshotRun, type RunSnapshot, type TeamSettings } from './snapshot';
 
 export interface PublishOptions {
   cwd: string;
@@ -69,6 +69,19 @@ interface PushCache {
   v: 1;
   owner: string;
   runs: Record<string, CacheEntry>;
+  /** The ref's commit after the last publish: it holds every run tree above. */
+  commit?: string;
+}
+
+/** refs/trackside/* → commit, in one git call. */
+async function trackRefs(cwd: string): Promise<Map<string, string>> {
+  const out = await git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/trackside/'], { cwd });
+  return new Map(
+    out
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split(' ') as [string, string]),
+  );
 }
 
 const cachePath = (repo: TeamRepo) => join(repo.gitDir, 'trackside', 'push-cache.json');
@@ -76,7 +89,7 @@ const cachePath = (repo: TeamRepo) => join(repo.gitDir, 'trackside', 'push-cache
 async function loadCache(repo: TeamRepo): Promise<PushCache> {
   try {
     const c = JSON.parse(await readFile(cachePath(repo), 'utf8')) as PushCache;
-    if (c.v === 1 && c.owner === repo.owner && typeof c.runs === 'object' && c.runs !== null) return { v: 1, owner: c.owner, runs: Object.assign(Object.create(null) as Record<string, CacheEntry>, c.runs) };
+    if (c.v === 1 && c.owner === repo.owner && typeof c.runs === 'object' && c.runs !== null) return { v: 1, owner: c.owner, runs: Object.assign(Object.create(null) as Record<string, CacheEntry>, c.runs), ...(typeof c.commit === 'string' ? { commit: c.commit } : {}) };
   } catch {
     // Missing or unreadable: every run is snapshotted again, which is only slower.
   }
@@ -130,6 +143,21 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
   const runs = chooseRuns(opts.store, opts.runIds, scrub, report.skipped);
   const cache = await loadCache(repo);
   const stamps = new Map(runs.map((r) => [r.id, runStamp(r, opts.settings)]));
+  // Nothing changed since the last publish, which the remote already has: say so without building anything.
+  if (runs.length > 0 && runs.every((r) => cache.runs[r.id]?.stamp === stamps.get(r.id)) && cache.commit !== undefined && opts.dryRun !== true) {
+    const refs = await trackRefs(cwd);
+    if (refs.get(RUNS_REF) === cache.commit && refs.get(pushedRef(repo.remote)) === cache.commit) {
+      for (const r of runs) {
+        const c = cache.runs[r.id];
+        report.runs.push({ id: r.id, name: r.name, status: r.status, bytes: c.bytes, points: c.points, unchanged: true, scrubbed: c.scrubbed, listedOnly: c.listedOnly });
+      }
+      report.commit = cache.commit;
+      report.nothingNew = true;
+      phase('check');
+      report.ms = Math.round(performance.now() - t0);
+      return report;
+    }
+  }
   const reusable = runs.flatMap((r) => {
     const c = cache.runs[r.id];
     return c !== undefined && c.stamp === stamps.get(r.id) ? [c.tree] : [];
@@ -138,24 +166,31 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
 
   const runTrees = new Map<string, string | TreeSpec>();
   const fresh = new Map<string, RunSnapshot>();
+  const changed: RunSummary[] = [];
   for (const r of runs) {
     const c = cache.runs[r.id];
     if (c !== undefined && c.stamp === stamps.get(r.id) && !missing.has(c.tree)) {
       runTrees.set(r.id, c.tree);
       report.runs.push({ id: r.id, name: r.name, status: r.status, bytes: c.bytes, points: c.points, unchanged: true, scrubbed: c.scrubbed, listedOnly: c.listedOnly });
-      continue;
+    } else changed.push(r);
+  }
+  // Snapshots a batch at a time: series read together, encoded, then let go before the next batch.
+  for (let i = 0; i < changed.length; i += 64) {
+    const batch = changed.slice(i, i + 64);
+    const series = await readAllSeries(opts.store, batch.map((r) => r.id));
+    for (const r of batch) {
+      const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings, series.get(r.id));
+      if (snap === undefined) {
+        report.skipped.push({ id: r.id, reason: 'gone from the store' });
+        continue;
+      }
+      report.runs.push(sharedOf(snap, r.status));
+      if (opts.dryRun === true) continue;
+      const spec = newTree();
+      for (const [path, bytes] of snap.files) putBlob(spec, path, bytes);
+      runTrees.set(r.id, spec);
+      fresh.set(r.id, snap);
     }
-    const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings);
-    if (snap === undefined) {
-      report.skipped.push({ id: r.id, reason: 'gone from the store' });
-      continue;
-    }
-    report.runs.push(sharedOf(snap, r.status));
-    if (opts.dryRun === true) continue;
-    const spec = newTree();
-    for (const [path, bytes] of snap.files) putBlob(spec, path, bytes);
-    runTrees.set(r.id, spec);
-    fresh.set(r.id, snap);
   }
   if (opts.dryRun === true) {
     report.ms = Math.round(performance.now() - t0);
@@ -201,11 +236,14 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
   }
   const pushed = await gitMaybe(['rev-parse', '--verify', '-q', pushedRef(repo.remote)], { cwd });
   if (!madeCommit && pushed === commit) {
+    if (cache.commit !== commit) await saveCache(repo, { ...cache, commit });
     report.nothingNew = true;
     report.ms = Math.round(performance.now() - t0);
     return report;
   }
   const result = await pushWithMerges(repo, commit, opts.maxAttempts ?? 5);
+  cache.commit = result.commit;
+  await saveCache(repo, cache);
   report.commit = result.commit;
   report.merges = result.merges;
   report.pushed = true;

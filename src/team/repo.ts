@@ -42,40 +42,47 @@ export function ownerOf(author: string, host: string): string {
 }
 
 export async function openTeamRepo(cwd: string, remote: string | undefined): Promise<TeamRepo> {
-  let gitDir: string;
+  // Two git calls in all, since a push with nothing new should cost next to nothing: where the repository is
+  // (and the branch, when HEAD has a commit), then its whole configuration.
+  let lines: string[];
   try {
-    gitDir = (await git(['rev-parse', '--git-common-dir'], { cwd })).trim();
+    lines = (await git(['rev-parse', '--git-common-dir', '--abbrev-ref', 'HEAD'], { cwd })).trim().split('\n');
   } catch (err) {
     if (err instanceof GitError && err.code === null) throw new TeamSetupError(`git is not installed or not on PATH (${err.message})`);
+    lines = [(await gitMaybe(['rev-parse', '--git-common-dir'], { cwd })) ?? ''];
+  }
+  if (lines[0] === '') {
     throw new TeamSetupError(`${cwd} is not in a git repository. Team runs travel through a git remote: run "git init" and "git remote add origin <url>" there, or run this from your project's folder.`);
   }
-  if (!isAbsolute(gitDir)) gitDir = resolve(cwd, gitDir);
-  const remotes = (await git(['remote'], { cwd })).split('\n').map((r) => r.trim()).filter((r) => r !== '');
-  const chosen = remote ?? (await defaultRemote(cwd, remotes));
+  const gitDir = isAbsolute(lines[0]) ? lines[0] : resolve(cwd, lines[0]);
+  const branch = lines[1] !== undefined && lines[1] !== 'HEAD' ? lines[1] : undefined;
+  const config = new Map<string, string>();
+  for (const entry of (await git(['config', '-l', '-z'], { cwd })).split('\0')) {
+    const nl = entry.indexOf('\n');
+    if (nl > 0) config.set(entry.slice(0, nl).toLowerCase(), entry.slice(nl + 1));
+  }
+  const remotes = [...config.keys()].flatMap((k) => {
+    const m = /^remote\.(.+)\.url$/.exec(k);
+    return m === null ? [] : [m[1]];
+  });
+  // Keys are lower-cased above, but remote names keep their case in `git remote`: take them from there when they differ.
+  const named = remotes.some((r) => r !== r.toLowerCase()) ? (await git(['remote'], { cwd })).split('\n').filter((r) => r !== '') : remotes;
+  const upstream = branch === undefined ? undefined : config.get(`branch.${branch.toLowerCase()}.remote`);
+  const chosen = remote ?? (upstream !== undefined && named.includes(upstream) ? upstream : named.includes('origin') ? 'origin' : named.length === 1 ? named[0] : undefined);
   if (chosen === undefined) {
     throw new TeamSetupError(
-      remotes.length === 0
+      named.length === 0
         ? 'this repository has no remote to share runs through. Add one with "git remote add origin <url>" (any remote your team can reach: GitHub, GitLab, a bare repository on a shared machine).'
-        : `this repository has several remotes (${remotes.join(', ')}) and the current branch tracks none of them: choose one with --remote NAME (or the trackside.team.remote setting).`,
+        : `this repository has several remotes (${named.join(', ')}) and the current branch tracks none of them: choose one with --remote NAME (or the trackside.team.remote setting).`,
     );
   }
-  if (chosen.startsWith('-') || !remotes.includes(chosen)) {
-    throw new TeamSetupError(`no remote named "${chosen}" in this repository${remotes.length > 0 ? ` (remotes: ${remotes.join(', ')})` : ''}. Add it with "git remote add ${/^[\w.-]+$/.test(chosen) ? chosen : 'NAME'} <url>".`);
+  if (chosen.startsWith('-') || !named.includes(chosen)) {
+    throw new TeamSetupError(`no remote named "${chosen}" in this repository${named.length > 0 ? ` (remotes: ${named.join(', ')})` : ''}. Add it with "git remote add ${/^[\w.-]+$/.test(chosen) ? chosen : 'NAME'} <url>".`);
   }
-  const author = (await gitMaybe(['config', 'user.name'], { cwd })) ?? safeUser();
+  const author = config.get('user.name') || safeUser();
   const host = hostname();
-  const email = (await gitMaybe(['config', 'user.email'], { cwd })) ?? `${slug(author)}@${slug(host)}`;
+  const email = config.get('user.email') || `${slug(author)}@${slug(host)}`;
   return { cwd, gitDir, remote: chosen, author, email, host, owner: ownerOf(author, host) };
-}
-
-async function defaultRemote(cwd: string, remotes: string[]): Promise<string | undefined> {
-  const branch = await gitMaybe(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd });
-  if (branch !== undefined) {
-    const upstream = await gitMaybe(['config', `branch.${branch}.remote`], { cwd });
-    if (upstream !== undefined && remotes.includes(upstream)) return upstream;
-  }
-  if (remotes.includes('origin')) return 'origin';
-  return remotes.length === 1 ? remotes[0] : undefined;
 }
 
 function safeUser(): string {

@@ -65,8 +65,15 @@ class Writer {
   }
 }
 
-/** The fewest decimals k (0…17) with v = round(v·10^k) / 10^k exactly and a small enough mantissa. */
-function decimalsOf(v: number): number {
+/**
+ * Decimals k (0…17) with v = round(v·10^k) / 10^k exactly and a small enough mantissa: `hint` (the previous
+ * value's) when it works, since a series mostly keeps one scale and that predicts best, else the fewest.
+ */
+function decimalsOf(v: number, hint: number): number {
+  if (hint >= 0 && hint <= MAX_EXP) {
+    const m = Math.round(v * POW10[hint]);
+    if (m / POW10[hint] === v && Math.abs(m) <= MAX_M && !Object.is(v, -0)) return hint;
+  }
   if (Number.isNaN(v)) return K_NAN;
   if (v === Infinity) return K_INF;
   if (v === -Infinity) return K_NEG_INF;
@@ -108,7 +115,7 @@ function residuals(values: Float64Array, ks: Int8Array, order: number): { z: Flo
     const r = zigzag(Math.round(values[i] * scale) - predict(values, i, order, scale));
     z[i] = r;
     if (r > max) max = r;
-    bits += r === 0 ? 0 : Math.log2(r + 1);
+    bits += r < TWO32 ? 32 - Math.clz32(r) : 32 + Math.log2(r / TWO32 + 1);
   }
   return { z, bits, max };
 }
@@ -130,7 +137,7 @@ function writeColumn(w: Writer, values: Float64Array): void {
   let decimal = true;
   let sameK = true;
   for (let i = 0; i < n && decimal; i++) {
-    ks[i] = decimalsOf(values[i]);
+    ks[i] = decimalsOf(values[i], i === 0 ? 0 : ks[i - 1]);
     decimal = ks[i] >= 0;
     sameK &&= ks[i] === ks[0];
   }

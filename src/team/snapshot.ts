@@ -136,14 +136,28 @@ function pick(a: ArtifactInfo): Omit<SharedArtifact, 'included'> {
   return out;
 }
 
-export async function snapshotRun(store: RunStore, id: string, author: string, host: string, settings: TeamSettings): Promise<RunSnapshot | undefined> {
+/** Every point of these runs' series, read a batch of runs at a time (one store request each). */
+export async function readAllSeries(store: RunStore, ids: string[]): Promise<Map<string, SeriesColumns[]>> {
+  const out = new Map<string, SeriesColumns[]>(ids.map((id) => [id, []]));
+  for (let i = 0; i < ids.length; i += 32) {
+    const batch = ids.slice(i, i + 32);
+    const keys = store.metricKeys(batch);
+    if (keys.length === 0) continue;
+    for (const s of await store.series({ runIds: batch, keys, points: Number.MAX_SAFE_INTEGER, x: 'step' })) {
+      out.get(s.runId)?.push({ key: s.key, steps: s.steps, times: s.times, values: s.values });
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return out;
+}
+
+/** `series`: the run's series from readAllSeries (read here when not given). */
+export async function snapshotRun(store: RunStore, id: string, author: string, host: string, settings: TeamSettings, series?: SeriesColumns[]): Promise<RunSnapshot | undefined> {
   const run = store.getRun(id);
   if (run === undefined) return undefined;
   const scrub = new Scrubber(settings.exclude);
   const snap: RunSnapshot = { id, name: run.name, files: new Map(), bytes: 0, points: 0, scrubbed: [], listedOnly: [] };
-  const keys = Object.keys(run.metrics).sort();
-  const series = keys.length === 0 ? [] : await store.series({ runIds: [id], keys, points: Number.MAX_SAFE_INTEGER, x: 'step' });
-  const columns: SeriesColumns[] = series.map((s) => ({ key: s.key, steps: s.steps, times: s.times, values: s.values }));
+  const columns = series ?? (await readAllSeries(store, [id])).get(id) ?? [];
   for (const c of columns) snap.points += c.steps.length;
   const artifacts = await artifactFiles(run, settings, scrub, snap);
   const meta: TeamMeta = {
