@@ -33,6 +33,9 @@ export const Commands = {
   compareWithParent: 'trackside.compareWithParent',
   // Python path.
   copyLoggerToWorkspace: 'trackside.copyLoggerToWorkspace',
+  // Team runs through the git remote.
+  shareRuns: 'trackside.shareRuns',
+  fetchTeamRuns: 'trackside.fetchTeamRuns',
 } as const;
 
 /** The Runs view: the explorer draws it, the store service shows indexing progress in it. */
