@@ -33,6 +33,19 @@ function flatValues(v: unknown, digits: unknown): Obj {
 
 const STATUSES = new Set(['finished', 'failed', 'killed']);
 
+/** A number as the log format spells it: JSON where JSON can, `{"$float": …}` for NaN and ±Infinity. */
+function numText(v: number): string {
+  if (Number.isFinite(v)) return Object.is(v, -0) ? '-0' : String(v);
+  return `{"$float":"${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}"}`;
+}
+
+function sameColumns(a: SeriesColumns, b: SeriesColumns): boolean {
+  if (a === b) return true;
+  if (a.steps.length !== b.steps.length) return false;
+  for (let i = 0; i < a.steps.length; i++) if (a.steps[i] !== b.steps[i] || a.times[i] !== b.times[i]) return false;
+  return true;
+}
+
 /** The log text of a run; `meta` is meta.json parsed (with its special floats), `series` decoded series.bin. */
 export function eventsText(id: string, metaIn: unknown, series: SeriesColumns[], origin: TeamOrigin): string {
   const meta = isObj(metaIn) ? metaIn : {};
@@ -69,36 +82,54 @@ export function eventsText(id: string, metaIn: unknown, series: SeriesColumns[],
   const overrides = flatValues(meta.overrides, exact.overrides);
   if (Object.keys(overrides).length > 0) put({ t: 'params', ts: ts(startTime), source: 'override', params: overrides });
 
-  // Metrics: one record per (step, time) holding every key logged there; system metrics in their own order.
-  const records = new Map<string, { step: number; time: number; values: Obj }>();
-  const system = new Map<number, { time: number; values: Obj }>();
-  for (const s of series) {
-    if (s.key.startsWith('system/')) {
-      const name = s.key.slice('system/'.length);
-      for (let i = 0; i < s.steps.length; i++) {
-        const at = system.get(s.steps[i]) ?? { time: s.times[i], values: {} };
-        Object.defineProperty(at.values, name, { value: s.values[i], enumerable: true, writable: true, configurable: true });
-        system.set(s.steps[i], at);
-      }
-      continue;
-    }
-    for (let i = 0; i < s.steps.length; i++) {
-      const step = s.steps[i];
-      if (!Number.isInteger(step) || step < 0 || step > Number.MAX_SAFE_INTEGER) continue;
-      const k = `${step}|${s.times[i]}`;
-      let rec = records.get(k);
-      if (rec === undefined) records.set(k, (rec = { step, time: s.times[i], values: {} }));
-      Object.defineProperty(rec.values, s.key, { value: s.values[i], enumerable: true, writable: true, configurable: true });
+  // Metrics: one record per (step, time) holding every key logged there; system metrics in their own order. Lines
+  // are built as text (this is the hot loop of a fetch: millions of points), numbers spelled as the format wants.
+  const main = series.filter((x) => !x.key.startsWith('system/'));
+  const system = new Map<number, { time: number; parts: string[] }>();
+  for (const x of series) {
+    if (!x.key.startsWith('system/')) continue;
+    const name = JSON.stringify(x.key.slice('system/'.length));
+    for (let i = 0; i < x.steps.length; i++) {
+      let at = system.get(x.steps[i]);
+      if (at === undefined) system.set(x.steps[i], (at = { time: x.times[i], parts: [] }));
+      at.parts.push(`${name}:${numText(x.values[i])}`);
     }
   }
-  const sorted = [...records.values()].sort((a, b) => a.step - b.step || a.time - b.time);
-  const sys = [...system.entries()].sort((a, b) => a[0] - b[0]);
+  const sys = [...system.entries()].sort((p, q) => p[0] - q[0]);
   let j = 0;
-  for (const r of sorted) {
-    while (j < sys.length && sys[j][1].time <= r.time) put({ t: 'system', ts: ts(sys[j][1].time), values: sys[j++][1].values });
-    put({ t: 'metrics', ts: ts(Number.isFinite(r.time) ? r.time : lastUpdate), step: r.step, values: r.values });
+  const metricLine = (step: number, time: number, body: string) => {
+    while (j < sys.length && sys[j][1].time <= time) {
+      lines.push(`{"t":"system","ts":${numText(ts(sys[j][1].time))},"values":{${sys[j][1].parts.join(',')}}}`);
+      j++;
+    }
+    lines.push(`{"t":"metrics","ts":${numText(ts(Number.isFinite(time) ? time : lastUpdate))},"step":${step},"values":{${body}}}`);
+  };
+  const validStep = (step: number) => Number.isInteger(step) && step >= 0 && step <= Number.MAX_SAFE_INTEGER;
+  if (main.length > 0 && main.every((x) => sameColumns(x, main[0]))) {
+    // The common case: every key logged at every step together.
+    const names = main.map((x) => JSON.stringify(x.key));
+    const { steps, times } = main[0];
+    for (let i = 0; i < steps.length; i++) {
+      if (!validStep(steps[i])) continue;
+      let body = '';
+      for (let k = 0; k < main.length; k++) body += `${k === 0 ? '' : ','}${names[k]}:${numText(main[k].values[i])}`;
+      metricLine(steps[i], times[i], body);
+    }
+  } else {
+    const records = new Map<string, { step: number; time: number; parts: string[] }>();
+    for (const x of main) {
+      const name = JSON.stringify(x.key);
+      for (let i = 0; i < x.steps.length; i++) {
+        if (!validStep(x.steps[i])) continue;
+        const k = `${x.steps[i]}|${x.times[i]}`;
+        let rec = records.get(k);
+        if (rec === undefined) records.set(k, (rec = { step: x.steps[i], time: x.times[i], parts: [] }));
+        rec.parts.push(`${name}:${numText(x.values[i])}`);
+      }
+    }
+    for (const r of [...records.values()].sort((p, q) => p.step - q.step || p.time - q.time)) metricLine(r.step, r.time, r.parts.join(','));
   }
-  for (; j < sys.length; j++) put({ t: 'system', ts: ts(sys[j][1].time), values: sys[j][1].values });
+  for (; j < sys.length; j++) lines.push(`{"t":"system","ts":${numText(ts(sys[j][1].time))},"values":{${sys[j][1].parts.join(',')}}}`);
 
   const summary = flatValues(meta.summary, exact.summary);
   if (Object.keys(summary).length > 0) put({ t: 'summary', ts: ts(lastUpdate), values: summary });

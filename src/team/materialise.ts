@@ -27,7 +27,7 @@ export interface Limits {
   artifacts: number;
 }
 
-export const LIMITS: Limits = { entries: 200_000, metaBytes: 4 << 20, seriesBytes: 128 << 20, points: 20_000_000, artifactBytes: 16 << 20, artifacts: 1000 };
+export const LIMITS: Limits = { entries: 200_000, metaBytes: 4 << 20, seriesBytes: 128 << 20, points: 5_000_000, artifactBytes: 16 << 20, artifacts: 1000 };
 
 export interface MaterialiseReport {
   written: string[];

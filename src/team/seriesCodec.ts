@@ -23,6 +23,8 @@ const MAX_EXP = 17;
 // Second-order deltas of m stay within ±2^52, so their zigzag (2|d|) is an exact double.
 const MAX_M = 2 ** 50;
 const TWO32 = 2 ** 32;
+/** Residuals written as varints before the planes. */
+const HEAD = 2;
 export const MAX_SERIES = 10_000;
 export const MAX_KEY_BYTES = 1024;
 
@@ -146,8 +148,12 @@ function writeColumn(w: Writer, values: Float64Array): void {
     const second = residuals(values, ks, 2);
     const best = second.bits < first.bits ? second : first;
     if (best.max <= 2 ** 53) {
-      let width = 1;
-      while (width < 7 && best.max >= 2 ** (8 * width)) width++;
+      // The first two residuals (a start value and a first delta) go as varints; the rest in planes, often of
+      // width 0 (steps and regular times: every later second-order residual is zero).
+      let rest = 0;
+      for (let i = HEAD; i < n; i++) if (best.z[i] > rest) rest = best.z[i];
+      let width = 0;
+      while (width < 7 && rest >= 2 ** (8 * width)) width++;
       w.byte(0);
       w.byte(best === second ? 2 : 1);
       w.byte(width);
@@ -158,7 +164,8 @@ function writeColumn(w: Writer, values: Float64Array): void {
         w.byte(1);
         w.bytes(new Uint8Array(ks.buffer, ks.byteOffset, n));
       }
-      writePlanes(w, best.z, width);
+      for (let i = 0; i < Math.min(HEAD, n); i++) w.varint(best.z[i]);
+      writePlanes(w, best.z.subarray(Math.min(HEAD, n)), width);
       return;
     }
   }
@@ -227,9 +234,12 @@ function readColumn(r: Reader, n: number): Float64Array {
     const order = r.byte();
     const width = r.byte();
     const kMode = r.byte();
-    if ((order !== 1 && order !== 2) || width < 1 || width > 7 || kMode > 1) throw new CodecError(`series.bin: bad column header at byte ${r.pos - 3}`);
+    if ((order !== 1 && order !== 2) || width > 7 || kMode > 1) throw new CodecError(`series.bin: bad column header at byte ${r.pos - 3}`);
     const ks = kMode === 0 ? new Uint8Array(n).fill(r.byte()) : r.bytes(n);
-    const planes = r.bytes(n * width);
+    const head = Math.min(HEAD, n);
+    const first = Array.from({ length: head }, () => r.varint());
+    const m = n - head;
+    const planes = r.bytes(m * width);
     for (let i = 0; i < n; i++) {
       const k = ks[i];
       if (k > MAX_EXP) {
@@ -237,14 +247,19 @@ function readColumn(r: Reader, n: number): Float64Array {
         out[i] = SPECIALS[k - K_NAN];
         continue;
       }
-      let lo = 0;
-      let hi = 0;
-      for (let b = 0; b < width; b++) {
-        const byte = planes[b * n + i];
-        if (b < 4) lo += byte * 2 ** (8 * b);
-        else hi += byte * 2 ** (8 * (b - 4));
+      let z: number;
+      if (i < head) z = first[i];
+      else {
+        let lo = 0;
+        let hi = 0;
+        const j = i - head;
+        for (let b = 0; b < width; b++) {
+          const byte = planes[b * m + j];
+          if (b < 4) lo += byte * 2 ** (8 * b);
+          else hi += byte * 2 ** (8 * (b - 4));
+        }
+        z = lo + hi * TWO32;
       }
-      const z = lo + hi * TWO32;
       const scale = POW10[k];
       out[i] = (predict(out, i, order, scale) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2)) / scale;
     }
@@ -273,8 +288,8 @@ export function decodeSeries(bytes: Uint8Array, maxPoints: number): SeriesColumn
     const key = Buffer.from(r.bytes(keyLen)).toString('utf8');
     const n = r.varint();
     total += n;
-    // Every point takes at least one byte per column, so a count beyond what is left is a lie.
-    if (total > maxPoints || n > r.left()) throw new CodecError(`series.bin: series "${key.slice(0, 80)}" claims ${n} points (byte ${r.pos})`);
+    // Checked before anything is allocated: a constant column costs no bytes a point, so only the cap bounds it.
+    if (total > maxPoints) throw new CodecError(`series.bin: series "${key.slice(0, 80)}" claims ${n} points (byte ${r.pos})`);
     const steps = readColumn(r, n);
     const times = readColumn(r, n);
     const values = readColumn(r, n);
