@@ -269,7 +269,8 @@ async function pushWithMerges(repo: TeamRepo, start: string, attempts: number): 
   let merges = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      await git(['push', '--porcelain', '--no-verify', remote, `${RUNS_REF}:${RUNS_REF}`], { cwd });
+      // Level 9: the pack is built once and fetched by every teammate.
+      await git(['-c', 'pack.compression=9', 'push', '--porcelain', '--no-verify', remote, `${RUNS_REF}:${RUNS_REF}`], { cwd });
       await git(['update-ref', pushedRef(remote), commit], { cwd });
       return { commit, merges };
     } catch (err) {

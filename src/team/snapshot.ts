@@ -72,9 +72,16 @@ export interface RunSnapshot {
   listedOnly: string[];
 }
 
-/** What decides whether a run's shared folder must be rebuilt: anything in its summary, and the settings. */
+/**
+ * What decides whether a run's shared folder must be rebuilt: its last write (any new log line moves it), the
+ * user's edits beside it (user.json), its points and the settings. Small on purpose: a push with nothing new
+ * stamps every run.
+ */
 export function runStamp(run: RunSummary, settings: TeamSettings): string {
-  return createHash('sha1').update(stringifyWithFloats({ v: SNAPSHOT_VERSION, run, settings })).digest('hex');
+  let points = 0;
+  for (const m of Object.values(run.metrics)) points += m.count;
+  const key = [SNAPSHOT_VERSION, settings, run.id, run.lastUpdate, run.status, run.endTime, run.exitCode, run.name, run.tags, run.notes, run.starred, run.archived, points];
+  return createHash('sha1').update(JSON.stringify(key)).digest('hex');
 }
 
 function insideRun(dir: string, path: string): string | undefined {
@@ -187,7 +194,7 @@ export async function snapshotRun(store: RunStore, id: string, author: string, h
   if (run.cwd !== undefined) meta.cwd = run.cwd;
   if (run.executable !== undefined) meta.executable = run.executable;
   if (run.exactInts !== undefined) meta.exactInts = run.exactInts;
-  snap.files.set('meta.json', Buffer.from(stringifyWithFloats(meta, 1) + '\n'));
+  snap.files.set('meta.json', Buffer.from(stringifyWithFloats(meta) + '\n'));
   snap.files.set('series.bin', encodeSeries(columns));
   for (const b of snap.files.values()) snap.bytes += b.length;
   return snap;
