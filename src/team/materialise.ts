@@ -181,13 +181,17 @@ export async function materialise(cwd: string, commit: string, root: string, own
       report.diagnostics.push({ file: where, reason: `${run.problem}; run not fetched` });
       continue;
     }
-    const d = digest(run);
-    if ((await readOrigin(dir)) === d) {
-      report.unchanged++;
-      continue;
-    }
-    todo.push({ run, dir, digest: d });
+    todo.push({ run, dir, digest: digest(run) });
   }
+  // Unchanged runs (same blobs as the cached copy) are left alone; the checks overlap, 32 at a time.
+  const changed: typeof todo = [];
+  for (let i = 0; i < todo.length; i += 32) {
+    const slice = todo.slice(i, i + 32);
+    const origins = await Promise.all(slice.map((t) => readOrigin(t.dir)));
+    slice.forEach((t, k) => (origins[k] === t.digest ? report.unchanged++ : changed.push(t)));
+  }
+  todo.length = 0;
+  todo.push(...changed);
   // A batch of runs per cat-file: bounded memory however many runs changed.
   for (let i = 0; i < todo.length; ) {
     const batch: typeof todo = [];
@@ -198,12 +202,19 @@ export async function materialise(cwd: string, commit: string, root: string, own
       for (const b of [t.run.meta, t.run.series, ...t.run.files]) bytes += b?.size ?? 0;
     }
     const blobs = await readBlobs(cwd, batch.flatMap((t) => [t.run.meta, t.run.series, ...t.run.files].filter((b): b is Blob => b !== undefined)));
-    for (const t of batch) {
-      const problem = await writeRun(t.run, cache, t.dir, t.digest, blobs, remote, limits).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
-      if (problem === undefined) report.written.push(`${t.run.owner}/${t.run.id}`);
-      else report.diagnostics.push({ file: `${label}:${t.run.owner}/${t.run.id}`, reason: `${problem}; run not fetched` });
-    }
+    // Eight runs written at a time: the file system calls overlap, memory stays that of one batch.
+    let next = 0;
+    const writer = async () => {
+      while (next < batch.length) {
+        const t = batch[next++];
+        const problem = await writeRun(t.run, cache, t.dir, t.digest, blobs, remote, limits).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+        if (problem === undefined) report.written.push(`${t.run.owner}/${t.run.id}`);
+        else report.diagnostics.push({ file: `${label}:${t.run.owner}/${t.run.id}`, reason: `${problem}; run not fetched` });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, batch.length) }, writer));
   }
+  report.written.sort();
   report.removed = await removeStale(cache, keep);
   return report;
 }

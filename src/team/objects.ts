@@ -55,7 +55,7 @@ export async function writeBlobs(cwd: string, tmpParent: string, trees: TreeSpec
       parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${p.bytes.length}\n`), p.bytes, Buffer.from('\n'));
     });
     parts.push(Buffer.from('done\n'));
-    await git(['-c', 'core.compression=9', 'fast-import', '--quiet', '--done', '--big-file-threshold=1m', `--export-marks=${marks}`], { cwd, input: Buffer.concat(parts) });
+    await git(['fast-import', '--quiet', '--done', '--big-file-threshold=1m', `--export-marks=${marks}`], { cwd, input: Buffer.concat(parts) });
     const ids = new Map<number, string>();
     for (const line of (await readFile(marks, 'utf8')).split('\n')) {
       const m = /^:(\d+) ([0-9a-f]{40,64})$/.exec(line);

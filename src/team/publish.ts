@@ -174,10 +174,12 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
       report.runs.push({ id: r.id, name: r.name, status: r.status, bytes: c.bytes, points: c.points, unchanged: true, scrubbed: c.scrubbed, listedOnly: c.listedOnly });
     } else changed.push(r);
   }
-  // Snapshots a batch at a time: series read together, encoded, then let go before the next batch.
+  // Snapshots a batch at a time: series read together, encoded, their blobs written (the bytes let go) before
+  // the next batch, so memory stays bounded however many runs and artifacts there are.
   for (let i = 0; i < changed.length; i += 64) {
     const batch = changed.slice(i, i + 64);
     const series = await readAllSeries(opts.store, batch.map((r) => r.id));
+    const specs: TreeSpec[] = [];
     for (const r of batch) {
       const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings, series.get(r.id));
       if (snap === undefined) {
@@ -189,8 +191,11 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
       const spec = newTree();
       for (const [path, bytes] of snap.files) putBlob(spec, path, bytes);
       runTrees.set(r.id, spec);
+      specs.push(spec);
       fresh.set(r.id, snap);
+      snap.files.clear();
     }
+    await writeBlobs(cwd, repo.gitDir, specs);
   }
   if (opts.dryRun === true) {
     report.ms = Math.round(performance.now() - t0);
@@ -199,7 +204,6 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
 
   phase('snapshot');
   const specs = [...runTrees].filter((e): e is [string, TreeSpec] => typeof e[1] !== 'string');
-  await writeBlobs(cwd, repo.gitDir, specs.map((e) => e[1]));
   const ids = await writeTrees(cwd, specs.map((e) => e[1]));
   specs.forEach(([id], i) => {
     runTrees.set(id, ids[i]);
@@ -269,8 +273,7 @@ async function pushWithMerges(repo: TeamRepo, start: string, attempts: number): 
   let merges = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      // Level 9: the pack is built once and fetched by every teammate.
-      await git(['-c', 'pack.compression=9', 'push', '--porcelain', '--no-verify', remote, `${RUNS_REF}:${RUNS_REF}`], { cwd });
+      await git(['push', '--porcelain', '--no-verify', remote, `${RUNS_REF}:${RUNS_REF}`], { cwd });
       await git(['update-ref', pushedRef(remote), commit], { cwd });
       return { commit, merges };
     } catch (err) {
