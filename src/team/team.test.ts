@@ -141,3 +141,32 @@ test('no repository, no remote, an unknown remote: clear messages saying how to 
   const usage = await cli(['push'], ada.repo);
   assert.equal(usage.code, 2);
 });
+
+test('trackside push --dry-run --json previews without pushing; push names runs; pull --json reports what it wrote', async (t) => {
+  const team = makeTeam();
+  t.after(team.cleanup);
+  const ada = team.clone('Ada');
+  const bob = team.clone('Bob');
+  writeLog(ada.root, 'a1', simpleRun('a1', 5, { status: 'finished', start: { env: secretEnv } }));
+  writeLog(ada.root, 'a2', simpleRun('a2', 5, { status: 'finished' }));
+  const dry = await cli(['push', '--all', '--dry-run', '--json'], ada.repo);
+  assert.equal(dry.code, 0, dry.stderr);
+  const preview = JSON.parse(dry.stdout) as { dryRun: boolean; runs: Array<{ id: string; bytes: number; scrubbed: string[] }> };
+  assert.equal(preview.dryRun, true);
+  assert.deepEqual(preview.runs.map((r) => r.id).sort(), ['a1', 'a2']);
+  assert.ok(preview.runs.every((r) => r.bytes > 0));
+  assert.ok(preview.runs.find((r) => r.id === 'a1')?.scrubbed.includes('env.vars.WANDB_API_KEY'));
+  assert.equal(gitSync(team.remote, 'for-each-ref', 'refs/trackside').trim(), '');
+  const one = await cli(['push', 'a1'], ada.repo);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /Pushed 1 runs \(0 unchanged, .*\) to origin as Ada@/);
+  const again = await cli(['push', 'a1'], ada.repo);
+  assert.match(again.stdout, /Nothing new to push to origin/);
+  const pulled = await cli(['pull', '--json'], bob.repo);
+  assert.equal(pulled.code, 0, pulled.stderr);
+  const report = JSON.parse(pulled.stdout) as { found: boolean; written: string[] };
+  assert.equal(report.found, true);
+  assert.deepEqual(report.written.map((w) => w.split('/')[1]), ['a1']);
+  const human = await cli(['pull'], bob.repo);
+  assert.match(human.stdout, /Fetched from origin: 0 new or changed runs, 1 unchanged/);
+});
