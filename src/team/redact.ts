@@ -9,6 +9,22 @@ export function looksSecret(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
+const SECRET_WORDS = new Set(['secret', 'secrets', 'password', 'passwd', 'credential', 'credentials', 'token', 'apikey', 'auth']);
+const SECRET_PAIRS = new Set(['api key', 'access key', 'private key', 'secret key']);
+
+/**
+ * Params and summary keys are config names, where `max_tokens` or `key_dim` are common and harmless: only whole
+ * words that name a secret (`hf_token`, `db.password`, `wandbApiKey`, `api_key`) are redacted there.
+ */
+export function looksSecretParam(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  return words.some((w, i) => SECRET_WORDS.has(w) || (i > 0 && SECRET_PAIRS.has(`${words[i - 1]} ${w}`)));
+}
+
 /** A `*`/`?` glob (`**` too, across `/`) as a whole-string regex. */
 export function globRegex(pattern: string): RegExp {
   let out = '';
@@ -54,6 +70,18 @@ export class Scrubber {
       }
     }
     return out;
+  }
+
+  /** Flat values (params, overrides, summary) with the secret-looking or excluded keys' values replaced. */
+  values<T>(values: Record<string, T>, field: string, scrubbed: string[]): Record<string, T | string> {
+    let out: Record<string, T | string> | undefined;
+    for (const k of Object.keys(values)) {
+      if (!looksSecretParam(k) && !this.excluded(k)) continue;
+      out ??= { ...values };
+      Object.defineProperty(out, k, { value: REDACTED, enumerable: true, writable: true, configurable: true });
+      scrubbed.push(`${field}.${k}`);
+    }
+    return out ?? values;
   }
 
   /** `--api-key=x` and `--api-key x` (and `API_KEY=x` as a word) with the value redacted. */

@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { test } from 'node:test';
 import { prng } from '../../test/fixtures/prng';
 import { CodecError, decodeSeries, encodeSeries, type SeriesColumns } from './seriesCodec';
-import { globRegex, Scrubber, REDACTED } from './redact';
+import { globRegex, looksSecretParam, Scrubber, REDACTED } from './redact';
 
 const col = (xs: number[]) => Float64Array.from(xs);
 
@@ -75,4 +75,9 @@ test('secrets: env keys named like secrets at any depth, --flag values, URL pass
   assert.deepEqual(s.argv(['t.py', '--password', 'p', '--Token=x', '--lr', '0.1', 'PASSWD=z'], []), ['t.py', '--password', REDACTED, `--Token=${REDACTED}`, '--lr', '0.1', `PASSWD=${REDACTED}`]);
   assert.ok(s.excluded('model.ckpt') && !s.excluded('dir/model.ckpt'));
   assert.ok(globRegex('**/*.ckpt').test('dir/model.ckpt'));
+  for (const k of ['hf_token', 'db.password', 'wandbApiKey', 'api_key', 'aws.secret_access_key', 'AUTH', 'private-key']) assert.ok(looksSecretParam(k), k);
+  for (const k of ['max_tokens', 'key_dim', 'tokenizer', 'num_keys', 'monkey', 'author', 'lr']) assert.ok(!looksSecretParam(k), k);
+  const params: string[] = [];
+  assert.deepEqual(s.values({ lr: 0.1, hf_token: 'hf_x', 'model.ckpt': 'a' }, 'params', params), { lr: 0.1, hf_token: REDACTED, 'model.ckpt': REDACTED });
+  assert.deepEqual(params, ['params.hf_token', 'params.model.ckpt']);
 });

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { stringifyWithFloats, type ArtifactInfo, type RunDetail, type RunStore, type RunSummary } from '../store';
-import { Scrubber } from './redact';
+import { REDACTED, Scrubber } from './redact';
 import { encodeSeries, type SeriesColumns } from './seriesCodec';
 
 export interface TeamSettings {
@@ -158,6 +158,19 @@ export async function readAllSeries(store: RunStore, ids: string[]): Promise<Map
   return out;
 }
 
+/** The exact digits of integers, less those of values that were redacted (the digits would give them away). */
+function exactIntsOf(exact: NonNullable<RunDetail['exactInts']>, meta: TeamMeta): unknown {
+  const out: Record<string, unknown> = { ...exact };
+  for (const field of ['params', 'overrides', 'summary'] as const) {
+    const digits = exact[field];
+    if (digits === undefined) continue;
+    const kept = Object.entries(digits).filter(([k]) => meta[field][k] !== REDACTED);
+    out[field] = Object.fromEntries(kept);
+  }
+  if (exact.seed !== undefined && (meta.env as { seed?: unknown } | null)?.seed === REDACTED) delete out.seed;
+  return out;
+}
+
 /** `series`: the run's series from readAllSeries (read here when not given). */
 export async function snapshotRun(store: RunStore, id: string, author: string, host: string, settings: TeamSettings, series?: SeriesColumns[]): Promise<RunSnapshot | undefined> {
   const run = store.getRun(id);
@@ -179,9 +192,9 @@ export async function snapshotRun(store: RunStore, id: string, author: string, h
     author,
     host,
     argv: scrub.argv(run.argv, snap.scrubbed),
-    params: run.params,
-    overrides: run.overrides,
-    summary: run.summary,
+    params: scrub.values(run.params, 'params', snap.scrubbed),
+    overrides: scrub.values(run.overrides, 'overrides', snap.scrubbed),
+    summary: scrub.values(run.summary, 'summary', snap.scrubbed),
     env: scrub.env(run.env, snap.scrubbed),
     artifacts,
   };
@@ -193,7 +206,7 @@ export async function snapshotRun(store: RunStore, id: string, author: string, h
   if (run.error !== undefined) meta.error = run.error;
   if (run.cwd !== undefined) meta.cwd = run.cwd;
   if (run.executable !== undefined) meta.executable = run.executable;
-  if (run.exactInts !== undefined) meta.exactInts = run.exactInts;
+  if (run.exactInts !== undefined) meta.exactInts = exactIntsOf(run.exactInts, meta);
   snap.files.set('meta.json', Buffer.from(stringifyWithFloats(meta) + '\n'));
   snap.files.set('series.bin', encodeSeries(columns));
   for (const b of snap.files.values()) snap.bytes += b.length;
