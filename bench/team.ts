@@ -1,6 +1,6 @@
 // Team runs through git (issue 15): publishing 1,000 runs × 10 metrics × 1,000 steps to refs/trackside/runs of a
 // bare remote, the remote's size after the push, a second push with nothing new, and a fetch of them into another
-// clone. Baselines from the same run: a plain `git push` of the very same commit to a second bare remote (what
+// clone, and 100 new runs fetched into a workspace of 10,000. Baselines from the same run: a plain `git push` of the very same commit to a second bare remote (what
 // git alone costs to send these objects), and the logs' own size (what sharing the raw files would send).
 //
 //   npx tsx bench/team.ts [--quick] [--json]
@@ -23,6 +23,46 @@ function du(dir: string): number {
   let total = 0;
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
   return total;
+}
+
+/**
+ * T5: a teammate's 100 new runs fetched into a workspace of 10,000 runs (the store already indexed), until the
+ * store lists them: the issue's "shows them in the tree". Baseline: an index pass of that store with nothing new.
+ */
+async function fetchIntoLargeWorkspace(dbDir: string): Promise<Figure> {
+  const big = ensureWorkspace(quick ? { runs: 1000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 } : { runs: 10_000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 });
+  const shared = ensureWorkspace({ runs: 100, metrics: 10, steps: 1000 });
+  const team = makeTeam();
+  try {
+    const carol = team.clone('Carol');
+    const source = await openStore({ roots: [shared.root], dbPath: join(dbDir, 'carol.sqlite') });
+    await source.index();
+    await publishRuns({ cwd: carol.repo, store: source, settings: DEFAULT_SETTINGS });
+    await source.close();
+    const bob = team.clone('Bob');
+    const store = await openStore({ roots: [bob.root, big.root], dbPath: join(dbDir, 'big.sqlite') });
+    log(`T5: indexing the ${big.runs.length}-run workspace (not counted)`);
+    await store.index();
+    const w0 = performance.now();
+    await store.index();
+    const warmMs = performance.now() - w0;
+    const t0 = performance.now();
+    const pulled = await pullRuns({ cwd: bob.repo, root: bob.root });
+    const pullMs = performance.now() - t0;
+    await store.index();
+    const ms = performance.now() - t0;
+    const listed = store.listRuns().filter((r) => r.author === 'Carol').length;
+    await store.close();
+    return {
+      id: 'T5', title: `fetch of ${pulled.written.length} new runs (1 M points) into a workspace of ${big.runs.length} runs, until the store lists them`,
+      value: ms / 1000, unit: 's', target: { op: '<=', value: 2 },
+      baseline: { label: 'an index pass of that workspace with nothing new', value: warmMs / 1000, unit: 's' },
+      ratio: { label: 'fetch+index / idle index pass', value: ms / warmMs },
+      notes: [`fetch+write ${(pullMs / 1000).toFixed(2)} s, index ${((ms - pullMs) / 1000).toFixed(2)} s; ${listed} listed with author Carol`],
+    };
+  } finally {
+    team.cleanup();
+  }
 }
 
 async function main(): Promise<void> {
@@ -102,6 +142,7 @@ async function main(): Promise<void> {
       ratio: { label: 'pull+index / cold index', value: (pullMs + bobIndexMs) / indexMs },
       notes: [`fetch+write ${(pullMs / 1000).toFixed(1)} s, index ${(bobIndexMs / 1000).toFixed(1)} s; ${pulled.written.length} written, ${listed} listed with author Ada, ${pulled.diagnostics.length} diagnostics`],
     });
+    figures.push(await fetchIntoLargeWorkspace(dbDir));
   } finally {
     team.cleanup();
     rmSync(dbDir, { recursive: true, force: true });
