@@ -123,7 +123,8 @@ async function readBlobs(cwd: string, blobs: Blob[]): Promise<Map<string, Buffer
 }
 
 function digest(run: RunEntries): string {
-  const h = createHash('sha1');
+  // The run's place is part of it: two runs with the same files are still two runs (and two temporary folders).
+  const h = createHash('sha1').update(`${run.owner}/${run.id}\n`);
   for (const b of [run.meta, run.series, ...run.files]) if (b !== undefined) h.update(`${b.path} ${b.id}\n`);
   return h.digest('hex');
 }
