@@ -31,7 +31,8 @@ function du(dir: string): number {
  */
 async function fetchIntoLargeWorkspace(dbDir: string): Promise<Figure> {
   const big = ensureWorkspace(quick ? { runs: 1000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 } : { runs: 10_000, metrics: 4, steps: 20, systemEvery: 0, heartbeatEvery: 0 });
-  const shared = ensureWorkspace({ runs: 100, metrics: 10, steps: 1000 });
+  // Another seed: run ids differ from the big workspace's, as two people's runs do.
+  const shared = ensureWorkspace({ runs: 100, metrics: 10, steps: 1000, seed: 7 });
   const team = makeTeam();
   try {
     const carol = team.clone('Carol');

@@ -23,6 +23,8 @@ const MAX_EXP = 17;
 // Second-order deltas of m stay within ±2^52, so their zigzag (2|d|) is an exact double.
 const MAX_M = 2 ** 50;
 const TWO32 = 2 ** 32;
+/** What each byte of a residual is worth (exact: z < 2^56). */
+const BYTE_WEIGHT = Array.from({ length: 8 }, (_, b) => 2 ** (8 * b));
 /** Residuals written as varints before the planes. */
 const HEAD = 2;
 export const MAX_SERIES = 10_000;
@@ -250,15 +252,9 @@ function readColumn(r: Reader, n: number): Float64Array {
       let z: number;
       if (i < head) z = first[i];
       else {
-        let lo = 0;
-        let hi = 0;
+        z = 0;
         const j = i - head;
-        for (let b = 0; b < width; b++) {
-          const byte = planes[b * m + j];
-          if (b < 4) lo += byte * 2 ** (8 * b);
-          else hi += byte * 2 ** (8 * (b - 4));
-        }
-        z = lo + hi * TWO32;
+        for (let b = 0; b < width; b++) z += planes[b * m + j] * BYTE_WEIGHT[b];
       }
       const scale = POW10[k];
       out[i] = (predict(out, i, order, scale) + (z % 2 === 0 ? z / 2 : -(z + 1) / 2)) / scale;
