@@ -53,6 +53,7 @@ test('series.bin from a hostile ref: truncation, lying counts, bad kinds and tra
   // 2^40 points claimed by a few bytes: refused before any allocation.
   assert.throws(() => decodeSeries(Buffer.from([0x54, 0x53, 0x53, 0x31, 1, 1, 0x6b, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]), 5e6), /claims/);
   assert.throws(() => decodeSeries(good, 1), /claims 2 points/);
+  assert.throws(() => decodeSeries(Buffer.from([0x54, 0x53, 0x53, 0x31, 1, 1, 0x6b, 2, 2]), 1e6), /repeated column with nothing of 2 points to repeat at byte 8/);
   // A constant series of many points is a few bytes: it decodes (within the cap).
   const flat = encodeSeries([{ key: 'c', steps: col(Array.from({ length: 50_000 }, (_, i) => i)), times: col(new Array(50_000).fill(7)), values: col(new Array(50_000).fill(0.5)) }]);
   assert.ok(flat.length < 100, `${flat.length} bytes`);

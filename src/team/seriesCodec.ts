@@ -7,6 +7,7 @@
 //     from a prediction at that scale (order 1: the previous value; order 2: the line through the previous two,
 //     whichever is smaller), zigzagged to w bytes, byte plane by byte plane (all lowest bytes, then the next, …)
 //     so zlib sees the nearly constant high planes apart from the noisy low ones;
+//   2 REPEAT (steps and times only): the same column as the series before, as keys logged together have;
 //   1 FLOAT64: the doubles' 8 bytes, byte-plane by byte-plane, so the sign/exponent planes compress well; NaN,
 //     ±Infinity and -0 keep their bits.
 // Decoding treats the bytes as untrusted: every length is checked against what is left and against caps.
@@ -23,6 +24,8 @@ const MAX_EXP = 17;
 // Second-order deltas of m stay within ±2^52, so their zigzag (2|d|) is an exact double.
 const MAX_M = 2 ** 50;
 const TWO32 = 2 ** 32;
+/** Column kind 2: the same column as the series before (steps and times of keys logged together). */
+const REPEAT = 2;
 /** What each byte of a residual is worth (exact: z < 2^56). */
 const BYTE_WEIGHT = Array.from({ length: 8 }, (_, b) => 2 ** (8 * b));
 /** Residuals written as varints before the planes. */
@@ -182,16 +185,27 @@ export function encodeSeries(series: readonly SeriesColumns[]): Buffer {
   const w = new Writer();
   for (const b of MAGIC) w.byte(b);
   w.varint(series.length);
+  let prev: SeriesColumns | undefined;
   for (const s of series) {
     const key = Buffer.from(s.key, 'utf8');
     w.varint(key.length);
     w.bytes(key);
     w.varint(s.steps.length);
-    writeColumn(w, s.steps);
-    writeColumn(w, s.times);
+    // Keys logged together share their steps and times: said once, then "same as the series before".
+    if (prev !== undefined && sameValues(prev.steps, s.steps)) w.byte(REPEAT);
+    else writeColumn(w, s.steps);
+    if (prev !== undefined && sameValues(prev.times, s.times)) w.byte(REPEAT);
+    else writeColumn(w, s.times);
     writeColumn(w, s.values);
+    prev = s;
   }
   return w.done();
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 export class CodecError extends Error {}
@@ -229,8 +243,12 @@ class Reader {
   }
 }
 
-function readColumn(r: Reader, n: number): Float64Array {
+function readColumn(r: Reader, n: number, previous: Float64Array | undefined): Float64Array {
   const mode = r.byte();
+  if (mode === REPEAT) {
+    if (previous === undefined || previous.length !== n) throw new CodecError(`series.bin: a repeated column with nothing of ${n} points to repeat at byte ${r.pos - 1}`);
+    return previous;
+  }
   const out = new Float64Array(n);
   if (mode === 0) {
     const order = r.byte();
@@ -286,9 +304,10 @@ export function decodeSeries(bytes: Uint8Array, maxPoints: number): SeriesColumn
     total += n;
     // Checked before anything is allocated: a constant column costs no bytes a point, so only the cap bounds it.
     if (total > maxPoints) throw new CodecError(`series.bin: series "${key.slice(0, 80)}" claims ${n} points (byte ${r.pos})`);
-    const steps = readColumn(r, n);
-    const times = readColumn(r, n);
-    const values = readColumn(r, n);
+    const prev = out.length > 0 ? out[out.length - 1] : undefined;
+    const steps = readColumn(r, n, prev?.steps);
+    const times = readColumn(r, n, prev?.times);
+    const values = readColumn(r, n, undefined);
     out.push({ key, steps, times, values });
   }
   if (r.left() !== 0) throw new CodecError(`series.bin has ${r.left()} bytes past its end`);
