@@ -9,6 +9,7 @@ import { registerComparisons } from './compare/register';
 import { registerRerun } from './rerun/register';
 import { registerHelp } from './help/register';
 import { registerModels } from './models/register';
+import { registerTeamRuns } from './teamRuns/register';
 
 /** The root object: owns the output channel, the store service and every feature. */
 export class Trackside extends Disposable {
@@ -24,5 +25,6 @@ export class Trackside extends Disposable {
     this.register(registerRerun(features));
     this.register(registerHelp(features));
     this.register(registerModels(features));
+    this.register(registerTeamRuns(features));
   }
 }

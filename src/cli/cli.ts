@@ -7,6 +7,7 @@ import { diffRowJson, runJson } from './exactJson';
 import { paramRows } from '../shared/params';
 import { modelCommand } from './model';
 import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './terminalText';
+import { cmdPull, cmdPush, TEAM_HELP, TeamFailure, type TeamCli } from './team';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -59,11 +60,13 @@ JSON output: numbers that JSON cannot spell are written as {"$float": "NaN"}, {"
 {"$float": "-Infinity"}, and integers beyond 2^53 that were logged exactly as {"$int": "<digits>"}: the same
 conventions as the log format. Times are Unix milliseconds.
 
+${TEAM_HELP.trim()}
+
 Exit codes: 0 ok, 1 run or metric not found (or the prefix matches several runs), 2 usage error, 3 other failure.
 `;
 
-const VALUED = new Set(['root', 'db', 'status', 'project', 'tag', 'text', 'sort', 'limit', 'points']);
-const FLAGS = new Set(['json', 'help', 'no-index', 'asc', 'desc', 'all', 'csv']);
+const VALUED = new Set(['root', 'db', 'status', 'project', 'tag', 'text', 'sort', 'limit', 'points', 'remote', 'artifact-limit', 'exclude']);
+const FLAGS = new Set(['json', 'help', 'no-index', 'asc', 'desc', 'all', 'csv', 'dry-run', 'share-diff']);
 const STATUSES = new Set<RunStatus>(['running', 'finished', 'failed', 'killed', 'crashed']);
 
 export class NotFound extends Error {}
@@ -310,6 +313,8 @@ async function cmdSeries(args: ParsedArgs, io: CliIo): Promise<number> {
   });
 }
 
+const teamCli = (args: ParsedArgs, io: CliIo): TeamCli => ({ stdout: io.stdout, cwd: io.cwd, root: rootOf(args, io), withStore: (fn) => withStore(args, io, fn), resolveRun });
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -336,6 +341,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await cmdCompare(args, io);
       case 'series':
         return await cmdSeries(args, io);
+      case 'push':
+        return await cmdPush(args, teamCli(args, io));
+      case 'pull':
+        return await cmdPull(args, teamCli(args, io));
       default:
         throw new UsageError(`unknown command ${command}`);
     }
@@ -343,6 +352,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof UsageError) {
       io.stderr(`trackside: ${err.message}\nRun "trackside --help" for usage.\n`);
       return EXIT_USAGE;
+    }
+    if (err instanceof TeamFailure) {
+      io.stderr(`trackside: ${err.message}\n`);
+      return EXIT_FAILED;
     }
     if (err instanceof NotFound) {
       io.stderr(`trackside: ${safe(err.message).replace(/\u21b5/g, '\n')}\n`);

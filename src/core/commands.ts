@@ -42,6 +42,9 @@ export const Commands = {
   compareModelVersions: 'trackside.compareModelVersions',
   refreshModels: 'trackside.refreshModels',
   editModelDescription: 'trackside.editModelDescription',
+  // Team runs through the git remote.
+  shareRuns: 'trackside.shareRuns',
+  fetchTeamRuns: 'trackside.fetchTeamRuns',
 } as const;
 
 /** The Runs view: the explorer draws it, the store service shows indexing progress in it. */

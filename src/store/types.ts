@@ -96,6 +96,9 @@ export interface RunSummary {
   source?: string;
   /** Where the explorer writes this run's user.json when not in `dir` (a read-only source's side folder). */
   editsDir?: string;
+  /** A teammate's run fetched through the git remote: who shared it (`git config user.name`) and from which host. */
+  author?: string;
+  authorHost?: string;
 }
 
 export interface RunDetail extends RunSummary {

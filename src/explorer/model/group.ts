@@ -1,4 +1,4 @@
-// Arranges sorted runs into the tree's shape: project → (group) → runs, with a run's children (runs whose
+// Arranges sorted runs into the tree's shape: project → (group, or a teammate's Team group) → runs, with a run's children (runs whose
 // `parent` is that run) nested under it. The input order is kept everywhere, so sorting decides the order of
 // runs, groups and projects alike (a group sits where its first run would).
 import type { ExplorerRun } from './run';
@@ -24,6 +24,11 @@ export interface RunTree {
   children: Map<string, ExplorerRun[]>;
 }
 
+/** The group a teammate's run is listed in: `Team · <author> (<host>)`. */
+export function teamGroupName(run: ExplorerRun): string {
+  return `Team · ${run.author ?? ''}${run.authorHost ? ` (${run.authorHost})` : ''}`;
+}
+
 export function groupRuns(sorted: readonly ExplorerRun[]): RunTree {
   const visible = new Set(sorted.map((r) => r.id));
   const projects = new Map<string, ProjectBucket>();
@@ -41,11 +46,13 @@ export function groupRuns(sorted: readonly ExplorerRun[]): RunTree {
       const list = children.get(run.parent) ?? [];
       list.push(run);
       children.set(run.parent, list);
-    } else if (run.group) {
-      const gk = `${run.project}\u0000${run.group}`;
+    } else if (run.group || run.author !== undefined) {
+      // A teammate's run (fetched through git) sits in its sharer's Team group, whatever group it had there.
+      const name = run.author !== undefined ? teamGroupName(run) : (run.group as string);
+      const gk = `${run.project}\u0000${name}`;
       let group = groups.get(gk);
       if (!group) {
-        group = { name: run.group, runs: [] };
+        group = { name, runs: [] };
         groups.set(gk, group);
         bucket.groups.push(group);
       }

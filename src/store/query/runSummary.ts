@@ -56,6 +56,7 @@ export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, cap
     if (caps?.readOnly === true) s.readOnly = true;
     s.source = state.source ?? 'trackside';
     if (state.editsDir !== undefined) s.editsDir = state.editsDir;
+    if (state.source === 'team') teamOrigin(s, state.env.team);
     run.summary = s;
   }
   const s = run.summary;
@@ -64,6 +65,14 @@ export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, cap
     return run.crashed;
   }
   return s;
+}
+
+/** Who shared a fetched team run: written by the fetch into its log's start.env.team (src/team/eventsWriter.ts). */
+function teamOrigin(s: RunSummary, team: unknown): void {
+  if (team === null || typeof team !== 'object') return;
+  const { author, host } = team as { author?: unknown; host?: unknown };
+  if (typeof author === 'string') s.author = author;
+  if (typeof host === 'string') s.authorHost = host;
 }
 
 export function detailOf(run: CachedRun, summary: RunSummary): RunDetail {

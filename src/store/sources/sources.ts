@@ -10,11 +10,12 @@ import { lightningSource } from './lightning/source';
 import { mlflowSource } from './mlflow/source';
 import { sacredSource } from './sacred/source';
 import { tensorboardSource } from './tensorboard/source';
+import { teamSource } from './team/source';
 import { tracksideSource } from './trackside/source';
 import { wandbSource } from './wandb/source';
 
 /** Looked through in this order: when two sources have a run with the same id, the first one keeps it. */
-export const SOURCES: readonly RunSource[] = [tracksideSource, mlflowSource, huggingfaceSource, lightningSource, sacredSource, tensorboardSource, wandbSource];
+export const SOURCES: readonly RunSource[] = [tracksideSource, teamSource, mlflowSource, huggingfaceSource, lightningSource, sacredSource, tensorboardSource, wandbSource];
 
 /** Every kind of source there is, for settings and the CLI (a source can be switched off by its kind). */
 export const SOURCE_KINDS = ['trackside', 'mlflow', 'tensorboard', 'huggingface', 'lightning', 'wandb', 'sacred'] as const;
