@@ -9,6 +9,8 @@ export const SOURCE_LABELS: Readonly<Record<string, string>> = {
   lightning: 'Lightning',
   wandb: 'W&B',
   sacred: 'Sacred',
+  // A teammate's Trackside run, fetched through the git remote (src/team).
+  team: 'Team',
 };
 
 /** Formats that never record the command line a run was started with. */
