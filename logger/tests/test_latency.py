@@ -10,11 +10,15 @@ import time
 import unittest
 
 import trackside
-from tests.helpers import RootCase, read_records
+from tests.helpers import RootCase, read_records, strict_loads
 
 
 def metrics_in(path):
-    return [r for r in read_records(path) if r.get("t") == "metrics"]
+    """Metrics records in the complete lines written so far (the writer may be midway through a batch)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")[:-1]
+    return [r for r in (strict_loads(line.decode("utf-8")) for line in lines) if r.get("t") == "metrics"]
 
 
 def wait_for(predicate, timeout):
@@ -50,6 +54,7 @@ class QuickWriteTest(RootCase):
             run.log({"loss": 0.5, "acc": 0.25}, step=step)
         elapsed = time.monotonic() - t0
         self.assertTrue(wait_for(lambda: len(metrics_in(run.path)) == 20000, 10.0))
+        self.assertEqual(len([r for r in read_records(run.path) if r.get("t") == "metrics"]), 20000)
         writes = writer.writes - before
         # At most one quick write per quick_gap while logging (plus the drain after it), never one per step.
         allowed = int(elapsed / writer.quick_gap) + 3
