@@ -6,6 +6,7 @@ import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { diffRowJson, runJson } from './exactJson';
 import { paramRows } from '../shared/params';
 import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './terminalText';
+import { sweepCommand } from './sweep';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -27,6 +28,7 @@ Usage:
   trackside show <run>            one run: params, metrics, summary, artifacts
   trackside compare <run> <run>…  params that differ, and last metric values side by side
   trackside series <run> <key>    one metric's points (step, time, value), as the charts get them
+  trackside sweep run|status|stop hyperparameter sweeps (see trackside sweep --help)
 
 <run> is a run id or name, or a unique prefix of either.
 
@@ -308,6 +310,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       (command === undefined ? io.stderr : io.stdout)(HELP);
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
+    if (command === 'sweep') return await sweepCommand(rest, io);
     const args = parseArgs(rest, VALUED, FLAGS);
     if (args.flags.has('help')) {
       io.stdout(HELP);
