@@ -82,9 +82,13 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Sweeps this process is running now (an extension host or a test runs controllers in-process). */
+const active = new Set<string>();
+
 export function controllerAlive(record: SweepRecord): boolean {
   const c = record.controller;
-  return c !== undefined && c.host === hostname() && c.pid !== process.pid && pidAlive(c.pid) && record.status === 'running';
+  if (c === undefined || c.host !== hostname() || record.status !== 'running') return false;
+  return c.pid === process.pid ? active.has(record.id) : pidAlive(c.pid);
 }
 
 /** Reads, validates and checks a sweep file: everything that must be right before anything launches. */
@@ -138,6 +142,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const running = new Map<number, Running>();
   let wake: () => void = () => undefined;
   const event = async (e: TrialEvent): Promise<void> => appendEvent(dir, e);
+  active.add(id);
   try {
     await store.index();
     const objective = spec.metric;
@@ -334,6 +339,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     await writeRecord(dir, record).catch(() => undefined);
     throw err;
   } finally {
+    active.delete(id);
     await store.persist().catch(() => undefined);
     await store.close();
   }
