@@ -98,3 +98,18 @@ test('alias bombs stop at the alias limit instead of filling memory', () => {
   const errors = errorsOf(lines.join('\n'));
   assert.match(errors[0].message, /alias/i);
 });
+
+test('the JSON schema VS Code validates sweep files with names the same keys and distributions as the parser', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { resolve } = await import('node:path');
+  const { TOP_KEYS, PARAM_KEYS, SLURM_KEYS } = await import('./spec');
+  const { DISTRIBUTIONS } = await import('./space');
+  const schema = JSON.parse(await readFile(resolve(__dirname, '../../schemas/sweep.schema.json'), 'utf8'));
+  assert.deepEqual(Object.keys(schema.properties).sort(), [...TOP_KEYS].sort());
+  assert.deepEqual(Object.keys(schema.definitions.parameter.properties).sort(), [...PARAM_KEYS].sort());
+  assert.deepEqual([...schema.definitions.parameter.properties.distribution.enum].sort(), [...DISTRIBUTIONS].sort());
+  assert.deepEqual(Object.keys(schema.properties.launcher.oneOf[1].properties).sort(), [...SLURM_KEYS].sort());
+  const pkg = JSON.parse(await readFile(resolve(__dirname, '../../package.json'), 'utf8'));
+  const contributed = pkg.contributes.yamlValidation as Array<{ fileMatch: string[]; url: string }>;
+  assert.ok(contributed.some((c) => c.url === './schemas/sweep.schema.json' && c.fileMatch.includes('*.sweep.yaml')));
+});

@@ -60,13 +60,13 @@ export class SweepSpecError extends Error {
 
 export const DEFAULT_COMMAND = ['${env}', '${interpreter}', '${program}', '${args}'];
 export const MACROS = ['${env}', '${interpreter}', '${program}', '${args}', '${args_no_hyphens}', '${args_json}', '${args_json_file}'];
-const TOP_KEYS = [
+export const TOP_KEYS = [
   'program', 'command', 'method', 'metric', 'parameters', 'early_terminate', 'run_cap', 'name', 'description',
   'project', 'entity', 'controller', 'job', 'image_uri',
   'concurrency', 'seed', 'launcher', 'gpus', 'max_failures',
 ];
-const PARAM_KEYS = ['value', 'values', 'probabilities', 'distribution', 'min', 'max', 'mu', 'sigma', 'q', 'parameters'];
-const SLURM_KEYS = ['type', 'partition', 'time', 'cpus_per_task', 'mem', 'gres', 'account', 'qos', 'args'];
+export const PARAM_KEYS = ['value', 'values', 'probabilities', 'distribution', 'min', 'max', 'mu', 'sigma', 'q', 'parameters'];
+export const SLURM_KEYS = ['type', 'partition', 'time', 'cpus_per_task', 'mem', 'gres', 'account', 'qos', 'args'];
 /** Enough for any honest sweep file; a billion-laughs file stops here instead of filling memory. */
 const MAX_ALIASES = 100;
 const MAX_FILE_CHARS = 1_000_000;
