@@ -9,8 +9,8 @@ function space(yaml: string, method = 'random'): Space {
 }
 
 /** Runs a searcher sequentially (or `batch` proposals at a time, as concurrency does) against `f`. */
-function drive(method: 'grid' | 'random' | 'bayes', sp: Space, seed: number, budget: number, f: (p: Params) => number, batch = 1): Observation[] {
-  const s = makeSearcher(method, sp, seed);
+function drive(method: 'grid' | 'random' | 'bayes', sp: Space, seed: number, budget: number, f: (p: Params) => number, batch = 1, multivariate = true): Observation[] {
+  const s = makeSearcher(method, sp, seed, { multivariate });
   const history: Observation[] = [];
   const taken = new Set<string>();
   let trial = 0;
@@ -75,13 +75,16 @@ test('bayes (TPE) is deterministic and beats random on Branin at the same budget
   const best = (h: Observation[]): number => Math.min(...h.map((o) => o.loss as number));
   assert.deepEqual(drive('bayes', sp, 5, 30, branin), drive('bayes', sp, 5, 30, branin));
   const tpe: number[] = [];
+  const independent: number[] = [];
   const rnd: number[] = [];
   for (let seed = 0; seed < 9; seed++) {
     tpe.push(best(drive('bayes', sp, seed, 60, branin)));
+    independent.push(best(drive('bayes', sp, seed, 60, branin, 1, false)));
     rnd.push(best(drive('random', sp, seed, 60, branin)));
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   assert.ok(median(tpe) < median(rnd), `TPE median ${median(tpe)} vs random ${median(rnd)}`);
+  assert.ok(median(independent) < median(rnd), `independent TPE median ${median(independent)} vs random ${median(rnd)}`);
   assert.ok(median(tpe) - 0.397887 < 0.5, `TPE regret ${median(tpe) - 0.397887}`);
 });
 

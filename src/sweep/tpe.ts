@@ -1,4 +1,5 @@
-// Tree-structured Parzen Estimator (Bergstra et al. 2011), multivariate: observations are split by loss into the
+// Tree-structured Parzen Estimator (Bergstra et al. 2011), multivariate by default (independent per parameter as an
+// option): observations are split by loss into the
 // best gamma(n) ("good", l) and the rest ("bad", g); each set becomes a mixture with one product kernel per
 // observation (a truncated Gaussian per number in its latent scale, so log-scaled parameters are searched in logs,
 // a peaked distribution per categorical) plus the prior; candidates drawn from l are scored by log l - log g, the
@@ -17,6 +18,8 @@ export interface TpeOptions {
   gamma: (n: number) => number;
   /** Weight of the prior component relative to one observation. */
   priorWeight: number;
+  /** One joint model over all parameters (true), or one per parameter, each chosen on its own (false). */
+  multivariate: boolean;
 }
 
 export const TPE_DEFAULTS: TpeOptions = {
@@ -24,11 +27,10 @@ export const TPE_DEFAULTS: TpeOptions = {
   candidates: 24,
   gamma: (n) => Math.min(Math.ceil(0.1 * n), 25),
   priorWeight: 1,
+  multivariate: true,
 };
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-/** How much of a categorical kernel sits on its observed value. */
-const CATEGORICAL_PEAK = 0.8;
 
 interface NumberKernel {
   mu: number;
@@ -38,6 +40,8 @@ interface NumberKernel {
 }
 
 interface Estimator {
+  /** The prior's share per category in a categorical kernel (Optuna's spreading: 1 on the observed value, eps on each). */
+  eps: number;
   /** Per component: per dimension, the kernel (undefined for a constant or a value the observation lacks: the prior). */
   weights: number[];
   components: Array<Array<NumberKernel | number | undefined>>;
@@ -49,15 +53,31 @@ export function tpePropose(space: Space, seed: number, input: ProposeInput, opti
   const done = input.history.filter((o): o is { params: Params; loss: number } => o.loss !== undefined && Number.isFinite(o.loss));
   if (done.length < opts.startup) return randomUntaken(space, r, input.taken);
 
-  const sorted = [...done].sort((a, b) => a.loss - b.loss);
+  const sorted = done.map((o, i) => ({ ...o, i })).sort((a, b) => a.loss - b.loss || a.i - b.i);
   const nGood = Math.max(1, Math.min(opts.gamma(sorted.length), sorted.length - 1));
-  const good = sorted.slice(0, nGood).map((o) => o.params);
+  const good = sorted.slice(0, nGood).sort((a, b) => a.i - b.i).map((o) => o.params);
   // The constant liar: what runs now is assumed as bad as the worst result, so l keeps away from it.
-  const bad = [...sorted.slice(nGood).map((o) => o.params), ...input.pending];
+  const bad = [...sorted.slice(nGood).sort((a, b) => a.i - b.i).map((o) => o.params), ...input.pending];
   const dims = space.dims;
-  const l = estimator(dims, good, opts.priorWeight);
-  const g = estimator(dims, bad, opts.priorWeight);
-
+  if (!opts.multivariate) {
+    const models = dims.map((d) => ({ d: [d], l: estimator([d], good, opts.priorWeight, true), g: estimator([d], bad, opts.priorWeight, true) }));
+    for (let round = 0; round < 8; round++) {
+      let params: Params = {};
+      for (const m of models) {
+        let best: { z: Latent; score: number } | undefined;
+        for (let c = 0; c < opts.candidates; c++) {
+          const z = sampleFrom(m.d, m.l, r);
+          const score = logDensity(m.d, m.l, z) - logDensity(m.d, m.g, z);
+          if (!best || score > best.score) best = { z, score };
+        }
+        params = { ...params, ...toParams(m.d, (best as { z: Latent }).z) };
+      }
+      if (!input.taken.has(configKey(params))) return params;
+    }
+    return randomUntaken(space, r, input.taken);
+  }
+  const l = estimator(dims, good, opts.priorWeight, false);
+  const g = estimator(dims, bad, opts.priorWeight, false);
   for (let round = 0; round < 8; round++) {
     const scored: Array<{ params: Params; score: number }> = [];
     for (let c = 0; c < opts.candidates; c++) {
@@ -107,10 +127,11 @@ function span(d: NumberDim): [number, number] {
   return d.bounded ? [d.lo, d.hi] : [d.mu - 3 * d.sigma, d.mu + 3 * d.sigma];
 }
 
-function estimator(dims: readonly Dim[], points: readonly Params[], priorWeight: number): Estimator {
+function estimator(dims: readonly Dim[], points: readonly Params[], priorWeight: number, univariate: boolean): Estimator {
   const n = points.length;
   const latents = points.map((p) => dims.map((d) => latentOf(d, p[d.key])));
   const components: Estimator['components'] = latents.map(() => new Array(dims.length).fill(undefined));
+  const varying = dims.filter((d) => d.kind !== 'constant').length;
   dims.forEach((d, i) => {
     if (d.kind === 'categorical') {
       latents.forEach((z, k) => (components[k][i] = z[i]));
@@ -119,23 +140,33 @@ function estimator(dims: readonly Dim[], points: readonly Params[], priorWeight:
     if (d.kind !== 'number') return;
     const [lo, hi] = span(d);
     const range = hi - lo || 1;
-    // Bandwidth: the larger gap to a neighbour (bounds count as neighbours), clipped so a crowd of equal points
-    // still explores and a lone point does not flatten to the prior (the "magic clip" of the original TPE).
     const present = latents.map((z, k) => ({ z: z[i], k })).filter((e): e is { z: number; k: number } => e.z !== undefined);
-    const order = [...present].sort((a, b) => a.z - b.z);
-    const minSigma = range / Math.min(100, 1 + present.length);
-    order.forEach((e, j) => {
-      const left = j > 0 ? order[j - 1].z : lo;
-      const right = j < order.length - 1 ? order[j + 1].z : hi;
-      const sigma = Math.min(range, Math.max(minSigma, e.z - left, right - e.z));
-      components[e.k][i] = { mu: e.z, sigma, logMass: d.bounded ? logMass(e.z, sigma, lo, hi) : 0 };
-    });
+    // Bandwidths are clipped below so a crowd of equal points still explores (the "magic clip" of the original TPE)
+    // and above at the prior's width.
+    const minSigma = range / Math.min(100, 2 + present.length);
+    const clip = (s: number): number => Math.min(range, Math.max(minSigma, s));
+    if (univariate) {
+      // One dimension alone: each point's bandwidth is the larger gap to its neighbours (the prior's centre counts
+      // as one), so kernels narrow where good points crowd: the original TPE and Optuna's default.
+      const order = [...present, { z: (lo + hi) / 2, k: -1 }].sort((a, b) => a.z - b.z);
+      order.forEach((e, j) => {
+        if (e.k < 0) return;
+        const left = j > 0 ? e.z - order[j - 1].z : order.length > 1 ? order[j + 1].z - e.z : range;
+        const right = j < order.length - 1 ? order[j + 1].z - e.z : left;
+        const sigma = clip(Math.max(left, right));
+        components[e.k][i] = { mu: e.z, sigma, logMass: d.bounded ? logMass(e.z, sigma, lo, hi) : 0 };
+      });
+      return;
+    }
+    // Several dimensions at once: Scott's rule, as Optuna's multivariate TPE.
+    const sigma = clip(0.2 * Math.max(present.length, 1) ** (-1 / (varying + 4)) * range);
+    for (const e of present) components[e.k][i] = { mu: e.z, sigma, logMass: d.bounded ? logMass(e.z, sigma, lo, hi) : 0 };
   });
   const weights = [...new Array<number>(n).fill(1), priorWeight];
   const total = weights.reduce((a, b) => a + b, 0);
   // The last component is the prior: every dimension undefined.
   components.push(new Array(dims.length).fill(undefined));
-  return { weights: weights.map((w) => w / total), components };
+  return { weights: weights.map((w) => w / total), components, eps: priorWeight / (n + 1) };
 }
 
 function priorKernel(d: NumberDim): NumberKernel {
@@ -152,7 +183,7 @@ function sampleFrom(dims: readonly Dim[], est: Estimator, r: Rng): Latent {
     if (d.kind === 'constant') return undefined;
     if (d.kind === 'categorical') {
       const c = comp[i];
-      if (typeof c === 'number' && r.next() < CATEGORICAL_PEAK) return c;
+      if (typeof c === 'number' && r.next() < 1 / (1 + d.values.length * est.eps)) return c;
       return categoricalPrior(d, r);
     }
     const kernel = (comp[i] as NumberKernel | undefined) ?? priorKernel(d);
@@ -180,7 +211,8 @@ function logDensity(dims: readonly Dim[], est: Estimator, z: Latent): number {
       if (d.kind === 'categorical') {
         const prior = d.probabilities ? d.probabilities[z[i] as number] : 1 / d.values.length;
         const c = comp[i];
-        const p = typeof c === 'number' ? (c === z[i] ? CATEGORICAL_PEAK : 0) + (1 - CATEGORICAL_PEAK) * prior : prior;
+        const peak = 1 / (1 + d.values.length * est.eps);
+        const p = typeof c === 'number' ? (c === z[i] ? peak : 0) + (1 - peak) * prior : prior;
         s += Math.log(Math.max(p, 1e-300));
       } else if (d.kind === 'number') {
         const kernel = (comp[i] as NumberKernel | undefined) ?? priorKernel(d);
