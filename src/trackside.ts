@@ -8,6 +8,7 @@ import { registerDashboards } from './dashboard/register';
 import { registerComparisons } from './compare/register';
 import { registerRerun } from './rerun/register';
 import { registerHelp } from './help/register';
+import { registerSweeps } from './sweeps/register';
 
 /** The root object: owns the output channel, the store service and every feature. */
 export class Trackside extends Disposable {
@@ -22,5 +23,6 @@ export class Trackside extends Disposable {
     this.register(registerPythonPath(features));
     this.register(registerRerun(features));
     this.register(registerHelp(features));
+    this.register(registerSweeps(features));
   }
 }

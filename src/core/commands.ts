@@ -33,6 +33,11 @@ export const Commands = {
   compareWithParent: 'trackside.compareWithParent',
   // Python path.
   copyLoggerToWorkspace: 'trackside.copyLoggerToWorkspace',
+  // Sweeps.
+  newSweep: 'trackside.newSweep',
+  sweepAroundRun: 'trackside.sweepAroundRun',
+  runSweep: 'trackside.runSweep',
+  stopSweep: 'trackside.stopSweep',
 } as const;
 
 /** The Runs view: the explorer draws it, the store service shows indexing progress in it. */
