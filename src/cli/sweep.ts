@@ -36,7 +36,7 @@ function json(io: CliIo, value: unknown): void {
 export async function sweepCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   const args = parseArgs(rest, VALUED, FLAGS);
-  if (sub === undefined || sub === 'help' || args.flags.has('help')) {
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h' || args.flags.has('help')) {
     (sub === undefined ? io.stderr : io.stdout)(SWEEP_HELP);
     return sub === undefined ? 2 : 0;
   }
