@@ -138,6 +138,19 @@ test('sweep run: a killed controller resumes without relaunching finished trials
   assert.equal(lines.filter((e) => e.t === 'trial').length, 5);
 });
 
+test('sweep run: with gpus, running trials get distinct GPUs through CUDA_VISIBLE_DEVICES', async (t) => {
+  const ws = sweepWorkspace();
+  t.after(ws.cleanup);
+  ws.sweepFile('gpu.yaml', 'program: train.py\nmethod: grid\nmetric: {name: loss}\nconcurrency: 2\ngpus: [0, 1]\nparameters:\n  layers: {values: [1, 2, 3, 4]}\n  sleep: {value: 0.1}\n');
+  const r = JSON.parse((await cli(ws, ['sweep', 'run', 'gpu.yaml', '--root', ws.root, '--json'])).stdout);
+  assert.equal(r.launched, 4);
+  const runs = (await runsOf(ws.root)).sort((a, b) => a.startTime - b.startTime);
+  const gpus = runs.map((run) => run.summary.cuda);
+  assert.ok(gpus.every((g) => g === '0' || g === '1'), gpus.join(','));
+  // The first two run together: one on each GPU.
+  assert.notEqual(gpus[0], gpus[1]);
+});
+
 test('sweep run: bad input is refused before anything launches, with file, line and column', async (t) => {
   const ws = sweepWorkspace();
   t.after(ws.cleanup);

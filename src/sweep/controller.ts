@@ -110,6 +110,8 @@ export async function loadSweep(file: string, launcherKind?: 'local' | 'slurm'):
 interface Running {
   trial: Trial;
   job: Job;
+  /** The GPU it was given (CUDA_VISIBLE_DEVICES), when the sweep hands them out. */
+  gpu?: string;
   pruned: boolean;
   stopping: boolean;
   exit?: { exitCode: number | null; signal?: string };
@@ -226,7 +228,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       const jsonFile = join(dir, 'trials', `${n}.json`);
       await writeFile(jsonFile, argsJson(params));
       const argv = buildCommand(spec.command, params, { program: spec.program, interpreter: opts.interpreter ?? 'python3', argsJsonFile: jsonFile });
-      const slot = running.size;
       const env: Record<string, string> = {
         ...definedOnly(opts.env ?? process.env),
         TRACKSIDE_DIR: resolve(opts.root),
@@ -235,7 +236,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         TRACKSIDE_SWEEP: id,
         TRACKSIDE_CONFIG_OVERRIDES: JSON.stringify(nest(params)),
       };
-      if (spec.gpus.length > 0) env.CUDA_VISIBLE_DEVICES = spec.gpus[(n + slot) % spec.gpus.length];
+      // The GPU fewest running trials use (the first such): slots share GPUs only when there are more slots.
+      let gpu: string | undefined;
+      if (spec.gpus.length > 0) {
+        const load = (g: string): number => [...running.values()].filter((r) => r.gpu === g).length;
+        gpu = spec.gpus.reduce((best, g) => (load(g) < load(best) ? g : best), spec.gpus[0]);
+        env.CUDA_VISIBLE_DEVICES = gpu;
+      }
       const t: Trial = { n, run, params, started: Date.now() };
       trials.set(n, t);
       await event({ t: 'trial', n, run, params, ts: Date.now() });
@@ -250,7 +257,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       t.job = job.id;
       await event({ t: 'job', n, job: job.id, ts: Date.now() });
       log(`trial ${n} launched: run ${run}, job ${job.id}, ${JSON.stringify(params)}`);
-      const r: Running = { trial: t, job, pruned: false, stopping: false };
+      const r: Running = { trial: t, job, gpu, pruned: false, stopping: false };
       running.set(n, r);
       watch(r);
     };
