@@ -67,8 +67,11 @@ vscodeTest('the Run sweep lens runs a grid sweep: its trials show in the Runs vi
   const groups = await trialGroups(vscode.workspace);
   assert.equal(groups.length, 2);
   assert.ok(groups.every((g) => /^grid-[0-9a-f]{8}$/.test(g)), groups.join(', '));
+  // The trials are one group in the Runs view, named by the sweep id; expanding it lists the trial runs.
   const runs = await vscode.view('Runs');
-  await vscode.waitForTreeItem(runs, /^train-/, 60_000);
+  const group = await vscode.waitForTreeItem(runs, /grid-[0-9a-f]{8}\s*2 runs/, 60_000);
+  await group.click();
+  await vscode.waitForTreeItem(runs, /train-[0-9a-f]{8}/, 60_000);
   await vscode.screenshot('sweep-finished');
 });
 
