@@ -217,7 +217,7 @@ async function overhead(n: number, kind: 'sh' | 'python'): Promise<{ perTrialMs:
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
         await new Promise<void>((res, rej) => {
-          const c = spawn(argv[0], [...argv.slice(1), `--a=${i}`], { cwd: dir, env: { ...env, TRACKSIDE_RUN_ID: `direct-${kind}-${i}` }, stdio: 'ignore' });
+          const c = spawn(argv[0], [...argv.slice(1), `--a=${i}`], { cwd: dir, env: { ...env, TRACKSIDE_RUN_ID: `direct-${kind}-${Math.round(t0)}-${i}` }, stdio: 'ignore' });
           c.on('exit', (code) => (code === 0 ? res() : rej(new Error(`${argv.join(' ')} exit ${code}`))));
         });
       }
