@@ -3,16 +3,32 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
+import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
 import { runSweep, type SweepResult } from '../sweep/controller';
 import { SweepSpecError } from '../sweep/spec';
 
 export class SweepRunner extends Disposable {
   private readonly running = new Map<string, AbortController>();
+  /** Shown while a sweep runs: its last progress line; a click stops it. */
+  private readonly status: vscode.StatusBarItem;
 
   constructor(private readonly ctx: FeatureContext, private readonly loggerDir: string) {
     super();
     this.register({ dispose: () => this.running.forEach((c) => c.abort()) });
+    this.status = this.register(vscode.window.createStatusBarItem('trackside.sweep', vscode.StatusBarAlignment.Left, 10));
+    this.status.name = 'Trackside sweep';
+    this.status.command = Commands.stopSweep;
+  }
+
+  private showStatus(file: string, line?: string): void {
+    if (this.running.size === 0) {
+      this.status.hide();
+      return;
+    }
+    this.status.text = `$(beaker) ${path.basename(file)}${this.running.size > 1 ? ` +${this.running.size - 1}` : ''}`;
+    this.status.tooltip = `${line ?? 'Trackside sweep running'}\nClick to stop it (running the file again resumes it).`;
+    this.status.show();
   }
 
   /** Sweep files running now (for the stop command). */
@@ -40,6 +56,7 @@ export class SweepRunner extends Disposable {
     if (doc?.isDirty) await doc.save();
     const abort = new AbortController();
     this.running.set(file, abort);
+    this.showStatus(file);
     const output = this.ctx.output;
     try {
       return await vscode.window.withProgress(
@@ -53,6 +70,7 @@ export class SweepRunner extends Disposable {
               log: (line) => {
                 output.info(`sweep: ${line}`);
                 progress.report({ message: line.slice(0, 120) });
+                this.showStatus(file, line.slice(0, 200));
                 if (/ (finished|failed|pruned|skipped)/.test(line)) void this.ctx.store.refresh();
               },
             });
@@ -71,6 +89,7 @@ export class SweepRunner extends Disposable {
       );
     } finally {
       this.running.delete(file);
+      this.showStatus(this.running.keys().next().value ?? file);
     }
   }
 }
