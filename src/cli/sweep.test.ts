@@ -112,6 +112,7 @@ test('sweep run: a killed controller resumes without relaunching finished trials
   t.after(ws.cleanup);
   ws.sweepFile('k.yaml', 'program: train.py\nmethod: random\nseed: 3\nrun_cap: 5\nconcurrency: 2\nmetric: {name: loss}\nparameters:\n  lr: {distribution: log_uniform_values, min: 0.001, max: 1}\n  steps: {value: 10}\n  sleep: {value: 0.15}\n');
   const child = spawn(process.execPath, ['--import', pathToFileURL(resolve(__dirname, '../../node_modules/tsx/dist/loader.mjs')).href, resolve(__dirname, 'main.ts'), 'sweep', 'run', 'k.yaml', '--root', ws.root], { cwd: ws.dir, env: ws.env as NodeJS.ProcessEnv });
+  t.after(() => child.kill('SIGKILL'));
   let seen = '';
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`the controller did not get going: ${seen}`)), 60_000);
@@ -124,8 +125,11 @@ test('sweep run: a killed controller resumes without relaunching finished trials
       }
     });
   });
+  const gone = new Promise((res) => child.once('exit', res));
   child.kill('SIGKILL');
+  await gone;
   const r = await cli(ws, ['sweep', 'run', 'k.yaml', '--root', ws.root, '--json']);
+  assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.status, 'finished');
   assert.match(r.stderr, /resuming/);
