@@ -27,7 +27,7 @@ export default tseslint.config(
   {
     // The store is the pure core: parsing, tailing, indexing, queries. It must run without VS Code
     // (CLI, benchmarks, plain unit tests), so the editor API stays out by rule.
-    files: ['src/store/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/store/**/*.ts', 'src/cli/**/*.ts', 'src/sweep/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noVscode] }],
     },

@@ -10,6 +10,7 @@ import { registerRerun } from './rerun/register';
 import { registerHelp } from './help/register';
 import { registerModels } from './models/register';
 import { registerTeamRuns } from './teamRuns/register';
+import { registerSweeps } from './sweeps/register';
 
 /** The root object: owns the output channel, the store service and every feature. */
 export class Trackside extends Disposable {
@@ -26,5 +27,6 @@ export class Trackside extends Disposable {
     this.register(registerHelp(features));
     this.register(registerModels(features));
     this.register(registerTeamRuns(features));
+    this.register(registerSweeps(features));
   }
 }

@@ -51,6 +51,8 @@ def child_env(root, **extra):
     env["TRACKSIDE_CAPTURE_ENV"] = "0"
     env.pop("TRACKSIDE_CONFIG_OVERRIDES", None)
     env.pop("TRACKSIDE_PARENT_RUN", None)
+    env.pop("TRACKSIDE_RUN_ID", None)
+    env.pop("TRACKSIDE_GROUP", None)
     env.update(extra)
     return env
 
@@ -66,11 +68,14 @@ class RootCase(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="trackside-test-")
         self._saved_env = {k: os.environ.get(k) for k in (
-            "TRACKSIDE_DIR", "TRACKSIDE_CONFIG_OVERRIDES", "TRACKSIDE_PARENT_RUN", "TRACKSIDE_CAPTURE_ENV",
+            "TRACKSIDE_DIR", "TRACKSIDE_CONFIG_OVERRIDES", "TRACKSIDE_PARENT_RUN", "TRACKSIDE_CAPTURE_ENV", "TRACKSIDE_RUN_ID",
+            "TRACKSIDE_GROUP",
             "TRACKSIDE_SYSTEM_METRICS", "PYTHONHASHSEED")}
         os.environ["TRACKSIDE_DIR"] = self.root
         os.environ.pop("TRACKSIDE_CONFIG_OVERRIDES", None)
         os.environ.pop("TRACKSIDE_PARENT_RUN", None)
+        os.environ.pop("TRACKSIDE_RUN_ID", None)
+        os.environ.pop("TRACKSIDE_GROUP", None)
         os.environ["TRACKSIDE_CAPTURE_ENV"] = "0"
         os.environ["TRACKSIDE_SYSTEM_METRICS"] = "0"
         _warn.reset_for_tests()

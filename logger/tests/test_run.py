@@ -173,6 +173,29 @@ class RunRecordsTest(RootCase):
         override = [r for r in records if r["t"] == "params" and r["source"] == "override"]
         self.assertEqual(override[0]["params"], {"optimizer.lr": 0.5, "epochs": 2, "new": [1, 2]})
 
+    def test_run_id_and_group_from_the_environment_as_a_sweep_sets_them(self):
+        os.environ["TRACKSIDE_RUN_ID"] = "20260101-000000-0000beef"
+        os.environ["TRACKSIDE_GROUP"] = "mysweep-1234abcd"
+        run = self.init(config={"a": 1})
+        # Read once: a child process (or a second init) must not write into the same run.
+        self.assertNotIn("TRACKSIDE_RUN_ID", os.environ)
+        run.finish()
+        self.assertEqual(run.id, "20260101-000000-0000beef")
+        self.assertEqual(run.dir, os.path.join(self.root, "runs", "20260101-000000-0000beef"))
+        self.assertEqual(read_records(run.path)[0]["group"], "mysweep-1234abcd")
+        second = self.init(group="mine")
+        second.finish()
+        self.assertNotEqual(second.id, run.id)
+        self.assertEqual(read_records(second.path)[0]["group"], "mine")
+
+    def test_a_bad_run_id_from_the_environment_warns_and_a_fresh_id_is_used(self):
+        os.environ["TRACKSIDE_RUN_ID"] = "../escape"
+        with self.stderr() as err:
+            run = self.init()
+            run.finish()
+        self.assertIn("TRACKSIDE_RUN_ID", err.getvalue())
+        self.assertEqual(os.path.dirname(run.dir), os.path.join(self.root, "runs"))
+
     def test_overrides_as_the_rerun_command_writes_them(self):
         # The exact text src/rerun/model/overrides.ts produces (bare NaN included).
         os.environ["TRACKSIDE_CONFIG_OVERRIDES"] = '{"bad":NaN,"lr":0.02,"note":"a \\"q\\" \\n $x","optimizer.name":"adam"}'

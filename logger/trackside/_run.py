@@ -16,7 +16,8 @@ from ._env import capture
 from ._metrics import coerce_metrics, coerce_step
 from ._resume import next_step, read_params
 from ._root import create_run_dir, resolve_root
-from ._settings import command_argv, default_name, default_project, env_float, parent_from_env, read_overrides
+from ._settings import (command_argv, default_name, default_project, env_float, group_from_env, parent_from_env,
+                        read_overrides, run_id_from_env)
 from ._system import SystemMonitor
 from ._warn import warn
 from ._writer import Writer
@@ -37,6 +38,10 @@ class Run(object):
         t0 = time.perf_counter()
         self.root = resolve_root(dir)
         resuming = False
+        if id is None:
+            id = run_id_from_env()
+        if group is None:
+            group = group_from_env()
         if id is not None:
             events = os.path.join(self.root, "runs", str(id), "events.jsonl")
             if os.path.exists(events):

@@ -62,6 +62,24 @@ def parent_from_env():
     return parent
 
 
+def run_id_from_env():
+    """``$TRACKSIDE_RUN_ID``: the id a launcher (a sweep) chose for this run, so it can follow the run before its first
+    line. Taken out of the environment once read, so a child process that also calls init() gets its own run."""
+    run_id = os.environ.pop("TRACKSIDE_RUN_ID", None)
+    if not run_id:
+        return None
+    if not RUN_ID_RE.match(run_id):
+        warn("TRACKSIDE_RUN_ID=%r is not a run id; ignoring it" % run_id[:200], key="run-id")
+        return None
+    return run_id
+
+
+def group_from_env():
+    """``$TRACKSIDE_GROUP``: the group a launcher puts its runs in (a sweep's id); init(group=...) wins."""
+    group = os.environ.get("TRACKSIDE_GROUP")
+    return group[:200] if group else None
+
+
 def default_project(root):
     parent = os.path.basename(os.path.dirname(root.rstrip(os.sep)))
     return parent or "default"

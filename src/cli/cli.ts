@@ -8,6 +8,7 @@ import { paramRows } from '../shared/params';
 import { modelCommand } from './model';
 import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './terminalText';
 import { cmdPull, cmdPush, TEAM_HELP, TeamFailure, type TeamCli } from './team';
+import { sweepCommand } from './sweep';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -30,6 +31,7 @@ Usage:
   trackside compare <run> <run>…  params that differ, and last metric values side by side
   trackside series <run> <key>    one metric's points (step, time, value), as the charts get them
   trackside model …               registered models: register, ls, alias, edit, show (trackside model --help)
+  trackside sweep run|status|stop hyperparameter sweeps (see trackside sweep --help)
 
 <run> is a run id or name, or a unique prefix of either.
 
@@ -323,6 +325,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return command === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (command === 'model') return await modelCommand(rest, io);
+    if (command === 'sweep') return await sweepCommand(rest, io);
     const args = parseArgs(rest, VALUED, FLAGS);
     if (args.flags.has('help')) {
       io.stdout(HELP);

@@ -45,6 +45,11 @@ export const Commands = {
   // Team runs through the git remote.
   shareRuns: 'trackside.shareRuns',
   fetchTeamRuns: 'trackside.fetchTeamRuns',
+  // Sweeps.
+  newSweep: 'trackside.newSweep',
+  sweepAroundRun: 'trackside.sweepAroundRun',
+  runSweep: 'trackside.runSweep',
+  stopSweep: 'trackside.stopSweep',
 } as const;
 
 /** The Runs view: the explorer draws it, the store service shows indexing progress in it. */
