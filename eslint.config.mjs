@@ -26,8 +26,9 @@ export default tseslint.config(
   },
   {
     // The store is the pure core: parsing, tailing, indexing, queries. It must run without VS Code
-    // (CLI, benchmarks, plain unit tests), so the editor API stays out by rule.
-    files: ['src/store/**/*.ts', 'src/cli/**/*.ts', 'src/sweep/**/*.ts'],
+    // (CLI, benchmarks, plain unit tests), so the editor API stays out by rule; so must the layers the CLI shares
+    // with the extension (sweeps, team runs).
+    files: ['src/store/**/*.ts', 'src/cli/**/*.ts', 'src/sweep/**/*.ts', 'src/team/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [noVscode] }],
     },
