@@ -88,7 +88,8 @@ export class PartBuilder {
   async flush(): Promise<boolean> {
     if (this.points.total >= this.from.flushPoints) {
       await this.commit(this.part(false, false));
-      this.points.clear();
+      // The commit has sealed the columns (or failed): their arrays are free for the next part.
+      this.points.reuse();
     }
     return !this.stopped();
   }
@@ -103,7 +104,8 @@ export class PartBuilder {
   }
 
   private part(done: boolean, complete: boolean): ParsedPart {
-    const columns = [...this.points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
+    const columns = [];
+    for (const [key, b] of this.points.byKey) if (b.length > 0) columns.push({ key, steps: b.steps, times: b.times, values: b.values, length: b.length });
     // The file positions as they are now: reading goes on (and moves them) after the part is handed over.
     const file = this.file.parts === undefined ? this.file : { ...this.file, parts: structuredClone(this.file.parts) };
     const part: ParsedPart = { state: this.state, file, columns, count: this.count, details: this.details, done, complete };
