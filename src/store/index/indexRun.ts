@@ -11,7 +11,8 @@ import { newFileState, newRunState, type FileState, type RunState } from '../ing
 import type { CachedRun } from '../query/runSummary';
 import { PointFileLost } from './pointFiles';
 import { copyMeta, emptyMeta, type SeriesMeta } from './seriesMeta';
-import { recordSpans, SealBuffer, type PlannedSeries } from './seriesPlan';
+import { recordSpans, SealBuffer, type PlannedSeries, type SealScratch } from './seriesPlan';
+import { CHUNK_POINTS } from './chunks';
 import type { FoundRun, LogStat, RunReader, RunScan } from '../sources/runSource';
 import { markSource } from '../sources/sources';
 import type { Diagnostic, IndexReport } from '../types';
@@ -43,6 +44,9 @@ export interface IndexTarget {
   stale: Set<string>;
   markDirty(): void;
 }
+
+/** Points in a part from which its seal buffer is sized up front. */
+const RESERVE_FROM = 1 << 14;
 
 /** `afresh` reindexes the run from the start of its log whatever the index holds. */
 export async function indexRun(target: IndexTarget, c: FoundRun, logStat: LogStat | RunScan, userStat: Stats | undefined, report: IndexReport, general: Diagnostic[], signal?: AbortSignal, pool?: ParsePool, afresh = false): Promise<void> {
@@ -98,6 +102,9 @@ export async function indexRun(target: IndexTarget, c: FoundRun, logStat: LogSta
 
     // Commits one part: its sealed chunks go to the run's point file past the committed length first; then its
     // chunk rows, the state and the offset it reached, in one transaction that also commits the new length.
+    // Lent to each commit's SealBuffer in turn and dropped with the run: a large log's parts are sealed into the
+    // same buffers instead of each growing its own from 64 KiB.
+    const scratch: SealScratch = { bodies: new Uint8Array(0), overviews: new Uint8Array(0), keep: Infinity };
     const commit = async (part: ParsedPart): Promise<void> => {
       const points = file.points;
       const nextState = part.state;
@@ -113,7 +120,17 @@ export async function indexRun(target: IndexTarget, c: FoundRun, logStat: LogSta
         if (part.sealed.points !== undefined) nextFile.points = part.sealed.points;
         for (const plan of plans) for (const row of plan.rows) added += row.c.n;
       } else {
-        const seal = new SealBuffer(points?.bytes ?? 0);
+        const seal = new SealBuffer(points?.bytes ?? 0, scratch);
+        let n = 0;
+        let chunks = 0;
+        for (const col of part.columns) {
+          // A series' inline tail is sealed again with its new points.
+          const all = col.length + (series.get(col.key)?.tailN ?? 0);
+          n += all;
+          chunks += Math.ceil(all / CHUNK_POINTS);
+        }
+        // Small parts mostly stay inline (a chunk is sealed from SEAL_MIN points): room only for large ones.
+        if (n >= RESERVE_FROM) seal.reserve(n, chunks);
         for (const col of part.columns) {
           if (col.length === 0) continue;
           plans.push(db.planAppend(c.id, col.key, copyMeta(series.get(col.key) ?? emptyMeta()), col, seal));
@@ -121,7 +138,8 @@ export async function indexRun(target: IndexTarget, c: FoundRun, logStat: LogSta
         }
         if (seal.length > 0) {
           const name = points?.name ?? db.files.newName();
-          await db.files.write(name, seal.base, seal.contents());
+          const [bodies, overviews] = seal.parts();
+          await db.files.write(name, seal.base, bodies, overviews);
           nextFile.points = { name, bytes: seal.base + seal.length };
           recordSpans(plans);
         }

@@ -35,6 +35,20 @@ for (const [kind, make] of [
     await files.prune(new Set());
     await assert.rejects(files.read(name, [[0, 1]]));
   });
+
+  test(`${kind} point files: a write in two parts lays the second right after the first`, async (t) => {
+    const { root, cleanup } = tempRoot();
+    t.after(cleanup);
+    const files = make(root);
+    const name = files.newName();
+    await files.write(name, 0, bytes(1, 2), bytes(3));
+    await files.write(name, 3, bytes(4, 5, 6), bytes(7, 8));
+    // Past the committed length again (a pass died): both parts replace what was there.
+    await files.write(name, 3, bytes(9), bytes(10, 11));
+    const [all] = await files.read(name, [[0, 6]]);
+    assert.deepEqual([...all], [1, 2, 3, 9, 10, 11]);
+    await assert.rejects(files.read(name, [[0, 7]]), /ends before byte 7/);
+  });
 }
 
 test('disk point files: reads are aligned for float views, names from elsewhere are refused, prune spares others', async (t) => {

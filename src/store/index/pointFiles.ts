@@ -14,8 +14,11 @@ import { join } from 'node:path';
 export interface PointFiles {
   /** A name for a new file: never one in use. */
   newName(): string;
-  /** Writes `bytes` at `at` (the committed length) in file `name`, creating it; a write at 0 starts it afresh. */
-  write(name: string, at: number, bytes: Uint8Array): Promise<void>;
+  /**
+   * Writes `bytes`, then `then` when given, at `at` (the committed length) in file `name`, creating it; a write at
+   * 0 starts it afresh. Two parts so a commit's bodies and overviews go out without being joined in a copy.
+   */
+  write(name: string, at: number, bytes: Uint8Array, then?: Uint8Array): Promise<void>;
   /**
    * The bytes of each [position, length] range; rejects when the file is missing or too short. With `scratch`,
    * they are views into its buffer, valid until its next use.
@@ -156,7 +159,7 @@ export class DiskPointFiles implements PointFiles {
     return join(this.dir, name);
   }
 
-  async write(name: string, at: number, bytes: Uint8Array): Promise<void> {
+  async write(name: string, at: number, bytes: Uint8Array, then?: Uint8Array): Promise<void> {
     await this.ensureDir();
     let handle;
     try {
@@ -171,10 +174,14 @@ export class DiskPointFiles implements PointFiles {
         // Cut what a pass that died before committing left behind, then write in place (not O_APPEND).
         await handle.truncate(at);
       }
-      let done = 0;
-      while (done < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at + done);
-        done += bytesWritten;
+      let pos = at;
+      for (const part of then === undefined ? [bytes] : [bytes, then]) {
+        let done = 0;
+        while (done < part.length) {
+          const { bytesWritten } = await handle.write(part, done, part.length - done, pos + done);
+          done += bytesWritten;
+        }
+        pos += part.length;
       }
     } finally {
       await handle.close();
@@ -255,16 +262,17 @@ export class MemoryPointFiles implements PointFiles {
     return `${(this.next++).toString(16).padStart(16, '0')}${SUFFIX}`;
   }
 
-  write(name: string, at: number, bytes: Uint8Array): Promise<void> {
+  write(name: string, at: number, bytes: Uint8Array, then?: Uint8Array): Promise<void> {
     const file = this.files.get(name) ?? { bytes: new Uint8Array(0), length: 0 };
     if (at > file.length) return Promise.reject(new PointFileLost(`${name} is shorter than the index says`));
-    const need = at + bytes.length;
+    const need = at + bytes.length + (then?.length ?? 0);
     if (need > file.bytes.length) {
       const grown = new Uint8Array(Math.max(need, file.bytes.length * 2));
       grown.set(file.bytes.subarray(0, at));
       file.bytes = grown;
     }
     file.bytes.set(bytes, at);
+    if (then !== undefined) file.bytes.set(then, at + bytes.length);
     file.length = need;
     this.files.set(name, file);
     return Promise.resolve();

@@ -40,7 +40,7 @@ export interface PlannedSeries {
   cols?: PointColumns;
 }
 
-/** Where a sealed chunk's body and overview are in the point file; final once SealBuffer.contents() is called. */
+/** Where a sealed chunk's body and overview are in the point file; final once SealBuffer.parts() is called. */
 export interface SealedAt {
   pos: number;
   ov: number;
@@ -53,6 +53,14 @@ class Bytes {
 
   constructor(initial?: Uint8Array) {
     this.bytes = initial ?? new Uint8Array(1 << 16);
+  }
+
+  /** Grows (once) to hold `n` bytes in all, so laying out a part of known size copies nothing. */
+  reserve(n: number): void {
+    if (n <= this.bytes.length) return;
+    const grown = new Uint8Array(n);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
   }
 
   /** Room for `n` more bytes; returns where they start. */
@@ -98,7 +106,7 @@ export function planChunks(cols: PointColumns, meta: SeriesMeta, sealAll: boolea
 export const MAX_OV_SPANS = 64;
 
 /**
- * Adds the overviews of each plan's sealed chunks to its meta.ovSpans; call after SealBuffer.contents() fixed
+ * Adds the overviews of each plan's sealed chunks to its meta.ovSpans; call after SealBuffer.parts() fixed
  * where they are. A new array each time: the meta is a copy whose arrays the committed one still shares.
  */
 export function recordSpans(plans: PlannedSeries[]): void {
@@ -126,6 +134,8 @@ export function recordSpans(plans: PlannedSeries[]): void {
 export interface SealScratch {
   bodies: Uint8Array;
   overviews: Uint8Array;
+  /** Buffers up to this size are kept (default MAX_KEPT): a scratch that lives for one run may keep any. */
+  keep?: number;
 }
 
 /** Buffers larger than this go back to the garbage collector, not to a scratch. */
@@ -148,6 +158,15 @@ export class SealBuffer {
     this.overviews = new Bytes(scratch?.overviews);
   }
 
+  /**
+   * Room for `points` more points in `chunks` more chunks, at most: one allocation instead of doubling from
+   * 64 KiB (whose copies and fresh pages were a tenth of a cold index of a large file).
+   */
+  reserve(points: number, chunks: number): void {
+    this.bodies.reserve(this.bodies.length + bodyLength(points, true) + chunks * bodyLength(0, false));
+    this.overviews.reserve(this.overviews.length + chunks * overviewBytes(CHUNK_POINTS));
+  }
+
   get length(): number {
     return this.bodies.length + this.overviews.length;
   }
@@ -162,23 +181,15 @@ export class SealBuffer {
     return placed;
   }
 
-  /** The bytes to write at `base`, in one new array; fixes where the overviews are. */
-  contents(): Uint8Array {
-    const [bodies, overviews] = this.parts();
-    const out = new Uint8Array(bodies.length + overviews.length);
-    out.set(bodies);
-    out.set(overviews, bodies.length);
-    return out;
-  }
-
   /** The bodies, then the overviews, to write one after the other at `base` (views); fixes where the overviews are. */
   parts(): [Uint8Array, Uint8Array] {
     for (const p of this.placed) p.ov += this.base + this.bodies.length;
     this.placed.length = 0;
     if (this.scratch !== undefined) {
       // Grown buffers are kept for the next run.
-      if (this.bodies.bytes.length <= MAX_KEPT) this.scratch.bodies = this.bodies.bytes;
-      if (this.overviews.bytes.length <= MAX_KEPT) this.scratch.overviews = this.overviews.bytes;
+      const keep = this.scratch.keep ?? MAX_KEPT;
+      if (this.bodies.bytes.length <= keep) this.scratch.bodies = this.bodies.bytes;
+      if (this.overviews.bytes.length <= keep) this.scratch.overviews = this.overviews.bytes;
     }
     return [this.bodies.bytes.subarray(0, this.bodies.length), this.overviews.bytes.subarray(0, this.overviews.length)];
   }

@@ -40,10 +40,21 @@ export class PartBuilder {
   /** One point of a metric; `time` in Unix ms (NaN when the format has none). Non-finite values are kept. */
   point(key: string, step: number, time: number, value: number): void {
     this.points.add(key, step, time, value);
-    if (Number.isFinite(time)) {
-      if (this.state.firstTime === undefined || time < this.state.firstTime) this.state.firstTime = time;
-      if (this.state.lastUpdate === undefined || time > this.state.lastUpdate) this.state.lastUpdate = time;
-    }
+    // Most points lie between times already seen (the run's state only ever widens to them): two compares of
+    // plain numbers instead of reading the state's optional fields per point. NaN fails both.
+    if (time < this.minTime || time > this.maxTime) this.widen(time);
+  }
+
+  /** Bounds of the point times this builder has seen; the state's own bounds are at least as wide. */
+  private minTime = Infinity;
+  private maxTime = -Infinity;
+
+  private widen(time: number): void {
+    if (!Number.isFinite(time)) return;
+    if (time < this.minTime) this.minTime = time;
+    if (time > this.maxTime) this.maxTime = time;
+    if (this.state.firstTime === undefined || time < this.state.firstTime) this.state.firstTime = time;
+    if (this.state.lastUpdate === undefined || time > this.state.lastUpdate) this.state.lastUpdate = time;
   }
 
   /**
@@ -88,7 +99,8 @@ export class PartBuilder {
   async flush(): Promise<boolean> {
     if (this.points.total >= this.from.flushPoints) {
       await this.commit(this.part(false, false));
-      this.points.clear();
+      // The commit has sealed the columns (or failed): their arrays are free for the next part.
+      this.points.reuse();
     }
     return !this.stopped();
   }
@@ -103,7 +115,8 @@ export class PartBuilder {
   }
 
   private part(done: boolean, complete: boolean): ParsedPart {
-    const columns = [...this.points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
+    const columns = [];
+    for (const [key, b] of this.points.byKey) if (b.length > 0) columns.push({ key, steps: b.steps, times: b.times, values: b.values, length: b.length });
     // The file positions as they are now: reading goes on (and moves them) after the part is handed over.
     const file = this.file.parts === undefined ? this.file : { ...this.file, parts: structuredClone(this.file.parts) };
     const part: ParsedPart = { state: this.state, file, columns, count: this.count, details: this.details, done, complete };

@@ -12,6 +12,7 @@ import { event, eventFile, eventFileName, hparamsEndValue, scalarValue, tensorbo
 import { openStore } from '../../runStore';
 import type { RunStore } from '../../types';
 import { tailLimits } from '../binary/tail';
+import { limits } from '../../index/indexRun';
 
 function root(t: { after: (fn: () => void) => void }): string {
   const r = tempRoot();
@@ -153,4 +154,36 @@ test('an empty event file is an empty run; a link out of the folder is not follo
   assert.match(texts, /at byte 0: bad length checksum/);
   assert.ok(statSync(secret).isFile());
   await store.close();
+});
+
+test('a large event file read in many small parts indexes the same points as in one', async (t) => {
+  const r = root(t);
+  // Keys that stop (early) and start (late) leave some parts without them: their buffers are dropped and made
+  // again, while the others' are refilled part after part.
+  const rows = (s: number): Record<string, number> => ({ loss: 10 - s / 1000, acc: s % 7, ...(s < 700 ? { early: s * 2 } : {}), ...(s >= 2600 ? { late: -s } : {}) });
+  age(writeEventFile(join(r, 'logs', 'big'), tensorboardEvents(3000, { values: rows })));
+  const read = async () => {
+    const store = await openStore({ roots: [r] });
+    const report = await store.index();
+    const [run] = store.listRuns();
+    const out = { points: report.points, metrics: run.metrics, startTime: run.startTime, updated: run.lastUpdate, series: {} as Record<string, number[]> };
+    for (const key of ['loss', 'acc', 'early', 'late']) out.series[key] = await values(store, run.id, key);
+    await store.close();
+    return out;
+  };
+  const whole = await read();
+  const saved = { flush: limits.flushPoints, window: tailLimits.window };
+  limits.flushPoints = 500;
+  tailLimits.window = 4096;
+  t.after(() => {
+    limits.flushPoints = saved.flush;
+    tailLimits.window = saved.window;
+  });
+  const parts = await read();
+  assert.deepEqual(parts, whole);
+  assert.equal(whole.points, 3000 + 3000 + 700 + 400);
+  assert.equal(whole.series.loss.length, 3000);
+  assert.deepEqual(whole.series.early.slice(-2), [1396, 1398]);
+  assert.deepEqual(whole.series.late.slice(0, 2), [-2600, -2601]);
+  assert.equal(whole.metrics.acc.count, 3000);
 });
