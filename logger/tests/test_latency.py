@@ -45,6 +45,21 @@ class QuickWriteTest(RootCase):
             self.assertTrue(wait_for(lambda: len(metrics_in(run.path)) == step + 1, 5.0),
                             "step %d was not written within 5 s with a 30 s flush interval" % step)
 
+    def test_while_records_keep_coming_none_waits_for_the_tick(self):
+        run = self.start()
+        # No wake-up for a full queue either: only the writer's own pace can get these steps out.
+        run._writer.max_queued = run._max_queued = 10 ** 9
+        t0 = time.monotonic()
+        step = 0
+        while time.monotonic() - t0 < 2.0:
+            run.log({"loss": 0.5}, step=step)
+            step += 1
+            time.sleep(0.001)
+        logged_a_second_ago = int(step * 0.5)
+        written = len(metrics_in(run.path))
+        self.assertGreaterEqual(written, logged_a_second_ago,
+                                "%d of %d steps in the file; those logged a second ago should all be" % (written, step))
+
     def test_under_load_the_writer_still_batches(self):
         run = self.start()
         writer = run._writer

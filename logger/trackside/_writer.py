@@ -3,9 +3,10 @@
 ``Run.log`` only copies the dict and appends a tuple to a deque (atomic under the GIL; the run's lock only
 orders steps), so the training thread never waits on encoding or disk. The writer wakes every ``flush_interval`` seconds, or
 sooner once ``max_queued`` records wait, encodes everything queued and appends it with one ``write()``
-per batch of whole lines. The first record after a quiet spell (``quick_gap`` since the last write) wakes it at
-once, so a step logged once a second reaches the file (and the editor) in milliseconds, not up to
-``flush_interval`` later; under load the writer still batches, writing at most every ``quick_gap``. No open/close or fsync per record: the file stays open, and the kernel keeps
+per batch of whole lines. The first record after a quiet spell wakes it at once, so a step logged once a second
+reaches the file (and the editor) in milliseconds, not up to ``flush_interval`` later; while records keep coming it
+comes back every ``quick_gap``, so under load it still batches (at most one write per ``quick_gap``) and no record
+waits much longer than that. No open/close or fsync per record: the file stays open, and the kernel keeps
 what was written when the process is killed.
 """
 
@@ -28,8 +29,8 @@ class Writer:
         self.path = path
         self.flush_interval = flush_interval
         self.quick_gap = quick_gap
-        # monotonic time before which a record waits for the writer's own wake-up (a write happened recently)
-        self._quiet_after = 0.0
+        # monotonic time by which the writer wakes by itself; far off (idle), the first new record wakes it
+        self._back_by = float("inf")
         self.max_queued = max_queued
         self.heartbeat_interval = heartbeat_interval
         self.queue = collections.deque()
@@ -66,10 +67,10 @@ class Writer:
     def queued(self, n):
         """Told the queue's length after a record was added (``Run.log`` appends to the deque itself)."""
         if n == 1:
-            # The first record of a quiet spell: one clock read, and Event.set() at most once per quick_gap.
-            now = _monotonic()
-            if now >= self._quiet_after:
-                self._quiet_after = now + self.quick_gap
+            # The first record since the last write: wake the writer only if it would sleep longer than quick_gap
+            # (one clock read; under load it is back within quick_gap anyway, and batches).
+            if self._back_by - _monotonic() > self.quick_gap:
+                self._back_by = 0.0
                 self._wake.set()
         elif n >= self.max_queued:
             self._wake.set()
@@ -77,8 +78,14 @@ class Writer:
     # -- writer side ----------------------------------------------------------------------------
 
     def _loop(self):
+        last_records = 0.0
         while not self._closed:
-            self._wake.wait(self.flush_interval)
+            # While records keep coming (any in the last flush_interval) the writer comes back every quick_gap;
+            # idle, it sleeps flush_interval and the next record wakes it (see queued()).
+            now = _monotonic()
+            timeout = self.quick_gap if now - last_records < self.flush_interval else self.flush_interval
+            self._back_by = now + timeout
+            self._wake.wait(timeout)
             self._wake.clear()
             if self._closed:
                 break
@@ -86,6 +93,8 @@ class Writer:
             if now - self._last_heartbeat >= self.heartbeat_interval:
                 self._last_heartbeat = now
                 self.queue.append({"t": "heartbeat", "ts": now})
+            if self.queue:
+                last_records = _monotonic()
             try:
                 self.flush()
             except Exception as e:  # the writer thread must survive anything
