@@ -30,6 +30,13 @@ def read_lines(path):
         return f.read().split(b"\n")
 
 
+def written_records(path):
+    """The records in the complete lines written so far: the writer may be midway through a batch."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return [strict_loads(line.decode("utf-8")) for line in data.split(b"\n")[:-1]]
+
+
 def read_records(path):
     """Every record of a log; fails the test on any line that is not strict JSON or a torn last line."""
     with open(path, "rb") as f:

@@ -10,15 +10,11 @@ import time
 import unittest
 
 import trackside
-from tests.helpers import RootCase, read_records, strict_loads
+from tests.helpers import RootCase, read_records, written_records
 
 
 def metrics_in(path):
-    """Metrics records in the complete lines written so far (the writer may be midway through a batch)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    lines = data.split(b"\n")[:-1]
-    return [r for r in (strict_loads(line.decode("utf-8")) for line in lines) if r.get("t") == "metrics"]
+    return [r for r in written_records(path) if r.get("t") == "metrics"]
 
 
 def wait_for(predicate, timeout):

@@ -1,12 +1,13 @@
 import json
 import math
 import os
+import threading
 import time
 import unittest
 
 import trackside
 from trackside import _writer
-from tests.helpers import RootCase, read_records, run_dir
+from tests.helpers import RootCase, read_records, run_dir, written_records
 
 
 class FakeTensor:
@@ -262,19 +263,25 @@ class RunRecordsTest(RootCase):
 
 
 class WriterTest(RootCase):
-    def test_records_are_buffered_and_flushed_within_the_interval(self):
+    def test_records_are_buffered_and_written_by_the_writer_thread(self):
         run = self.init(flush_interval=0.4)
-        size = os.path.getsize(run.path)
+        threads = []
+        write = run._writer._write
+
+        def spy(parts):
+            threads.append(threading.current_thread().name)
+            return write(parts)
+
+        run._writer._write = spy
         t0 = time.monotonic()
         for i in range(1000):
             run.log({"x": i})
-        self.assertEqual(os.path.getsize(run.path), size, "log() must not write on the calling thread")
-        while os.path.getsize(run.path) == size and time.monotonic() - t0 < 3:
+        while sum(1 for r in written_records(run.path) if r["t"] == "metrics") < 1000 and time.monotonic() - t0 < 3:
             time.sleep(0.01)
         waited = time.monotonic() - t0
         self.assertLess(waited, 1.5, "0.4 s interval, plus slack for a loaded machine")
-        time.sleep(0.1)
         self.assertEqual(sum(1 for r in read_records(run.path) if r["t"] == "metrics"), 1000)
+        self.assertEqual(set(threads), {"trackside-writer"}, "log() must not write on the calling thread")
         self.assertLessEqual(run._writer.writes, 3, "1000 records should take a batch write, not one each")
         run.finish()
 
