@@ -6,7 +6,6 @@ are appended to ``aliases.jsonl``. Every file read here may come from someone el
 """
 
 import getpass
-import hashlib
 import json
 import os
 import re
@@ -15,6 +14,7 @@ import socket
 import time
 
 from ._confighash import flatten, merge_flat
+from ._env import file_digest
 from ._find import read_run
 from ._root import RUN_ID_RE, resolve_root
 
@@ -79,19 +79,6 @@ def _who():
         return getpass.getuser()
     except Exception:
         return None
-
-
-def _digest(path):
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while True:
-            block = f.read(1 << 20)
-            if not block:
-                break
-            h.update(block)
-            size += len(block)
-    return size, h.hexdigest()
 
 
 def _inside(base, path):
@@ -240,7 +227,7 @@ def register_model(run, path, name, alias=None, copy=False, description=None, ta
             target = os.path.join(copy_dir, os.path.basename(source))
             shutil.copyfile(source, target)
             file_rel = "/".join(["models", name, "files", str(n), os.path.basename(source)])
-        size, sha = _digest(target)
+        size, sha = file_digest(target)
         was = logged.get(rel, {}).get("sha256")
         if isinstance(was, str) and was != sha:
             raise ModelError("%s changed since run %s logged it (sha256 %s…, logged %s…): not registered"
@@ -388,7 +375,7 @@ def file_status(root, record):
     size = os.path.getsize(real)
     if size != record["size"]:
         return "changed", real, "%s is %d bytes; %d were registered" % (record["file"], size, record["size"])
-    _, sha = _digest(real)
+    _, sha = file_digest(real)
     if sha != record["sha256"]:
         return "changed", real, "%s has sha256 %s…; %s… was registered" % (record["file"], sha[:12], record["sha256"][:12])
     return "ok", real, None

@@ -176,13 +176,7 @@ export async function tailBytes(path: string, cursor: PartCursor, end: number, b
       }
       if (cursor.offset === 0 && cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = buf.toString('hex', 0, Math.min(got, FINGERPRINT_BYTES));
       else if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = await fingerprintHandle(handle);
-      const last = buf.lastIndexOf(10, got - 1);
-      if (last < 0) return;
-      let lines = 0;
-      for (let i = buf.indexOf(10, 0); i !== -1 && i <= last; i = buf.indexOf(10, i + 1)) lines++;
-      batch({ bytes: buf, start: 0, end: last + 1, firstLine: cursor.lines + 1, offset: cursor.offset });
-      cursor.offset += last + 1;
-      cursor.lines += lines;
+      handOverLines(buf, got, cursor, batch);
       return;
     }
     if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = await fingerprintHandle(handle);
@@ -236,6 +230,17 @@ export async function tailRaw(path: string, cursor: PartCursor, end: number, con
   }
 }
 
+/** Hands over the complete lines in `buf[0, got)`, read at the cursor, and moves the cursor past them. */
+function handOverLines(buf: Buffer, got: number, cursor: PartCursor, batch: (lines: ByteLines) => void): void {
+  const last = buf.lastIndexOf(10, got - 1);
+  if (last < 0) return;
+  let lines = 0;
+  for (let i = buf.indexOf(10, 0); i !== -1 && i <= last; i = buf.indexOf(10, i + 1)) lines++;
+  batch({ bytes: buf, start: 0, end: last + 1, firstLine: cursor.lines + 1, offset: cursor.offset });
+  cursor.offset += last + 1;
+  cursor.lines += lines;
+}
+
 /**
  * New bytes up to this size are read synchronously: a metric file grows by a line or a few kilobytes per pass,
  * and a cold index of a store of thousands of such files spent most of its time in the thread pool's round trips
@@ -261,13 +266,7 @@ function tailSmall(path: string, cursor: PartCursor, end: number, batch: (lines:
         cursor.fingerprint = head.toString('hex', 0, readSync(fd, head, 0, FINGERPRINT_BYTES, 0));
       }
     }
-    const last = buf.lastIndexOf(10, got - 1);
-    if (last < 0) return;
-    let lines = 0;
-    for (let i = buf.indexOf(10, 0); i !== -1 && i <= last; i = buf.indexOf(10, i + 1)) lines++;
-    batch({ bytes: buf, start: 0, end: last + 1, firstLine: cursor.lines + 1, offset: cursor.offset });
-    cursor.offset += last + 1;
-    cursor.lines += lines;
+    handOverLines(buf, got, cursor, batch);
   } finally {
     closeSync(fd);
   }
