@@ -25,10 +25,29 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
   private lastHostMs = 0;
   private metricsSentAt = 0;
   private metricsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Loading behind the quick pick: nothing to send until the runs are picked. */
+  private picking: boolean;
+  /** When the runs were given: the paint log measures from here, as the user waits from here. */
+  private shownAt = this.createdAt;
 
-  constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: CompareState) {
+  constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: CompareState, opts: { picking?: boolean } = {}) {
     super(panel, ctx, parseCompareMessage, state);
+    this.picking = opts.picking ?? false;
     this.register({ dispose: () => clearTimeout(this.metricsTimer) });
+  }
+
+  get closed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** The user picked the runs of a panel opened while picking: draw them (now, if the webview is already up). */
+  async picked(state: CompareState): Promise<void> {
+    this.state = state;
+    this.picking = false;
+    this.shownAt = performance.now();
+    this.panel.title = `Compare ${state.runIds.length} Runs`;
+    this.panel.reveal(undefined, false);
+    if (this.ready) await this.sendFull();
   }
 
   get runIds(): readonly string[] {
@@ -79,7 +98,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
   protected paintedLine(m: { ms: number; charts: number; points: number }): string {
     return (
       `Compare of ${this.state.runIds.length} runs: host answer ${this.lastHostMs.toFixed(0)} ms, webview paint ${m.ms.toFixed(0)} ms ` +
-      `(${m.charts} charts, ${m.points} points), ${(performance.now() - this.createdAt).toFixed(0)} ms after the panel opened.`
+      `(${m.charts} charts, ${m.points} points), ${(performance.now() - this.shownAt).toFixed(0)} ms after the runs were given.`
     );
   }
 
@@ -106,6 +125,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
   }
 
   protected async sendFull(): Promise<void> {
+    if (this.picking) return;
     const started = performance.now();
     const { store, runs, missing } = await this.load();
     this.panel.title = `Compare ${this.state.runIds.length} Runs`;

@@ -24,25 +24,34 @@ export function registerComparisons(ctx: FeatureContext): vscode.Disposable {
 
   async function compare(arg: unknown, selection: unknown): Promise<void> {
     let ids = runIdsFrom(arg, selection);
-    if (ids.length < 2) {
-      const more = await pickRuns(ctx, { title: 'Pick Runs to Compare', many: true, exclude: ids });
-      ids = [...ids, ...more];
+    // Loading a webview takes VS Code a second or more; when the user still has runs to pick, the panel loads
+    // behind the quick pick meanwhile, so accepting the pick goes straight to drawing.
+    const warm = ids.length < 2 ? new ComparePanel(comparisons.createPanel('Compare Runs', true), ctx, compareState([]), { picking: true }) : undefined;
+    let adopted = false;
+    try {
+      if (warm) ids = [...ids, ...(await pickRuns(ctx, { title: 'Pick Runs to Compare', many: true, exclude: ids }))];
+      if (ids.length === 0) return;
+      // More runs than a saved state may hold would open a panel that cannot be restored after a reload.
+      const capped = capRunIds(ids);
+      if (capped.leftOut > 0) {
+        void vscode.window.showWarningMessage(`Comparing the first ${MAX_RUNS} runs; ${capped.leftOut} were left out.`);
+      }
+      const state = compareState(capped.ids);
+      await comparisons.show(comparisonKey(state.runIds), async () => {
+        if (!warm || warm.closed) return new ComparePanel(comparisons.createPanel(`Compare ${state.runIds.length} Runs`), ctx, state);
+        adopted = true;
+        await warm.picked(state);
+        return warm;
+      });
+    } finally {
+      // Cancelled, or the same comparison was already open and has been revealed instead.
+      if (warm && !adopted) warm.dispose();
     }
-    if (ids.length === 0) return;
-    // More runs than a saved state may hold would open a panel that cannot be restored after a reload.
-    const capped = capRunIds(ids);
-    if (capped.leftOut > 0) {
-      void vscode.window.showWarningMessage(`Comparing the first ${MAX_RUNS} runs; ${capped.leftOut} were left out.`);
-    }
-    const state: CompareState = {
-      kind: 'compare',
-      runIds: capped.ids,
-      options: { ...DEFAULT_OPTIONS, smoothing: defaultSmoothing() },
-      onlyDifferences: true,
-      hidden: [],
-    };
-    await comparisons.show(comparisonKey(state.runIds), async () => new ComparePanel(comparisons.createPanel(`Compare ${state.runIds.length} Runs`), ctx, state));
   }
 
   return comparisons;
+}
+
+function compareState(runIds: string[]): CompareState {
+  return { kind: 'compare', runIds, options: { ...DEFAULT_OPTIONS, smoothing: defaultSmoothing() }, onlyDifferences: true, hidden: [] };
 }

@@ -46,9 +46,17 @@ export class PanelRegistry<S, P extends KeyedPanel> extends Disposable {
     );
   }
 
-  /** A new webview panel of this kind in the active editor group. */
-  createPanel(title: string): vscode.WebviewPanel {
-    return vscode.window.createWebviewPanel(this.kind.viewType, title, vscode.ViewColumn.Active, panelOptions(this.ctx.extension.extensionUri));
+  /**
+   * A new webview panel of this kind in the active editor group. `preserveFocus` leaves focus where it is, so a
+   * panel can start loading behind a quick pick that is about to open.
+   */
+  createPanel(title: string, preserveFocus = false): vscode.WebviewPanel {
+    return vscode.window.createWebviewPanel(
+      this.kind.viewType,
+      title,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+      panelOptions(this.ctx.extension.extensionUri),
+    );
   }
 
   /**
