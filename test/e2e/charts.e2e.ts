@@ -51,6 +51,9 @@ async function openDashboard(vscode: VSCode, runName: string | RegExp): Promise<
 async function openCompareAll(vscode: VSCode): Promise<FrameLocator> {
   await vscode.runCommand('Trackside: Compare Runs');
   await vscode.quickPickItems().first().waitFor();
+  // The panel is already loading behind the pick, and the pick is still open (creating it took no focus).
+  await vscode.waitForTab('Compare Runs');
+  await vscode.quickPickItems().first().waitFor();
   const rows = vscode.quickPickItems();
   const n = await rows.count();
   for (let i = 0; i < n; i++) await rows.nth(i).click();
@@ -94,6 +97,12 @@ for (const theme of ['dark', 'light'] as Theme[]) {
     assert.equal(await dash.locator('.artifacts img').count(), 1, 'the image artifact is shown inline');
     assert.ok(await dash.locator('.artifacts img').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0), 'and loads');
     await vscode.screenshot(`dashboard-${theme}`);
+
+    // A cancelled pick takes the panel that was loading behind it away again.
+    await vscode.runCommand('Trackside: Compare Runs');
+    await vscode.waitForTab('Compare Runs');
+    await vscode.page.keyboard.press('Escape');
+    await vscode.page.locator('.tabs-container .tab').filter({ hasText: 'Compare Runs' }).waitFor({ state: 'detached' });
 
     const cmp = await openCompareAll(vscode);
     await cmp.locator('h1', { hasText: 'Compare 3 runs' }).waitFor();
