@@ -8,8 +8,10 @@
 Metrics are ``<data>/<metric>`` (``valid/logloss``) at step = round; with ``xgb.cv`` the mean is
 ``<data>/<metric>`` and the standard deviation ``<data>/<metric>_std``. At the start the booster's parameters
 (read back from ``save_config()``, so defaults are there too, with the ``params=`` given winning) are logged as
-params; at the end ``best_iteration``, ``best_score`` and ``best_metric`` go to the summary. Logs into the current
-run when there is one; otherwise starts a run with ``trackside.init``'s options and finishes it when training ends.
+params, and ``eval_metric`` as the metrics the first round reports; at the end ``best_iteration``, ``best_score``
+and ``best_metric`` go to the summary. Logs into the current run when there is one; otherwise starts a run with
+``trackside.init``'s options and finishes it when training ends (a training that raises leaves it to the logger's
+exit handling, which marks it failed).
 """
 
 import json
@@ -51,9 +53,8 @@ def booster_params(config_json):
     booster = learner.get("gradient_booster", {})
     # num_trees grows with every round: a param that changes during training would split the config hash.
     walk({k: v for k, v in booster.items() if k != "gbtree_model_param"})
-    metrics = [m.get("name") for m in learner.get("metrics", []) if isinstance(m, dict)]
-    if metrics:
-        out["eval_metric"] = ",".join(str(m) for m in metrics)
+    # Not learner["metrics"]: XGBoost 1.7 writes eval_metric=["logloss", "error"] there as error, error. The
+    # callback takes eval_metric from the metrics the first round reports instead.
     return out
 
 
@@ -69,6 +70,11 @@ def _number(text):
         return text
 
 
+def _rounds(evals_log):
+    """How many rounds the evaluation history holds."""
+    return max((len(h) for metrics in evals_log.values() for h in metrics.values()), default=0)
+
+
 class _Callback(object):
     """The behaviour; ``TracksideCallback`` puts it on ``xgboost.callback.TrainingCallback``."""
 
@@ -78,9 +84,15 @@ class _Callback(object):
         self.run = None
         self._owned = False
         self._best = None  # (score, iteration, "data/metric")
+        self._metrics_named = False
+        self._history = None
+        self._last = None
 
     def before_training(self, model):
         self._best = None
+        self._metrics_named = False
+        self._history = None
+        self._last = None  # (the last round logged, how many values each history held then)
         self.run = trackside.active_run()
         self._owned = self.run is None
         if self._owned:
@@ -97,32 +109,50 @@ class _Callback(object):
         return model
 
     def after_iteration(self, model, epoch, evals_log):
+        # XGBoost asks its callbacks with any(...), so a round where a callback before this one (EarlyStopping)
+        # says stop never reaches here; after_training logs such rounds from the history kept here.
+        self._history = evals_log
+        self._round(evals_log, -1, epoch)
+        return False
+
+    def _round(self, evals_log, index, epoch):
         values = {}
         last = None
         for data, metrics in evals_log.items():
             for metric, history in metrics.items():
-                if not history:
+                if len(history) < (index + 1 if index >= 0 else -index):
                     continue
-                value = history[-1]
+                value = history[index]
                 key = "%s/%s" % (data, metric)
                 if isinstance(value, tuple):  # xgb.cv: (mean, std) over the folds
                     values[key + "_std"] = value[1]
                     value = value[0]
                 values[key] = value
                 last = (key, metric, value)
-        if values:
-            self.run.log(values, step=epoch)
-        if last is not None:
-            # XGBoost's EarlyStopping watches the last metric of the last eval set; so does the summary.
-            key, metric, value = last
-            best = self._best
-            if best is None or best[2] != key or (value > best[0] if _maximized(metric) else value < best[0]):
-                self._best = (float(value), epoch, key)
-        return False
+        if not values:
+            return
+        self.run.log(values, step=epoch)
+        self._last = (epoch, _rounds(evals_log))
+        if not self._metrics_named:
+            self._metrics_named = True
+            names = []
+            for metrics in evals_log.values():
+                names.extend(m for m in metrics if m not in names)
+            if "eval_metric" not in self._params:
+                self.run.log_params({"eval_metric": ",".join(names)})
+        # XGBoost's EarlyStopping watches the last metric of the last eval set; so does the summary.
+        key, metric, value = last
+        best = self._best
+        if best is None or best[2] != key or (value > best[0] if _maximized(metric) else value < best[0]):
+            self._best = (float(value), epoch, key)
 
     def after_training(self, model):
         if self.run is None:
             return model
+        if self._last is not None:
+            epoch, seen = self._last
+            for index in range(seen, _rounds(self._history)):
+                self._round(self._history, index, epoch + 1 + index - seen)
         summary = {}
         best_iteration = model.attr("best_iteration")  # set by EarlyStopping, which may also have trimmed rounds
         if best_iteration is not None:
