@@ -19,7 +19,9 @@ attributes. States map to Trackside statuses:
 
 Optuna calls callbacks only for trials it caught: a trial whose exception is not in ``optimize(catch=...)`` stops
 the study before any callback runs, so it is not logged (pass ``catch=(Exception,)`` to go on and log it). The
-metric points of a trial carry its end time: Optuna does not record when each value was reported.
+exception is read from Optuna's warning about it; with Optuna's verbosity set above WARNING the run says only that
+the trial failed. The metric points of a trial carry its end time: Optuna does not record when each value was
+reported.
 """
 
 import logging
@@ -60,6 +62,16 @@ class _FailureListener(logging.Handler):
         self.failures[int(m.group(1))] = error
 
 
+_listener = []  # the one _FailureListener, on Optuna's library logger once a callback exists
+
+
+def _listen():
+    if not _listener:
+        _listener.append(_FailureListener())
+        logging.getLogger("optuna").addHandler(_listener[0])
+    return _listener[0]
+
+
 class TracksideCallback(object):
     """``study.optimize(..., callbacks=[TracksideCallback(project=...)])``: each finished trial becomes a run.
 
@@ -76,12 +88,7 @@ class TracksideCallback(object):
         self.metric_name = str(metric_name)
         self.dir = dir
         self.run_ids = {}
-        self._listener = _FailureListener()
-        logging.getLogger("optuna").addHandler(self._listener)
-
-    def close(self):
-        """Stop listening to Optuna's log (the callback still logs, without failure details)."""
-        logging.getLogger("optuna").removeHandler(self._listener)
+        self._listener = _listen()
 
     def __call__(self, study, trial):
         state = getattr(trial.state, "name", str(trial.state))
