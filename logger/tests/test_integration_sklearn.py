@@ -83,6 +83,36 @@ print(json.dumps({"parent": logged.parent, "children": logged.children, "params"
                          sorted(told["children"]))
         self.assertEqual(listed[told["parent"]]["summary"]["n_candidates"], 4)
 
+    def test_a_randomized_search_over_a_pipeline(self):
+        out = run_script(self, DATA + """
+from scipy.stats import loguniform
+from sklearn.model_selection import RandomizedSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+search = RandomizedSearchCV(
+    pipe, {"logisticregression__C": loguniform(1e-2, 1e2), "standardscaler": [StandardScaler(), "passthrough"]},
+    n_iter=3, cv=3, random_state=0).fit(X, y)
+logged = log_search(search, tags=["random"])
+print(json.dumps({"parent": logged.parent, "children": logged.children,
+                  "C": [float(p["logisticregression__C"]) for p in search.cv_results_["params"]],
+                  "scores": [float(v) for v in search.cv_results_["mean_test_score"]]}))
+""", self.root)
+        told = json.loads(out)
+        runs = logged_runs(self.root)
+        self.assertEqual(len(runs), 4)
+        parent = runs[told["parent"]]
+        self.assertEqual(first(parent, "start")["name"], "RandomizedSearchCV-Pipeline")
+        self.assertEqual(merged(parent, "params")["search"]["scoring"], ["score"])
+        for i, child in enumerate(told["children"]):
+            records = runs[child]
+            params = merged(records, "params")
+            self.assertEqual(params["logisticregression__C"], told["C"][i])  # a numpy float, logged as a number
+            self.assertIn(params["standardscaler"], ("StandardScaler()", "passthrough"))  # an estimator as its repr
+            at0 = next(r for r in records if r["t"] == "metrics")["values"]
+            self.assertAlmostEqual(at0["mean_test_score"], told["scores"][i])
+            self.assertEqual(first(records, "start")["tags"][0], "random")
+
     def test_a_candidate_whose_fit_failed_is_a_failed_run(self):
         out = run_script(self, DATA + """
 warnings.simplefilter("ignore")
