@@ -13,7 +13,9 @@ assert "xgboost" not in sys.modules, "importing the integration imported xgboost
 from trackside.integrations.xgboost import TracksideCallback
 import numpy as np
 import xgboost as xgb
+# Inside trackside/integrations/xgboost.py, `import xgboost` is the library, not that module itself.
 assert xgb.__file__ != integration.__file__ and "dist-packages" in xgb.__file__, xgb.__file__
+assert issubclass(TracksideCallback, xgb.callback.TrainingCallback)
 rng = np.random.default_rng(0)
 X = rng.normal(size=(300, 5))
 y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.5, size=300) > 0).astype(int)
