@@ -12,6 +12,7 @@ Standard library only; the format is specified in docs/log-format.md.
 
 from ._confighash import config_hash as _config_hash
 from ._find import RunInfo, exists, find_runs
+from ._media import Histogram, Image, Table, Text
 from ._models import ModelError, ModelFileError, ModelVersion, get_model, register_model
 from ._root import resolve_root
 from ._run import Config, Run, Summary, read_overrides
@@ -22,6 +23,7 @@ __all__ = [
     "start_run", "end_run", "active_run", "exists", "find_runs", "config_hash", "seed_everything",
     "Run", "RunInfo", "Config", "Summary", "resolve_root",
     "register_model", "get_model", "ModelVersion", "ModelError", "ModelFileError",
+    "Image", "Histogram", "Table", "Text",
 ]
 
 __version__ = "0.1.0"
@@ -53,7 +55,7 @@ def _run_or_start():
 
 
 def log(data, step=None, commit=None):
-    """Log metrics to the current run (starting one if there is none)."""
+    """Log metrics and media (Image, Histogram, Table, Text) to the current run (starting one if there is none)."""
     _run_or_start().log(data, step=step, commit=commit)
 
 
@@ -111,6 +113,10 @@ def __getattr__(name):
     # trackside.run / trackside.config / trackside.summary follow the current run (PEP 562).
     if name == "run":
         return _current[0]
+    if name == "torch":  # trackside.torch.watch: the integration, imported on first use (it imports torch)
+        from .integrations import torch as integration
+
+        return integration
     if name in ("config", "summary"):
         run = _current[0]
         return None if run is None else getattr(run, name)

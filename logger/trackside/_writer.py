@@ -189,4 +189,6 @@ def _encode_record(rec):
         if body is None:
             return None
         return '{"t":"metrics","ts":%r,"step":%d,"values":%s}' % (ts, step, body)
+    if type(rec) is not dict:
+        rec = rec.render()  # a media job: encodes and writes its files here, on the writer thread, before its line
     return encode(rec)
