@@ -191,7 +191,7 @@ class Histogram(Media):
         if self._bins is not None:
             record["hist"] = self._precomputed()
         else:
-            record["hist"] = _bin(_flat_numbers(self._values), self.nbins)
+            record["hist"] = _bin_array(self._values, self.nbins) or _bin(_flat_numbers(self._values), self.nbins)
         if self._sampled:
             record["sampled"] = self._sampled
         return record
@@ -251,11 +251,17 @@ def _sample(values):
             mv = None
         if mv is not None:
             fmt = _pixels._fmt(mv)
-            if fmt is not None and mv.c_contiguous:
-                flat = mv.cast("B").cast(fmt)
-                n = len(flat)
+            if fmt is not None:
+                n = mv.nbytes // mv.itemsize
                 every = max(1, -(-n // MAX_HIST_VALUES))
-                return ("raw", fmt, flat[::every].tobytes()), n, every
+                try:  # numpy: a strided copy in C, several times faster than memoryview's
+                    data = values.reshape(-1)[::every].copy()
+                    if memoryview(data).c_contiguous and memoryview(data).format == mv.format:
+                        return ("raw", fmt, data), n, every
+                except Exception:
+                    pass
+                if mv.c_contiguous:
+                    return ("raw", fmt, mv.cast("B").cast(fmt)[::every].tobytes()), n, every
         if callable(getattr(values, "detach", None)):  # torch
             t = values.detach().reshape(-1)
             n = t.numel()
@@ -291,7 +297,7 @@ def _flat_numbers(snap):
         return memoryview(snap[2]).cast("B").cast(snap[1]).tolist()
     if type(snap) is tuple and snap[0] == "tensor":
         t = snap[1].cpu()
-        return (t.float() if t.dtype.is_floating_point and "bfloat" in str(t.dtype) else t).tolist()
+        return (t.float() if "bfloat" in str(t.dtype) else t).tolist()
     out = []
     stack = [iter(snap)]
     while stack:  # nested lists flattened without recursion
@@ -303,6 +309,56 @@ def _flat_numbers(snap):
         else:
             stack.pop()
     return out
+
+
+def _as_array(snap):
+    """The snapshot as a numpy array when it is one (or a tensor numpy can take), else None."""
+    if type(snap) is not tuple:
+        return None
+    a = snap[2] if snap[0] == "raw" else snap[1]
+    if snap[0] == "tensor":
+        try:
+            a = a.cpu()
+            a = (a.float() if "bfloat" in str(a.dtype) else a).numpy()
+        except Exception:
+            return None
+    return a if callable(getattr(a, "searchsorted", None)) else None
+
+
+def _bin_array(snap, nbins):
+    """``_bin`` with a numpy array's own methods (sort and searchsorted: C loops that release the GIL), for the
+    snapshot we hold privately. None when the snapshot is not such an array."""
+    a = _as_array(snap)
+    if a is None:
+        return None
+    try:
+        a = a.reshape(-1).astype("float64")
+        inf = float("inf")
+        nan, posinf, neginf = int((a != a).sum()), int((a == inf).sum()), int((a == -inf).sum())
+        finite = a[(a - a) == 0]
+        finite.sort()
+        n = int(finite.size)
+        if not n:
+            return _bin([], nbins) if not (nan or posinf or neginf) else dict(
+                _bin([], nbins), nan=nan, posinf=posinf, neginf=neginf)
+        lo, hi = float(finite[0]), float(finite[-1])
+        edges = _edges(lo, hi, nbins)
+        cuts = [0] + [int(i) for i in finite.searchsorted(edges[1:-1], side="left")] + [n]
+        counts = [cuts[i + 1] - cuts[i] for i in range(nbins)]
+    except Exception:
+        return None
+    return {"nan": nan, "posinf": posinf, "neginf": neginf, "count": n, "edges": edges, "counts": counts,
+            "min": lo, "max": hi}
+
+
+def _edges(lo, hi, nbins):
+    """``nbins + 1`` equal-width edges from ``lo`` to ``hi`` (one unit wide around a single value, as numpy)."""
+    left, right = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)
+    shrink = 0.5 if math.isinf(right - left) else 1.0  # a span beyond the float range: computed halved
+    width = (right * shrink - left * shrink) / nbins
+    edges = [(left * shrink + width * i) / shrink for i in range(nbins)] + [right]
+    edges[0] = left
+    return edges
 
 
 def _bin(values, nbins):
@@ -329,18 +385,15 @@ def _bin(values, nbins):
         hist.update(edges=[0.0, 1.0], counts=[0], min=None, max=None)
         return hist
     lo, hi = min(finite), max(finite)
-    left, right = (lo - 0.5, hi + 0.5) if lo == hi else (lo, hi)  # numpy's choice for a single value
-    # Bins are computed on halved values when the span overflows a float (-1e308 .. 1e308).
+    edges = _edges(lo, hi, nbins)
+    left, right = edges[0], edges[-1]
     shrink = 0.5 if math.isinf(right - left) else 1.0
-    left_s, width = left * shrink, (right * shrink - left * shrink) / nbins
-    scale = 1.0 / width
+    left_s, scale = left * shrink, nbins / (right * shrink - left * shrink)
     counts = [0] * nbins
     last = nbins - 1
     for v in finite:
         i = int((v * shrink - left_s) * scale)
         counts[i if i < last else last] += 1
-    edges = [(left_s + width * i) / shrink for i in range(nbins)] + [right]
-    edges[0] = left
     hist.update(edges=edges, counts=counts, min=lo, max=hi)
     return hist
 
@@ -501,6 +554,7 @@ class MediaState(object):
     def __init__(self, run_dir):
         self.run_dir = run_dir
         self._indices = {}
+        self._made = {}  # key folder -> made by this process
         self._lock = threading.Lock()
         self.pending = 0
 
@@ -523,23 +577,37 @@ class _Out(object):
         self.state, self.folder, self.step = state, folder, step
         self.abs_folder = os.path.join(state.run_dir, "media", folder)
 
+    def _fresh(self):
+        """True when this process made the key's folder: no file in it predates the run's counters, so names need
+        no check on disk (each check is a system call the writer thread would make per image)."""
+        made = self.state._made
+        if self.folder not in made:
+            try:
+                os.makedirs(self.abs_folder)
+                made[self.folder] = True
+            except FileExistsError:  # a resumed run, or a key folder shared after sanitising
+                made[self.folder] = False
+        return made[self.folder]
+
     def next_index(self, n):
         """The first of ``n`` image indices at this key and step (several records at one step do not collide)."""
         k = (self.folder, self.step)
         first = self.state._indices.get(k, 0)
-        while os.path.exists(os.path.join(self.abs_folder, "%d-%d.png" % (self.step, first))) or os.path.exists(
-                os.path.join(self.abs_folder, "%d-%d.jpg" % (self.step, first))):
-            first += 1  # a resumed run wrote these already
+        if not self._fresh():
+            while os.path.exists(os.path.join(self.abs_folder, "%d-%d.png" % (self.step, first))) or \
+                    os.path.exists(os.path.join(self.abs_folder, "%d-%d.jpg" % (self.step, first))):
+                first += 1  # a resumed run wrote these already
         self.state._indices[k] = first + n
         return first
 
     def unique_stem(self, ext):
         k = (self.folder, self.step, ext)
         i = self.state._indices.get(k, 0)
+        fresh = self._fresh()
         while True:
             stem = "%d" % self.step if i == 0 else "%d-%d" % (self.step, i)
             i += 1
-            if not os.path.exists(os.path.join(self.abs_folder, stem + ext)):
+            if fresh or not os.path.exists(os.path.join(self.abs_folder, stem + ext)):
                 break
         self.state._indices[k] = i
         return stem
@@ -547,7 +615,8 @@ class _Out(object):
     def write(self, name, data):
         """Write a file (creating folders) and return its path relative to the run folder."""
         target = os.path.join(self.abs_folder, *name.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if "/" in name or not self._fresh():
+            os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as f:
             f.write(data)
         return "media/%s/%s" % (self.folder, name)
