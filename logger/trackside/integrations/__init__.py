@@ -1,0 +1,1 @@
+"""Integrations with ML libraries; each module imports its library only when it is imported itself."""
