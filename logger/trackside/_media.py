@@ -71,7 +71,8 @@ class Image(Media):
         if caption is not None:
             self.caption = _text_of(caption, CAPTION_CAP, "caption")
         try:
-            if isinstance(data_or_path, (bytes, bytearray, memoryview)):
+            if isinstance(data_or_path, (bytes, bytearray)) or (
+                    isinstance(data_or_path, memoryview) and data_or_path.ndim == 1):  # an encoded file
                 data = bytes(data_or_path)  # bytes: the same object, no copy
                 if len(data) > MAX_FILE_BYTES:
                     raise ValueError("image data of %d MB is over the %d MB cap; not logged"
@@ -127,6 +128,7 @@ def _render_images(images, out):
             items.append(image._item(out, "%d-%d" % (out.step, first + i)))
         except Exception as e:
             problems.append("image %d not logged: %s" % (i, _reason(e)))
+            warn("image not logged: %s" % _reason(e), key=("media-image", _reason(e)[:80]))
     record = {"kind": "image", "items": items}
     if problems:
         record["warning"] = "; ".join(problems)
