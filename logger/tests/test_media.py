@@ -383,6 +383,45 @@ class LayoutTest(RootCase):
         self.assertEqual(missing, [])
 
 
+class PILLike:
+    """What a PIL image offers (PIL is not installed here): no shape, an __array_interface__ holding its bytes."""
+
+    size = (3, 2)
+
+    @property
+    def __array_interface__(self):
+        return {"version": 3, "shape": (2, 3, 3), "typestr": "|u1", "data": bytes(range(18))}
+
+
+class MoreInputsTest(RootCase):
+    def test_an_object_with_an_array_interface_of_bytes(self):
+        run = self.init()
+        run.log({"pil": trackside.Image(PILLike())}, step=0)
+        run.finish()
+        (item,) = media_records(run.path)[0]["items"]
+        self.assertEqual(decode_png(read_media(run.dir, item["path"])), (3, 2, 3, bytes(range(18))))
+
+    def test_media_beyond_the_pending_cap_are_dropped_with_a_record_saying_so(self):
+        from trackside import _media
+        run = self.init()
+        saved = _media.PENDING_CAP
+        _media.PENDING_CAP = 3 * 64 * 64 * 3  # three 64 x 64 RGB snapshots
+        image = memoryview(bytearray(64 * 64 * 3)).cast("B", (64, 64, 3))
+        try:
+            with run._writer._lock, self.stderr() as err:  # the writer is busy: nothing drains meanwhile
+                for step in range(5):
+                    run.log({"img": trackside.Image(image), "loss": float(step)}, step=step)
+        finally:
+            _media.PENDING_CAP = saved
+        run.finish()
+        records = media_records(run.path)
+        self.assertEqual([len(r["items"]) for r in records], [1, 1, 1, 0, 0])
+        self.assertIn("dropped", records[3]["warning"])
+        self.assertIn("faster than they are written", err.getvalue())
+        self.assertEqual(len([r for r in read_records(run.path) if r["t"] == "metrics"]), 5)
+        self.assertEqual(run._media.pending, 0)
+
+
 class OffThreadTest(RootCase):
     def test_encoding_happens_on_the_writer_thread_and_log_returns_at_once(self):
         run = self.init()

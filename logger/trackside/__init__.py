@@ -12,7 +12,9 @@ Standard library only; the format is specified in docs/log-format.md.
 
 from ._confighash import config_hash as _config_hash
 from ._find import RunInfo, exists, find_runs
-from ._media import Histogram, Image, Table, Text
+from ._histogram import Histogram
+from ._media import Image
+from ._table import Table, Text
 from ._models import ModelError, ModelFileError, ModelVersion, get_model, register_model
 from ._root import resolve_root
 from ._run import Config, Run, Summary, read_overrides

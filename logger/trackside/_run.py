@@ -13,7 +13,7 @@ from ._config import Config, Summary
 from ._confighash import deep_merge, flatten, hash_flat, to_plain
 from ._encode import MAX_EXACT_INT, decode_value, sanitize
 from ._env import capture
-from ._media import MediaJob, MediaState, split_media
+from ._media import PENDING_CAP, MediaJob, MediaState, split_media
 from ._metrics import coerce_metrics, coerce_step
 from ._resume import next_step, read_params
 from ._root import create_run_dir, resolve_root
@@ -193,10 +193,13 @@ class Run(object):
         ts = time.time()
         for key, value in media:
             nbytes = sum(m._nbytes for m in value) if type(value) is list else value._nbytes
+            dropped = None
             if not state.admit(nbytes):
                 warn("media are logged faster than they are written; some were dropped", key="media-behind")
-                value, nbytes = None, 0
-            self._queue_append(MediaJob(ts, step, key, value, state, nbytes))
+                dropped = ("dropped: over %d MB of media were waiting to be written (logged faster than the writer "
+                           "encodes them)" % (PENDING_CAP >> 20))
+                nbytes = 0
+            self._queue_append(MediaJob(ts, step, key, value, state, nbytes, dropped))
 
     def log_metric(self, key, value, step=None):
         self.log({key: value}, step=step)

@@ -17,7 +17,7 @@ import threading
 import torch
 
 import trackside
-from .._media import Histogram
+from .._histogram import Histogram
 
 __all__ = ["watch", "unwatch"]
 
