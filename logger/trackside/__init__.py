@@ -14,11 +14,11 @@ from ._confighash import config_hash as _config_hash
 from ._find import RunInfo, exists, find_runs
 from ._histogram import Histogram
 from ._media import Image
-from ._table import Table, Text
 from ._models import ModelError, ModelFileError, ModelVersion, get_model, register_model
 from ._root import resolve_root
 from ._run import Config, Run, Summary, read_overrides
 from ._seed import seed_everything
+from ._table import Table, Text
 
 __all__ = [
     "init", "log", "log_metric", "log_metrics", "log_param", "log_params", "log_artifact", "finish",
