@@ -116,8 +116,10 @@ def __getattr__(name):
     if name == "run":
         return _current[0]
     if name == "torch":  # trackside.torch.watch: the integration, imported on first use (it imports torch)
-        from .integrations import torch as integration
-
+        try:
+            from .integrations import torch as integration
+        except ImportError as e:  # an AttributeError, so hasattr(trackside, "torch") stays False without torch
+            raise AttributeError("trackside.torch needs PyTorch: %s" % e)
         return integration
     if name in ("config", "summary"):
         run = _current[0]
