@@ -310,13 +310,23 @@ class TableTextTest(RootCase):
         rows = json.loads(read_media(run.dir, record["path"]))["rows"]
         self.assertEqual((len(rows), rows[-1]), (10000, [9999, "row 9999", 4999.5]))
 
+    def test_rows_from_a_generator_and_no_column_names(self):
+        run = self.init()
+        run.log({"gen": trackside.Table(data=((i, i * i) for i in range(20000)), columns=["i", "sq"]),
+                 "plain": trackside.Table(rows=[(1, 2, 3)])}, step=0)
+        run.finish()
+        media = by_key(media_records(run.path))
+        self.assertEqual((media["gen"][0]["nrows"], media["gen"][0]["truncated"]), (10000, True))
+        self.assertEqual(media["plain"][0]["columns"], ["c0", "c1", "c2"])
+
     def test_text_is_written_as_utf8_with_a_preview(self):
         run = self.init()
         text = "# Notes\n<script>alert(1)</script> é 😀 " + "x" * 500
         run.log({"note": trackside.Text(text)}, step=3)
         run.finish()
         (record,) = media_records(run.path)
-        self.assertEqual((record["path"], record["chars"], record["preview"]), ("media/note/3.txt", len(text), text[:200]))
+        self.assertEqual((record["path"], record["chars"], record["preview"]),
+                         ("media/note/3.txt", len(text), text[:200]))
         self.assertEqual(read_media(run.dir, record["path"]).decode("utf-8"), text)
 
 
@@ -393,7 +403,34 @@ class PILLike:
         return {"version": 3, "shape": (2, 3, 3), "typestr": "|u1", "data": bytes(range(18))}
 
 
+class BrokenStr:
+    def __str__(self):
+        raise RuntimeError("str exploded")
+
+
 class MoreInputsTest(RootCase):
+    def test_a_resumed_run_never_overwrites_earlier_media(self):
+        run = self.init(id="resumable")
+        run.log({"img": trackside.Image([[1]]), "note": trackside.Text("first")}, step=0)
+        run.finish()
+        again = self.init(id="resumable", resume=True)
+        again.log({"img": trackside.Image([[2]]), "note": trackside.Text("second")}, step=0)
+        again.finish()
+        records = media_records(again.path)
+        self.assertEqual([r.get("path") or r["items"][0]["path"] for r in records],
+                         ["media/img/0-0.png", "media/note/0.txt", "media/img/0-1.png", "media/note/0-1.txt"])
+        self.assertEqual(read_media(again.dir, "media/note/0.txt"), b"first")
+        self.assertEqual(decode_png(read_media(again.dir, "media/img/0-0.png"))[3], b"\x01")
+
+    def test_objects_whose_str_fails(self):
+        run = self.init()
+        with self.stderr():
+            run.log({"t": trackside.Text(BrokenStr()), "i": trackside.Image([[1]], caption=BrokenStr())}, step=0)
+            run.finish()
+        media = by_key(media_records(run.path))
+        self.assertIn("str() failed", media["t"][0]["preview"])
+        self.assertIn("str() failed", media["i"][0]["items"][0]["caption"])
+
     def test_an_object_with_an_array_interface_of_bytes(self):
         run = self.init()
         run.log({"pil": trackside.Image(PILLike())}, step=0)

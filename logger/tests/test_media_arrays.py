@@ -42,10 +42,14 @@ run.finish()
 
 finite = hist_np[np.isfinite(hist_np)]
 counts, edges = np.histogram(finite, bins=32)
+def to_u8(a):  # the logger's rule for floats in [0, 1], in numpy: x * 255 rounded half up
+    return np.clip(np.floor(a.astype(np.float64) * 255 + 0.5), 0, 255).astype(np.uint8).ravel().tolist()
+
+
 print(json.dumps({
-    "f32": np.nan_to_num(np.clip(np.floor(f32.astype(np.float64) * 255 + 0.5), 0, 255)).astype(np.uint8).ravel().tolist(),
+    "f32": to_u8(np.nan_to_num(f32)),
     "strided": strided.shape,
-    "t_chw": np.clip(np.floor(t_chw.permute(1, 2, 0).numpy().astype(np.float64) * 255 + 0.5), 0, 255).astype(np.uint8).ravel().tolist(),
+    "t_chw": to_u8(t_chw.permute(1, 2, 0).numpy()),
     "np_counts": counts.tolist(), "np_edges": edges.tolist(),
 }))
 """

@@ -63,7 +63,7 @@ class Image(Media):
                     isinstance(data_or_path, memoryview) and data_or_path.ndim == 1):  # an encoded file
                 data = bytes(data_or_path)  # bytes: the same object, no copy
                 if len(data) > MAX_FILE_BYTES:
-                    raise ValueError("image data of %d MB is over the %d MB cap; not logged"
+                    raise ValueError("image data of %d MB is over the %d MB cap"
                                      % (len(data) >> 20, MAX_FILE_BYTES >> 20))
                 self._file = data
             elif isinstance(data_or_path, (str, os.PathLike)):
@@ -85,7 +85,7 @@ class Image(Media):
                 if self._file is not None:
                     fmt, width, height = sniff(self._file)
                     if width > _pixels.MAX_SIDE or height > _pixels.MAX_SIDE:
-                        raise ValueError("a %s of %d x %d is over the %d x %d cap; not logged"
+                        raise ValueError("a %s of %d x %d is over the %d x %d cap"
                                          % (fmt.upper(), width, height, _pixels.MAX_SIDE, _pixels.MAX_SIDE))
                     self._encoded = (fmt, width, height, self._file)
                 else:
@@ -126,7 +126,7 @@ def _render_images(images, out):
 def _read_image_file(path):
     size = os.stat(path).st_size
     if size > MAX_FILE_BYTES:
-        raise ValueError("image file %s of %d MB is over the %d MB cap; not logged"
+        raise ValueError("image file %s of %d MB is over the %d MB cap"
                          % (path, size >> 20, MAX_FILE_BYTES >> 20))
     with open(path, "rb") as f:  # read now: scripts often overwrite the same file every step
         return f.read(MAX_FILE_BYTES + 1)

@@ -97,7 +97,7 @@ def snapshot(obj):
             else:
                 obj = obj[:, ::s, ::s] if chw else obj[::s, ::s]
         except Exception:
-            raise ValueError("an image of %d x %d is over the %d x %d cap and cannot be downscaled; not logged"
+            raise ValueError("an image of %d x %d is over the %d x %d cap and cannot be downscaled"
                              % (width, height, MAX_SIDE, MAX_SIDE))
         warning = "downscaled from %d x %d to %d x %d (every %d-th pixel): over the cap of %d x %d" % (
             width, height, w2, h2, s, MAX_SIDE, MAX_SIDE) if max(width, height) > MAX_SIDE else (

@@ -20,24 +20,20 @@ _dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 class Table(Media):
     """Columns and rows of numbers, strings, booleans, None and Images. At most 10,000 rows (and 2**20 cells) are
-    kept, with ``truncated`` and a warning past that. ``dataframe=`` takes a pandas DataFrame."""
+    kept, with ``truncated`` and a warning past that. ``data=`` is W&B's name for ``rows``; rows may be any
+    sequence or iterable of sequences (a generator is read up to the cap)."""
 
     kind = "table"
 
-    def __init__(self, columns=None, rows=None, data=None, dataframe=None):
+    def __init__(self, columns=None, rows=None, data=None):
         self._error = None
         self.truncated = False
         self.columns = []
         self.rows = []
         try:
-            if dataframe is not None:
-                columns = list(dataframe.columns)
-                total = len(dataframe)
-                rows = dataframe.head(MAX_ROWS).values.tolist()
-            else:
-                rows = data if rows is None else rows
-                rows = [] if rows is None else rows
-                total = len(rows) if hasattr(rows, "__len__") else None
+            rows = data if rows is None else rows
+            rows = [] if rows is None else rows
+            total = len(rows) if hasattr(rows, "__len__") else None
             if columns is None:
                 first = next(iter(rows), None) if total != 0 else None
                 columns = ["c%d" % i for i in range(len(first))] if first is not None else []
@@ -57,7 +53,8 @@ class Table(Media):
             self.rows = kept
             if (total if total is not None else len(head)) > cap:
                 self.truncated = True
-                _note(self, "table of %s rows cut to the first %d" % (total if total is not None else "more", cap))
+                many = total if total is not None else "more than %d" % cap
+                _note(self, "table of %s rows cut to the first %d" % (many, cap))
             self._nbytes = 64 * len(kept) * max(1, width)
         except Exception as e:
             self._error = _reason(e)
