@@ -2,9 +2,10 @@
 a few steps logs gradient and weight norms and histograms every N steps and its parameter counts. Fails, never
 skips, without torch."""
 
+import os
 import unittest
 
-from tests.helpers import RootCase, read_records, run_dir
+from tests.helpers import RootCase, read_records
 from tests.media_helpers import media_records, run_system_python
 
 CHILD = r"""
@@ -31,6 +32,16 @@ for step in range(5):
     model.train()
 unwatch(model)
 model(torch.randn(2, 4)).sum().backward()  # not watched any more
+
+# A second run: weights only, every step, through the module's own function; then gradients only.
+run = trackside.init(project="watch", name="second")
+lin = torch.nn.Linear(3, 2)
+watch(lin, every=1, log="parameters")
+lin(torch.randn(1, 3)).sum().backward()
+run.log({"loss": 1.0}, step=0)
+watch(lin, every=1, log="gradients")  # watching again replaces the first watch
+lin(torch.randn(1, 3)).sum().backward()
+run.log({"loss": 0.5}, step=1)
 run.finish()
 """
 
@@ -38,7 +49,19 @@ run.finish()
 class TorchWatchTest(RootCase):
     def test_norms_histograms_and_summary(self):
         run_system_python(self, CHILD, self.root)
-        path = run_dir(self.root) + "/events.jsonl"
+        paths = sorted(os.path.join(self.root, "runs", d, "events.jsonl") for d in os.listdir(
+            os.path.join(self.root, "runs")))
+        first, second = sorted(paths, key=lambda p: read_records(p)[0]["name"] == "second")
+        self.check_first(first)
+        metrics = [r for r in read_records(second) if r["t"] == "metrics"]
+        self.assertEqual([sorted(m["values"]) for m in metrics],
+                         [["weight_norm/bias", "weight_norm/total", "weight_norm/weight"], ["loss"],
+                          ["grad_norm/bias", "grad_norm/total", "grad_norm/weight"], ["loss"]])
+        self.assertEqual([(r["step"], r["key"]) for r in media_records(second)],
+                         [(0, "parameters/weight"), (0, "parameters/bias"), (1, "gradients/bias"),
+                          (1, "gradients/weight")])
+
+    def check_first(self, path):
         records = read_records(path)
         summary = [r for r in records if r["t"] == "summary"]
         self.assertEqual(summary[0]["values"]["params"],
