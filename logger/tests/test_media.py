@@ -422,6 +422,15 @@ class MoreInputsTest(RootCase):
         self.assertEqual(read_media(again.dir, "media/note/0.txt"), b"first")
         self.assertEqual(decode_png(read_media(again.dir, "media/img/0-0.png"))[3], b"\x01")
 
+    def test_keys_differing_only_in_case_never_overwrite_each_other(self):
+        run = self.init()
+        for step in range(3):
+            keys = ["Loss", "loss"] if step % 2 else ["loss", "Loss"]
+            run.log({k: trackside.Text("%s %d" % (k, step)) for k in keys}, step=step)
+        run.finish()
+        for r in media_records(run.path):  # on a case-insensitive disk the two folders are one
+            self.assertEqual(read_media(run.dir, r["path"]).decode(), "%s %d" % (r["key"], r["step"]))
+
     def test_objects_whose_str_fails(self):
         run = self.init()
         with self.stderr():

@@ -211,8 +211,13 @@ class _Out(object):
             try:
                 os.makedirs(self.abs_folder)
                 made[self.folder] = True
-            except FileExistsError:  # a resumed run, or a key folder shared after sanitising
+            except FileExistsError:  # a resumed run
                 made[self.folder] = False
+            low = self.folder.lower()
+            for other in made:
+                # "Loss" and "loss" are one folder on macOS and Windows: both check names on disk from now on.
+                if other != self.folder and other.lower() == low:
+                    made[other] = made[self.folder] = False
         return made[self.folder]
 
     def next_index(self, n):
