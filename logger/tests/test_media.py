@@ -487,6 +487,9 @@ class OffThreadTest(RootCase):
                 start = time.perf_counter()
                 run.log({"img": trackside.Image(image)}, step=step)
                 times.append(time.perf_counter() - start)
+            deadline = time.monotonic() + 60
+            while len(threads) < 50 and time.monotonic() < deadline:  # finish() would encode the rest itself
+                time.sleep(0.01)
             run.finish()
         finally:
             _media.encode_png = real

@@ -121,6 +121,8 @@ def _sample(values):
             if fmt is not None:
                 n = mv.nbytes // mv.itemsize
                 every = max(1, -(-n // MAX_HIST_VALUES))
+                if every == 1 and mv.c_contiguous:  # one memcpy holding the GIL (see _pixels.snapshot)
+                    return ("raw", fmt, _pixels.as_array_like(values, mv.tobytes())), n, every
                 try:  # numpy: a strided copy in C, several times faster than memoryview's
                     data = values.reshape(-1)[::every].copy()
                     if memoryview(data).c_contiguous and memoryview(data).format == mv.format:

@@ -120,10 +120,12 @@ def snapshot(obj):
         mv = None
     if mv is not None and _fmt(mv) is not None and mv.ndim == len(getattr(obj, "shape", mv.shape)):
         fmt = _fmt(mv)
-        if fmt == "B" and mv.c_contiguous:
-            # The common case: one memcpy that never lets go of the GIL (numpy's copy() releases it, and taking
-            # it back can wait a whole switch interval, 5 ms, while the writer thread runs).
+        if mv.c_contiguous:
+            # One memcpy that never lets go of the GIL (numpy's copy() releases it, and taking it back can wait a
+            # whole switch interval, 5 ms, while the writer thread runs Python).
             data = mv.tobytes()
+            if fmt != "B":
+                data = as_array_like(obj, data)
         else:
             data = _private_copy(obj, mv)  # kept as an array: the writer converts it with the array's own methods
         return Snapshot("raw", data, shape, chw, fmt, warning, mv.nbytes)
@@ -134,6 +136,20 @@ def snapshot(obj):
     if callable(tolist):
         return Snapshot("list", tolist(), shape, chw, warning=warning, nbytes=height * width * channels * 8)
     raise ValueError("cannot read pixels from a %s" % type(obj).__name__)
+
+
+def as_array_like(obj, data):
+    """``data`` (bytes copied from ``obj``'s buffer) as a flat array of ``obj``'s own type and dtype when that type
+    is numpy's (``ndarray(shape, dtype, buffer)``), so the writer can convert it with the array's methods; else
+    ``data`` itself. Nothing is copied: the array reads the bytes."""
+    dtype = getattr(obj, "dtype", None)
+    if dtype is None or not callable(getattr(obj, "astype", None)):
+        return data
+    try:
+        a = type(obj)(shape=(len(data) // dtype.itemsize,), dtype=dtype, buffer=data)
+        return a if callable(getattr(a, "astype", None)) else data
+    except Exception:
+        return data
 
 
 def _private_copy(obj, mv):
