@@ -12,16 +12,20 @@ Standard library only; the format is specified in docs/log-format.md.
 
 from ._confighash import config_hash as _config_hash
 from ._find import RunInfo, exists, find_runs
+from ._histogram import Histogram
+from ._media import Image
 from ._models import ModelError, ModelFileError, ModelVersion, get_model, register_model
 from ._root import resolve_root
 from ._run import Config, Run, Summary, read_overrides
 from ._seed import seed_everything
+from ._table import Table, Text
 
 __all__ = [
     "init", "log", "log_metric", "log_metrics", "log_param", "log_params", "log_artifact", "finish",
     "start_run", "end_run", "active_run", "exists", "find_runs", "config_hash", "seed_everything",
     "Run", "RunInfo", "Config", "Summary", "resolve_root",
     "register_model", "get_model", "ModelVersion", "ModelError", "ModelFileError",
+    "Image", "Histogram", "Table", "Text",
 ]
 
 __version__ = "0.1.0"
@@ -53,7 +57,7 @@ def _run_or_start():
 
 
 def log(data, step=None, commit=None):
-    """Log metrics to the current run (starting one if there is none)."""
+    """Log metrics and media (Image, Histogram, Table, Text) to the current run (starting one if there is none)."""
     _run_or_start().log(data, step=step, commit=commit)
 
 
@@ -111,6 +115,12 @@ def __getattr__(name):
     # trackside.run / trackside.config / trackside.summary follow the current run (PEP 562).
     if name == "run":
         return _current[0]
+    if name == "torch":  # trackside.torch.watch: the integration, imported on first use (it imports torch)
+        try:
+            from .integrations import torch as integration
+        except ImportError as e:  # an AttributeError, so hasattr(trackside, "torch") stays False without torch
+            raise AttributeError("trackside.torch needs PyTorch: %s" % e)
+        return integration
     if name in ("config", "summary"):
         run = _current[0]
         return None if run is None else getattr(run, name)

@@ -13,6 +13,7 @@ from ._config import Config, Summary
 from ._confighash import deep_merge, flatten, hash_flat, to_plain
 from ._encode import MAX_EXACT_INT, decode_value, sanitize
 from ._env import capture
+from ._media import PENDING_CAP, MediaJob, MediaState, split_media
 from ._metrics import coerce_metrics, coerce_step
 from ._resume import next_step, read_params
 from ._root import create_run_dir, resolve_root
@@ -64,6 +65,7 @@ class Run(object):
         self._foreign = False
         self._flat = {}
         self._late = []  # threads saving the git diff after init
+        self._media = None  # MediaState, made on the first media value
         self.config_hash = None
         # One lock for every record a caller makes (metrics, params, summary, the final status): threads logging
         # at once get distinct automatic steps, records reach the queue in step order, and none slips in after
@@ -149,10 +151,12 @@ class Run(object):
         except (TypeError, ValueError):
             warn("log() takes a dict of metric name -> number, not %s" % type(data).__name__, key="log-type")
             return
+        media = None
         for v in values.values():
             # Floats, and ints a JavaScript reader holds exactly, go straight through; anything else once
-            # through coerce_metrics.
+            # through coerce_metrics (media values are taken out first).
             if v.__class__ is not float and not (v.__class__ is int and -MAX_EXACT_INT <= v <= MAX_EXACT_INT):
+                media = split_media(values)
                 values = coerce_metrics(values)
                 break
         if step is not None and (step.__class__ is not int or not 0 <= step <= MAX_EXACT_INT):
@@ -166,10 +170,36 @@ class Run(object):
             self._step = step if commit is False else step + 1
             if values:
                 self._queue_append((time.time(), step, values))
+            if media:
+                self._queue_media(media, step)
         n = len(self._queue)
+        if media:
+            self._writer.queued(1)  # several records may have been added at once: wake the writer if asleep
         # Only the first record after a write, or a full queue, has anything to tell the writer.
         if n == 1 or n >= self._max_queued:
             self._writer.queued(n)
+
+    @property
+    def step(self):
+        """The step the next ``log()`` without ``step=`` uses."""
+        return self._step
+
+    def _queue_media(self, media, step):
+        """Queue one media job per key (under the lock). The snapshots wait in memory for the writer thread;
+        past PENDING_CAP the job is queued without its data, and the record says it was dropped."""
+        state = self._media
+        if state is None:
+            state = self._media = MediaState(self.dir)
+        ts = time.time()
+        for key, value in media:
+            nbytes = sum(m._nbytes for m in value) if type(value) is list else value._nbytes
+            dropped = None
+            if not state.admit(nbytes):
+                warn("media are logged faster than they are written; some were dropped", key="media-behind")
+                dropped = ("dropped: over %d MB of media were waiting to be written (logged faster than the writer "
+                           "encodes them)" % (PENDING_CAP >> 20))
+                nbytes = 0
+            self._queue_append(MediaJob(ts, step, key, value, state, nbytes, dropped))
 
     def log_metric(self, key, value, step=None):
         self.log({key: value}, step=step)

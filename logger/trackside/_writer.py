@@ -7,7 +7,8 @@ per batch of whole lines. The first record after a quiet spell wakes it at once,
 reaches the file (and the editor) in milliseconds, not up to ``flush_interval`` later; while records keep coming it
 comes back every ``quick_gap``, so under load it still batches (at most one write per ``quick_gap``) and no record
 waits much longer than that. No open/close or fsync per record: the file stays open, and the kernel keeps
-what was written when the process is killed.
+what was written when the process is killed. Media (``_media.MediaJob``) are encoded here too, on this thread: each
+job writes its files under ``media/`` and only then becomes its line.
 """
 
 import collections
@@ -189,4 +190,6 @@ def _encode_record(rec):
         if body is None:
             return None
         return '{"t":"metrics","ts":%r,"step":%d,"values":%s}' % (ts, step, body)
+    if type(rec) is not dict:
+        rec = rec.render()  # a media job: encodes and writes its files here, on the writer thread, before its line
     return encode(rec)

@@ -1,0 +1,117 @@
+"""Media from real numpy arrays and torch tensors, logged by /usr/bin/python3 (which has them) in a child
+process; this interpreter reads back and decodes what it wrote. Fails, never skips, without numpy/torch."""
+
+import json
+import unittest
+
+from tests.helpers import RootCase, run_dir
+from tests.media_helpers import by_key, decode_png, media_records, read_media, run_system_python
+
+CHILD = r"""
+import json, math
+import numpy as np
+import torch
+import trackside
+
+rng = np.random.default_rng(1)
+u8 = (rng.random((16, 24, 3)) * 255).astype(np.uint8)
+f32 = rng.random((8, 8), dtype=np.float32)
+f32[0, 0] = np.nan
+wide = np.array([[-3.0, 0.4, 2.6, 300.0]])
+i16 = np.array([[-5, 10, 200, 999]], dtype=np.int16)
+strided = u8[::2, ::3]
+t_chw = torch.rand(3, 5, 7)
+t_u8 = torch.randint(0, 256, (4, 6, 4), dtype=torch.uint8)
+huge = np.zeros((20000, 20000, 3), np.uint8)  # 1.2 GB of address space, never touched whole
+hist_np = rng.standard_normal(50000)
+hist_np[:7] = np.nan
+hist_np[7:10] = np.inf
+big = np.arange(3 * 10 ** 6, dtype=np.float32)
+
+run = trackside.init(project="arrays")
+run.log({"u8": trackside.Image(u8), "f32": trackside.Image(f32), "wide": trackside.Image(wide),
+         "i16": trackside.Image(i16), "strided": trackside.Image(strided), "t_chw": trackside.Image(t_chw),
+         "t_u8": trackside.Image(t_u8), "huge": trackside.Image(huge),
+         "h": trackside.Histogram(hist_np, bins=32), "ht": trackside.Histogram(torch.tensor(hist_np), bins=32),
+         "hbig": trackside.Histogram(big), "pre": trackside.Histogram(np_histogram=np.histogram(hist_np[10:], bins=8)),
+         "table": trackside.Table(["x", "img"], [[np.float64(1.5), trackside.Image(u8[:2, :2])], [np.int64(7), None]]),
+         "loss": np.float32(0.25)}, step=3)
+u8[:] = 0  # changed after log(): the logged image must not change
+t_u8.zero_()
+run.finish()
+
+finite = hist_np[np.isfinite(hist_np)]
+counts, edges = np.histogram(finite, bins=32)
+def to_u8(a):  # the logger's rule for floats in [0, 1], in numpy: x * 255 rounded half up
+    return np.clip(np.floor(a.astype(np.float64) * 255 + 0.5), 0, 255).astype(np.uint8).ravel().tolist()
+
+
+print(json.dumps({
+    "f32": to_u8(np.nan_to_num(f32)),
+    "strided": strided.shape,
+    "t_chw": to_u8(t_chw.permute(1, 2, 0).numpy()),
+    "np_counts": counts.tolist(), "np_edges": edges.tolist(),
+}))
+"""
+
+
+class ArrayMediaTest(RootCase):
+    def test_numpy_and_torch_images_histograms_and_tables(self):
+        out, _ = run_system_python(self, CHILD, self.root)
+        expect = json.loads(out.strip().splitlines()[-1])
+        rd = run_dir(self.root)
+        path = rd + "/events.jsonl"
+        media = by_key(media_records(path))
+
+        def image(key):
+            (record,) = media[key]
+            (item,) = record["items"]
+            return item, decode_png(read_media(rd, item["path"]))
+
+        # uint8 H x W x 3 exactly as logged (the array was zeroed after log()).
+        item, (w, h, c, px) = image("u8")
+        self.assertEqual((w, h, c), (24, 16, 3))
+        self.assertNotEqual(px, bytes(len(px)), "the pixels at log() time, not after")
+        _, (w, h, c, px) = image("f32")
+        self.assertEqual((w, h, c), (8, 8, 1))
+        expected = expect["f32"]
+        expected[0] = 0  # NaN -> 0
+        self.assertEqual(list(px), expected)
+        self.assertEqual(image("wide")[1][3], bytes([0, 0, 3, 255]), "floats outside [0, 1] are clipped, not scaled")
+        self.assertEqual(image("i16")[1][3], bytes([0, 10, 200, 255]))
+        self.assertEqual(image("strided")[1][:3], (8, 8, 3))
+        _, (w, h, c, px) = image("t_chw")
+        self.assertEqual((w, h, c), (7, 5, 3), "a C x H x W tensor")
+        self.assertEqual(list(px), expect["t_chw"])
+        _, (w, h, c, px) = image("t_u8")
+        self.assertEqual((w, h, c), (6, 4, 4))
+        self.assertNotEqual(px, bytes(len(px)), "the tensor was cloned at log() time")
+        item, (w, h, c, px) = image("huge")
+        self.assertEqual((w, h), (2223, 2223))
+        self.assertIn("downscaled from 20000 x 20000", item["warning"])
+
+        hist = media["h"][0]["hist"]
+        self.assertEqual((hist["nan"], hist["posinf"], hist["neginf"]), (7, 3, 0))
+        self.assertEqual(hist["count"], 50000 - 10)
+        self.assertEqual(len(hist["edges"]), 33)
+        for a, b in zip(hist["edges"], expect["np_edges"]):
+            self.assertAlmostEqual(a, b, places=9)
+        # numpy puts a value that lands on an edge by rounding into either neighbour: allow one value each way.
+        for a, b in zip(hist["counts"], expect["np_counts"]):
+            self.assertLessEqual(abs(a - b), 1)
+        self.assertEqual(sum(hist["counts"]), 50000 - 10)
+        self.assertEqual(media["ht"][0]["hist"]["counts"], hist["counts"], "a tensor bins as the array does")
+        hbig = media["hbig"][0]
+        self.assertEqual(hbig["sampled"], {"every": 3, "of": 3 * 10 ** 6})
+        self.assertEqual(hbig["hist"]["count"], 10 ** 6)
+        pre = media["pre"][0]["hist"]
+        self.assertEqual((len(pre["counts"]), sum(pre["counts"])), (8, 50000 - 10))
+
+        table = json.loads(read_media(rd, media["table"][0]["path"]))
+        self.assertEqual(table["rows"][0][0], 1.5)
+        self.assertEqual(table["rows"][1], [7, None])
+        self.assertEqual(decode_png(read_media(rd, table["rows"][0][1]["$image"]))[:3], (2, 2, 3))
+
+
+if __name__ == "__main__":
+    unittest.main()
