@@ -12,10 +12,10 @@ import { Asha, rungs } from './hyperband';
 import type { Job, Launcher } from './launchers/launcher';
 import { LocalLauncher } from './launchers/local';
 import { SlurmLauncher } from './launchers/slurm';
-import { makeSearcher, type Observation } from './search';
+import { gridSize, makeSearcher, type Observation } from './search';
 import { configKey, nest, type Params } from './space';
 import { parseSweep, type SweepSpec } from './spec';
-import { appendEvent, readRecord, readTrials, STOP_FILE, sweepDir, writeRecord, type Outcome, type SweepRecord, type SweepStatus, type Trial, type TrialEvent } from './state';
+import { appendEvent, PAUSE_FILE, readRecord, readTrials, STOP_FILE, sweepDir, writeRecord, type Outcome, type SweepRecord, type SweepStatus, type Trial, type TrialEvent } from './state';
 
 export interface SweepOptions {
   file: string;
@@ -33,6 +33,8 @@ export interface SweepOptions {
   graceMs?: number;
   /** The trials' environment, before the sweep's own variables (default: this process's). */
   env?: Record<string, string | undefined>;
+  /** Told the sweep's id once its record is written (before any trial launches). */
+  onStart?: (id: string) => void;
 }
 
 export interface SweepResult {
@@ -132,9 +134,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const record: SweepRecord = {
     id, file, name: spec.name, method: spec.method, metric: spec.metric, runCap: spec.runCap, created: previous?.created ?? now, updated: now,
     status: 'running', controller: { pid: process.pid, host: hostname() }, launcher: launcher.kind,
+    total: spec.method === 'grid' ? Math.min(gridSize(spec.space), spec.runCap ?? Infinity) : spec.runCap,
   };
+  // Running the sweep is the user's word that it should go on: an old stop or pause no longer holds.
   await rm(join(dir, STOP_FILE), { force: true });
+  await rm(join(dir, PAUSE_FILE), { force: true });
   await writeRecord(dir, record);
+  opts.onStart?.(id);
   log(`sweep ${id}: ${previous ? 'resuming' : 'starting'} (${spec.method}, ${launcher.kind} launcher, concurrency ${spec.concurrency})`);
 
   const replay = await readTrials(dir);
@@ -210,6 +216,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     let status: SweepStatus = 'running';
     let reason: string | undefined;
     const stopFile = join(dir, STOP_FILE);
+    const pauseFile = join(dir, PAUSE_FILE);
+    let paused = false;
     let lastTick = 0;
 
     const launch = async (params: Params): Promise<void> => {
@@ -280,6 +288,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         else if (r.trial.outcome === 'finished' || r.trial.outcome === 'pruned') consecutiveFailures = 0;
       }
       const stopRequested = opts.signal?.aborted === true || (await stat(stopFile).then(() => true, () => false));
+      const pauseNow = await stat(pauseFile).then(() => true, () => false);
+      if (pauseNow !== paused && status === 'running') {
+        paused = pauseNow;
+        record.paused = paused || undefined;
+        record.updated = Date.now();
+        await writeRecord(dir, record);
+        log(`sweep ${id}: ${paused ? `paused; ${running.size} running trial(s) go on, none is launched` : 'resumed'}`);
+      }
       if (status === 'running') {
         if (stopRequested) {
           status = 'stopped';
@@ -297,7 +313,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         }
       }
       // Fill free slots.
-      while (status === 'running' && !exhausted && running.size < spec.concurrency && (spec.runCap === undefined || counted().length < spec.runCap)) {
+      while (status === 'running' && !paused && !exhausted && running.size < spec.concurrency && (spec.runCap === undefined || counted().length < spec.runCap)) {
         const taken = new Set<string>();
         for (const t of trials.values()) if (t.outcome !== 'lost' && t.outcome !== 'stopped') taken.add(configKey(t.params));
         const pending = [...running.values()].map((r) => r.trial.params);
@@ -311,10 +327,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       }
       if (running.size === 0) {
         if (status === 'running') {
-          if (!(exhausted || (spec.runCap !== undefined && counted().length >= spec.runCap))) continue;
-          status = 'finished';
+          const done = exhausted || (spec.runCap !== undefined && counted().length >= spec.runCap);
+          // Paused with nothing running: wait below for a resume or a stop instead of spinning.
+          if (!done && !paused) continue;
+          if (done) status = 'finished';
         }
-        break;
+        if (status !== 'running') break;
       }
       // Wait for an exit, or the next tick (stop file, ASHA).
       await new Promise<void>((res) => {
@@ -334,6 +352,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
     record.status = status;
     record.reason = reason;
+    record.paused = undefined;
     record.updated = Date.now();
     await writeRecord(dir, record);
     log(`sweep ${id}: ${status}${reason ? ` (${reason})` : ''}`);
