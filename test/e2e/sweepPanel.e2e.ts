@@ -117,9 +117,22 @@ vscodeTest(
     await vscode.openTrackside();
     const runsAgain = await vscode.view('Runs');
     node = await vscode.waitForTreeItem(runsAgain, new RegExp(`${id}.*· stopped`), 60_000);
+    // The panel, opened on the stopped sweep, follows it live once it is resumed from the node.
+    await menu(vscode, node, 'Open Sweep Panel');
+    await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
+    panel = vscode.webview();
+    await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 30_000 });
     await menu(vscode, node, 'Resume Sweep');
+    await panel.locator('[data-phase="running"]').waitFor({ timeout: 60_000 });
     await vscode.waitForNotification(new RegExp(`sweep ${id} finished: 6 trials, 0 pruned, 0 failed`), 120_000);
     await vscode.waitForTreeItem(runsAgain, new RegExp(`${id}.*6/6 · best [\\d.]+ · 0 running, 0 pruned, 0 failed · finished`), 30_000);
+    await panel.locator('[data-phase="finished"]').waitFor({ timeout: 30_000 });
+    await delay(500);
+    assert.equal(await panel.locator('tr[data-trial][data-outcome="finished"]').count(), 6);
+    await panel.locator('.importance').waitFor();
+    await vscode.screenshot('sweep-panel-finished');
+    await panel.locator('.importance').scrollIntoViewIfNeeded();
+    await vscode.screenshot('sweep-panel-finished-importance');
 
     const after = await events(vscode.workspace, id);
     const launched = after.filter((e) => e.t === 'trial');
@@ -129,14 +142,6 @@ vscodeTest(
     for (const n of finishedBefore) assert.ok(finished.has(n), `trial ${n} kept its result`);
     const relaunched = launched.filter((e) => finishedBefore.some((f) => JSON.stringify(before.find((b) => b.t === 'trial' && b.n === f)!.params) === JSON.stringify(e.params)));
     assert.equal(relaunched.length, finishedBefore.length, 'no trial that had finished was launched again');
-
-    // The panel (restored by the reload, or opened again) follows the sweep to its end.
-    await menu(vscode, node, 'Open Sweep Panel');
-    panel = vscode.webview();
-    await panel.locator('[data-phase="finished"]').waitFor({ timeout: 30_000 });
-    await delay(500);
-    assert.equal(await panel.locator('tr[data-trial][data-outcome="finished"]').count(), 6);
-    await vscode.screenshot('sweep-panel-finished');
   },
   360_000,
 );
