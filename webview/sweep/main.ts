@@ -5,6 +5,7 @@ import '../shared/style.css';
 import './sweep.css';
 import type { SweepData } from '../../src/protocol/sweep';
 import { formatNumber, formatParam } from '../../src/shared/format';
+import type { Param } from '../../src/shared/params';
 import { drawParallel, type Axis, type Line } from '../compare/parcoords';
 import { Chart } from '../shared/chartSetup';
 import { button, h, linkButton } from '../shared/dom';
@@ -105,9 +106,17 @@ function drawBest(d: SweepData): void {
   });
 }
 
+/** Positive numbers spanning two decades or more (a learning rate) are drawn in log10, or most would overlap. */
+function logAxis(label: string, values: Array<Param | undefined>): Axis {
+  const nums = values.filter((v): v is number => typeof v === 'number');
+  if (nums.length < 2 || nums.length !== values.filter((v) => v !== undefined).length || nums.some((v) => !(v > 0))) return { label, values };
+  if (Math.max(...nums) / Math.min(...nums) < 100) return { label, values };
+  return { label: `log10 ${label}`, values: values.map((v) => (typeof v === 'number' ? Math.log10(v) : v)) };
+}
+
 function drawPar(d: SweepData): void {
   const rows = d.trials.filter((t) => t.value !== undefined);
-  const axes: Axis[] = d.paramKeys.map((k) => ({ label: k, values: rows.map((t) => t.params[k]) }));
+  const axes: Axis[] = d.paramKeys.map((k) => logAxis(k, rows.map((t) => t.params[k])));
   axes.push({ label: d.sweep.metric?.name ?? 'value', values: rows.map((t) => t.value) });
   const vals = rows.map((t) => t.value!);
   const lo = Math.min(...vals);
