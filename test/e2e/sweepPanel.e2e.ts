@@ -91,7 +91,13 @@ vscodeTest(
     // The node says where the sweep stands: n/N, the best so far and the counts, while it runs.
     let node = await vscode.waitForTreeItem(runs, /hp-[0-9a-f]{8}.*2\/6 · best [\d.]+ · 1 running, 0 pruned, 0 failed/, 120_000);
     const id = NODE.exec((await node.innerText()) ?? '')![0];
+    // The status bar item of the running sweep opens its panel, which shows it running.
+    await vscode.page.locator('.part.statusbar .statusbar-item', { hasText: 'hp.sweep.yaml' }).first().click();
+    await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
+    let panel = vscode.webview();
+    await panel.locator('[data-phase="running"]').waitFor({ timeout: 30_000 });
     await menu(vscode, node, 'Stop Sweep');
+    await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 60_000 });
     node = await vscode.waitForTreeItem(runs, new RegExp(`${id}.*· stopped`), 60_000);
     await vscode.waitForNotification(new RegExp(`sweep ${id} stopped`), 60_000);
     const before = await events(vscode.workspace, id);
@@ -105,7 +111,7 @@ vscodeTest(
 
     await menu(vscode, node, 'Open Sweep Panel');
     await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
-    let panel = vscode.webview();
+    panel = vscode.webview();
     await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 30_000 });
     assert.ok((await panel.locator('tr[data-trial]').count()) >= 3, 'finished trials and the stopped one');
     await panel.locator('.importance, .empty').first().waitFor();
