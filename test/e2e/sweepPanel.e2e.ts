@@ -1,5 +1,6 @@
 // A sweep in a real VS Code, end to end: started from its CodeLens it shows as a sweep node in the Runs view (progress,
-// best, counts) with its trial runs as children and opens its panel; Stop on the node stops it; after a window
+// best, counts) with its trial runs as children and opens its panel (from its status bar item and from the node);
+// Pause and Resume on the node hold and release new trials; Stop on the node stops it; after a window
 // reload Resume on the node goes on to the end without relaunching the trials that had finished.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -89,13 +90,24 @@ vscodeTest(
     await lens.click();
     const runs = await vscode.view('Runs');
     // The node says where the sweep stands: n/N, the best so far and the counts, while it runs.
-    let node = await vscode.waitForTreeItem(runs, /hp-[0-9a-f]{8}.*2\/6 · best [\d.]+ · 1 running, 0 pruned, 0 failed/, 120_000);
+    let node = await vscode.waitForTreeItem(runs, /hp-[0-9a-f]{8}.*1\/6 · best [\d.]+ · 1 running, 0 pruned, 0 failed/, 120_000);
     const id = NODE.exec((await node.innerText()) ?? '')![0];
     // The status bar item of the running sweep opens its panel, which shows it running.
     await vscode.page.locator('.part.statusbar .statusbar-item', { hasText: 'hp.sweep.yaml' }).first().click();
     await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
     let panel = vscode.webview();
     await panel.locator('[data-phase="running"]').waitFor({ timeout: 30_000 });
+    // Pause: the running trial ends normally and no new one starts; Resume goes on.
+    await menu(vscode, node, 'Pause Sweep');
+    await panel.locator('[data-phase="paused"]').waitFor({ timeout: 30_000 });
+    // The running trial may have ended just before the pause took hold, and the next one run: 2 or 3 done.
+    const paused = new RegExp(`${id}.*[23]/6 · best [\\d.]+ · 0 running, 0 pruned, 0 failed · paused`);
+    node = await vscode.waitForTreeItem(runs, paused, 60_000);
+    await delay(2000);
+    assert.equal(await vscode.treeItems(runs, paused).count(), 1, 'nothing was launched while paused');
+    await menu(vscode, node, 'Resume Sweep');
+    await panel.locator('[data-phase="running"]').waitFor({ timeout: 30_000 });
+    node = await vscode.waitForTreeItem(runs, new RegExp(`${id}.*[234]/6 · best [\\d.]+ · 1 running, 0 pruned, 0 failed`), 60_000);
     await menu(vscode, node, 'Stop Sweep');
     await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 60_000 });
     node = await vscode.waitForTreeItem(runs, new RegExp(`${id}.*· stopped`), 60_000);
