@@ -92,6 +92,8 @@ vscodeTest(
     // The node says where the sweep stands: n/N, the best so far and the counts, while it runs.
     let node = await vscode.waitForTreeItem(runs, /hp-[0-9a-f]{8}.*1\/6 · best [\d.]+ · 1 running, 0 pruned, 0 failed/, 120_000);
     const id = NODE.exec((await node.innerText()) ?? '')![0];
+    // The node by its label alone: its description changes as the sweep moves.
+    node = vscode.treeItems(runs, id).first();
     // The status bar item of the running sweep opens its panel, which shows it running.
     await vscode.page.locator('.part.statusbar .statusbar-item', { hasText: 'hp.sweep.yaml' }).first().click();
     await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
@@ -102,15 +104,15 @@ vscodeTest(
     await panel.locator('[data-phase="paused"]').waitFor({ timeout: 30_000 });
     // The running trial may have ended just before the pause took hold, and the next one run: 2 or 3 done.
     const paused = new RegExp(`${id}.*[23]/6 · best [\\d.]+ · 0 running, 0 pruned, 0 failed · paused`);
-    node = await vscode.waitForTreeItem(runs, paused, 60_000);
+    await vscode.waitForTreeItem(runs, paused, 60_000);
     await delay(2000);
     assert.equal(await vscode.treeItems(runs, paused).count(), 1, 'nothing was launched while paused');
     await menu(vscode, node, 'Resume Sweep');
     await panel.locator('[data-phase="running"]').waitFor({ timeout: 30_000 });
-    node = await vscode.waitForTreeItem(runs, new RegExp(`${id}.*[234]/6 · best [\\d.]+ · 1 running, 0 pruned, 0 failed`), 60_000);
+    await vscode.waitForTreeItem(runs, new RegExp(`${id}.*[234]/6 · best [\\d.]+ · 1 running, 0 pruned, 0 failed`), 60_000);
     await menu(vscode, node, 'Stop Sweep');
     await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 60_000 });
-    node = await vscode.waitForTreeItem(runs, new RegExp(`${id}.*· stopped`), 60_000);
+    await vscode.waitForTreeItem(runs, new RegExp(`${id}.*· stopped`), 60_000);
     await vscode.waitForNotification(new RegExp(`sweep ${id} stopped`), 60_000);
     const before = await events(vscode.workspace, id);
     const finishedBefore = before.filter((e) => e.t === 'end' && e.outcome === 'finished').map((e) => e.n);
@@ -134,7 +136,8 @@ vscodeTest(
     await vscode.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await vscode.openTrackside();
     const runsAgain = await vscode.view('Runs');
-    node = await vscode.waitForTreeItem(runsAgain, new RegExp(`${id}.*· stopped`), 60_000);
+    await vscode.waitForTreeItem(runsAgain, new RegExp(`${id}.*· stopped`), 60_000);
+    node = vscode.treeItems(runsAgain, id).first();
     // The panel, opened on the stopped sweep, follows it live once it is resumed from the node.
     await menu(vscode, node, 'Open Sweep Panel');
     await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
