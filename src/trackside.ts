@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './core/lifecycle';
 import type { FeatureContext } from './core/services';
+import { RunGroupDecorators } from './core/runGroups';
 import { WorkspaceStore } from './workspace/workspaceStore';
 import { registerExplorer } from './explorer/register';
 import { registerPythonPath } from './pythonPath/register';
@@ -18,7 +19,8 @@ export class Trackside extends Disposable {
     super();
     const output = this.register(vscode.window.createOutputChannel('Trackside', { log: true }));
     const store = this.register(new WorkspaceStore(extension, output));
-    const features: FeatureContext = { extension, store, output };
+    const groups = this.register(new RunGroupDecorators());
+    const features: FeatureContext = { extension, store, output, groups };
     this.register(registerDashboards(features));
     this.register(registerComparisons(features));
     this.register(registerExplorer(features));

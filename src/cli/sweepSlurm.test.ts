@@ -39,23 +39,28 @@ function ourJobs(sweep: string): string[] {
   return out.split('\n').filter((name) => name.startsWith(`trackside-${sweep}-`));
 }
 
-test('slurm: each trial is an sbatch job; their runs land in the root and the best is found', async (t) => {
+test('slurm: the free slots\' trials go as one sbatch --array (task id = trial number), a refill as its own job; runs land in the root', async (t) => {
   const ws = sweepWorkspace();
   t.after(ws.cleanup);
-  ws.sweepFile('s.yaml', 'program: train.py\nmethod: grid\nmetric: {name: loss}\nconcurrency: 2\nlauncher: {type: slurm, time: "00:05:00"}\nparameters:\n  layers: {values: [2, 3]}\n');
+  ws.sweepFile('s.yaml', 'program: train.py\nmethod: grid\nmetric: {name: loss}\nconcurrency: 2\nlauncher: {type: slurm, time: "00:05:00"}\nparameters:\n  layers: {values: [1, 2, 3]}\n');
   const r = await cli(ws, ['sweep', 'run', 's.yaml', '--root', ws.root, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual([out.status, out.trials, out.launched, out.failed], ['finished', 2, 2, 0]);
+  assert.deepEqual([out.status, out.trials, out.launched, out.failed], ['finished', 3, 3, 0]);
   assert.equal(out.best.params.layers, 3);
-  const events = readFileSync(join(ws.root, 'sweeps', out.sweep, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const jobs = events.filter((e) => e.t === 'job').map((e) => e.job);
-  assert.equal(jobs.length, 2);
-  assert.ok(jobs.every((j) => /^\d+$/.test(j)), `SLURM job ids: ${jobs.join(', ')}`);
-  assert.ok(existsSync(join(ws.root, 'sweeps', out.sweep, 'trials', '0.log.exit')));
+  const dir = join(ws.root, 'sweeps', out.sweep);
+  const events = readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const jobs = new Map<number, string>(events.filter((e) => e.t === 'job').map((e) => [e.n, e.job]));
+  const array = /^(\d+)_0$/.exec(jobs.get(0) ?? '')?.[1];
+  assert.ok(array, `trial 0 is task 0 of an array: ${[...jobs.values()].join(', ')}`);
+  assert.equal(jobs.get(1), `${array}_1`, 'trial 1 is task 1 of the same array');
+  assert.match(jobs.get(2) ?? '', /^\d+$/, 'the refill of one slot is a plain job');
+  // Each task's own environment reached it: every trial wrote its own run, with its own params.
+  for (const n of [0, 1, 2]) assert.ok(existsSync(join(dir, 'trials', `${n}.log.exit`)), `trial ${n} wrote its exit code`);
   const store = await openStore({ roots: [ws.root] });
   await store.index();
-  assert.equal(store.listRuns().filter((run) => run.group === out.sweep && run.status === 'finished').length, 2);
+  const runs = store.listRuns().filter((run) => run.group === out.sweep && run.status === 'finished');
+  assert.deepEqual(runs.map((run) => store.getRun(run.id)!.params.layers).sort(), [1, 2, 3]);
   await store.close();
 });
 

@@ -50,6 +50,9 @@ export const Commands = {
   sweepAroundRun: 'trackside.sweepAroundRun',
   runSweep: 'trackside.runSweep',
   stopSweep: 'trackside.stopSweep',
+  pauseSweep: 'trackside.pauseSweep',
+  resumeSweep: 'trackside.resumeSweep',
+  openSweep: 'trackside.openSweep',
 } as const;
 
 /** The Runs view: the explorer draws it, the store service shows indexing progress in it. */

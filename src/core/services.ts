@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RunStore } from '../store/types';
+import type { RunGroupDecorators } from './runGroups';
 
 /** Why the index changed: runs whose logs changed or disappeared since the last event. */
 export interface StoreChange {
@@ -29,4 +30,6 @@ export interface FeatureContext {
   readonly extension: vscode.ExtensionContext;
   readonly store: StoreService;
   readonly output: vscode.LogOutputChannel;
+  /** What features add to group rows in the Runs view (a sweep's progress on its trials' group). */
+  readonly groups: RunGroupDecorators;
 }

@@ -21,6 +21,7 @@ import { rowNode, type Node, type RunNode } from './model/nodes';
 import type { ExplorerRun } from './model/run';
 import { shapeOf, type RunsView } from './model/view';
 import { Commands } from '../core/commands';
+import type { RunGroupDecorators } from '../core/runGroups';
 
 /**
  * Maps the pure view model onto VS Code's tree. Run nodes are kept per row id so the one-second tick can
@@ -35,8 +36,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private details = new Map<string, RunDetail | undefined>();
   private buckets = new Map<string, ProjectBucket>();
   private groups = new Map<string, RunGroup>();
+  /** Group nodes by key, so a decorator's change redraws just them (VS Code matches elements by identity). */
+  private groupNodes = new Map<string, Node>();
   private shape = '';
   now = Date.now();
+
+  constructor(private readonly decorators?: RunGroupDecorators) {}
 
   /**
    * Shows a new view. When only some runs changed and the tree's shape did not (same rows in the same places,
@@ -52,6 +57,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     this.buckets = new Map(view.tree.projects.map((b) => [b.project, b]));
     this.groups = new Map(view.tree.projects.flatMap((b) => b.groups.map((g) => [`${b.project}\u0000${g.name}`, g] as const)));
     if (!partial) {
+      this.groupNodes.clear();
       this.runNodes.clear();
       this.details.clear();
       this.emitter.fire(undefined);
@@ -67,6 +73,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     }
     for (const id of changed) this.details.delete(id);
     if (dirty.length) this.emitter.fire(dirty);
+  }
+
+  /** A group decorator changed what it says: redraw the group rows. */
+  refreshGroups(): void {
+    if (this.groupNodes.size) this.emitter.fire([...this.groupNodes.values()]);
   }
 
   get current(): RunsView | undefined {
@@ -124,7 +135,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   private bucketChildren(bucket: ProjectBucket): Node[] {
     return [
-      ...bucket.groups.map((group): Node => ({ kind: 'group', project: bucket.project, name: group.name })),
+      ...bucket.groups.map((group): Node => {
+        const key = `${bucket.project}\u0000${group.name}`;
+        let node = this.groupNodes.get(key);
+        if (!node) this.groupNodes.set(key, (node = { kind: 'group', project: bucket.project, name: group.name }));
+        return node;
+      }),
       ...bucket.runs.map((run) => this.runNode(run)),
     ];
   }
@@ -146,8 +162,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     switch (node.kind) {
       case 'project':
         return projectRow(this.buckets.get(node.project) ?? { project: node.project, groups: [], runs: [], count: 0, running: 0 }, view.rankings.get(node.project)?.primary);
-      case 'group':
-        return groupRow(node.project, this.groups.get(`${node.project}\u0000${node.name}`) ?? { name: node.name, runs: [] });
+      case 'group': {
+        const group = this.groups.get(`${node.project}\u0000${node.name}`) ?? { name: node.name, runs: [] };
+        return groupRow(node.project, group, this.decorators?.decorate({ project: node.project, name: group.name, runs: group.runs }));
+      }
       case 'run': {
         const ranking = view.rankings.get(node.run.project);
         return runRow(node.run, { now: this.now, primary: ranking?.primary, best: ranking?.best, childCount: view.tree.children.get(node.runId)?.length }, node.parentRowId);

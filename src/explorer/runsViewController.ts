@@ -17,7 +17,7 @@ import { ViewState } from './viewState';
 
 /** The Runs view: its tree, its remembered filter and sort, and when it reads the store. */
 export class RunsViewController extends Disposable {
-  private readonly provider = this.register(new RunsTreeProvider());
+  private readonly provider: RunsTreeProvider;
   private readonly tree: vscode.TreeView<Node>;
   readonly state: ViewState;
   private readonly statusBar = this.register(new RunningStatusBar(`${VIEW_ID}.focus`));
@@ -33,6 +33,8 @@ export class RunsViewController extends Disposable {
 
   constructor(private readonly features: FeatureContext) {
     super();
+    this.provider = this.register(new RunsTreeProvider(features.groups));
+    this.register(features.groups.onDidChange(() => this.provider.refreshGroups()));
     this.state = new ViewState(features.extension.workspaceState);
     this.tree = this.register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));
     this.setContext(ContextKeys.state, 'idle');

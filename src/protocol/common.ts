@@ -4,7 +4,7 @@
 // Plain data only: everything here crosses postMessage (structured clone; typed arrays survive intact).
 import type { Series } from '../shared/series';
 
-export type PanelKind = 'dashboard' | 'compare';
+export type PanelKind = 'dashboard' | 'compare' | 'sweep';
 
 /** How the x axis is drawn. `relative` is wall time since the run started. */
 export type XMode = 'step' | 'time' | 'relative';

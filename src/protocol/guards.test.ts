@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { capRunIds, MAX_RUNS, parseCompareMessage, parseCompareState } from './compareGuards';
 import { parseDashboardMessage, parseDashboardState } from './dashboardGuards';
+import { parseSweepMessage, parseSweepState } from './sweepGuards';
 
 const options = { x: 'step', y: 'log', smoothing: 0.6 };
 /** Both panels' parsers: what every chart panel shares must read the same in each. */
@@ -115,4 +116,18 @@ test('a capped run list is one that a reload restores', () => {
   const state = { kind: 'compare', runIds: ids, options: { x: 'step', y: 'linear', smoothing: 0 }, onlyDifferences: true, hidden: [] };
   assert.ok(parseCompareState(state).ok);
   assert.deepEqual(capRunIds(['a', 'b', 'a']), { ids: ['a', 'b'], leftOut: 0 });
+});
+
+test('the sweep panel accepts its own few messages and a state naming a sweep folder, nothing else', () => {
+  const state = { kind: 'sweep', root: '/ws/.trackside', id: 'grid-0a1b2c3d' };
+  assert.deepEqual(parseSweepState(state), { ok: true, value: state });
+  for (const bad of [{ ...state, id: '../x' }, { ...state, id: 'a/b' }, { ...state, root: 'relative' }, { ...state, kind: 'compare' }]) {
+    assert.equal(parseSweepState(bad).ok, false, JSON.stringify(bad));
+  }
+  assert.deepEqual(parseSweepMessage({ type: 'ready', plotWidth: 3 }), { ok: true, value: { type: 'ready' } });
+  assert.deepEqual(parseSweepMessage({ type: 'control', action: 'pause' }), { ok: true, value: { type: 'control', action: 'pause' } });
+  assert.equal(parseSweepMessage({ type: 'control', action: 'rm -rf' }).ok, false);
+  assert.deepEqual(parseSweepMessage({ type: 'openRun', runId: 'r1' }), { ok: true, value: { type: 'openRun', runId: 'r1' } });
+  assert.equal(parseSweepMessage({ type: 'zoom', requestId: 1, x: 'step', range: null }).ok, false, 'chart messages are not the sweep panel\'s');
+  assert.equal(parseSweepMessage({ type: 'state', state: { ...state, id: '..' } }).ok, false);
 });

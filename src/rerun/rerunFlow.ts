@@ -12,7 +12,7 @@ import { codeFactsBeforeConsent } from './codeScope';
 import { consentQuestion } from './model/gitScope';
 import { editParams } from './editParams';
 import { FollowUp } from './followUp';
-import { pythonExtensionInterpreter } from './interpreter';
+import { pythonExtensionInterpreter } from '../core/pythonInterpreter';
 import { Launcher } from './launcher';
 import { alreadyRan, sameConfiguration, type Candidate, type CodeIdentity } from './model/match';
 import { effectiveParams, exactParams, type ExactParam, type OverrideValue } from './model/overrides';

@@ -9,13 +9,13 @@ import { openStore, type RunStore } from '../store';
 import { argsJson, buildCommand } from './command';
 import { cleanCommit, lossOf, metricValue, ranAtCommit, warmStart, type PastConfig } from './history';
 import { Asha, rungs } from './hyperband';
-import type { Job, Launcher } from './launchers/launcher';
+import type { Job, Launcher, LaunchRequest } from './launchers/launcher';
 import { LocalLauncher } from './launchers/local';
 import { SlurmLauncher } from './launchers/slurm';
-import { makeSearcher, type Observation } from './search';
+import { gridSize, makeSearcher, type Observation } from './search';
 import { configKey, nest, type Params } from './space';
 import { parseSweep, type SweepSpec } from './spec';
-import { appendEvent, readRecord, readTrials, STOP_FILE, sweepDir, writeRecord, type Outcome, type SweepRecord, type SweepStatus, type Trial, type TrialEvent } from './state';
+import { appendEvent, PAUSE_FILE, readRecord, readTrials, STOP_FILE, sweepDir, writeRecord, type Outcome, type SweepRecord, type SweepStatus, type Trial, type TrialEvent } from './state';
 
 export interface SweepOptions {
   file: string;
@@ -33,6 +33,8 @@ export interface SweepOptions {
   graceMs?: number;
   /** The trials' environment, before the sweep's own variables (default: this process's). */
   env?: Record<string, string | undefined>;
+  /** Told the sweep's id once its record is written (before any trial launches). */
+  onStart?: (id: string) => void;
 }
 
 export interface SweepResult {
@@ -132,9 +134,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const record: SweepRecord = {
     id, file, name: spec.name, method: spec.method, metric: spec.metric, runCap: spec.runCap, created: previous?.created ?? now, updated: now,
     status: 'running', controller: { pid: process.pid, host: hostname() }, launcher: launcher.kind,
+    total: spec.method === 'grid' ? Math.min(gridSize(spec.space), spec.runCap ?? Infinity) : spec.runCap,
   };
+  // Running the sweep is the user's word that it should go on: an old stop or pause no longer holds.
   await rm(join(dir, STOP_FILE), { force: true });
+  await rm(join(dir, PAUSE_FILE), { force: true });
   await writeRecord(dir, record);
+  opts.onStart?.(id);
   log(`sweep ${id}: ${previous ? 'resuming' : 'starting'} (${spec.method}, ${launcher.kind} launcher, concurrency ${spec.concurrency})`);
 
   const replay = await readTrials(dir);
@@ -210,9 +216,18 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     let status: SweepStatus = 'running';
     let reason: string | undefined;
     const stopFile = join(dir, STOP_FILE);
+    const pauseFile = join(dir, PAUSE_FILE);
+    let paused = false;
     let lastTick = 0;
 
-    const launch = async (params: Params): Promise<void> => {
+    interface Prepared {
+      t: Trial;
+      req: LaunchRequest;
+      gpu?: string;
+    }
+
+    /** Records a proposed trial: skipped when it already ran at this commit, else ready to launch. */
+    const prepare = async (params: Params, planned: readonly Prepared[]): Promise<Prepared | undefined> => {
       const n = nextN++;
       const key = configKey(params);
       const before: PastConfig | undefined = past.get(key);
@@ -221,7 +236,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         trials.set(n, t);
         await event({ t: 'skip', n, run: before.run, params, value: before.value, ts: Date.now() });
         log(`trial ${n} skipped: run ${before.run} already ran ${JSON.stringify(params)} at this commit`);
-        return;
+        return undefined;
       }
       const run = newRunId();
       const logFile = join(dir, 'trials', `${n}.log`);
@@ -236,30 +251,40 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         TRACKSIDE_SWEEP: id,
         TRACKSIDE_CONFIG_OVERRIDES: JSON.stringify(nest(params)),
       };
-      // The GPU fewest running trials use (the first such): slots share GPUs only when there are more slots.
+      // The GPU fewest running (or planned) trials use (the first such): slots share GPUs only when there are more slots.
       let gpu: string | undefined;
       if (spec.gpus.length > 0) {
-        const load = (g: string): number => [...running.values()].filter((r) => r.gpu === g).length;
+        const load = (g: string): number => [...running.values(), ...planned].filter((r) => r.gpu === g).length;
         gpu = spec.gpus.reduce((best, g) => (load(g) < load(best) ? g : best), spec.gpus[0]);
         env.CUDA_VISIBLE_DEVICES = gpu;
       }
       const t: Trial = { n, run, params, started: Date.now() };
       trials.set(n, t);
       await event({ t: 'trial', n, run, params, ts: Date.now() });
-      let job: Job;
+      return { t, gpu, req: { n, argv, cwd, env, logFile, name: `trackside-${id}-${n}` } };
+    };
+
+    const launched = async ({ t, gpu }: Prepared, job: Job): Promise<void> => {
+      t.job = job.id;
+      await event({ t: 'job', n: t.n, job: job.id, ts: Date.now() });
+      log(`trial ${t.n} launched: run ${t.run}, job ${job.id}, ${JSON.stringify(t.params)}`);
+      const r: Running = { trial: t, job, gpu, pruned: false, stopping: false };
+      running.set(t.n, r);
+      watch(r);
+    };
+
+    /** Starts prepared trials: one job each, or one batch (a SLURM job array) when the launcher takes batches. */
+    const start = async (batch: Prepared[]): Promise<void> => {
+      if (batch.length === 0) return;
+      let jobs: Job[];
       try {
-        job = await launcher.start({ n, argv, cwd, env, logFile, name: `trackside-${id}-${n}` });
+        jobs = batch.length > 1 && launcher.startBatch ? await launcher.startBatch(batch.map((p) => p.req)) : [await launcher.start(batch[0].req)];
       } catch (err) {
-        await end(t, 'failed', undefined, `could not launch: ${(err as Error).message}`);
-        consecutiveFailures++;
+        for (const p of batch) await end(p.t, 'failed', undefined, `could not launch: ${(err as Error).message}`);
+        consecutiveFailures += batch.length;
         return;
       }
-      t.job = job.id;
-      await event({ t: 'job', n, job: job.id, ts: Date.now() });
-      log(`trial ${n} launched: run ${run}, job ${job.id}, ${JSON.stringify(params)}`);
-      const r: Running = { trial: t, job, gpu, pruned: false, stopping: false };
-      running.set(n, r);
-      watch(r);
+      for (let i = 0; i < batch.length; i++) await launched(batch[i], jobs[i]);
     };
 
     const observations = (): Observation[] => {
@@ -280,6 +305,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         else if (r.trial.outcome === 'finished' || r.trial.outcome === 'pruned') consecutiveFailures = 0;
       }
       const stopRequested = opts.signal?.aborted === true || (await stat(stopFile).then(() => true, () => false));
+      const pauseNow = await stat(pauseFile).then(() => true, () => false);
+      if (pauseNow !== paused && status === 'running') {
+        paused = pauseNow;
+        record.paused = paused || undefined;
+        record.updated = Date.now();
+        await writeRecord(dir, record);
+        log(`sweep ${id}: ${paused ? `paused; ${running.size} running trial(s) go on, none is launched` : 'resumed'}`);
+      }
       if (status === 'running') {
         if (stopRequested) {
           status = 'stopped';
@@ -296,25 +329,34 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
           }
         }
       }
-      // Fill free slots.
-      while (status === 'running' && !exhausted && running.size < spec.concurrency && (spec.runCap === undefined || counted().length < spec.runCap)) {
+      // Fill free slots. Grid and random proposals do not depend on results, so with a launcher that takes batches
+      // every free slot's trial is proposed first and they start as one batch; TPE waits for each result.
+      const batching = launcher.startBatch !== undefined && spec.method !== 'bayes';
+      const batch: Prepared[] = [];
+      while (status === 'running' && !paused && !exhausted && running.size + batch.length < spec.concurrency && (spec.runCap === undefined || counted().length < spec.runCap)) {
         const taken = new Set<string>();
         for (const t of trials.values()) if (t.outcome !== 'lost' && t.outcome !== 'stopped') taken.add(configKey(t.params));
-        const pending = [...running.values()].map((r) => r.trial.params);
+        const pending = [...[...running.values()].map((r) => r.trial.params), ...batch.map((p) => p.t.params)];
         const params = searcher.propose({ trial: nextN, history: observations(), pending, taken });
         if (params === undefined) {
           exhausted = true;
           log(`sweep ${id}: the space has no configuration left to try`);
           break;
         }
-        await launch(params);
+        const prepared = await prepare(params, batch);
+        if (!prepared) continue;
+        batch.push(prepared);
+        if (!batching) await start(batch.splice(0));
       }
+      await start(batch.splice(0));
       if (running.size === 0) {
         if (status === 'running') {
-          if (!(exhausted || (spec.runCap !== undefined && counted().length >= spec.runCap))) continue;
-          status = 'finished';
+          const done = exhausted || (spec.runCap !== undefined && counted().length >= spec.runCap);
+          // Paused with nothing running: wait below for a resume or a stop instead of spinning.
+          if (!done && !paused) continue;
+          if (done) status = 'finished';
         }
-        break;
+        if (status !== 'running') break;
       }
       // Wait for an exit, or the next tick (stop file, ASHA).
       await new Promise<void>((res) => {
@@ -334,6 +376,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
 
     record.status = status;
     record.reason = reason;
+    record.paused = undefined;
     record.updated = Date.now();
     await writeRecord(dir, record);
     log(`sweep ${id}: ${status}${reason ? ` (${reason})` : ''}`);

@@ -23,6 +23,10 @@ export interface SweepRecord {
   /** The controller that last ran it: a second controller refuses to run beside a live one. */
   controller?: { pid: number; host: string };
   launcher: string;
+  /** Trials the sweep will run at most: run_cap, or the grid's size; absent when neither bounds it. */
+  total?: number;
+  /** Set while the controller launches nothing new (the pause file exists); running trials go on. */
+  paused?: boolean;
 }
 
 export type TrialEvent =
@@ -48,6 +52,8 @@ export const SWEEPS_DIR = 'sweeps';
 export const SWEEP_FILE = 'sweep.json';
 export const TRIALS_FILE = 'trials.jsonl';
 export const STOP_FILE = 'stop';
+/** While this file exists the controller launches no new trial (pause); removing it resumes. */
+export const PAUSE_FILE = 'pause';
 
 export function sweepDir(root: string, id: string): string {
   return join(root, SWEEPS_DIR, id);

@@ -1,11 +1,11 @@
 // Stopping a sweep from outside its controller: a stop file the controller polls; when no controller is alive
 // (it was killed), the trials it left are stopped here and the sweep is marked stopped.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { controllerAlive } from './controller';
 import { LocalLauncher } from './launchers/local';
 import { SlurmLauncher } from './launchers/slurm';
-import { appendEvent, readRecord, readTrials, STOP_FILE, sweepDir, writeRecord } from './state';
+import { appendEvent, PAUSE_FILE, readRecord, readTrials, STOP_FILE, sweepDir, writeRecord } from './state';
 
 export async function stopSweep(root: string, id: string): Promise<'requested' | 'stopped' | 'not running'> {
   const dir = sweepDir(root, id);
@@ -29,4 +29,17 @@ export async function stopSweep(root: string, id: string): Promise<'requested' |
   record.updated = Date.now();
   await writeRecord(dir, record);
   return 'stopped';
+}
+
+/**
+ * Pauses (no new trial is launched; running ones go on) or resumes a sweep through the pause file its controller
+ * polls. Says whether a live controller will see it: without one, resuming means running the sweep again.
+ */
+export async function pauseSweep(root: string, id: string, pause: boolean): Promise<{ controller: boolean }> {
+  const dir = sweepDir(root, id);
+  const record = await readRecord(dir);
+  if (!record) throw new Error(`no sweep ${id} under ${root}`);
+  if (pause) await writeFile(join(dir, PAUSE_FILE), `${Date.now()}\n`);
+  else await rm(join(dir, PAUSE_FILE), { force: true });
+  return { controller: controllerAlive(record) };
 }

@@ -5,20 +5,27 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
+import { pythonExtensionInterpreter } from '../core/pythonInterpreter';
 import { runSweep, type SweepResult } from '../sweep/controller';
 import { SweepSpecError } from '../sweep/spec';
 
 export class SweepRunner extends Disposable {
   private readonly running = new Map<string, AbortController>();
-  /** Shown while a sweep runs: its last progress line; a click stops it. */
+  /** The sweep id of each running file, once its controller has written its record. */
+  private readonly ids = new Map<string, string>();
+  /** Shown while a sweep runs: its last progress line; a click opens its panel. */
   private readonly status: vscode.StatusBarItem;
 
-  constructor(private readonly ctx: FeatureContext, private readonly loggerDir: string) {
+  constructor(
+    private readonly ctx: FeatureContext,
+    private readonly loggerDir: string,
+    /** Told when a controller here records a step, so the sweep's node and panel read it again. */
+    private readonly stepped: () => void = () => undefined,
+  ) {
     super();
     this.register({ dispose: () => this.running.forEach((c) => c.abort()) });
     this.status = this.register(vscode.window.createStatusBarItem('trackside.sweep', vscode.StatusBarAlignment.Left, 10));
     this.status.name = 'Trackside sweep';
-    this.status.command = Commands.stopSweep;
   }
 
   private showStatus(file: string, line?: string): void {
@@ -27,7 +34,9 @@ export class SweepRunner extends Disposable {
       return;
     }
     this.status.text = `$(beaker) ${path.basename(file)}${this.running.size > 1 ? ` +${this.running.size - 1}` : ''}`;
-    this.status.tooltip = `${line ?? 'Trackside sweep running'}\nClick to stop it (running the file again resumes it).`;
+    this.status.tooltip = `${line ?? 'Trackside sweep running'}\nClick to open the sweep panel (stop, pause and resume are there and on the sweep in the Runs view).`;
+    const id = this.ids.get(file);
+    this.status.command = id ? { command: Commands.openSweep, title: 'Open Sweep Panel', arguments: [id] } : Commands.openSweep;
     this.status.show();
   }
 
@@ -38,6 +47,12 @@ export class SweepRunner extends Disposable {
 
   stop(file: string): void {
     this.running.get(file)?.abort();
+  }
+
+  /** The file a sweep id runs from here, when it does. */
+  fileOf(id: string): string | undefined {
+    for (const [file, known] of this.ids) if (known === id) return file;
+    return undefined;
   }
 
   async run(uri: vscode.Uri): Promise<SweepResult | undefined> {
@@ -64,14 +79,25 @@ export class SweepRunner extends Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           const env = { ...process.env, PYTHONPATH: [this.loggerDir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+          // `${interpreter}`: the Python extension's selected interpreter for this file, as a rerun uses.
+          const interpreter = (await pythonExtensionInterpreter(uri, output)) ?? 'python3';
+          output.info(`sweep ${path.basename(file)}: \${interpreter} is ${interpreter}`);
           try {
             const result = await runSweep({
-              file, root: rootFor(uri), signal: abort.signal, env,
+              file, root: rootFor(uri), signal: abort.signal, env, interpreter,
+              onStart: (id) => {
+                this.ids.set(file, id);
+                this.showStatus(file);
+                this.stepped();
+              },
               log: (line) => {
                 output.info(`sweep: ${line}`);
                 progress.report({ message: line.slice(0, 120) });
                 this.showStatus(file, line.slice(0, 200));
-                if (/ (finished|failed|pruned|skipped)/.test(line)) void this.ctx.store.refresh();
+                if (/ (finished|failed|pruned|skipped|launched|paused|resumed|stopping)/.test(line)) {
+                  void this.ctx.store.refresh();
+                  this.stepped();
+                }
               },
             });
             await this.ctx.store.refresh();
@@ -89,6 +115,8 @@ export class SweepRunner extends Disposable {
       );
     } finally {
       this.running.delete(file);
+      this.ids.delete(file);
+      this.stepped();
       this.showStatus(this.running.keys().next().value ?? file);
     }
   }

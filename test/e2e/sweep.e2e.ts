@@ -69,7 +69,7 @@ vscodeTest('the Run sweep lens runs a grid sweep: its trials show in the Runs vi
   assert.ok(groups.every((g) => /^grid-[0-9a-f]{8}$/.test(g)), groups.join(', '));
   // The trials are one group in the Runs view, named by the sweep id; expanding it lists the trial runs.
   const runs = await vscode.view('Runs');
-  const group = await vscode.waitForTreeItem(runs, /grid-[0-9a-f]{8}\s*2 runs/, 60_000);
+  const group = await vscode.waitForTreeItem(runs, /grid-[0-9a-f]{8}\s*2\/2 · best 0\.0133\d* · 0 running, 0 pruned, 0 failed · finished/, 60_000);
   await group.click();
   await vscode.waitForTreeItem(runs, /train-[0-9a-f]{8}/, 60_000);
   await vscode.screenshot('sweep-finished');

@@ -5,6 +5,7 @@ import { SOURCE_LABELS } from '../../shared/sources';
 import type { ArtifactInfo, RunDetail, RunStatus } from '../../store/types';
 import { durationMs } from '../filter/evaluate';
 import { Commands } from '../../core/commands';
+import type { GroupDecoration } from '../../core/runGroups';
 import { joinInside } from '../../core/paths';
 import { escapeMarkdown } from '../../core/text';
 import { commandLine, runnableCommand } from '../../shared/commandLine';
@@ -89,16 +90,17 @@ export function projectRow(bucket: ProjectBucket, primary: PrimaryMetric | undef
   };
 }
 
-export function groupRow(project: string, group: RunGroup): Row {
+/** `decoration`: what another feature says about this group (a sweep's progress), replacing the run count. */
+export function groupRow(project: string, group: RunGroup, decoration?: GroupDecoration): Row {
   const running = group.runs.filter((r) => r.status === 'running').length;
-  const description = `${group.runs.length} run${group.runs.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
+  const description = decoration?.description ?? `${group.runs.length} run${group.runs.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
   return {
     id: `group:${project}\u0000${group.name}`,
     label: clamp(group.name),
     description,
-    tooltip: `**Group ${escapeMarkdown(clamp(group.name, 200))}**\n\n${description}`,
-    icon: { id: 'folder-library' },
-    contextValue: 'group',
+    tooltip: decoration?.tooltip ?? `**Group ${escapeMarkdown(clamp(group.name, 200))}**\n\n${description}`,
+    icon: decoration?.icon ?? { id: 'folder-library' },
+    contextValue: decoration ? `group ${decoration.contextValue}` : 'group',
     collapsible: 'collapsed',
   };
 }

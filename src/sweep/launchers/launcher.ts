@@ -31,6 +31,8 @@ export interface Launcher {
   /** Throws with a clear message when this launcher cannot run here (no sbatch, controller down). */
   check(): Promise<void>;
   start(req: LaunchRequest): Promise<Job>;
+  /** Starts several trials as one submission (a SLURM job array), one job per request in order; optional. */
+  startBatch?(reqs: LaunchRequest[]): Promise<Job[]>;
   /** The job again after a controller restart, when it is still alive; undefined when it is gone. */
   attach(id: string, logFile: string): Promise<Job | undefined>;
 }

@@ -1,7 +1,9 @@
-// Trials as SLURM jobs: one `sbatch --parsable` per trial, `squeue` to follow, `scancel` to stop. The job script
-// records its exit code beside the log (no accounting database needed), and the log lands in the sweep folder.
+// Trials as SLURM jobs: one `sbatch --parsable` per trial, or several as one job array (`--array`, task id = trial
+// number), `squeue` to follow, `scancel` to stop. The job script records its exit code beside the log (no accounting
+// database needed), and the log lands in the sweep folder.
 import { execFile } from 'node:child_process';
 import { readFile, writeFile, chmod } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { quotePosix as shellQuote } from '../../shared/shellQuote';
 import type { SlurmOptions } from '../spec';
 import { sleep, type Job, type JobEnd, type Launcher, type LaunchRequest } from './launcher';
@@ -16,6 +18,9 @@ function run(cmd: string, args: string[], env?: Record<string, string>): Promise
     });
   });
 }
+
+/** Array task ids stay below SLURM's default MaxArraySize (1001); later trials are submitted one by one. */
+const MAX_ARRAY_TASK = 1000;
 
 const ACTIVE = new Set(['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING', 'SUSPENDED', 'REQUEUED', 'RESIZING', 'SIGNALING', 'STAGE_OUT']);
 
@@ -52,8 +57,69 @@ export class SlurmLauncher implements Launcher {
       '',
     ].join('\n'));
     await chmod(script, 0o755);
+    const args = ['--parsable', `--job-name=${req.name}`, `--output=${req.logFile}`, `--chdir=${req.cwd}`, '--export=ALL', ...this.resourceArgs(), script];
+    // The trial's environment travels with --export=ALL from sbatch's own.
+    const out = await run('sbatch', args, req.env);
+    const id = out.trim().split(';')[0];
+    if (!/^\d+(_\d+)?$/.test(id)) throw new Error(`sbatch printed no job id (${out.trim().slice(0, 200)})`);
+    return this.follow(id, exitFile);
+  }
+
+  /**
+   * Several trials as one `sbatch --array` whose task ids are the trial numbers: one submission, one script with a
+   * branch per task. What every trial's environment shares travels with --export=ALL; what differs (run id, params,
+   * GPU) is exported in its branch. Each task is a job `<array>_<n>` that squeue follows and scancel stops alone.
+   */
+  async startBatch(reqs: LaunchRequest[]): Promise<Job[]> {
+    const dir = dirname(reqs[0].logFile);
+    const keys = new Set(reqs.flatMap((r) => Object.keys(r.env)));
+    const common: Record<string, string> = {};
+    const differ: string[] = [];
+    for (const k of keys) {
+      const v = reqs[0].env[k];
+      if (v !== undefined && reqs.every((r) => r.env[k] === v)) common[k] = v;
+      else differ.push(k);
+    }
+    // Trials whose logs are not `<dir>/<n>.log`, whose number is too high for a task id, or whose differing variables a
+    // shell cannot export go one by one.
+    const arrayable = reqs.every((r) => r.logFile === join(dir, `${r.n}.log`) && r.n < MAX_ARRAY_TASK) && differ.every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
+    if (!arrayable) {
+      const jobs: Job[] = [];
+      for (const r of reqs) jobs.push(await this.start(r));
+      return jobs;
+    }
+    const first = reqs[0].n;
+    const last = reqs[reqs.length - 1].n;
+    const script = join(dir, `array-${first}-${last}.sbatch`);
+    const lines = ['#!/bin/bash', 'case "$SLURM_ARRAY_TASK_ID" in'];
+    for (const r of reqs) {
+      lines.push(`  ${r.n})`);
+      for (const k of differ) lines.push(r.env[k] === undefined ? `    unset ${k}` : `    export ${k}=${shellQuote(r.env[k])}`);
+      lines.push(
+        `    cd ${shellQuote(r.cwd)} || exit 1`,
+        `    ${r.argv.map(shellQuote).join(' ')}`,
+        '    code=$?',
+        `    echo $code > ${shellQuote(`${r.logFile}.exit`)}`,
+        '    exit $code ;;',
+      );
+    }
+    lines.push('  *) echo "trackside: no trial for array task $SLURM_ARRAY_TASK_ID" >&2; exit 2 ;;', 'esac', '');
+    await writeFile(script, lines.join('\n'));
+    await chmod(script, 0o755);
+    const name = reqs[0].name.replace(/-\d+$/, '');
+    const args = [
+      '--parsable', `--job-name=${name}-${first}-${last}`, `--array=${reqs.map((r) => r.n).join(',')}`, `--output=${join(dir, '%a.log')}`,
+      `--chdir=${reqs[0].cwd}`, '--export=ALL', ...this.resourceArgs(), script,
+    ];
+    const out = await run('sbatch', args, common);
+    const id = out.trim().split(';')[0];
+    if (!/^\d+$/.test(id)) throw new Error(`sbatch printed no array job id (${out.trim().slice(0, 200)})`);
+    return reqs.map((r) => this.follow(`${id}_${r.n}`, `${r.logFile}.exit`));
+  }
+
+  private resourceArgs(): string[] {
     const o = this.options;
-    const args = ['--parsable', `--job-name=${req.name}`, `--output=${req.logFile}`, `--chdir=${req.cwd}`, '--export=ALL'];
+    const args: string[] = [];
     if (o.partition) args.push(`--partition=${o.partition}`);
     if (o.time) args.push(`--time=${o.time}`);
     if (o.cpusPerTask) args.push(`--cpus-per-task=${o.cpusPerTask}`);
@@ -61,12 +127,8 @@ export class SlurmLauncher implements Launcher {
     if (o.gres) args.push(`--gres=${o.gres}`);
     if (o.account) args.push(`--account=${o.account}`);
     if (o.qos) args.push(`--qos=${o.qos}`);
-    args.push(...o.args, script);
-    // The trial's environment travels with --export=ALL from sbatch's own.
-    const out = await run('sbatch', args, req.env);
-    const id = out.trim().split(';')[0];
-    if (!/^\d+(_\d+)?$/.test(id)) throw new Error(`sbatch printed no job id (${out.trim().slice(0, 200)})`);
-    return this.follow(id, exitFile);
+    args.push(...o.args);
+    return args;
   }
 
   async attach(id: string, logFile: string): Promise<Job | undefined> {

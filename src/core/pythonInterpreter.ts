@@ -1,4 +1,5 @@
-// The Python extension's selected interpreter, when that extension is installed; its absence is normal.
+// The Python extension's selected interpreter, when that extension is installed; its absence is normal. Reruns and
+// sweeps both start Python with it.
 import * as vscode from 'vscode';
 
 interface PythonApi {
