@@ -99,6 +99,10 @@ export interface RunSummary {
   /** A teammate's run fetched through the git remote: who shared it (`git config user.name`) and from which host. */
   author?: string;
   authorHost?: string;
+  ranks?: Array<{ rank: number; host: string; pid: number | null; status: RunStatus; lastStep: number | null;
+                  lastTs: number | null; stepRate: number | null; error?: string }>;
+  hosts?: string[];
+  crashedRank?: { rank: number; host: string };
 }
 
 export interface RunDetail extends RunSummary {
@@ -219,5 +223,7 @@ export interface RunStore {
   diagnostics(): Diagnostic[];
   /** Writes the index to dbPath atomically, if anything changed. */
   persist(): Promise<void>;
+  /** Checks the writers of running runs on this host (pid and start time); true when a run's status changed. */
+  checkLiveness?(): Promise<boolean>;
   close(): Promise<void>;
 }
