@@ -6,6 +6,8 @@ import { USER_FILE } from './ingest/userEdits';
 import type { FoundRun, LogStat, RunScan, RunSource } from './sources/runSource';
 import { discoverRuns, editsDirOf, locateRuns, SOURCES, sourceOf } from './sources/sources';
 import { LOG_FILE } from './sources/trackside/discovery';
+import { openLog } from './sources/trackside/reader';
+import { mayHaveSegments, statSegments } from './sources/trackside/segments';
 import { IndexDb, type StoredRun } from './index/indexDb';
 import { loadIndexImage, saveIndexImage } from './index/indexImage';
 import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
@@ -16,6 +18,8 @@ import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/run
 import { SeriesCache } from './query/seriesCache';
 import { readSeries } from './query/seriesRead';
 import { loadSqlJs } from './index/sqlite';
+import { Liveness } from './liveness';
+import type { ProcInfo } from './ingest/runState';
 import type {
   Diagnostic,
   IndexReport,
@@ -46,8 +50,10 @@ export interface OpenOptions extends StoreOptions {
 }
 
 /** A pass's stat of a run: its log's, or (RunSource.scan) every file's. Undefined when gone, text when unreadable. */
-function statRun(c: FoundRun): LogStat | RunScan | string | undefined {
+function statRun(c: FoundRun, known: CachedRun | undefined): LogStat | RunScan | string | undefined {
   if (c.source.scan !== undefined) return c.source.scan(c);
+  // Trackside's runs may be a distributed job's segments (sources/trackside/segments.ts).
+  if (c.source.open === openLog && mayHaveSegments(known?.state)) return statSegments(c);
   const s = statOrError(c.log);
   return s === undefined || typeof s === 'string' || s.isFile() ? s : undefined;
 }
@@ -86,6 +92,8 @@ export class SqlRunStore implements RunStore {
   /** Runs whose points could not be read back: the next pass reindexes them. */
   private readonly stale = new Set<string>();
   private readonly sources: readonly RunSource[];
+  /** The processes writing running runs on this machine, as last checked (see liveness.ts). */
+  private readonly live = new Liveness();
 
   constructor(
     private readonly options: OpenOptions,
@@ -114,11 +122,40 @@ export class SqlRunStore implements RunStore {
   }
 
   index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
-    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)).then((r) => this.afterPass(r)));
   }
 
   indexRuns(runIds: string[], signal?: AbortSignal): Promise<IndexReport> {
-    return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)).then((r) => this.afterPass(r)));
+  }
+
+  /** A run read in this pass may be written by a process already gone: checked now, not a second later. */
+  private async afterPass(report: IndexReport): Promise<IndexReport> {
+    await this.live.check(this.writers(report.changedRuns));
+    return report;
+  }
+
+  /** The processes writing these runs (all runs when omitted) whose logs say they are running. */
+  private *writers(ids?: Iterable<string>): Iterable<ProcInfo> {
+    for (const id of ids ?? this.runs.keys()) {
+      const state = this.runs.get(id)?.state;
+      if (state === undefined) continue;
+      if (state.proc !== undefined && (state.status ?? 'running') === 'running') yield state.proc;
+      for (const seg of Object.values(state.segments ?? {})) if (seg.proc !== undefined && (seg.status ?? 'running') === 'running') yield seg.proc;
+    }
+  }
+
+  checkLiveness(): Promise<boolean> {
+    return this.serial(async () => {
+      if (this.closed) return false;
+      const died = await this.live.check(this.writers());
+      if (died.length === 0) return false;
+      // Read what the dead wrote last (a status line flushed as it exited says more than "crashed").
+      const gone = new Set(died.map((p) => `${p.host}\n${p.pid}`));
+      const ids = [...this.runs].filter(([, r]) => [r.state.proc, ...Object.values(r.state.segments ?? {}).map((s) => s.proc)].some((p) => p !== undefined && gone.has(`${p.host}\n${p.pid}`))).map(([id]) => id);
+      await this.inPass(() => this.indexPass(undefined, undefined, ids));
+      return true;
+    });
   }
 
   private inPass<T>(fn: () => Promise<T>): Promise<T> {
@@ -172,7 +209,7 @@ export class SqlRunStore implements RunStore {
         // trip of async stat costs ten times more. Batches are small and the loop yields between them.
         const stats = batch.map((c) => {
           const editsDir = c.editsDir ?? (c.source.capabilities.readOnly ? undefined : c.dir);
-          return [statRun(c), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
+          return [statRun(c, this.runs.get(c.id)), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
         });
         for (let i = 0; i < batch.length && !signal?.aborted; i++) {
           const c = batch[i];
@@ -258,7 +295,7 @@ export class SqlRunStore implements RunStore {
   }
 
   private summaryOf(run: CachedRun): RunSummary {
-    return summaryOf(run, this.now(), this.crashAfterMs, sourceOf(this.sources, run.state.source)?.capabilities);
+    return summaryOf(run, this.now(), this.crashAfterMs, sourceOf(this.sources, run.state.source)?.capabilities, this.live);
   }
 
   listRuns(query?: RunQuery): RunSummary[] {
