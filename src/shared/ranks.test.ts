@@ -35,7 +35,9 @@ test('step rates read as steps per second', () => {
 test('system metrics of a multi-host job are grouped per host; other keys by prefix', () => {
   const hosts = ['node-a', 'node-b'];
   assert.deepEqual(chartGroup('system/node-a/cpu_percent', hosts), { id: 'system/node-a', title: 'System · node-a' });
-  assert.deepEqual(chartGroup('system/gpu0/util', hosts), { id: 'system', title: 'System' }, 'not a host of the job');
+  assert.deepEqual(chartGroup('system/gpu0/util', hosts), { id: 'system', title: 'System · node-a' }, "not a host: rank 0's host");
+  assert.deepEqual(chartGroup('system/cpu', hosts), { id: 'system', title: 'System · node-a' });
+  assert.deepEqual(chartGroup('system/my_host/cpu', ['node-a', 'my host']), { id: 'system/my host', title: 'System · my host' }, 'white space in a host is _ in its keys');
   assert.deepEqual(chartGroup('system/node-a/cpu_percent'), { id: 'system', title: 'System' }, 'no hosts: one system group');
   assert.deepEqual(chartGroup('train/loss', hosts), { id: 'train', title: 'train' });
   assert.deepEqual(chartGroup('loss', hosts), { id: 'metrics', title: 'metrics' });

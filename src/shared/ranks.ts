@@ -74,9 +74,15 @@ export interface ChartGroup {
   title: string;
 }
 
+/** How a host appears inside a series key (the store replaces `/` and white space, which would split the key). */
+export function hostInKey(host: string): string {
+  return host.replace(/[/\s]+/g, '_');
+}
+
 /**
- * The heading a metric's chart goes under: its prefix before the first `/` (`metrics` for bare keys), and for
- * system metrics of a job on several hosts, `system/<host>/<key>`, one heading per host.
+ * The heading a metric's chart goes under: its prefix before the first `/` (`metrics` for bare keys). For a job on
+ * several hosts, `system/<host>/<key>` goes under that host's heading and rank 0's own `system/<key>` under the
+ * first host's (hosts are in rank order, so that is rank 0's).
  */
 export function chartGroup(key: string, hosts: readonly string[] = []): ChartGroup {
   const i = key.indexOf('/');
@@ -84,9 +90,9 @@ export function chartGroup(key: string, hosts: readonly string[] = []): ChartGro
   if (prefix !== 'system') return { id: prefix, title: prefix };
   const rest = key.slice(i + 1);
   const j = rest.indexOf('/');
-  const host = j > 0 ? rest.slice(0, j) : undefined;
-  if (host !== undefined && hosts.includes(host)) return { id: `system/${host}`, title: `System · ${host}` };
-  return { id: 'system', title: 'System' };
+  const host = j > 0 ? hosts.find((h) => hostInKey(h) === rest.slice(0, j)) : undefined;
+  if (host !== undefined) return { id: `system/${host}`, title: `System · ${host}` };
+  return { id: 'system', title: hosts.length > 1 ? `System · ${hosts[0]}` : 'System' };
 }
 
 /** Keys reordered so each group's charts are together, groups in the order they first appear (stable). */
