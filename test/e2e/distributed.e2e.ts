@@ -2,9 +2,11 @@
 // three rank segments on two hosts make one row with its ranks beneath, the crashed rank is named, and the
 // dashboard shows the step rate of every rank. Also checks the extension runs in the workspace extension host.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { E2E_START, delay, tempWorkspace, vscodeTest } from './harness';
+import { repoRoot } from '../../scripts/vscode-server';
+import { E2E_START, delay, tempWorkspace, vscodeTest, type VSCode } from './harness';
 import { heartbeat, logText, metrics, params, start, status, system, type LogRecord } from '../fixtures/records';
 
 const RUN_ID = '20260101-120000-ddp00001';
@@ -36,12 +38,21 @@ function segment(rank: number, t0: number): Array<LogRecord | string> {
     if (rank === 0) lines.push(metrics(step, { 'train/loss': 1 / (1 + 0.05 * step) }, ts));
     if (s % 15 === 0) {
       lines.push(rank === 0 ? heartbeat(ts) : JSON.stringify({ ...heartbeat(ts), step }));
-      lines.push(system({ cpu_percent: 40 + 10 * rank, mem_percent: 30 + rank }, ts));
+      lines.push(system({ cpu_percent: 40 + 10 * rank + 8 * Math.sin(s / 40 + rank), mem_percent: 30 + rank + s / 60 }, ts));
     }
   }
   if (rank !== 2) lines.push(status('finished', { ts: t0 + end }));
   return lines;
 }
+
+/** A standalone run that logs a step every 200 ms until killed (the bundled logger, standard library only). */
+const LIVE_SCRIPT = `
+import time, trackside
+run = trackside.init(project="e2e", name="solo-live")
+for i in range(100000):
+    run.log({"train/loss": 1.0 / (1 + i)})
+    time.sleep(0.2)
+`;
 
 async function distributedWorkspace(): Promise<string> {
   const ws = await tempWorkspace();
@@ -49,9 +60,27 @@ async function distributedWorkspace(): Promise<string> {
   await mkdir(dir, { recursive: true });
   const t0 = Date.now() / 1000 - 900;
   for (const rank of [0, 1, 2]) {
-    await writeFile(join(dir, rank === 0 ? 'events.jsonl' : `events.rank-${rank}.jsonl`), logText(segment(rank, t0)));
+    const file = join(dir, rank === 0 ? 'events.jsonl' : `events.rank-${rank}.jsonl`);
+    await writeFile(file, logText(segment(rank, t0)));
+    // Another host's rank is judged by how long its file has been still (not by its records' clock): rank 2's
+    // file was last written when it died, 200 s into the job.
+    const last = new Date((t0 + (rank === 2 ? 200 : 300)) * 1000);
+    await utimes(file, last, last);
   }
   return ws;
+}
+
+/** Drags the side bar wider, so rank rows' descriptions show in the screenshot. */
+async function widenSideBar(vscode: VSCode): Promise<void> {
+  const box = await vscode.page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= 500) return;
+  const x = box.x + box.width + 1;
+  await vscode.page.mouse.move(x, box.y + 300);
+  await vscode.page.mouse.down();
+  await vscode.page.mouse.move(x + 560 - box.width, box.y + 300, { steps: 8 });
+  await vscode.page.mouse.up();
+  await vscode.page.mouse.move(900, 700);
+  await delay(300);
 }
 
 async function filesUnder(dir: string, match: RegExp): Promise<string[]> {
@@ -86,6 +115,7 @@ vscodeTest('a distributed run: one row with its three ranks, the crashed rank na
   assert.match(rank2Text, /crashed/);
   assert.equal(await rank2.locator('.codicon-warning').count(), 1, 'the crashed rank has the crashed icon');
   assert.match(await (await vscode.waitForTreeItemByLabel(runs, 'rank 0')).locator('.label-description').innerText(), /gpu-node-a/);
+  await widenSideBar(vscode);
   await vscode.screenshot('distributed-runs');
 
   await row.click();
@@ -103,5 +133,30 @@ vscodeTest('a distributed run: one row with its three ranks, the crashed rank na
   const titles = await frame.locator('h3.group-title').allInnerTexts();
   await delay(500);
   await vscode.screenshot('distributed-dashboard');
-  assert.ok(titles.some((t) => /gpu-node-b/i.test(t)), `a system group per host (groups: ${titles.join(', ')})`);
+  assert.ok(titles.some((t) => /System · gpu-node-a/i.test(t)), `rank 0's host has its system group (groups: ${titles.join(', ')})`);
+  assert.ok(titles.some((t) => /System · gpu-node-b/i.test(t)), `the other host has its own (groups: ${titles.join(', ')})`);
+  await frame.locator('h3.group-title', { hasText: 'System · gpu-node-a' }).scrollIntoViewIfNeeded();
+  await frame.locator('h3.group-title', { hasText: 'System · gpu-node-b' }).locator('xpath=following-sibling::div[1]//canvas').first().waitFor({ state: 'visible' });
+  await delay(500);
+  await vscode.screenshot('distributed-hosts');
+
+  // A run on this host whose process is SIGKILLed shows crashed within seconds (the one-second liveness check
+  // while a run on this host runs), not after the two-minute heartbeat timeout.
+  const writer = spawn('python3', ['-c', LIVE_SCRIPT], {
+    env: { ...process.env, PYTHONPATH: join(repoRoot, 'logger'), TRACKSIDE_DIR: join(vscode.workspace, '.trackside') },
+    stdio: 'ignore',
+  });
+  try {
+    const live = await vscode.waitForTreeItemByLabel(runs, 'solo-live', 60_000);
+    await live.locator('.codicon-sync').waitFor({ state: 'visible', timeout: 30_000 });
+    await delay(1500);
+    const killedAt = Date.now();
+    writer.kill('SIGKILL');
+    await live.locator('.codicon-warning').waitFor({ state: 'visible', timeout: 20_000 });
+    const seenMs = Date.now() - killedAt;
+    console.log(`crash of a same-host run seen in the tree ${seenMs} ms after SIGKILL`);
+    assert.ok(seenMs <= 5000, `crash seen in ${seenMs} ms`);
+  } finally {
+    if (writer.exitCode === null) writer.kill('SIGKILL');
+  }
 }, 240_000);
