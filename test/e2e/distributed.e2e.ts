@@ -113,6 +113,7 @@ vscodeTest('a distributed run: one row with its three ranks, the crashed rank na
   const rank2Text = await rank2.locator('.label-description').innerText();
   assert.match(rank2Text, /gpu-node-b/);
   assert.match(rank2Text, /crashed/);
+  assert.match(rank2Text, /0\.50 steps\/s/);
   assert.equal(await rank2.locator('.codicon-warning').count(), 1, 'the crashed rank has the crashed icon');
   assert.match(await (await vscode.waitForTreeItemByLabel(runs, 'rank 0')).locator('.label-description').innerText(), /gpu-node-a/);
   await widenSideBar(vscode);

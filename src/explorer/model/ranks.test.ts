@@ -42,7 +42,8 @@ test('the Ranks section lists every rank with host, status icon, last step and s
   assert.deepEqual(rows.map((r) => r.icon!.id), ['sync~spin', 'sync~spin', 'sync~spin']);
   const crashed = rankRows(job, STATUS_ICONS);
   assert.deepEqual(crashed.map((r) => r.icon!.id), ['pass', 'pass', 'warning']);
-  assert.equal(crashed[2]!.description, 'node-b · step 310 · crashed');
+  assert.equal(crashed[2]!.description, 'node-b · step 310 · 3.00 steps/s · crashed');
+  assert.equal(crashed[1]!.description, 'node-a · step 500 · 9.00 steps/s · finished');
   assert.match(crashed[2]!.tooltip!, /this rank made the run crash/);
   assert.match(crashed[2]!.tooltip!, /killed by SIGKILL/);
 });

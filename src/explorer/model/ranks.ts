@@ -66,7 +66,10 @@ export function ranksSection(run: RanksOf): Row | undefined {
   };
 }
 
-/** One row per rank: `rank 2`, `node-b · step 1,200 · 4.1 steps/s · slowest`, its status icon. */
+/**
+ * One row per rank: `rank 2`, `node-b · step 1,200 · 4.10 steps/s · slowest`, its status icon. `slowest` only
+ * while it runs: a rank that stopped is told by its status instead.
+ */
 export function rankRows(run: RanksOf, icons: Record<RunStatus, Icon>): Row[] {
   const byRank = new Map((run.ranks ?? []).map((r) => [r.rank, r]));
   return rankRates(run.ranks ?? []).map((r) => {
@@ -74,7 +77,7 @@ export function rankRows(run: RanksOf, icons: Record<RunStatus, Icon>): Row[] {
     const status = (full.status in icons ? full.status : 'running') as RunStatus;
     const parts = [clamp(r.host, HOST_MAX)];
     if (r.lastStep !== null) parts.push(`step ${formatCount(r.lastStep)}`);
-    if (r.stepRate !== null && status === 'running') parts.push(formatStepRate(r.stepRate));
+    if (r.stepRate !== null) parts.push(formatStepRate(r.stepRate));
     if (r.slowest && status === 'running') parts.push('slowest');
     if (status !== 'running') parts.push(status);
     const crashed = run.crashedRank?.rank === r.rank;
