@@ -28,6 +28,7 @@ interface RunJson {
   ranks?: RankJson[];
   hosts?: string[];
   crashedRank?: { rank: number; host: string };
+  error?: { message?: string };
   metrics: Record<string, { count: number }>;
 }
 
@@ -107,7 +108,18 @@ test('a DDP training of three ranks is one run with three ranks', async (t) => {
   assert.deepEqual(run.hosts, [HOST]);
   assert.equal(run.metrics.loss.count, 20);
   assert.ok(run.ranks?.every((r) => typeof r.pid === 'number'));
+  const human = await text(['ls', '--root', root]);
+  assert.match(human, /\(3 ranks\)/);
+  const show = await text(['show', run.id, '--root', root]);
+  assert.match(show, /Ranks\nRANK +HOST +PID +STATUS/);
+  assert.equal(show.split('\n').filter((l) => / finished /.test(l) && l.includes(HOST)).length, 3);
 });
+
+async function text(args: string[]): Promise<string> {
+  let out = '';
+  assert.equal(await main(args, { stdout: (t) => (out += t), stderr: () => undefined, env: {}, cwd: '/' }), 0);
+  return out;
+}
 
 test('a job whose rank 1 is SIGKILLed mid-training is crashed, naming rank 1', async (t) => {
   const { root, cleanup } = tempRoot();
@@ -120,11 +132,12 @@ test('a job whose rank 1 is SIGKILLed mid-training is crashed, naming rank 1', a
   });
   procs[1].kill('SIGKILL');
   await exited(procs[1]);
-  const killedAt = Date.now();
-  const run = await until('crashed', async () => (await ls(root)).find((r) => r.id === id && r.status === 'crashed'), 10_000);
-  assert.ok(Date.now() - killedAt < 2_000 + 1_500, `crashed after ${Date.now() - killedAt} ms`);
+  // The first look after the death already says so: no heartbeat timeout to wait out.
+  const run = (await ls(root)).find((r) => r.id === id);
+  assert.equal(run?.status, 'crashed', JSON.stringify(run?.ranks));
   assert.deepEqual(run.crashedRank, { rank: 1, host: HOST });
   assert.equal(run.ranks?.[1].status, 'crashed');
+  assert.match(run.error?.message ?? '', /^rank 1 on /);
   // The others block in the all-reduce (or fail once gloo notices): ended here.
   killAll(procs);
 });
