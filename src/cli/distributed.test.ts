@@ -194,3 +194,18 @@ test('a standalone run SIGKILLed: trackside ls two seconds later says crashed; o
   const byHost = Object.fromEntries(runs.map((r) => [hostOf(r), r.status]));
   assert.deepEqual(byHost, { [HOST]: 'crashed', nodeB: 'running' });
 });
+
+test('a writer in its own pid namespace on this host (a container) is not looked up by its pid', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  const env = { PATH: process.env.PATH, PYTHONPATH: LOGGER, TRACKSIDE_DIR: root, TRACKSIDE_CAPTURE_ENV: '0' };
+  // Inside, the writer is pid 1 or 2: here, that pid is another process with another start time.
+  const writer = spawn('unshare', ['--pid', '--fork', '--mount-proc', 'python3', '-c', STANDALONE], { env, stdio: 'ignore' });
+  t.after(() => killAll([writer]));
+  const run = await until('the run', async () => (await ls(root)).find((r) => (r.metrics.x?.count ?? 0) > 0));
+  const proc = JSON.parse(readFileSync(join(root, 'runs', run.id, 'events.jsonl'), 'utf8').split('\n')[0]).proc as { pid: number; host: string };
+  assert.ok(proc.pid <= 2 && proc.host === HOST, JSON.stringify(proc));
+  assert.equal(run.status, 'running');
+  await sleep(1_500);
+  assert.equal((await ls(root))[0].status, 'running');
+});
