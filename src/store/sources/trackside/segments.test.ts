@@ -5,7 +5,8 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore } from '../../runStore';
+import { poolStats } from '../../ingest/parsePool';
+import { limits, openStore } from '../../runStore';
 import { runDir, tempRoot } from '../../../../test/fixtures/logs';
 import type { RunStore } from '../../types';
 
@@ -156,4 +157,20 @@ test('a local writer that died is crashed at once; one alive stays running; a re
   await new Promise((res) => b.once('exit', res));
   assert.equal(await s.checkLiveness?.(), true);
   assert.equal(status().b, 'crashed');
+});
+
+test('segments parsed on parse workers give the same run as in this thread', async (t) => {
+  const { root } = job(t, 4);
+  const inThread = (await store(t, root)).listRuns()[0];
+  const saved = limits.workerBytes;
+  limits.workerBytes = 0;
+  t.after(() => (limits.workerBytes = saved));
+  const s = await openStore({ roots: [root] });
+  t.after(() => s.close());
+  const report = await s.index();
+  assert.ok(poolStats.partsReceived > 0, 'the pass used parse workers');
+  assert.equal(report.points, Object.values(inThread.metrics).reduce((n, m) => n + m.count, 0));
+  const onWorkers = s.listRuns()[0];
+  assert.deepEqual(onWorkers.metrics, inThread.metrics);
+  assert.deepEqual(onWorkers.ranks, inThread.ranks);
 });
