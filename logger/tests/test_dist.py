@@ -66,7 +66,7 @@ import trackside
 run = trackside.init(project="p", config={"lr": 0.1}, system_metrics=False, heartbeat_interval=0.2)
 for step in range(5):
     run.log({"loss": 1.0 / (step + 1)})
-import time; time.sleep(0.5)
+import time; time.sleep(1.5)  # a few writer wake-ups: heartbeats after the last step
 run.finish()
 """
 

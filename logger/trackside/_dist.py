@@ -113,7 +113,17 @@ def process_info():
     """Who writes this log, so a reader on the same machine can tell a dead writer at once: host, pid, the pid's
     start time (field 22 of /proc/<pid>/stat: a reused pid has another) and the boot it belongs to."""
     pid = os.getpid()
-    return {"host": socket.gethostname(), "pid": pid, "pid_start": _pid_start(pid), "boot_id": _boot_id()}
+    return {"host": socket.gethostname(), "pid": pid, "pid_start": _pid_start(pid), "boot_id": _boot_id(),
+            "pid_ns": _pid_ns()}
+
+
+def _pid_ns():
+    # A container sharing the host's name and kernel (boot id) still numbers its processes apart: a reader in
+    # another pid namespace must not look this pid up in its own /proc.
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
 
 
 def _pid_start(pid):

@@ -266,6 +266,9 @@ class Run(object):
             if self._closed:
                 return
             self._closed = True
+            if self.rank != 0 and self._last_step is not None:
+                # A rank that logs no metrics says how far it got before it ends, not only every heartbeat.
+                self._writer.put({"t": "heartbeat", "ts": time.time(), "step": self._last_step})
             if record is not None:
                 self.status = record["status"]
                 self._writer.put(record)

@@ -122,17 +122,38 @@ export class SqlRunStore implements RunStore {
   }
 
   index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
-    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)).then((r) => this.afterPass(r)));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)).then((r) => this.afterPass(r, true)));
   }
 
   indexRuns(runIds: string[], signal?: AbortSignal): Promise<IndexReport> {
-    return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)).then((r) => this.afterPass(r)));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)).then((r) => this.afterPass(r, false)));
   }
 
-  /** A run read in this pass may be written by a process already gone: checked now, not a second later. */
-  private async afterPass(report: IndexReport): Promise<IndexReport> {
-    await this.live.check(this.writers(report.changedRuns));
+  /**
+   * Checks the writers of the runs this pass read (of every running run, after a full pass: a poll then notices a
+   * dead writer whose log never changes again). A run whose writer died is read once more (its last records) and
+   * reported as changed, so whoever listens for changes redraws it as crashed.
+   */
+  private async afterPass(report: IndexReport, all: boolean): Promise<IndexReport> {
+    const ids = await this.deadRuns(all ? undefined : report.changedRuns);
+    if (ids.length === 0) return report;
+    const again = await this.inPass(() => this.indexPass(undefined, undefined, ids));
+    report.changedRuns = [...new Set([...report.changedRuns, ...ids])];
+    report.diagnostics.push(...again.diagnostics.filter((d) => !report.diagnostics.includes(d)));
     return report;
+  }
+
+  /** Runs (of these, or all) with a writer on this machine that was running at the last check and is gone now. */
+  private async deadRuns(ids?: Iterable<string>): Promise<string[]> {
+    const died = await this.live.check(this.writers(ids));
+    if (died.length === 0) return [];
+    const gone = new Set(died.map((p) => `${p.host}\n${p.pid}\n${p.pidStart}`));
+    const out: string[] = [];
+    for (const [id, r] of this.runs) {
+      const procs = [r.state.proc, ...Object.values(r.state.segments ?? {}).map((seg) => seg.proc)];
+      if (procs.some((p) => p !== undefined && gone.has(`${p.host}\n${p.pid}\n${p.pidStart}`))) out.push(id);
+    }
+    return out;
   }
 
   /** The processes writing these runs (all runs when omitted) whose logs say they are running. */
@@ -148,11 +169,9 @@ export class SqlRunStore implements RunStore {
   checkLiveness(): Promise<boolean> {
     return this.serial(async () => {
       if (this.closed) return false;
-      const died = await this.live.check(this.writers());
-      if (died.length === 0) return false;
-      // Read what the dead wrote last (a status line flushed as it exited says more than "crashed").
-      const gone = new Set(died.map((p) => `${p.host}\n${p.pid}`));
-      const ids = [...this.runs].filter(([, r]) => [r.state.proc, ...Object.values(r.state.segments ?? {}).map((s) => s.proc)].some((p) => p !== undefined && gone.has(`${p.host}\n${p.pid}`))).map(([id]) => id);
+      const ids = await this.deadRuns();
+      if (ids.length === 0) return false;
+      // Read what the dead wrote last: a status line flushed as it exited says more than "crashed".
       await this.inPass(() => this.indexPass(undefined, undefined, ids));
       return true;
     });

@@ -143,7 +143,7 @@ function applyStart(state: RunState, rec: Record<string, unknown>, time: number,
       const before = state.rank?.worldSize;
       if (before !== undefined && before !== rank.worldSize) state.worldSizes = [...new Set([...(state.worldSizes ?? [before]), rank.worldSize])];
       state.rank = rank;
-      state.proc = { host: rank.host, pid: rank.pid, pidStart: rank.pidStart, bootId: rank.bootId };
+      state.proc = { host: rank.host, pid: rank.pid, pidStart: rank.pidStart, bootId: rank.bootId, ...(rank.pidNs !== undefined ? { pidNs: rank.pidNs } : {}) };
     }
   }
 }
@@ -156,7 +156,10 @@ function procOf(v: unknown): ProcInfo | undefined {
   if (!isObject(v)) return undefined;
   const host = textOrNull(v.host, 255);
   if (host === null) return undefined;
-  return { host, pid: intOrNull(v.pid), pidStart: intOrNull(v.pid_start), bootId: textOrNull(v.boot_id, 64) };
+  const out: ProcInfo = { host, pid: intOrNull(v.pid), pidStart: intOrNull(v.pid_start), bootId: textOrNull(v.boot_id, 64) };
+  const pidNs = textOrNull(v.pid_ns, 64);
+  if (pidNs !== null) out.pidNs = pidNs;
+  return out;
 }
 
 function rankOf(v: unknown): RankInfo | undefined {

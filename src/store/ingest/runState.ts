@@ -72,6 +72,8 @@ export interface ProcInfo {
   /** Field 22 of /proc/<pid>/stat (clock ticks after boot): a pid reused by another process has another. */
   pidStart: number | null;
   bootId: string | null;
+  /** The writer's pid namespace (`readlink /proc/self/ns/pid`): its pids mean nothing in another one. */
+  pidNs?: string;
 }
 
 export interface RankInfo extends ProcInfo {

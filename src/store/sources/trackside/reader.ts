@@ -17,7 +17,7 @@ export async function openLog(run: FoundRun, pass: ReadPass, general: Diagnostic
     const main = pass.files.find((f) => f.rel === LOG_FILE);
     const reader = main === undefined ? undefined : await openLog(run, { ...pass, files: undefined, stat: main }, general);
     if (main !== undefined && reader === undefined) return undefined;
-    return new SegmentsReader(run, pass.files, reader);
+    return new SegmentsReader(run, pass.files, reader, pass.pool);
   }
   // A run read from scratch on a parse worker is sealed there too (see workerSeal.ts): the worker reads the
   // log's fingerprint and writes the new point file, and this thread opens nothing.

@@ -5,7 +5,8 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore } from '../../runStore';
+import { poolStats } from '../../ingest/parsePool';
+import { limits, openStore } from '../../runStore';
 import { runDir, tempRoot } from '../../../../test/fixtures/logs';
 import type { RunStore } from '../../types';
 
@@ -129,21 +130,47 @@ test('a local writer that died is crashed at once; one alive stays running; a re
   t.after(r.cleanup);
   const stat = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ')[19]);
   const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  const child = spawn('sleep', ['30']);
-  t.after(() => child.kill('SIGKILL'));
-  await new Promise((res) => child.once('spawn', res));
-  const pid = child.pid ?? 0;
+  const sleeper = async () => {
+    const child = spawn('sleep', ['30']);
+    t.after(() => child.kill('SIGKILL'));
+    await new Promise((res) => child.once('spawn', res));
+    return child;
+  };
+  const [a, b] = [await sleeper(), await sleeper()];
   const ts = Date.now() / 1000;
   const write = (id: string, p: number, start: number) => writeFileSync(join(runDir(r.root, id), 'events.jsonl'), line({ t: 'start', ts, v: 1, id, proc: { host: HOST, pid: p, pid_start: start, boot_id: boot } }));
-  write('alive', pid, stat(pid));
+  write('a', a.pid ?? 0, stat(a.pid ?? 0));
+  write('b', b.pid ?? 0, stat(b.pid ?? 0));
   write('reused', process.pid, stat(process.pid) + 1);
   const s = await store(t, r.root);
   const status = () => Object.fromEntries(s.listRuns().map((x) => [x.id, x.status]));
-  assert.deepEqual(status(), { alive: 'running', reused: 'crashed' });
+  assert.deepEqual(status(), { a: 'running', b: 'running', reused: 'crashed' });
   assert.equal(await s.checkLiveness?.(), false);
-  child.kill('SIGKILL');
-  await new Promise((res) => child.once('exit', res));
+  // A full pass (the extension's poll) notices a dead writer whose log never changes again, and reports its run.
+  a.kill('SIGKILL');
+  await new Promise((res) => a.once('exit', res));
+  assert.deepEqual((await s.index()).changedRuns, ['a']);
+  assert.deepEqual(status(), { a: 'crashed', b: 'running', reused: 'crashed' });
+  assert.match(s.getRun('a')?.error?.message ?? '', /process \d+ is gone/);
+  // checkLiveness, polled every second, notices one without any pass.
+  b.kill('SIGKILL');
+  await new Promise((res) => b.once('exit', res));
   assert.equal(await s.checkLiveness?.(), true);
-  assert.deepEqual(status(), { alive: 'crashed', reused: 'crashed' });
-  assert.match(s.getRun('alive')?.error?.message ?? '', /process \d+ is gone/);
+  assert.equal(status().b, 'crashed');
+});
+
+test('segments parsed on parse workers give the same run as in this thread', async (t) => {
+  const { root } = job(t, 4);
+  const inThread = (await store(t, root)).listRuns()[0];
+  const saved = limits.workerBytes;
+  limits.workerBytes = 0;
+  t.after(() => (limits.workerBytes = saved));
+  const s = await openStore({ roots: [root] });
+  t.after(() => s.close());
+  const report = await s.index();
+  assert.ok(poolStats.partsReceived > 0, 'the pass used parse workers');
+  assert.equal(report.points, Object.values(inThread.metrics).reduce((n, m) => n + m.count, 0));
+  const onWorkers = s.listRuns()[0];
+  assert.deepEqual(onWorkers.metrics, inThread.metrics);
+  assert.deepEqual(onWorkers.ranks, inThread.ranks);
 });

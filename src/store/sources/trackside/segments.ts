@@ -3,7 +3,7 @@
 // only when its own mtime moved (a segment appeared or went), so a quiet job costs a stat per file.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorText, statOrError, statQuiet } from '../../ingest/quietFs';
+import { errorText, statOrError } from '../../ingest/quietFs';
 import type { RunState } from '../../ingest/runState';
 import type { FoundRun, LogStat, RunScan, ScannedFile } from '../runSource';
 import { LOG_FILE } from './discovery';
@@ -30,10 +30,16 @@ export function mayHaveSegments(state: RunState | undefined): boolean {
   return state === undefined || !state.hasStart || state.rank !== undefined || state.segments !== undefined;
 }
 
+/** What the pass made of a run before segments: its log's stat, or why it cannot be had. */
+function logStat(run: FoundRun): LogStat | string | undefined {
+  const s = statOrError(run.log);
+  return s === undefined || typeof s === 'string' || s.isFile() ? s : undefined;
+}
+
 /** Every log file of the run and their stats (sizes summed, the newest mtime); undefined when none is there. */
 export function statSegments(run: FoundRun): LogStat | RunScan | string | undefined {
   const dir = statOrError(run.dir);
-  if (dir === undefined || typeof dir === 'string') return dir;
+  if (dir === undefined || typeof dir === 'string' || !dir.isDirectory()) return logStat(run);
   let listing = listings.get(run.dir);
   if (listing === undefined || listing.mtimeMs !== dir.mtimeMs) {
     let names: string[];
@@ -50,7 +56,9 @@ export function statSegments(run: FoundRun): LogStat | RunScan | string | undefi
   let size = 0;
   let mtimeMs = 0;
   for (const rel of listing.names) {
-    const s = statQuiet(join(run.dir, rel));
+    const s = statOrError(join(run.dir, rel));
+    // An unreadable file (a symlink loop) is the run's diagnostic, as an unreadable single log is.
+    if (typeof s === 'string') return s;
     if (s === undefined || !s.isFile()) continue;
     files.push({ rel, size: s.size, mtimeMs: s.mtimeMs });
     size += s.size;

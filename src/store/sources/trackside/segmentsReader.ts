@@ -5,7 +5,8 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorText } from '../../ingest/quietFs';
 import { parseRun, type Columns, type ParsedPart } from '../../ingest/runParser';
-import { newFileState, newRunState, type FileState, type RunState } from '../../ingest/runState';
+import { MAX_PROBLEM_DETAILS, newFileState, newRunState, type FileState, type RunState } from '../../ingest/runState';
+import type { ParsePool } from '../../ingest/parsePool';
 import { fingerprintOf } from '../../ingest/tailer';
 import type { FoundRun, ReadFrom, RunReader, ScannedFile } from '../runSource';
 import { LOG_FILE } from './discovery';
@@ -34,6 +35,7 @@ export class SegmentsReader implements RunReader {
     private readonly run: FoundRun,
     private readonly files: ScannedFile[],
     private readonly main: RunReader | undefined,
+    private readonly pool: ParsePool | undefined,
   ) {
     this.segments = files.filter((f) => f.rel !== LOG_FILE);
   }
@@ -75,45 +77,65 @@ export class SegmentsReader implements RunReader {
     for (const f of this.files) mtimes[f.rel] = f.mtimeMs;
     let state = from.state;
     let file: FileState = { ...from.file, mtimes };
+    // Every part is committed as not complete; one empty part at the end says the run was read to its summed size.
     if (this.main !== undefined) {
       await this.main.read({ ...from, file }, async (part) => {
         state = part.state;
         file = { ...part.file, mtimes };
-        // Only the run's last part is complete: the pass marks the run read up to its summed size then.
-        await commit({ ...part, file, complete: part.complete && todo.length === 0 });
+        await commit({ ...part, file, complete: false });
       }, stopped);
-    } else if (todo.length === 0) {
-      await commit({ state, file, columns: [], count: 0, details: [], done: true, complete: true });
     }
-    for (let i = 0; i < todo.length && !stopped(); i++) {
-      const f = todo[i];
-      const rank = segmentRank(f.rel) ?? -1;
-      const path = join(this.run.dir, f.rel);
-      const segFile = from.file.segments?.[f.rel] ?? newFileState(path);
-      const segState = state.segments?.[f.rel] ?? newRunState(this.run.id, this.run.root, this.run.dir);
-      let handle;
-      try {
-        handle = await open(path, 'r');
-      } catch (err) {
-        // Gone between the stat and now: the next pass sees it, or not.
-        state.problems.count++;
-        if (state.problems.first.length < 5) state.problems.first.push({ line: 0, reason: `${f.rel}: cannot read (${errorText(err)})` });
-        continue;
+    // Segments are parsed side by side on the parse workers when the pass has them (a job of 64 ranks is 64 logs),
+    // and committed one part at a time, each over the state the part before it left.
+    let chain = Promise.resolve();
+    const commitPart = (f: ScannedFile, rank: number, part: ParsedPart): Promise<void> =>
+      (chain = chain.then(async () => {
+        const columns: Columns[] = part.columns.map((c) => ({ ...c, key: rankKey(c.key, rank, part.state, state.rank?.host) }));
+        const cursor: FileState = { ...part.file, ...(part.done ? { size: f.size, mtimeMs: f.mtimeMs } : {}) };
+        state = { ...state, segments: { ...state.segments, [f.rel]: part.state } };
+        file = { ...file, segments: { ...file.segments, [f.rel]: cursor } };
+        const details = part.details.map((d) => ({ line: d.line, reason: `${f.rel}: ${d.reason}` }));
+        await commit({ ...part, state, file, columns, details, complete: false });
+      }));
+    const pool = this.pool?.usable === true ? this.pool : undefined;
+    const queue = [...todo];
+    const lane = async (): Promise<void> => {
+      for (let f = queue.shift(); f !== undefined && !stopped(); f = queue.shift()) await this.readSegment(f, from, state, commitPart, stopped, pool);
+    };
+    await Promise.all(Array.from({ length: pool === undefined ? 1 : Math.max(1, pool.capacity) }, lane));
+    await chain;
+    await commit({ state, file, columns: [], count: 0, details: [], done: true, complete: !stopped() && queue.length === 0 });
+  }
+
+  private async readSegment(f: ScannedFile, from: ReadFrom, state: RunState, commitPart: (f: ScannedFile, rank: number, part: ParsedPart) => Promise<void>, stopped: () => boolean, pool: ParsePool | undefined): Promise<void> {
+    const rank = segmentRank(f.rel) ?? -1;
+    const path = join(this.run.dir, f.rel);
+    const segFile = from.file.segments?.[f.rel] ?? newFileState(path);
+    const segState = state.segments?.[f.rel] ?? newRunState(this.run.id, this.run.root, this.run.dir);
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      // Gone between the stat and now: said once, and the next pass sees it, or not.
+      segState.problems.count++;
+      if (segState.problems.first.length < MAX_PROBLEM_DETAILS) segState.problems.first.push({ line: 0, reason: `cannot read (${errorText(err)})` });
+      return;
+    }
+    try {
+      if (segFile.offset === 0) segFile.fingerprint = await fingerprintOf(handle);
+      const job = { end: f.size, state: segState, file: segFile, flushPoints: from.flushPoints };
+      if (pool !== undefined) {
+        await handle.close();
+        handle = undefined;
+        await pool.run(path, job, async (part) => {
+          await commitPart(f, rank, part);
+          return !stopped();
+        });
+      } else {
+        for await (const part of parseRun(handle, job, stopped)) await commitPart(f, rank, part);
       }
-      try {
-        if (segFile.offset === 0) segFile.fingerprint = await fingerprintOf(handle);
-        const last = i === todo.length - 1;
-        for await (const part of parseRun(handle, { end: f.size, state: segState, file: segFile, flushPoints: from.flushPoints }, stopped)) {
-          const columns: Columns[] = part.columns.map((c) => ({ ...c, key: rankKey(c.key, rank, part.state, state.rank?.host) }));
-          const cursor: FileState = { ...part.file, ...(part.done ? { size: f.size, mtimeMs: f.mtimeMs } : {}) };
-          state = { ...state, segments: { ...state.segments, [f.rel]: part.state } };
-          file = { ...file, segments: { ...file.segments, [f.rel]: cursor } };
-          const details = part.details.map((d) => ({ line: d.line, reason: `${f.rel}: ${d.reason}` }));
-          await commit({ ...part, state, file, columns, details, complete: part.complete && last });
-        }
-      } finally {
-        await handle.close().catch(() => undefined);
-      }
+    } finally {
+      await handle?.close().catch(() => undefined);
     }
   }
 
