@@ -39,7 +39,9 @@ def init(project=None, name=None, config=None, tags=None, notes=None, group=None
     ``dir`` is the Trackside root (the folder holding ``runs/``); see :func:`resolve_root` for the
     default. Options: ``id`` and ``resume=True`` to append to an existing run; ``capture_env``,
     ``system_metrics`` (bools); ``flush_interval``, ``heartbeat_interval``, ``system_interval``
-    (seconds); ``install_signal_handlers`` (bool); ``seed`` (recorded in ``start.env.seed``).
+    (seconds); ``install_signal_handlers`` (bool); ``seed`` (recorded in ``start.env.seed``);
+    ``all_ranks=True`` (or ``$TRACKSIDE_ALL_RANKS=1``) logs metrics from every rank of a distributed job, not
+    only rank 0's. Started by torchrun, SLURM or MPI as one of several ranks, the run joins its job's run.
     """
     previous = _current[0]
     if previous is not None:

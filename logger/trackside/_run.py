@@ -7,7 +7,7 @@ import threading
 import time
 import traceback
 
-from . import _exits, _process
+from . import _dist, _exits, _process
 from ._artifacts import save_artifact
 from ._config import Config, Summary
 from ._confighash import deep_merge, flatten, hash_flat, to_plain
@@ -35,23 +35,41 @@ class Run(object):
 
     def __init__(self, project=None, name=None, config=None, tags=None, notes=None, group=None, dir=None,
                  id=None, resume=False, capture_env=None, system_metrics=None, flush_interval=None,
-                 heartbeat_interval=None, system_interval=None, install_signal_handlers=True, seed=None):
+                 heartbeat_interval=None, system_interval=None, install_signal_handlers=True, seed=None,
+                 all_ranks=None):
         t0 = time.perf_counter()
         self.root = resolve_root(dir)
         resuming = False
+        # One of several ranks of a distributed job: every rank joins the same run, each in its own segment.
+        dist = _dist.launch_info()
         if id is None:
             id = run_id_from_env()
+        if id is None and dist is not None:
+            id = dist["run_id"]
+        self.rank = 0 if dist is None else dist["rank"]
+        self.world_size = 1 if dist is None else dist["world_size"]
+        if all_ranks is None:
+            all_ranks = _dist.all_ranks_from_env()
+        # Metrics from rank 0 only unless asked: the other ranks' log() just counts steps.
+        self._quiet = self.rank != 0 and not all_ranks
         if group is None:
             group = group_from_env()
+        segment = _dist.segment_name(self.rank)
+        restarted = False
         if id is not None:
-            events = os.path.join(self.root, "runs", str(id), "events.jsonl")
+            events = os.path.join(self.root, "runs", str(id), segment)
             if os.path.exists(events):
-                if not resume:
+                if dist is not None and not resume:
+                    # The same job again (an elastic restart, a requeued SLURM job): this rank's segment goes on
+                    # with a new start record naming the new process.
+                    restarted = True
+                elif not resume:
                     raise ValueError("run %r already exists under %s; pass resume=True to append to it"
                                      % (id, self.root))
-                resuming = True
+                else:
+                    resuming = True
         self.id, self.dir = create_run_dir(self.root, None if id is None else str(id))
-        self.path = os.path.join(self.dir, "events.jsonl")
+        self.path = os.path.join(self.dir, segment)
         self.project = str(project) if project is not None else (
             os.environ.get("TRACKSIDE_PROJECT") or default_project(self.root))
         self.name = str(name) if name is not None else default_name(self.id)
@@ -61,6 +79,7 @@ class Run(object):
         self.parent = parent_from_env()
         self.status = "running"
         self._step = 0
+        self._last_step = None
         self._closed = False
         self._foreign = False
         self._flat = {}
@@ -77,6 +96,7 @@ class Run(object):
             self.path,
             flush_interval=flush_interval or env_float("TRACKSIDE_FLUSH_INTERVAL", 0.5),
             heartbeat_interval=heartbeat_interval or 15.0,
+            beat=self._beat if self.rank != 0 else None,
         )
         # Fast path for log(): bound methods looked up once.
         self._queue_append = self._writer.queue.append
@@ -102,6 +122,7 @@ class Run(object):
             env, artifacts, late = {}, [], []
             if capture_env is None:
                 capture_env = os.environ.get("TRACKSIDE_CAPTURE_ENV", "1") != "0"
+            capture_env = capture_env and self.rank == 0  # rank 0 describes the job's environment
             if capture_env:
                 try:
                     env, artifacts = capture(self.dir, seed=seed if seed is not None else _seeded[0], late=late)
@@ -115,6 +136,13 @@ class Run(object):
             for key in ("group", "notes", "parent"):
                 if getattr(self, key) is not None:
                     start[key] = getattr(self, key)
+            proc = _dist.process_info()
+            if dist is None:
+                start["proc"] = proc
+            else:
+                start["rank"] = dict(proc, **{k: v for k, v in dist.items() if k != "run_id"})
+            if restarted:
+                start["restarted"] = True
             self._put(start)
             for record in artifacts:
                 record["ts"] = now
@@ -123,9 +151,9 @@ class Run(object):
                 th = threading.Thread(target=self._run_late, args=(job,), name="trackside-late", daemon=True)
                 th.start()
                 self._late.append(th)
-        if plain:
+        if plain and self.rank == 0:
             self._write_params(plain, "config")
-        if overrides:
+        if overrides and self.rank == 0:
             self._write_params(overrides, "override")
         self._writer.flush()  # the run shows up in the editor right away
         self.init_seconds = time.perf_counter() - t0
@@ -146,6 +174,8 @@ class Run(object):
         Cheap on purpose: copies the dict and queues it; encoding and disk happen on the writer thread.
         numpy/torch scalars are converted now, so later in-place changes do not alter what was logged.
         """
+        if self._quiet:
+            return self._count_step(step, commit)
         try:
             values = dict(data)
         except (TypeError, ValueError):
@@ -201,6 +231,19 @@ class Run(object):
                 nbytes = 0
             self._queue_append(MediaJob(ts, step, key, value, state, nbytes, dropped))
 
+    def _count_step(self, step, commit):
+        # A rank whose metrics rank 0 logs: only its step is kept, for the heartbeats to report (stragglers).
+        if step is not None and (step.__class__ is not int or not 0 <= step <= MAX_EXACT_INT):
+            step = coerce_step(step, None)
+        if step is None:
+            step = self._step
+        self._step = step if commit is False else step + 1
+        self._last_step = step
+
+    def _beat(self):
+        step = self._last_step
+        return {} if step is None else {"step": step}
+
     def log_metric(self, key, value, step=None):
         self.log({key: value}, step=step)
 
@@ -253,6 +296,9 @@ class Run(object):
             if self._closed:
                 return
             self._closed = True
+            if self.rank != 0 and self._last_step is not None:
+                # A rank that logs no metrics says how far it got before it ends, not only every heartbeat.
+                self._writer.put({"t": "heartbeat", "ts": time.time(), "step": self._last_step})
             if record is not None:
                 self.status = record["status"]
                 self._writer.put(record)
@@ -364,6 +410,8 @@ class Run(object):
         # Under the lock (or in __init__): each record's config_hash covers exactly the records before it.
         self._flat.update(flatten(plain))
         self.config_hash = hash_flat(self._flat)
+        if self.rank != 0:
+            return  # rank 0 writes the job's params
         self._put({"t": "params", "ts": time.time(), "source": source, "params": plain,
                    "config_hash": self.config_hash})
 

@@ -26,8 +26,10 @@ RETRY_CAP = 64 << 20  # bytes kept for retry while the disk refuses writes
 
 
 class Writer:
-    def __init__(self, path, flush_interval=0.5, max_queued=2000, heartbeat_interval=15.0, quick_gap=0.05):
+    def __init__(self, path, flush_interval=0.5, max_queued=2000, heartbeat_interval=15.0, quick_gap=0.05, beat=None):
         self.path = path
+        # Fields a heartbeat carries besides ts (a rank that logs no metrics reports its step there).
+        self._beat = beat
         self.flush_interval = flush_interval
         self.quick_gap = quick_gap
         # monotonic time by which the writer wakes by itself; far off (idle), the first new record wakes it
@@ -93,7 +95,10 @@ class Writer:
             now = time.time()
             if now - self._last_heartbeat >= self.heartbeat_interval:
                 self._last_heartbeat = now
-                self.queue.append({"t": "heartbeat", "ts": now})
+                record = {"t": "heartbeat", "ts": now}
+                if self._beat is not None:
+                    record.update(self._beat())
+                self.queue.append(record)
             if self.queue:
                 last_records = _monotonic()
             try:

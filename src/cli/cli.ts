@@ -93,6 +93,8 @@ export async function withStore<T>(args: ParsedArgs, io: CliIo, fn: (store: RunS
       diagnostics = (await store.index()).diagnostics;
       await store.persist();
     }
+    // A run on this machine whose process is gone is crashed now, not after the heartbeat timeout.
+    await store.checkLiveness?.();
     return await fn(store, diagnostics);
   } finally {
     await store.close();
@@ -199,10 +201,19 @@ async function cmdLs(args: ParsedArgs, io: CliIo): Promise<number> {
       io.stdout(`No runs under ${rootOf(args, io)}.\n`);
       return EXIT_OK;
     }
-    const rows = runs.map((r) => [r.id, r.name, r.project, r.status, formatTime(r.startTime), formatDuration(duration(r)), r.lastStep === undefined ? '' : String(r.lastStep), r.tags.join(',')]);
+    const rows = runs.map((r) => [r.id, r.name + ranksNote(r), r.project, statusText(r), formatTime(r.startTime), formatDuration(duration(r)), r.lastStep === undefined ? '' : String(r.lastStep), r.tags.join(',')]);
     io.stdout(table(['ID', 'NAME', 'PROJECT', 'STATUS', 'STARTED', 'DURATION', 'STEP', 'TAGS'], rows, new Set([5, 6])) + '\n');
     return EXIT_OK;
   });
+}
+
+/** A distributed run says how many ranks it has: one row stands for the whole job. */
+function ranksNote(r: RunSummary): string {
+  return r.ranks === undefined ? '' : ` (${r.ranks.length} rank${r.ranks.length === 1 ? '' : 's'}${(r.hosts?.length ?? 0) > 1 ? ` on ${r.hosts?.length} hosts` : ''})`;
+}
+
+function statusText(r: RunSummary): string {
+  return r.crashedRank === undefined ? r.status : `${r.status} (rank ${r.crashedRank.rank} on ${r.crashedRank.host})`;
 }
 
 async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -220,7 +231,7 @@ async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
     field('name', run.name);
     field('project', run.project);
     field('group', run.group);
-    field('status', run.status + (run.exitCode !== undefined ? ` (exit code ${run.exitCode})` : ''));
+    field('status', statusText(run) + (run.exitCode !== undefined ? ` (exit code ${run.exitCode})` : ''));
     field('started', formatTime(run.startTime));
     field('duration', formatDuration(duration(run)));
     field('tags', run.tags.join(', '));
@@ -247,6 +258,16 @@ async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
     }
     const summary = Object.entries(run.summary);
     if (summary.length > 0) section('Summary', table(['KEY', 'VALUE'], summary.map(([k, v]) => [k, formatValue(v, exactDigits(run.exactInts?.summary, k))])));
+    if (run.ranks !== undefined) {
+      section(
+        'Ranks',
+        table(
+          ['RANK', 'HOST', 'PID', 'STATUS', 'STEP', 'STEPS/S', 'ERROR'],
+          run.ranks.map((k) => [String(k.rank), k.host, k.pid === null ? '' : String(k.pid), k.status, formatNumber(k.lastStep), formatNumber(k.stepRate), k.error ?? '']),
+          new Set([0, 2, 4, 5]),
+        ),
+      );
+    }
     if (run.artifacts.length > 0) section('Artifacts', table(['PATH', 'KIND', 'SIZE'], run.artifacts.map((a) => [a.path, a.kind ?? '', a.size === undefined ? '' : String(a.size)]), new Set([2])));
     io.stdout(out.join('\n') + '\n');
     return EXIT_OK;

@@ -14,10 +14,12 @@ import {
   runRow,
   runSections,
   runTooltip,
+  STATUS_ICONS,
   type Row,
   type SectionKind,
 } from './model/present';
 import { rowNode, type Node, type RunNode } from './model/nodes';
+import { rankRows } from './model/ranks';
 import type { ExplorerRun } from './model/run';
 import { shapeOf, type RunsView } from './model/view';
 import { Commands } from '../core/commands';
@@ -222,6 +224,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
         return leaves(notesRows({ ...detail, starred: run?.starred, archived: run?.archived }));
       case 'error':
         return leaves(errorRows(detail));
+      case 'ranks':
+        // From the summary, not the cached detail: rank steps and rates move with every pass of a live run.
+        return leaves(rankRows(run ?? detail, STATUS_ICONS));
     }
   }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packSeries } from './runView';
+import { packSeries, runView } from './runView';
+import { run } from '../../test/fixtures/explorerRuns';
 
 const f = (...v: number[]): Float64Array => Float64Array.from(v);
 
@@ -17,4 +18,20 @@ test('packed series share one buffer and keep every value, NaN included', () => 
   assert.deepEqual([...packed[1]!.values], [Infinity]);
   assert.equal(packed[1]!.total, 9);
   assert.equal(packed[2]!.values.length, 0);
+});
+
+test('a distributed run reaches the webview with its ranks, hosts and crashed rank; a single-process run without', () => {
+  const ranks = [
+    { rank: 0, host: 'node-a', pid: 10, status: 'finished' as const, lastStep: 300, lastTs: 1, stepRate: 1, error: 'x' },
+    { rank: 1, host: 'node-b', pid: null, status: 'crashed' as const, lastStep: null, lastTs: null, stepRate: null },
+  ];
+  const view = runView(run('job', { status: 'crashed', ranks, hosts: ['node-a', 'node-b'], crashedRank: { rank: 1, host: 'node-b' } }), 'red');
+  assert.deepEqual(view.ranks, [
+    { rank: 0, host: 'node-a', status: 'finished', lastStep: 300, stepRate: 1 },
+    { rank: 1, host: 'node-b', status: 'crashed', lastStep: null, stepRate: null },
+  ]);
+  assert.deepEqual(view.hosts, ['node-a', 'node-b']);
+  assert.deepEqual(view.crashedRank, { rank: 1, host: 'node-b' });
+  const solo = runView(run('solo'), 'red');
+  assert.equal('ranks' in solo || 'hosts' in solo || 'crashedRank' in solo, false);
 });

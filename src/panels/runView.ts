@@ -19,6 +19,9 @@ export function runView(run: RunSummary | RunDetail, color: string): RunView {
   if (run.gitDirty !== undefined) view.gitDirty = run.gitDirty;
   if (run.notes) view.notes = run.notes;
   if (run.error) view.error = [run.error.type, run.error.message].filter(Boolean).join(': ');
+  if (run.ranks?.length) view.ranks = run.ranks.map((r) => ({ rank: r.rank, host: r.host, status: r.status, lastStep: r.lastStep, stepRate: r.stepRate }));
+  if (run.hosts?.length) view.hosts = run.hosts;
+  if (run.crashedRank) view.crashedRank = { rank: run.crashedRank.rank, host: run.crashedRank.host };
   if ('argv' in run) {
     if (run.argv.length > 0) view.command = commandLine(run.executable, run.argv);
     if (run.cwd) view.cwd = run.cwd;

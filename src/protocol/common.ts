@@ -39,6 +39,19 @@ export interface RunView {
   /** CSS colour for this run, the same in every chart and table of the panel. */
   color: string;
   error?: string;
+  /** A distributed run's processes (absent for a single-process run); hosts are log text. */
+  ranks?: RankView[];
+  hosts?: string[];
+  crashedRank?: { rank: number; host: string };
+}
+
+/** One rank of a distributed run: what its row in the dashboard's step-rate table shows. */
+export interface RankView {
+  rank: number;
+  host: string;
+  status: string;
+  lastStep: number | null;
+  stepRate: number | null;
 }
 
 /** A series as the store answers it (points before downsampling in `total`). */

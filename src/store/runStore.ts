@@ -6,6 +6,8 @@ import { USER_FILE } from './ingest/userEdits';
 import type { FoundRun, LogStat, RunScan, RunSource } from './sources/runSource';
 import { discoverRuns, editsDirOf, locateRuns, SOURCES, sourceOf } from './sources/sources';
 import { LOG_FILE } from './sources/trackside/discovery';
+import { openLog } from './sources/trackside/reader';
+import { mayHaveSegments, statSegments } from './sources/trackside/segments';
 import { IndexDb, type StoredRun } from './index/indexDb';
 import { loadIndexImage, saveIndexImage } from './index/indexImage';
 import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
@@ -16,6 +18,8 @@ import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/run
 import { SeriesCache } from './query/seriesCache';
 import { readSeries } from './query/seriesRead';
 import { loadSqlJs } from './index/sqlite';
+import { Liveness } from './liveness';
+import type { ProcInfo } from './ingest/runState';
 import type {
   Diagnostic,
   IndexReport,
@@ -46,8 +50,10 @@ export interface OpenOptions extends StoreOptions {
 }
 
 /** A pass's stat of a run: its log's, or (RunSource.scan) every file's. Undefined when gone, text when unreadable. */
-function statRun(c: FoundRun): LogStat | RunScan | string | undefined {
+function statRun(c: FoundRun, known: CachedRun | undefined): LogStat | RunScan | string | undefined {
   if (c.source.scan !== undefined) return c.source.scan(c);
+  // Trackside's runs may be a distributed job's segments (sources/trackside/segments.ts).
+  if (c.source.open === openLog && mayHaveSegments(known?.state)) return statSegments(c);
   const s = statOrError(c.log);
   return s === undefined || typeof s === 'string' || s.isFile() ? s : undefined;
 }
@@ -86,6 +92,8 @@ export class SqlRunStore implements RunStore {
   /** Runs whose points could not be read back: the next pass reindexes them. */
   private readonly stale = new Set<string>();
   private readonly sources: readonly RunSource[];
+  /** The processes writing running runs on this machine, as last checked (see liveness.ts). */
+  private readonly live = new Liveness();
 
   constructor(
     private readonly options: OpenOptions,
@@ -114,11 +122,59 @@ export class SqlRunStore implements RunStore {
   }
 
   index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
-    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)).then((r) => this.afterPass(r, true)));
   }
 
   indexRuns(runIds: string[], signal?: AbortSignal): Promise<IndexReport> {
-    return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)));
+    return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)).then((r) => this.afterPass(r, false)));
+  }
+
+  /**
+   * Checks the writers of the runs this pass read (of every running run, after a full pass: a poll then notices a
+   * dead writer whose log never changes again). A run whose writer died is read once more (its last records) and
+   * reported as changed, so whoever listens for changes redraws it as crashed.
+   */
+  private async afterPass(report: IndexReport, all: boolean): Promise<IndexReport> {
+    const ids = await this.deadRuns(all ? undefined : report.changedRuns);
+    if (ids.length === 0) return report;
+    const again = await this.inPass(() => this.indexPass(undefined, undefined, ids));
+    report.changedRuns = [...new Set([...report.changedRuns, ...ids])];
+    report.diagnostics.push(...again.diagnostics.filter((d) => !report.diagnostics.includes(d)));
+    return report;
+  }
+
+  /** Runs (of these, or all) with a writer on this machine that was running at the last check and is gone now. */
+  private async deadRuns(ids?: Iterable<string>): Promise<string[]> {
+    const died = await this.live.check(this.writers(ids));
+    if (died.length === 0) return [];
+    const gone = new Set(died.map((p) => `${p.host}\n${p.pid}\n${p.pidStart}`));
+    const out: string[] = [];
+    for (const [id, r] of this.runs) {
+      const procs = [r.state.proc, ...Object.values(r.state.segments ?? {}).map((seg) => seg.proc)];
+      if (procs.some((p) => p !== undefined && gone.has(`${p.host}\n${p.pid}\n${p.pidStart}`))) out.push(id);
+    }
+    return out;
+  }
+
+  /** The processes writing these runs (all runs when omitted) whose logs say they are running. */
+  private *writers(ids?: Iterable<string>): Iterable<ProcInfo> {
+    for (const id of ids ?? this.runs.keys()) {
+      const state = this.runs.get(id)?.state;
+      if (state === undefined) continue;
+      if (state.proc !== undefined && (state.status ?? 'running') === 'running') yield state.proc;
+      for (const seg of Object.values(state.segments ?? {})) if (seg.proc !== undefined && (seg.status ?? 'running') === 'running') yield seg.proc;
+    }
+  }
+
+  checkLiveness(): Promise<boolean> {
+    return this.serial(async () => {
+      if (this.closed) return false;
+      const ids = await this.deadRuns();
+      if (ids.length === 0) return false;
+      // Read what the dead wrote last: a status line flushed as it exited says more than "crashed".
+      await this.inPass(() => this.indexPass(undefined, undefined, ids));
+      return true;
+    });
   }
 
   private inPass<T>(fn: () => Promise<T>): Promise<T> {
@@ -172,7 +228,7 @@ export class SqlRunStore implements RunStore {
         // trip of async stat costs ten times more. Batches are small and the loop yields between them.
         const stats = batch.map((c) => {
           const editsDir = c.editsDir ?? (c.source.capabilities.readOnly ? undefined : c.dir);
-          return [statRun(c), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
+          return [statRun(c, this.runs.get(c.id)), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
         });
         for (let i = 0; i < batch.length && !signal?.aborted; i++) {
           const c = batch[i];
@@ -258,7 +314,7 @@ export class SqlRunStore implements RunStore {
   }
 
   private summaryOf(run: CachedRun): RunSummary {
-    return summaryOf(run, this.now(), this.crashAfterMs, sourceOf(this.sources, run.state.source)?.capabilities);
+    return summaryOf(run, this.now(), this.crashAfterMs, sourceOf(this.sources, run.state.source)?.capabilities, this.live);
   }
 
   listRuns(query?: RunQuery): RunSummary[] {

@@ -99,6 +99,28 @@ export interface RunSummary {
   /** A teammate's run fetched through the git remote: who shared it (`git config user.name`) and from which host. */
   author?: string;
   authorHost?: string;
+  /** A distributed job's ranks (docs/log-format.md, "Distributed runs"), by rank; absent for one process. */
+  ranks?: RankSummary[];
+  /** The hosts the job's ranks ran on, in rank order of their first rank. */
+  hosts?: string[];
+  /** The rank whose crash made the run crashed (the lowest, when several did). */
+  crashedRank?: { rank: number; host: string };
+}
+
+/** One rank of a distributed run, as its own segment tells it. */
+export interface RankSummary {
+  rank: number;
+  host: string;
+  pid: number | null;
+  status: RunStatus;
+  /** The last step it logged metrics at, or (ranks that log none) the step its heartbeat last reported. */
+  lastStep: number | null;
+  /** Its last record's time (ms, its own clock). */
+  lastTs: number | null;
+  /** Steps per second from its start to its last step, to spot stragglers. */
+  stepRate: number | null;
+  /** Why it failed or crashed, in one line. */
+  error?: string;
 }
 
 export interface RunDetail extends RunSummary {
@@ -219,5 +241,12 @@ export interface RunStore {
   diagnostics(): Diagnostic[];
   /** Writes the index to dbPath atomically, if anything changed. */
   persist(): Promise<void>;
+  /**
+   * Checks the processes of running runs (and ranks) on this machine: a dead one (its pid gone, or reused by a
+   * process with another start time) makes its run crashed at once, after its log is read one last time. Only
+   * reads /proc (no log is opened unless a process died). True when any run's status changed. Cheap: call it
+   * every second while a run on this machine is running.
+   */
+  checkLiveness?(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { VIEW_ID } from '../core/commands';
@@ -11,6 +12,9 @@ import { resolveRoots, type RunRoot } from './roots';
 import { IMPORT_SETTINGS, scanFolders, sourcesOff } from './importSettings';
 import { runIdIn } from './runPath';
 import { PendingWork } from './pendingWork';
+import { indexOutsideRoots, networkRoots, passingFsError } from './clusterFs';
+import { livePlan, pollLiveSetting, tickWanted, type LivePlan, type RunningRun } from './livePlan';
+import { LiveTick } from './liveTick';
 
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
 const QUIET_MS = 15;
@@ -20,6 +24,8 @@ const PERSIST_AFTER_MS = 5_000;
 const POLL_COST_FACTOR = 20;
 /** How often the first pass tells the view that more runs are in (the first time as soon as one is). */
 const FIRST_PASS_TELL_MS = 400;
+/** After a pass failed on a passing file system error (ESTALE, EIO, a vanished file), read again this much later. */
+const RETRY_AFTER_MS = 2_000;
 
 /**
  * The extension host's one run store. Nothing happens until a feature asks (`ready()`): then it resolves the run
@@ -45,6 +51,15 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private lastFullPassMs = 0;
   private liveIds = new Map<string, string>();
   private generation = 0;
+  private readonly retrySoon: Debouncer;
+  /** The one-second tick: polls running runs on network roots and checks this host's writers (livePlan.ts). */
+  private readonly tick: LiveTick;
+  private plan: LivePlan = { pollIds: [], liveness: false };
+  private runningIds: string[] = [];
+  /** Roots on a network file system, with its type (/proc/mounts). */
+  private netRoots = new Map<string, string>();
+  /** The host a single-process running run's start record names (from getRun, once per run). */
+  private readonly runHosts = new Map<string, string | undefined>();
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -54,6 +69,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.diagnostics = new DiagnosticLog(output);
     this.indexSoon = this.register(new Debouncer(QUIET_MS, MAX_WAIT_MS, () => void this.indexNow()));
     this.persistSoon = this.register(new Debouncer(PERSIST_AFTER_MS, PERSIST_AFTER_MS * 4, () => void this.persist()));
+    this.retrySoon = this.register(new Debouncer(RETRY_AFTER_MS, RETRY_AFTER_MS, () => this.everythingChanged()));
+    this.tick = this.register(new LiveTick(() => this.liveTick()));
     // Other tools' runs have ids that are not their folder's name; a folder watched for one knows its run.
     this.liveRuns = this.register(new LiveRunWatcher((dir) => this.runChanged(this.liveIds.get(dir) ?? path.basename(dir))));
     this.register(
@@ -61,6 +78,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
         if (!this.opening) return;
         if (e.affectsConfiguration('trackside.runFolders') || e.affectsConfiguration('trackside.crashAfterSeconds') || IMPORT_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reopen('run folder settings changed');
         else if (e.affectsConfiguration('trackside.pollInterval')) this.startPolling();
+        else if (e.affectsConfiguration('trackside.pollLiveRuns') && this.store) this.track(this.store);
       }),
     );
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.opening && void this.reopen('workspace folders changed')));
@@ -105,7 +123,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private async open(generation: number, onOpen: (store: RunStore) => void): Promise<RunStore> {
     const started = Date.now();
     const { roots, globs } = await resolveRoots();
-    const dbPath = await this.indexPath();
+    const dbPath = await this.indexPath(roots);
+    const net = await networkRoots(roots.map((r) => r.fsPath));
     // The first index of a large workspace parses on a worker thread; the CLI bundle serves those jobs.
     setParseWorkerScript(vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'cli.js').fsPath);
     const crashAfterSeconds = vscode.workspace.getConfiguration('trackside').get<number>('crashAfterSeconds', 120);
@@ -123,6 +142,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
     }
     this.store = store;
     this.roots = roots;
+    this.netRoots = net;
+    for (const [root, type] of net) this.output.info(`Run folder ${root} is on a network file system (${type}): running runs are read every second, since its change events miss other hosts' writes.`);
     this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
     // The Runs view shows what the persisted index holds now, and the runs this pass adds as they come.
     onOpen(store);
@@ -158,11 +179,20 @@ export class WorkspaceStore extends Disposable implements StoreService {
     );
   }
 
-  private async indexPath(): Promise<string | undefined> {
+  /**
+   * The index lives in this workspace's extension storage, on the machine the extension host runs on, never in a
+   * run folder: a run folder may be shared by many hosts, and the index is each window's own cache.
+   */
+  private async indexPath(roots: readonly RunRoot[]): Promise<string | undefined> {
     const dir = this.extension.storageUri;
     if (!dir || dir.scheme !== 'file') return undefined;
+    const dbPath = path.join(dir.fsPath, 'runs-index.sqlite');
+    if (!indexOutsideRoots(dbPath, roots.map((r) => r.fsPath))) {
+      this.output.warn(`The extension storage ${dir.fsPath} is inside a run folder; the run index is kept in memory instead.`);
+      return undefined;
+    }
     await vscode.workspace.fs.createDirectory(dir);
-    return path.join(dir.fsPath, 'runs-index.sqlite');
+    return dbPath;
   }
 
   private watch(roots: RunRoot[], globs: vscode.RelativePattern[]): void {
@@ -241,7 +271,17 @@ export class WorkspaceStore extends Disposable implements StoreService {
           this.afterIndex(report);
         } while (this.again && store === this.store);
       } catch (err) {
-        this.output.error(`Indexing failed: ${err instanceof Error ? err.message : String(err)}`);
+        const message = err instanceof Error ? err.message : String(err);
+        const passing = passingFsError(err);
+        if (passing) {
+          // A stale NFS handle, an I/O hiccup or a file another host removed mid-pass: a diagnostic, and the
+          // whole pass again shortly, not a failure.
+          this.pending.everything();
+          this.retrySoon.trigger();
+          this.diagnostics.add([{ file: passing.path ?? this.runRoots.join(', '), reason: `${passing.code} while indexing (${message}); read again shortly` }]);
+        } else {
+          this.output.error(`Indexing failed: ${message}`);
+        }
       } finally {
         this.running = undefined;
       }
@@ -251,24 +291,72 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   private afterIndex(report: IndexReport): void {
     this.diagnostics.add(report.diagnostics);
-    if (this.store) {
-      const running = this.store.listRuns({ status: ['running'] });
-      const ids = new Map<string, string>();
-      for (const r of running) {
-        ids.set(r.dir, r.id);
-        // MLflow appends to one file per metric under metrics/ (keys with `/` in subfolders), which a watch on
-        // the run folder does not see.
-        if (r.source === 'mlflow') {
-          ids.set(path.join(r.dir, 'metrics'), r.id);
-          for (const key of Object.keys(r.metrics)) if (key.includes('/')) ids.set(path.join(r.dir, 'metrics', path.dirname(key)), r.id);
-        }
-      }
-      this.liveIds = ids;
-      this.liveRuns.track([...ids.keys()]);
-    }
+    if (this.store) this.track(this.store);
     if (report.changedRuns.length || report.removedRuns.length) {
       this.persistSoon.trigger();
       this.changed.fire({ changedRuns: report.changedRuns, removedRuns: report.removedRuns });
+    }
+  }
+
+  /** Follows the running runs: direct watches on their folders, and what the one-second tick does for them. */
+  private track(store: RunStore): void {
+    const running = store.listRuns({ status: ['running'] });
+    const ids = new Map<string, string>();
+    for (const r of running) {
+      ids.set(r.dir, r.id);
+      // MLflow appends to one file per metric under metrics/ (keys with `/` in subfolders), which a watch on
+      // the run folder does not see.
+      if (r.source === 'mlflow') {
+        ids.set(path.join(r.dir, 'metrics'), r.id);
+        for (const key of Object.keys(r.metrics)) if (key.includes('/')) ids.set(path.join(r.dir, 'metrics', path.dirname(key)), r.id);
+      }
+    }
+    this.liveIds = ids;
+    this.liveRuns.track([...ids.keys()]);
+    this.runningIds = running.map((r) => r.id);
+    const live: RunningRun[] = running.map((r) => ({ id: r.id, root: r.root, hosts: r.ranks?.length ? r.ranks.map((k) => k.host) : this.hostOf(store, r.id) }));
+    for (const id of this.runHosts.keys()) if (!this.runningIds.includes(id)) this.runHosts.delete(id);
+    this.plan = livePlan(live, {
+      setting: pollLiveSetting(vscode.workspace.getConfiguration('trackside').get('pollLiveRuns')),
+      networkRoots: new Set(this.netRoots.keys()),
+      hostname: hostname(),
+      canCheckLiveness: store.checkLiveness !== undefined,
+    });
+    this.tick.set(tickWanted(this.plan));
+  }
+
+  private hostOf(store: RunStore, id: string): string[] {
+    if (!this.runHosts.has(id)) {
+      const host = store.getRun(id)?.env.hostname;
+      this.runHosts.set(id, typeof host === 'string' ? host : undefined);
+    }
+    const host = this.runHosts.get(id);
+    return host === undefined ? [] : [host];
+  }
+
+  /** Every second while wanted: re-read running runs the OS does not report on, and check this host's writers. */
+  private async liveTick(): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    if (this.plan.pollIds.length) {
+      for (const id of this.plan.pollIds) this.pending.run(id);
+      this.indexSoon.trigger();
+    }
+    if (this.plan.liveness && store.checkLiveness) {
+      const before = this.runningIds;
+      let changed: boolean;
+      try {
+        changed = await store.checkLiveness();
+      } catch (err) {
+        this.output.warn(`Could not check whether running runs' processes are alive: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      if (!changed || store !== this.store) return;
+      const still = new Set(store.listRuns({ status: ['running'] }).map((r) => r.id));
+      const changedRuns = before.filter((id) => !still.has(id));
+      this.track(store);
+      this.persistSoon.trigger();
+      this.changed.fire({ changedRuns, removedRuns: [] });
     }
   }
 
@@ -300,6 +388,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   private stopLive(): void {
     this.liveRuns.track([]);
+    this.tick.set(false);
     this.poller?.dispose();
     this.poller = undefined;
     for (const d of this.live.splice(0)) d.dispose();

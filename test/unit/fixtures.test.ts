@@ -39,7 +39,7 @@ test('records built by the fixtures are the lines the Python logger writes', asy
   const lines = (await readFile(join(root, 'runs', id, LOG_FILE), 'utf8')).split('\n').slice(0, -1);
   const logged = lines.map((l) => JSON.parse(l) as Record<string, never>);
   const built: LogRecord[] = [
-    start({ id, ts: logged[0].ts, name: 'fx-1', project: 'fx', tags: ['a', 'b'], notes: 'n', group: 'g', argv: logged[0].argv, cwd: logged[0].cwd, executable: logged[0].executable, env: {} }),
+    start({ id, ts: logged[0].ts, name: 'fx-1', project: 'fx', tags: ['a', 'b'], notes: 'n', group: 'g', argv: logged[0].argv, cwd: logged[0].cwd, executable: logged[0].executable, env: {}, proc: logged[0].proc }),
     params({ lr: 0.001, big: 2n ** 64n + 1n, bad: NaN, model: { depth: 4 } }, { ts: logged[1].ts, configHash: logged[1].config_hash }),
     metrics(3, { loss: 1.5, acc: Infinity, gone: NaN, low: -Infinity }, logged[2].ts),
     summary({ tokens: -(2n ** 60n) }, logged[3].ts),

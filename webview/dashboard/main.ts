@@ -11,12 +11,14 @@ import { ChartsSession } from '../shared/chartsSession';
 import { h, linkButton, swatch } from '../shared/dom';
 import { noticeArea } from '../shared/status';
 import { onThemeChange } from '../shared/theme';
+import { ranksSection } from './ranks';
 
 const app = document.getElementById('app')!;
 const notices = noticeArea();
 const header = h('header', { class: 'run-header' });
 const chartRoot = h('div', { class: 'charts' });
 const details = h('div', { class: 'details' });
+const ranks = h('section', { class: 'section', 'aria-labelledby': 'ranks-title', hidden: true });
 let state: DashboardState | undefined;
 let run: RunView | undefined;
 
@@ -34,6 +36,7 @@ const session = new ChartsSession(
 app.replaceChildren(
   notices.el,
   header,
+  ranks,
   h('section', { class: 'section', 'aria-labelledby': 'metrics-title' }, h('h2', { id: 'metrics-title' }, 'Metrics'), session.controls.el, chartRoot),
   details,
 );
@@ -64,6 +67,13 @@ function renderHeader(r: RunView): void {
       field('Error', r.error),
     ),
   );
+}
+
+/** The step rate of each rank of a distributed run; hidden for a single-process run. */
+function renderRanks(r: RunView): void {
+  const content = ranksSection(r);
+  ranks.hidden = content === null;
+  ranks.replaceChildren(...(content ? [h('h2', { id: 'ranks-title' }, 'Ranks'), content] : []));
 }
 
 /** `digits`: exact digits of integers beyond ±2^53, shown instead of their rounded doubles. */
@@ -113,6 +123,8 @@ onHostMessage((m) => {
       saveState(state);
       app.setAttribute('aria-busy', 'false');
       renderHeader(m.run);
+      renderRanks(m.run);
+      session.charts.hosts = m.run.hosts ?? [];
       session.charts.setAll(m.keys, [{ id: m.run.id, name: m.run.name, color: m.run.color, startTime: m.run.startTime }], m.series, m.state.options, []);
       renderDetails(m);
       return;
@@ -122,6 +134,7 @@ onHostMessage((m) => {
       if (updated) {
         run = updated;
         renderHeader(updated);
+        renderRanks(updated);
       }
       session.received(m, notices, app);
       return;

@@ -6,7 +6,7 @@
 import type { ChartOptions, SeriesData } from '../../src/protocol/common';
 import { PointsCache } from './chartPoints';
 import { formatNumber } from '../../src/shared/format';
-import { groupOf } from '../../src/shared/summary';
+import { chartGroup, groupKeys } from '../../src/shared/ranks';
 import { X_LABELS } from './axes';
 import { lineChartConfig, restyleScales } from './chartOptions';
 import { Chart, type ChartConfiguration, type Point } from './chartSetup';
@@ -51,6 +51,8 @@ export class MetricCharts {
   private hidden = new Set<string>();
   private options: ChartOptions = { x: 'step', y: 'linear', smoothing: 0.6 };
   private range: [number, number] | null = null;
+  /** The hosts of a job on several: its `system/<host>/…` charts go under one heading per host. Set before setAll. */
+  hosts: readonly string[] = [];
   private cards = new Map<string, Card>();
   private readonly observer: IntersectionObserver;
   private redrawQueued = new Set<string>();
@@ -112,12 +114,12 @@ export class MetricCharts {
     }
     let group = '';
     let grid: HTMLElement | undefined;
-    for (const key of keys) {
-      const g = groupOf(key);
-      if (g !== group || !grid) {
-        group = g;
+    for (const key of groupKeys(keys, this.hosts)) {
+      const g = chartGroup(key, this.hosts);
+      if (g.id !== group || !grid) {
+        group = g.id;
         grid = h('div', { class: 'chart-grid', role: 'list' });
-        this.root.append(h('h3', { class: 'group-title' }, g === 'system' ? 'System' : g), grid);
+        this.root.append(h('h3', { class: 'group-title' }, g.title), grid);
       }
       const card = this.card(key);
       grid.append(card.el);
@@ -128,7 +130,7 @@ export class MetricCharts {
     // after the first frame. Positions are read before any chart exists, so building does not force layouts.
     const buildStart = performance.now();
     const limit = window.innerHeight;
-    const now = [...this.cards.values()].filter((c) => groupOf(c.key) !== 'system' && c.el.getBoundingClientRect().top < limit);
+    const now = [...this.cards.values()].filter((c) => !c.key.startsWith('system/') && c.el.getBoundingClientRect().top < limit);
     for (const card of this.cards.values()) if (!now.includes(card)) this.observer.observe(card.el);
     const sizes = now.map((c) => c.plot.getBoundingClientRect());
     let points = 0;

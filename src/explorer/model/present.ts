@@ -15,6 +15,7 @@ import { clamp, codeSpan, formatAgo, formatBytes, formatCount } from './rowText'
 import type { RunGroup, ProjectBucket } from './group';
 import { isBetter, primaryValue, type Best, type PrimaryMetric } from './primaryMetric';
 import type { ExplorerRun } from './run';
+import { crashedText, ranksSection, ranksText, ranksTooltip } from './ranks';
 
 export interface Icon {
   id: string;
@@ -27,7 +28,7 @@ export type RowAction =
   | { kind: 'openFile'; path: string; root: string; relative: string }
   | { kind: 'command'; command: string; title: string; args: unknown[] };
 
-export type SectionKind = 'params' | 'metrics' | 'artifacts' | 'environment' | 'packages' | 'notes' | 'children' | 'error';
+export type SectionKind = 'params' | 'metrics' | 'artifacts' | 'environment' | 'packages' | 'notes' | 'children' | 'error' | 'ranks';
 
 export interface Row {
   /** Stable across refreshes, so VS Code keeps expansion and selection. */
@@ -139,8 +140,10 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
   } else if (run.status === 'failed' && run.error?.type) {
     parts.push(clamp(run.error.type, 40));
   } else if (run.status === 'crashed') {
-    parts.push('crashed');
+    parts.push(crashedText(run) ?? 'crashed');
   }
+  const ranks = ranksText(run);
+  if (ranks) parts.push(ranks);
   const primary = primaryText(run, ctx);
   if (primary) parts.push(primary);
   if (run.archived) parts.push('archived');
@@ -183,6 +186,7 @@ export function runTooltip(run: ExplorerRun, ctx: RunContext): string {
   if (run.error && (run.error.type || run.error.message)) {
     lines.push('', `**Error:** ${escapeMarkdown(clamp([run.error.type, run.error.message].filter(Boolean).join(': '), 300))}`);
   }
+  lines.push(...ranksTooltip(run));
   if (ctx.primary) {
     const p = primaryText(run, ctx);
     if (p) lines.push('', `**${escapeMarkdown(ctx.primary.key)}** ${escapeMarkdown(p)} (${ctx.primary.goal === 'min' ? 'lower' : 'higher'} is better)`);
@@ -220,6 +224,8 @@ export function runSections(detail: RunDetail, childCount: number): Row[] {
   if (detail.error && (detail.error.type || detail.error.message || detail.error.traceback)) {
     rows.push(section(id, 'error', 'Error', 'error', clamp([detail.error.type, detail.error.message].filter(Boolean).join(': '), 80)));
   }
+  const ranks = ranksSection(detail);
+  if (ranks) rows.push(ranks);
   if (childCount) rows.push(section(id, 'children', 'Child Runs', 'type-hierarchy-sub', String(childCount), 'expanded'));
   rows.push(section(id, 'params', 'Params', 'symbol-parameter', String(Object.keys(detail.params).length)));
   rows.push(section(id, 'metrics', 'Metrics', 'graph-line', String(Object.keys(detail.metrics).length)));

@@ -3,7 +3,7 @@
 import { intTagDigits, needsDigits, numberFrom, specialFloat, stringifyWithFloats } from './floats';
 import type { MetricsLine } from './metricsLine';
 import type { PendingPoints } from './seriesBuffer';
-import type { FileState, LoggedStatus, RunState } from './runState';
+import type { FileState, LoggedStatus, ProcInfo, RankInfo, RunState } from './runState';
 import type { ErrorSummary, ExactInts, ParamValue, RunEnvironment } from '../types';
 
 const STATUSES: ReadonlySet<string> = new Set(['running', 'finished', 'failed', 'killed']);
@@ -130,6 +130,50 @@ function applyStart(state: RunState, rec: Record<string, unknown>, time: number,
     } else complain('"env" should be an object');
   }
   if (Number.isFinite(time)) state.startTime = time;
+  if (rec.proc !== undefined) {
+    const proc = procOf(rec.proc);
+    if (proc !== undefined) state.proc = proc;
+    else complain('"proc" should be an object with "host" and "pid"');
+  }
+  if (rec.rank !== undefined) {
+    const rank = rankOf(rec.rank);
+    if (rank === undefined) complain('"rank" should be an object with integer "rank" and "world_size" and a "host"');
+    else {
+      // A second start in one log is the same rank started again: a changed world size is an elastic restart.
+      const before = state.rank?.worldSize;
+      if (before !== undefined && before !== rank.worldSize) state.worldSizes = [...new Set([...(state.worldSizes ?? [before]), rank.worldSize])];
+      state.rank = rank;
+      state.proc = { host: rank.host, pid: rank.pid, pidStart: rank.pidStart, bootId: rank.bootId, ...(rank.pidNs !== undefined ? { pidNs: rank.pidNs } : {}) };
+    }
+  }
+}
+
+const intOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
+/** Host names and boot ids come from the log: bounded, and never trusted to be anything but text. */
+const textOrNull = (v: unknown, max: number): string | null => (typeof v === 'string' && v !== '' ? v.slice(0, max) : null);
+
+function procOf(v: unknown): ProcInfo | undefined {
+  if (!isObject(v)) return undefined;
+  const host = textOrNull(v.host, 255);
+  if (host === null) return undefined;
+  const out: ProcInfo = { host, pid: intOrNull(v.pid), pidStart: intOrNull(v.pid_start), bootId: textOrNull(v.boot_id, 64) };
+  const pidNs = textOrNull(v.pid_ns, 64);
+  if (pidNs !== null) out.pidNs = pidNs;
+  return out;
+}
+
+function rankOf(v: unknown): RankInfo | undefined {
+  const proc = procOf(v);
+  if (proc === undefined || !isObject(v)) return undefined;
+  const rank = intOrNull(v.rank);
+  const worldSize = intOrNull(v.world_size);
+  if (rank === null || worldSize === null || worldSize < 1) return undefined;
+  const out: RankInfo = { ...proc, rank, worldSize, localRank: intOrNull(v.local_rank), launcher: textOrNull(v.launcher, 32) ?? 'env' };
+  const job = textOrNull(v.job, 200);
+  if (job !== null) out.job = job;
+  const restart = intOrNull(v.restart);
+  if (restart !== null) out.restart = restart;
+  return out;
 }
 
 function normaliseEnv(env: Record<string, unknown>): RunEnvironment {
@@ -278,6 +322,7 @@ export function applyRecord(state: RunState, file: FileState, rec: Record<string
       break;
     case 'heartbeat':
       if (Number.isFinite(time)) state.lastHeartbeat = time;
+      if (typeof rec.step === 'number' && Number.isSafeInteger(rec.step) && rec.step >= 0) state.beatStep = rec.step;
       break;
     case 'params': {
       if (!isObject(rec.params)) {

@@ -53,6 +53,37 @@ export interface RunState {
   userProblem?: string;
   /** Bad lines in this run's log: how many, and the first few. */
   problems: { count: number; first: Array<{ line: number; reason: string }> };
+  /** The process writing this log, from `start.proc` (one process) or `start.rank` (a rank of a job). */
+  proc?: ProcInfo;
+  /** From `start.rank`: this log is one rank of a distributed job (docs/log-format.md, "Distributed runs"). */
+  rank?: RankInfo;
+  /** Every world size this log's `start` records named, when more than one (an elastic restart). */
+  worldSizes?: number[];
+  /** The step a heartbeat last reported (ranks that log no metrics say how far they are this way). */
+  beatStep?: number;
+  /** The other ranks' segments (`events.rank-<N>.jsonl`), by file name: each one's own state, read alone. */
+  segments?: Record<string, RunState>;
+}
+
+/** Who writes a log: enough for a reader on the same machine to tell whether that process is still alive. */
+export interface ProcInfo {
+  host: string;
+  pid: number | null;
+  /** Field 22 of /proc/<pid>/stat (clock ticks after boot): a pid reused by another process has another. */
+  pidStart: number | null;
+  bootId: string | null;
+  /** The writer's pid namespace (`readlink /proc/self/ns/pid`): its pids mean nothing in another one. */
+  pidNs?: string;
+}
+
+export interface RankInfo extends ProcInfo {
+  rank: number;
+  worldSize: number;
+  localRank: number | null;
+  launcher: string;
+  /** The launcher's job id (or what stood in for it): two jobs claiming one run id differ here. */
+  job?: string;
+  restart?: number;
 }
 
 /** Per-file tail position; committed together with the data read up to it. */
@@ -85,6 +116,10 @@ export interface FileState {
   points?: { name: string; bytes: number };
   /** A run made of many files (RunSource.scan): each file's own position, by its path relative to the run folder. */
   parts?: Record<string, PartCursor>;
+  /** A distributed run: each other rank's segment cursor, by file name (sources/trackside/segments.ts). */
+  segments?: Record<string, FileState>;
+  /** A distributed run: each segment's mtime as the last pass saw it (rank 0's log too), by file name. */
+  mtimes?: Record<string, number>;
 }
 
 /** Where reading one file of a run made of many stopped, and what it looked like then. */

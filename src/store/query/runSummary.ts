@@ -6,15 +6,22 @@ import { setOwn } from '../ingest/records';
 import { USER_FILE } from '../ingest/userEdits';
 import { toSummary } from '../index/seriesMeta';
 import type { SourceCapabilities } from '../sources/runSource';
+import type { Liveness } from '../liveness';
+import { hasWriters, jobView, rankDiagnostics, type JobView } from './ranks';
 import type { Diagnostic, MetricSummary, RunDetail, RunStatus, RunSummary } from '../types';
 
 export interface CachedRun extends StoredRun {
   summary?: RunSummary;
   crashed?: RunSummary;
+  /** The summary with its writers' status laid over it (ranks.ts), and what that status depended on. */
+  judged?: { key: string; summary: RunSummary };
 }
 
-/** `caps`: what the run's source can do (its source may no longer be registered). */
-export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, caps: SourceCapabilities | undefined): RunSummary {
+/**
+ * `caps`: what the run's source can do (its source may no longer be registered). `live`: what is known of the
+ * processes writing logs on this machine.
+ */
+export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, caps: SourceCapabilities | undefined, live?: Liveness): RunSummary {
   if (run.summary === undefined) {
     const { state, file } = run;
     const metrics: Record<string, MetricSummary> = {};
@@ -60,11 +67,26 @@ export function summaryOf(run: CachedRun, now: number, crashAfterMs: number, cap
     run.summary = s;
   }
   const s = run.summary;
+  if (live !== undefined && caps?.live !== false && hasWriters(run.state)) return judged(run, s, jobView(run.state, run.file, now, crashAfterMs, live));
   if (s.status === 'running' && caps?.live !== false && now - s.lastUpdate > crashAfterMs) {
     run.crashed ??= { ...s, status: (caps?.quietStatus ?? 'crashed') as RunStatus };
     return run.crashed;
   }
   return s;
+}
+
+/** The summary as the job's writers make it; the same object while nothing it shows changed. */
+function judged(run: CachedRun, s: RunSummary, view: JobView): RunSummary {
+  const key = JSON.stringify(view);
+  if (run.judged?.key === key) return run.judged.summary;
+  const out: RunSummary = { ...s, status: view.status };
+  if (view.lastUpdate !== undefined && view.lastUpdate > out.lastUpdate) out.lastUpdate = view.lastUpdate;
+  if (view.error !== undefined) out.error = view.error;
+  if (view.ranks !== undefined) out.ranks = view.ranks;
+  if (view.hosts !== undefined) out.hosts = view.hosts;
+  if (view.crashedRank !== undefined) out.crashedRank = view.crashedRank;
+  run.judged = { key, summary: out };
+  return out;
 }
 
 /** Who shared a fetched team run: written by the fetch into its log's start.env.team (src/team/eventsWriter.ts). */
@@ -104,6 +126,7 @@ export function runDiagnostics(runs: Iterable<CachedRun>): Diagnostic[] {
         lines: problems.first,
       });
     }
+    out.push(...rankDiagnostics(run.state, run.file));
     if (run.state.userProblem !== undefined) out.push({ file: join(run.state.editsDir ?? run.state.dir, USER_FILE), reason: run.state.userProblem });
   }
   return out;

@@ -8,8 +8,17 @@ import type { FileState } from '../../ingest/runState';
 import { fingerprintOf } from '../../ingest/tailer';
 import type { Diagnostic } from '../../types';
 import type { FoundRun, ReadFrom, ReadPass, RunReader } from '../runSource';
+import { LOG_FILE } from './discovery';
+import { SegmentsReader } from './segmentsReader';
 
 export async function openLog(run: FoundRun, pass: ReadPass, general: Diagnostic[]): Promise<RunReader | undefined> {
+  if (pass.files !== undefined) {
+    // A distributed run (segments.ts): rank 0's log, when there is one yet, is read as any log, then the others.
+    const main = pass.files.find((f) => f.rel === LOG_FILE);
+    const reader = main === undefined ? undefined : await openLog(run, { ...pass, files: undefined, stat: main }, general);
+    if (main !== undefined && reader === undefined) return undefined;
+    return new SegmentsReader(run, pass.files, reader, pass.pool);
+  }
   // A run read from scratch on a parse worker is sealed there too (see workerSeal.ts): the worker reads the
   // log's fingerprint and writes the new point file, and this thread opens nothing.
   const seal = pass.fromStart && pass.pool?.usable === true ? await pass.sealTarget() : undefined;
