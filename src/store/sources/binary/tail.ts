@@ -1,4 +1,4 @@
-// Tailing a binary log (a TensorBoard event file, a W&B record log) from its cursor: windows of one reused
+// Tailing a binary log (a TensorBoard event file, a W&B record log) from its cursor: windows of one
 // buffer go to a format's scanner, which reports where the next scan starts (always just past the last whole
 // record) and how many bytes it needs to go on. A record larger than the window grows the window to fit it;
 // a record cut by the file's end is left for the next pass.
@@ -21,9 +21,6 @@ export const tailLimits = {
   window: 8 << 20,
 };
 
-// One buffer for every tail: reads finish before the next begins (the store reads one run at a time).
-let shared = Buffer.allocUnsafe(0);
-
 /**
  * Reads `path` from `cursor.offset` up to `end`, scanning window by window, and moves `cursor.offset` along.
  * `between` runs after each window (to hand over points); returning false stops early, and so does this
@@ -39,18 +36,20 @@ export async function tailBinary(path: string, cursor: PartCursor, end: number, 
     }
     let pos = cursor.offset;
     let want = 0;
+    // One buffer per tail (several runs are read at once), sized to what is new: a live file's pass reads little.
+    let buf = Buffer.allocUnsafe(0);
     while (pos < end) {
       const size = Math.min(end - pos, Math.max(tailLimits.window, want));
-      if (shared.length < size) shared = Buffer.allocUnsafe(Math.max(size, Math.min(shared.length * 2, tailLimits.window)));
+      if (buf.length < size) buf = Buffer.allocUnsafe(Math.max(size, Math.min(buf.length * 2, tailLimits.window)));
       let got = 0;
       while (got < size) {
-        const { bytesRead } = await handle.read(shared, got, size - got, pos + got);
+        const { bytesRead } = await handle.read(buf, got, size - got, pos + got);
         if (bytesRead === 0) break;
         got += bytesRead;
       }
       // A file that shrank under the pass: read what is there; the next pass's resume check sees the rest.
       const fileEnd = got < size ? pos + got : end;
-      const r = scan(shared.subarray(0, got), pos, fileEnd);
+      const r = scan(buf.subarray(0, got), pos, fileEnd);
       cursor.offset = r.next;
       if (r.need > 0 && r.next + r.need > fileEnd) break;
       if (r.need === 0 && r.next <= pos) break;
