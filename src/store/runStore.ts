@@ -37,6 +37,11 @@ const DEFAULT_CRASH_AFTER_MS = 120_000;
  * its small files another is parsed (one at a time, a cold MLflow store spent a third of its time waiting).
  */
 const FOREIGN_RUNS_AT_ONCE = 8;
+/**
+ * New bytes from which another tool's run is read alone: each run in flight holds up to a part of points and
+ * read windows (TensorBoard's two of 8 MB), so large ones one after another keep memory as it was.
+ */
+const FOREIGN_READ_ALONE_BYTES = 8 << 20;
 
 /** Series read from point files at once: each holds its file's bytes until it is downsampled. */
 const READS_IN_FLIGHT = 8;
@@ -205,13 +210,15 @@ export class SqlRunStore implements RunStore {
             onProgress?.(++done, candidates.length);
             continue;
           }
+          const alone = pool === undefined && c.source.scan !== undefined && logStat.size - (cached?.file.size ?? 0) >= FOREIGN_READ_ALONE_BYTES;
+          if (alone) await Promise.all(inFlight);
           const task = indexRun(this.target, c, logStat, userStat, report, general, signal, pool).finally(() => {
             inFlight.delete(task);
             onProgress?.(++done, candidates.length);
           });
           inFlight.add(task);
           // With workers, what they can hold and two more: runs whose last part is being committed.
-          const atOnce = pool !== undefined ? pool.capacity + 2 : c.source.scan !== undefined ? FOREIGN_RUNS_AT_ONCE : 1;
+          const atOnce = pool !== undefined ? pool.capacity + 2 : c.source.scan !== undefined && !alone ? FOREIGN_RUNS_AT_ONCE : 1;
           if (inFlight.size >= atOnce) await Promise.race(inFlight);
         }
       }
