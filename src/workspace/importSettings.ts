@@ -31,9 +31,3 @@ export function sourcesOff(): string[] {
     .filter(([, on]) => on === false)
     .map(([kind]) => kind);
 }
-
-/**
- * Files whose appearing makes a folder another tool's run: MLflow's run (and experiment) meta.yaml, a TensorBoard
- * event file. Such runs are found by a full pass; a watch on these asks for one at once instead of at the next poll.
- */
-export const NEW_FOREIGN_RUN_FILES = '**/{meta.yaml,events.out.tfevents.*}';

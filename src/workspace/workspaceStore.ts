@@ -8,7 +8,7 @@ import { DiagnosticLog } from './diagnosticLog';
 import { Debouncer } from './debouncer';
 import { LiveRunWatcher } from './liveRuns';
 import { resolveRoots, type RunRoot } from './roots';
-import { IMPORT_SETTINGS, NEW_FOREIGN_RUN_FILES, scanFolders, sourcesOff } from './importSettings';
+import { IMPORT_SETTINGS, scanFolders, sourcesOff } from './importSettings';
 import { runIdIn } from './runPath';
 import { PendingWork } from './pendingWork';
 
@@ -186,11 +186,6 @@ export class WorkspaceStore extends Disposable implements StoreService {
           if (!this.roots.some((r) => r.fsPath === root)) void this.reopen(`new run folder ${root}`);
         }),
       );
-    }
-    // Other tools' new runs are found by full passes: one starts as soon as a folder becomes such a run.
-    for (const folder of scanFolders()) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), NEW_FOREIGN_RUN_FILES), false, true, true);
-      this.live.push(watcher, watcher.onDidCreate(() => this.everythingChanged()));
     }
     this.startPolling();
   }

@@ -53,20 +53,3 @@ vscodeTest('an MLflow run and a TensorBoard run are listed with their badges and
   assert.equal(await cmp.locator('table.params tr[data-key="lr"]').getAttribute('data-differs'), 'true');
   await vscode.screenshot('mlflow-tensorboard-and-native');
 });
-
-vscodeTest('a new MLflow run and a new TensorBoard run show without polling: their first file starts a pass', async () => {
-  const workspace = await tempWorkspace();
-  await writeRun(workspace, NATIVE, e2eRun(NATIVE, 'native-baseline', 5, { lr: 0.1 }));
-  return { workspace, settings: { 'trackside.pollInterval': 0 } };
-}, async (vscode) => {
-  await vscode.openTrackside();
-  const runs = await vscode.view('Runs');
-  await vscode.waitForTreeItem(runs, 'native-baseline');
-  const mlruns = join(vscode.workspace, 'mlruns');
-  writeExperiment(mlruns, '1', 'later');
-  const t0 = Math.floor(Date.now() / 1000) - 60;
-  mlflowRun(mlruns, MLFLOW, 5, { experimentId: '1', t0, lr: 0.2, start: { name: 'mlflow-later' }, status: 'finished', values: (step) => ({ loss: 1 / (1 + step) }) });
-  writeEventFile(join(vscode.workspace, 'tb_later', 'run'), tensorboardEvents(5, { t0, lr: 0.1, values: (step) => ({ loss: 1 / (1 + step) }) }));
-  await vscode.waitForTreeItem(runs, 'mlflow-later');
-  await vscode.waitForTreeItem(runs, 'tb_later/run');
-});
