@@ -36,6 +36,17 @@ import type {
 export { LOG_FILE, USER_FILE, limits };
 const DEFAULT_CRASH_AFTER_MS = 120_000;
 
+/**
+ * Other tools' runs read at once on this thread: their files are read asynchronously, so while one run waits for
+ * its small files another is parsed (one at a time, a cold MLflow store spent a third of its time waiting).
+ */
+const FOREIGN_RUNS_AT_ONCE = 8;
+/**
+ * New bytes from which another tool's run is read alone: each run in flight holds up to a part of points and
+ * read windows (TensorBoard's two of 8 MB), so large ones one after another keep memory as it was.
+ */
+const FOREIGN_READ_ALONE_BYTES = 8 << 20;
+
 /** Series read from point files at once: each holds its file's bytes until it is downsampled. */
 const READS_IN_FLIGHT = 8;
 
@@ -50,7 +61,7 @@ export interface OpenOptions extends StoreOptions {
 }
 
 /** A pass's stat of a run: its log's, or (RunSource.scan) every file's. Undefined when gone, text when unreadable. */
-function statRun(c: FoundRun, known: CachedRun | undefined): LogStat | RunScan | string | undefined {
+async function statRun(c: FoundRun, known: CachedRun | undefined): Promise<LogStat | RunScan | string | undefined> {
   if (c.source.scan !== undefined) return c.source.scan(c);
   // Trackside's runs may be a distributed job's segments (sources/trackside/segments.ts).
   if (c.source.open === openLog && mayHaveSegments(known?.state)) return statSegments(c);
@@ -224,12 +235,15 @@ export class SqlRunStore implements RunStore {
       for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
         if (b > 0) await new Promise((resolve) => setImmediate(resolve));
         const batch = candidates.slice(b, b + STAT_BATCH);
-        // Synchronous stat on purpose: for a warm pass that is nearly all the work, and the threadpool round
-        // trip of async stat costs ten times more. Batches are small and the loop yields between them.
-        const stats = batch.map((c) => {
-          const editsDir = c.editsDir ?? (c.source.capabilities.readOnly ? undefined : c.dir);
-          return [statRun(c, this.runs.get(c.id)), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
-        });
+        // Synchronous stat of a log on purpose: for a warm pass that is nearly all the work, and the threadpool
+        // round trip of async stat costs ten times more. Batches are small and the loop yields between them.
+        // Runs of many files (other tools') are listed asynchronously, all of a batch at once.
+        const stats = await Promise.all(
+          batch.map(async (c) => {
+            const editsDir = c.editsDir ?? (c.source.capabilities.readOnly ? undefined : c.dir);
+            return [await statRun(c, this.runs.get(c.id)), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
+          }),
+        );
         for (let i = 0; i < batch.length && !signal?.aborted; i++) {
           const c = batch[i];
           const [logStat, userStat] = stats[i];
@@ -252,13 +266,16 @@ export class SqlRunStore implements RunStore {
             onProgress?.(++done, candidates.length);
             continue;
           }
+          const alone = pool === undefined && c.source.scan !== undefined && logStat.size - (cached?.file.size ?? 0) >= FOREIGN_READ_ALONE_BYTES;
+          if (alone) await Promise.all(inFlight);
           const task = indexRun(this.target, c, logStat, userStat, report, general, signal, pool).finally(() => {
             inFlight.delete(task);
             onProgress?.(++done, candidates.length);
           });
           inFlight.add(task);
           // With workers, what they can hold and two more: runs whose last part is being committed.
-          if (inFlight.size >= (pool === undefined ? 1 : pool.capacity + 2)) await Promise.race(inFlight);
+          const atOnce = pool !== undefined ? pool.capacity + 2 : c.source.scan !== undefined && !alone ? FOREIGN_RUNS_AT_ONCE : 1;
+          if (inFlight.size >= atOnce) await Promise.race(inFlight);
         }
       }
       await Promise.all(inFlight);

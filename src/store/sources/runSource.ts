@@ -135,10 +135,11 @@ export interface RunSource {
    */
   claim?(folder: WalkedFolder): Claim | undefined;
   /**
-   * For a run made of many files: stats them all (synchronously, as the pass stats logs: see quietFs.ts). Undefined
-   * when the run is gone, text when it cannot be read. Without it the pass stats `log` alone.
+   * For a run made of many files: lists and stats them all (asynchronously, many at once: see
+   * foreign/ioSlots.ts). Undefined when the run is gone, text when it cannot be read. Without it the pass stats
+   * `log` alone.
    */
-  scan?(run: FoundRun): RunScan | string | undefined;
+  scan?(run: FoundRun): Promise<RunScan | string | undefined>;
   /** Opens a run for reading, or says in `general` why it cannot. */
   open(run: FoundRun, pass: ReadPass, general: Diagnostic[]): Promise<RunReader | undefined>;
 }

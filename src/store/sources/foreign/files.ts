@@ -2,13 +2,16 @@
 // own offset (each file of a run has its own cursor, FileState.parts), and listing a run's files for the pass's
 // change check. Only regular files are listed; a symlink is reported, never followed, so nothing outside the run
 // folder is read whatever the folder holds.
-import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { lstat, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { errorText } from '../../ingest/quietFs';
 import type { PartCursor } from '../../ingest/runState';
 import { FINGERPRINT_BYTES, MAX_LINE_BYTES, READ_CHUNK, readLines } from '../../ingest/tailer';
 import type { RunScan, ScannedFile } from '../runSource';
+import { inSlot } from './ioSlots';
 
 /** Tunables; tests lower them. */
 export const fileLimits = {
@@ -27,57 +30,70 @@ export interface RunListing extends RunScan {
 }
 
 /**
- * Lists the files under `dir` that `wanted(rel, isFolder)` accepts (relative paths with `/`), stats them, and
- * sums their sizes and takes the newest mtime: the pass's cheap "did anything change". Synchronous like the
- * pass's own stats (see quietFs.ts). Undefined when `dir` is gone; text when it cannot be listed.
+ * Lists the files under `dir` that `wanted(rel, isFolder)` accepts (relative paths with `/`, in listing order),
+ * stats them, and sums their sizes and takes the newest mtime: the pass's cheap "did anything change". Folders
+ * are listed and files stat'ed many at once (ioSlots.ts). Undefined when `dir` is gone; text when it cannot be
+ * listed.
  */
-export function listRun(dir: string, wanted: (rel: string, isFolder: boolean) => boolean, extra: readonly string[] = []): RunListing | string | undefined {
+export async function listRun(dir: string, wanted: (rel: string, isFolder: boolean) => boolean, extra: readonly string[] = []): Promise<RunListing | string | undefined> {
   const out: RunListing = { size: 0, mtimeMs: 0, files: [], links: [], truncated: false };
-  const add = (rel: string, size: number, mtimeMs: number) => {
-    out.files.push({ rel, size, mtimeMs });
-    out.size += size;
-    if (mtimeMs > out.mtimeMs) out.mtimeMs = mtimeMs;
-  };
-  const walk = (abs: string, rel: string, depth: number): string | undefined => {
+  let counted = 0;
+  // A folder's files and subfolders' listings, in its listing order (a format's reader may go by file order).
+  type Listed = Array<ScannedFile | undefined | Listed>;
+  const walk = async (abs: string, rel: string, depth: number): Promise<Listed | string> => {
     let entries: Dirent[];
     try {
-      entries = readdirSync(abs, { withFileTypes: true });
+      entries = await inSlot(() => readdir(abs, { withFileTypes: true }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return depth === 0 ? 'gone' : undefined;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return depth === 0 ? 'gone' : [];
       return errorText(err);
     }
+    const items: Array<Promise<ScannedFile | undefined | Listed | string>> = [];
     for (const e of entries) {
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isSymbolicLink()) {
         if (wanted(r, false) || wanted(r, true)) out.links.push(r);
       } else if (e.isDirectory()) {
-        if (depth < fileLimits.depth && wanted(r, true)) {
-          const problem = walk(join(abs, e.name), r, depth + 1);
-          if (problem !== undefined && problem !== 'gone') return problem;
-        }
+        if (depth < fileLimits.depth && wanted(r, true)) items.push(walk(join(abs, e.name), r, depth + 1));
       } else if (e.isFile() && wanted(r, false)) {
-        if (out.files.length >= fileLimits.filesPerRun) {
+        if (counted >= fileLimits.filesPerRun) {
           out.truncated = true;
           continue;
         }
-        try {
-          const s = statSync(join(abs, e.name));
-          add(r, s.size, s.mtimeMs);
-        } catch {
-          // Deleted between the listing and the stat: as if never listed.
-        }
+        counted++;
+        items.push(
+          inSlot(() => stat(join(abs, e.name))).then(
+            (s) => ({ rel: r, size: s.size, mtimeMs: s.mtimeMs }),
+            // Deleted between the listing and the stat: as if never listed.
+            () => undefined,
+          ),
+        );
       }
     }
-    return undefined;
+    const done = await Promise.all(items);
+    for (const d of done) if (typeof d === 'string' && d !== 'gone') return d;
+    return done.filter((d): d is ScannedFile | undefined | Listed => typeof d !== 'string');
   };
-  const problem = walk(dir, '', 0);
-  if (problem === 'gone') return undefined;
-  if (problem !== undefined) return problem;
+  const add = (rel: string, size: number, mtimeMs: number) => {
+    out.files.push({ rel, size, mtimeMs });
+    out.size += size;
+    if (mtimeMs > out.mtimeMs) out.mtimeMs = mtimeMs;
+  };
+  const flatten = (items: Listed) => {
+    for (const f of items) {
+      if (Array.isArray(f)) flatten(f);
+      else if (f !== undefined) add(f.rel, f.size, f.mtimeMs);
+    }
+  };
+  const listed = await walk(dir, '', 0);
+  if (listed === 'gone') return undefined;
+  if (typeof listed === 'string') return listed;
+  flatten(listed);
   // Fixed files beside the run folder that the format defines (MLflow's experiment meta.yaml): regular files only.
   for (const rel of extra) {
     try {
-      const s = lstatSync(join(dir, rel));
+      const s = await inSlot(() => lstat(join(dir, rel)));
       if (s.isFile()) add(rel, s.size, s.mtimeMs);
     } catch {
       // Not there: nothing to read.
@@ -94,12 +110,46 @@ export function fileOf(files: readonly ScannedFile[] | undefined, rel: string): 
 export async function readWhole(path: string, size: number): Promise<{ text: string } | { problem: string }> {
   if (size > fileLimits.wholeBytes) return { problem: `${(size / 2 ** 20).toFixed(0)} MB is more than the ${fileLimits.wholeBytes >> 20} MB read whole; not read` };
   try {
-    const buf = await readFile(path);
-    return { text: buf.toString('utf8', 0, Math.min(buf.length, fileLimits.wholeBytes)) };
+    // The size the pass listed and a little more: open, one read, close (readFile stats it first). A file that
+    // grew past that since the listing is read again whole.
+    const room = Math.min(size + 4096, fileLimits.wholeBytes);
+    const { buf, got } = await readRange(path, 0, room);
+    const all = got < room ? buf.subarray(0, got) : await inSlot(() => readFile(path));
+    return { text: all.toString('utf8', 0, Math.min(all.length, fileLimits.wholeBytes)) };
   } catch (err) {
     return { problem: `cannot read (${errorText(err)})` };
   }
 }
+
+/**
+ * Up to `want` bytes of `path` from `offset`, in one slot (open, read until done or the end, close); with
+ * `head`, also the hex of the file's first bytes (a fingerprint). On a plain descriptor: a FileHandle's
+ * bookkeeping cost more than the read itself over thousands of small files.
+ */
+async function readRange(path: string, offset: number, want: number, head = false): Promise<{ buf: Buffer; got: number; head?: string }> {
+  return inSlot(async () => {
+    const fd = await fdOpen(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(want);
+      let got = 0;
+      while (got < want) {
+        const bytesRead = await fdRead(fd, buf, got, want - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      if (!head) return { buf, got };
+      const first = Buffer.alloc(FINGERPRINT_BYTES);
+      return { buf, got, head: first.toString('hex', 0, await fdRead(fd, first, 0, FINGERPRINT_BYTES, 0)) };
+    } finally {
+      await fdClose(fd);
+    }
+  });
+}
+
+const fdOpen = promisify(fs.open);
+const fdRead = (fd: number, buf: Buffer, offset: number, length: number, position: number) =>
+  new Promise<number>((resolve, reject) => fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
+const fdClose = promisify(fs.close);
 
 export function newPartCursor(): PartCursor {
   return { size: 0, mtimeMs: 0, offset: 0, lines: 0, fingerprint: '' };
@@ -158,27 +208,11 @@ export interface ByteLines {
  * same bytes; `after` runs between batches (to hand parts over), and ends the tail when it says false.
  */
 export async function tailBytes(path: string, cursor: PartCursor, end: number, batch: (lines: ByteLines) => void, after: () => Promise<boolean>): Promise<void> {
-  if (end - cursor.offset <= SYNC_READ && end > cursor.offset) {
-    tailSmall(path, cursor, end, batch);
-    return;
-  }
+  const want = end - cursor.offset;
+  if (want <= 0) return;
+  if (want <= ONE_READ) return tailSmall(path, cursor, end, batch);
   const handle = await open(path, 'r');
   try {
-    const want = end - cursor.offset;
-    if (want <= 0) return;
-    if (want <= ONE_READ) {
-      const buf = Buffer.allocUnsafe(want);
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await handle.read(buf, got, want - got, cursor.offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      if (cursor.offset === 0 && cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = buf.toString('hex', 0, Math.min(got, FINGERPRINT_BYTES));
-      else if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = await fingerprintHandle(handle);
-      handOverLines(buf, got, cursor, batch);
-      return;
-    }
     if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = await fingerprintHandle(handle);
     for await (const b of readLines(handle, cursor.offset, cursor.lines, end, MAX_LINE_BYTES)) {
       batch({ bytes: b.bytes, start: b.start, end: b.end, firstLine: b.firstLine, offset: b.endOffset - (b.end - b.start) });
@@ -241,35 +275,13 @@ function handOverLines(buf: Buffer, got: number, cursor: PartCursor, batch: (lin
   cursor.lines += lines;
 }
 
-/**
- * New bytes up to this size are read synchronously: a metric file grows by a line or a few kilobytes per pass,
- * and a cold index of a store of thousands of such files spent most of its time in the thread pool's round trips
- * (open, read, close: three per file). The longest such read blocks for well under a millisecond.
- */
-const SYNC_READ = 256 << 10;
-
-function tailSmall(path: string, cursor: PartCursor, end: number, batch: (lines: ByteLines) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const want = end - cursor.offset;
-    const buf = Buffer.allocUnsafe(want);
-    let got = 0;
-    while (got < want) {
-      const n = readSync(fd, buf, got, want - got, cursor.offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) {
-      if (cursor.offset === 0) cursor.fingerprint = buf.toString('hex', 0, Math.min(got, FINGERPRINT_BYTES));
-      else {
-        const head = Buffer.alloc(FINGERPRINT_BYTES);
-        cursor.fingerprint = head.toString('hex', 0, readSync(fd, head, 0, FINGERPRINT_BYTES, 0));
-      }
-    }
-    handOverLines(buf, got, cursor, batch);
-  } finally {
-    closeSync(fd);
-  }
+/** New bytes of up to ONE_READ, read in one slot (open, read, close), with the fingerprint from the same bytes. */
+async function tailSmall(path: string, cursor: PartCursor, end: number, batch: (lines: ByteLines) => void): Promise<void> {
+  const needHead = cursor.fingerprint.length < FINGERPRINT_BYTES * 2;
+  const { buf, got, head } = await readRange(path, cursor.offset, end - cursor.offset, needHead && cursor.offset > 0);
+  if (head !== undefined) cursor.fingerprint = head;
+  else if (needHead) cursor.fingerprint = buf.toString('hex', 0, Math.min(got, FINGERPRINT_BYTES));
+  handOverLines(buf, got, cursor, batch);
 }
 
 async function fingerprintHandle(handle: FileHandle): Promise<string> {

@@ -1,8 +1,8 @@
 // Numbers in other tools' text files, read from the bytes in place (a metric file can hold millions of lines).
 // Decimal numbers as Python's repr writes them (`0.1`, `1e-05`, `-3`), and its spellings of the special floats
-// (`nan`, `inf`, `-inf`, also `NaN`, `Infinity`). Up to 15 significant digits and a small exponent are computed
-// with one correctly rounded operation (Clinger's fast path); anything longer goes to Number(), so every value is
-// the double JSON.parse or Python's float() would give.
+// (`nan`, `inf`, `-inf`, also `NaN`, `Infinity`). A mantissa below 2^53 (15 digits always, 16 mostly) and a
+// small exponent are computed with one correctly rounded operation (Clinger's fast path); anything longer goes to
+// Number(), so every value is the double JSON.parse or Python's float() would give.
 
 const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const MAX_EXACT = 2 ** 53;
@@ -26,28 +26,28 @@ export class NumberScanner {
     const negative = c === 45;
     if (negative || c === 43) c = text[++i];
     if (c === 110 || c === 78 || c === 105 || c === 73) return this.special(text, at, i, end, negative);
+    // The digits as one integer: exact while below 2^53, and (rounding being monotone) at least 2^53 once the
+    // true integer is, so `mantissa < MAX_EXACT` alone says whether it is exact. Digits are told by position.
     let mantissa = 0;
-    let digits = 0;
     let scale = 0;
-    let any = false;
+    const first = i;
     while (c >= 48 && c <= 57) {
-      if (digits > 0 || c !== 48) digits++;
       mantissa = mantissa * 10 + (c - 48);
-      any = true;
       c = text[++i];
     }
+    let any = i > first;
     if (c === 46) {
-      c = text[++i];
+      const dot = ++i;
+      c = text[i];
       while (c >= 48 && c <= 57) {
-        if (digits > 0 || c !== 48) digits++;
         mantissa = mantissa * 10 + (c - 48);
-        scale--;
-        any = true;
         c = text[++i];
       }
+      scale = dot - i;
+      any = any || i > dot;
     }
     if (!any) return false;
-    let exact = digits <= 15;
+    let exact = true;
     if (c === 101 || c === 69) {
       c = text[++i];
       let expNegative = false;

@@ -22,7 +22,7 @@ export interface ForeignFormat {
   /** Files rewritten whole whose change means reading the run again from the start (see foreignReader). */
   restartOn?(rel: string): boolean;
   /** A run the format itself marks as gone (MLflow's deleted runs): not listed, and dropped from the index. */
-  hidden?(dir: string, files: readonly ScannedFile[]): boolean;
+  hidden?(dir: string, files: readonly ScannedFile[]): Promise<boolean>;
 }
 
 export function foreignSource(format: ForeignFormat): RunSource {
@@ -35,10 +35,10 @@ export function foreignSource(format: ForeignFormat): RunSource {
     },
     // New foreign runs are found by a full pass (their ids are not folder names under a root).
     find: () => undefined,
-    scan(run) {
-      const listing = listRun(run.dir, format.wanted, format.extra);
+    async scan(run) {
+      const listing = await listRun(run.dir, format.wanted, format.extra);
       if (listing === undefined || typeof listing === 'string') return listing;
-      return format.hidden?.(run.dir, listing.files) === true ? undefined : listing;
+      return (await format.hidden?.(run.dir, listing.files)) === true ? undefined : listing;
     },
     open: async (run, pass) => foreignReader(run, pass, format.read, format.restartOn),
   };

@@ -2,9 +2,10 @@
 // metric, lines `timestamp value step`, keys with `/` as folders), params/<key>, tags/<key> and artifacts/. The
 // experiment's own meta.yaml (one level up) names the project. Runs whose meta.yaml says `lifecycle_stage: deleted`
 // are left out, as MLflow's UI leaves them out.
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { foreignId } from '../foreign/ids';
+import { inSlot } from '../foreign/ioSlots';
 import { foreignSource } from '../foreign/source';
 import type { WalkedFolder } from '../runSource';
 import { readMlflowRun } from './reader';
@@ -27,15 +28,15 @@ const wanted = (rel: string): boolean => {
 const deletedCache = new Map<string, { size: number; mtimeMs: number; deleted: boolean }>();
 const MAX_CACHED = 100_000;
 
-function isDeleted(dir: string, meta: { size: number; mtimeMs: number } | undefined): boolean {
+async function isDeleted(dir: string, meta: { size: number; mtimeMs: number } | undefined): Promise<boolean> {
   if (meta === undefined) return false;
   const path = join(dir, 'meta.yaml');
   const hit = deletedCache.get(path);
   if (hit !== undefined && hit.size === meta.size && hit.mtimeMs === meta.mtimeMs) return hit.deleted;
   let deleted = false;
   try {
-    // Synchronous like the rest of the pass's stats; meta.yaml is a few hundred bytes.
-    if (meta.size <= 1 << 20) deleted = /^lifecycle_stage:\s*['"]?deleted['"]?\s*$/m.test(readFileSync(path, 'utf8'));
+    // meta.yaml is a few hundred bytes.
+    if (meta.size <= 1 << 20) deleted = /^lifecycle_stage:\s*['"]?deleted['"]?\s*$/m.test(await inSlot(() => readFile(path, 'utf8')));
   } catch {
     // Unreadable: the reader reports it.
   }

@@ -146,6 +146,16 @@ export class EventDecoder {
   /** One Summary.Value (the reader is inside it). */
   private value(sink: EventSink, step: number, wallTime: number): void {
     const r = this.r;
+    // What nearly every value of a scalar log is, as add_scalar writes it: a short tag, then a simple_value, and
+    // nothing else. Read straight from the bytes; any other shape (or order) goes through the field loop below.
+    const b = r.bytes;
+    const at = r.pos;
+    const n = b[at + 1];
+    if (b[at] === ((1 << 3) | LEN) && n < 0x80 && at + n + 7 === r.end && b[at + n + 2] === ((2 << 3) | I32)) {
+      sink.scalar(this.tags.get(r, at + 2, at + 2 + n), step, wallTime, r.data.getFloat32(at + n + 3, true));
+      r.pos = r.end;
+      return;
+    }
     let tagStart = -1;
     let tagEnd = -1;
     let simple: number | undefined;
