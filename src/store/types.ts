@@ -215,6 +215,11 @@ export interface RunStore {
   metricKeys(runIds?: string[]): string[];
   /** Reads points from the index's point files: chunks in the range, downsampled per series. */
   series(req: SeriesRequest): Promise<Series[]>;
+  /**
+   * Every point of every series of one run (sorted by key), not downsampled and not cached, read in bulk: one
+   * index query and one point-file read. For sharing a whole run; rejects when its points cannot be read back.
+   */
+  wholeRun(runId: string): Promise<Series[]>;
   paramsDiff(runIds: string[]): ParamsDiffRow[];
   diagnostics(): Diagnostic[];
   /** Writes the index to dbPath atomically, if anything changed. */

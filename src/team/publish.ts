@@ -4,12 +4,12 @@
 // commit with both parents, and tries again: never a force push.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunStore, RunSummary } from '../store';
+import type { RunStore, RunSummary, Series } from '../store';
 import { git, gitMaybe, GitError } from './git';
-import { lsTree, mktreeFrom, newTree, putBlob, writeBlobs, writeTrees, type TreeEntry, type TreeSpec } from './objects';
+import { BlobImport, lsTree, mktreeFrom, newTree, putBlob, writeTrees, type TreeEntry, type TreeSpec } from './objects';
 import { Scrubber } from './redact';
 import { openTeamRepo, pushedRef, remoteRef, RUN_ID, RUNS_REF, type TeamRepo } from './repo';
-import { readAllSeries, runStamp, snapshotRun, type RunSnapshot, type TeamSettings } from './snapshot';
+import { runStamp, snapshotRun, type RunSnapshot, type TeamSettings } from './snapshot';
 
 export interface PublishOptions {
   cwd: string;
@@ -55,6 +55,9 @@ export interface PublishReport {
 }
 
 export class PushError extends Error {}
+
+/** Runs whose points are being read while one is snapshotted: enough to keep the disk busy, few in memory. */
+const READ_AHEAD = 4;
 
 interface CacheEntry {
   stamp: string;
@@ -174,14 +177,22 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
       report.runs.push({ id: r.id, name: r.name, status: r.status, bytes: c.bytes, points: c.points, unchanged: true, scrubbed: c.scrubbed, listedOnly: c.listedOnly });
     } else changed.push(r);
   }
-  // Snapshots a batch at a time: series read together, encoded, their blobs written (the bytes let go) before
-  // the next batch, so memory stays bounded however many runs and artifacts there are.
-  for (let i = 0; i < changed.length; i += 64) {
-    const batch = changed.slice(i, i + 64);
-    const series = await readAllSeries(opts.store, batch.map((r) => r.id));
-    const specs: TreeSpec[] = [];
-    for (const r of batch) {
-      const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings, series.get(r.id));
+  // Runs are read a few ahead of the one being snapshotted (each a bulk read of its points: one index query, one
+  // file read), and each snapshot's blobs go to one fast-import that packs them meanwhile; a run's bytes are let
+  // go once git has taken them, so memory stays bounded however many runs and artifacts there are.
+  const blobs = new BlobImport(cwd, repo.gitDir);
+  const ahead: Array<Promise<Series[]>> = [];
+  const read = (k: number) => {
+    if (k < changed.length) ahead[k] = opts.store.wholeRun(changed[k].id);
+  };
+  for (let k = 0; k < READ_AHEAD; k++) read(k);
+  try {
+    for (let k = 0; k < changed.length; k++) {
+      read(k + READ_AHEAD);
+      const r = changed[k];
+      const series = await ahead[k];
+      delete ahead[k];
+      const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings, series);
       if (snap === undefined) {
         report.skipped.push({ id: r.id, reason: 'gone from the store' });
         continue;
@@ -190,12 +201,17 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
       if (opts.dryRun === true) continue;
       const spec = newTree();
       for (const [path, bytes] of snap.files) putBlob(spec, path, bytes);
-      runTrees.set(r.id, spec);
-      specs.push(spec);
-      fresh.set(r.id, snap);
       snap.files.clear();
+      runTrees.set(r.id, spec);
+      fresh.set(r.id, snap);
+      await blobs.add(spec);
     }
-    await writeBlobs(cwd, repo.gitDir, specs);
+    await blobs.finish();
+  } catch (err) {
+    await blobs.abort();
+    // Reads already started must not be left to reject unheard.
+    await Promise.allSettled(ahead);
+    throw err;
   }
   if (opts.dryRun === true) {
     report.ms = Math.round(performance.now() - t0);
