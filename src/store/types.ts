@@ -99,6 +99,11 @@ export interface RunSummary {
   /** A teammate's run fetched through the git remote: who shared it (`git config user.name`) and from which host. */
   author?: string;
   authorHost?: string;
+  /**
+   * A fetched team run: when it was shared (Unix ms). Its status is the one it had then (a fetched run is not
+   * live): `running` means running as of this time.
+   */
+  sharedAt?: number;
 }
 
 export interface RunDetail extends RunSummary {

@@ -1,6 +1,6 @@
 // Team runs through the git remote: the layer the CLI and the extension share (no `vscode`).
 export { GitError } from './git';
-export { pullRuns, type PullReport } from './pull';
+export { changedRunIds, pullRuns, type PullReport } from './pull';
 export { publishRuns, PushError, type PublishReport, type SharedRun } from './publish';
 export { TeamSetupError } from './repo';
 export { DEFAULT_SETTINGS, type TeamSettings } from './snapshot';

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { stringifyWithFloats, type ArtifactInfo, type RunDetail, type RunStore, type RunSummary } from '../store';
 import { REDACTED, Scrubber } from './redact';
-import { encodeSeries, type SeriesColumns } from './seriesCodec';
+import { encodeSeries, type SeriesColumns } from '../store';
 
 export interface TeamSettings {
   /** Share the recorded `git diff` artifact. */
@@ -45,6 +45,8 @@ export interface TeamMeta {
   startTime: number;
   endTime?: number;
   lastUpdate: number;
+  /** When a running run was shared: its status is as of then (a fetched run is not live). */
+  sharedAt?: number;
   exitCode?: number;
   error?: unknown;
   author: string;
@@ -183,6 +185,7 @@ export async function snapshotRun(store: RunStore, id: string, author: string, h
     env: scrub.env(run.env, snap.scrubbed),
     artifacts,
   };
+  if (run.status === 'running') meta.sharedAt = Date.now();
   if (run.group !== undefined) meta.group = run.group;
   if (run.parent !== undefined) meta.parent = run.parent;
   if (run.notes !== undefined) meta.notes = run.notes;
