@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StoreService } from '../core/services';
 import type { RunStore } from '../store/types';
-import { publishRuns, pullRuns, TEAM_DIR, type PublishReport, type SharedRun } from '../team';
+import { changedRunIds, publishRuns, pullRuns, TEAM_DIR, type PublishReport, type SharedRun } from '../team';
 import { teamConfig } from './settings';
 
 const DEFAULT_ROOT = '.trackside';
@@ -113,7 +113,8 @@ export async function fetchTeamRuns(service: StoreService, output: vscode.LogOut
   const report = quiet ? await run() : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Trackside: fetching team runs…' }, run);
   for (const d of report.diagnostics) output.warn(`team runs: ${d.file}: ${d.reason}`);
   output.info(`fetched team runs from ${report.remote} into ${path.join(root, TEAM_DIR)}: ${report.written.length} new or changed, ${report.unchanged} unchanged, ${report.removed.length} removed, ${report.diagnostics.length} problems (${report.ms} ms)`);
-  await service.refresh();
+  // Only the runs the fetch wrote or removed: a pass over them, not over every run of the workspace.
+  await service.refreshRuns(changedRunIds(report));
   if (quiet) return;
   const problems = report.diagnostics.length > 0 ? ` ${report.diagnostics.length} could not be read (see the Trackside output).` : '';
   void vscode.window.showInformationMessage(
