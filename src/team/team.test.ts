@@ -171,3 +171,38 @@ test('trackside push --dry-run --json previews without pushing; push names runs;
   const human = await cli(['pull'], bob.repo);
   assert.match(human.stdout, /Fetched from origin: 0 new or changed runs, 1 unchanged/);
 });
+
+test('trackside push --delete unshares a run from the remote (even when a teammate pushed meanwhile), push --all leaves it out, another’s run is not unshared, and a fetch drops it', async (t) => {
+  const team = makeTeam();
+  t.after(team.cleanup);
+  const ada = team.clone('Ada');
+  const bob = team.clone('Bob');
+  writeLog(ada.root, 'ada-keep', simpleRun('ada-keep', 5, { status: 'finished' }));
+  writeLog(ada.root, 'ada-oops', simpleRun('ada-oops', 5, { status: 'finished' }));
+  writeLog(bob.root, 'bob-1', simpleRun('bob-1', 5, { status: 'finished' }));
+  await push(ada);
+  await push(bob);
+  assert.deepEqual((await pullRuns({ cwd: bob.repo, root: bob.root })).written.map((w) => w.split('/')[1]), ['ada-keep', 'ada-oops']);
+  // Bob's push is not in Ada's ref yet: her unshare is rejected once, merges, and must not bring the run back.
+  const del = await cli(['push', '--delete', 'ada-oops', 'bob-1', '--json'], ada.repo);
+  const report = parseWithFloats<{ removed: string[]; notShared: Array<{ id: string; reason: string }>; merges: number }>(del.stdout);
+  assert.equal(del.code, 1, 'one of the runs named was not unshared');
+  assert.deepEqual(report.removed, ['ada-oops']);
+  // Bob's run is not in Ada's copy of the ref yet; either way, it is not hers to unshare.
+  assert.match(report.notShared[0].reason, /not shared by Ada@/);
+  assert.equal(report.merges, 1);
+  const onRemote = gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF);
+  assert.doesNotMatch(onRemote, /ada-oops/);
+  assert.match(onRemote, /ada-keep\/meta\.json/);
+  assert.match(onRemote, /bob-1\/meta\.json/);
+  const again = await push(ada);
+  assert.deepEqual(again.runs.map((r) => r.id), ['ada-keep']);
+  assert.ok(again.skipped.some((s) => s.id === 'ada-oops' && /unshared earlier/.test(s.reason)));
+  assert.doesNotMatch(gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF), /ada-oops/);
+  const pulled = await pullRuns({ cwd: bob.repo, root: bob.root });
+  assert.deepEqual(pulled.removed.map((w) => w.split('/')[1]), ['ada-oops']);
+  // Named again: shared again.
+  const named = await push(ada, ['ada-oops']);
+  assert.ok(named.pushed);
+  assert.match(gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF), /ada-oops\/meta\.json/);
+});
