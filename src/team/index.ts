@@ -2,7 +2,7 @@
 export { GitError } from './git';
 export { changedRunIds, pullRuns, type PullReport } from './pull';
 export { publishRuns, PushError, type PublishReport, type SharedRun } from './publish';
-export { unshareRuns, type UnshareReport } from './unshare';
+export { sharedByMe, unshareRuns, type UnshareReport } from './unshare';
 export { TeamSetupError } from './repo';
 export { DEFAULT_SETTINGS, type TeamSettings } from './snapshot';
 export { TEAM_DIR } from './materialise';

@@ -8,7 +8,7 @@ import { artifact } from '../../test/fixtures/records';
 import { simpleRun } from '../../test/fixtures/runs';
 import { gitSync, makeTeam, type Teammate } from '../../test/fixtures/teamGit';
 import { main } from '../cli/cli';
-import { DEFAULT_SETTINGS, publishRuns, pullRuns, TeamSetupError } from '.';
+import { DEFAULT_SETTINGS, publishRuns, pullRuns, sharedByMe, TeamSetupError } from '.';
 import { RUNS_REF } from './repo';
 
 async function withStore<T>(root: string, fn: (s: RunStore) => Promise<T>): Promise<T> {
@@ -183,6 +183,7 @@ test('trackside push --delete unshares a run from the remote (even when a teamma
   await push(ada);
   await push(bob);
   assert.deepEqual((await pullRuns({ cwd: bob.repo, root: bob.root })).written.map((w) => w.split('/')[1]), ['ada-keep', 'ada-oops']);
+  assert.deepEqual((await sharedByMe({ cwd: ada.repo })).runIds, ['ada-keep', 'ada-oops'], 'what the Unshare Runs… picker lists');
   // Bob's push is not in Ada's ref yet: her unshare is rejected once, merges, and must not bring the run back.
   const del = await cli(['push', '--delete', 'ada-oops', 'bob-1', '--json'], ada.repo);
   const report = parseWithFloats<{ removed: string[]; notShared: Array<{ id: string; reason: string }>; merges: number }>(del.stdout);
@@ -195,6 +196,7 @@ test('trackside push --delete unshares a run from the remote (even when a teamma
   assert.doesNotMatch(onRemote, /ada-oops/);
   assert.match(onRemote, /ada-keep\/meta\.json/);
   assert.match(onRemote, /bob-1\/meta\.json/);
+  assert.deepEqual((await sharedByMe({ cwd: ada.repo })).runIds, ['ada-keep']);
   const again = await push(ada);
   assert.deepEqual(again.runs.map((r) => r.id), ['ada-keep']);
   assert.ok(again.skipped.some((s) => s.id === 'ada-oops' && /unshared earlier/.test(s.reason)));

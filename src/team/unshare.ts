@@ -59,3 +59,13 @@ export async function unshareRuns(opts: { cwd: string; runIds: string[]; remote?
   report.pushed = (await gitMaybe(['rev-parse', '--verify', '-q', pushedRef(repo.remote)], { cwd })) === result.commit;
   return report;
 }
+
+/** The runs this sharer has in the ref (as this repository last published or merged it), for a picker. */
+export async function sharedByMe(opts: { cwd: string; remote?: string }): Promise<{ remote: string; owner: string; runIds: string[] }> {
+  const repo = await openTeamRepo(opts.cwd, opts.remote);
+  const prev = await gitMaybe(['rev-parse', '--verify', '-q', `${RUNS_REF}^{commit}`], { cwd: repo.cwd });
+  const root = prev === undefined ? [] : await lsTree(repo.cwd, prev);
+  const own = root.find((e) => e.name === repo.owner && e.type === 'tree');
+  const runIds = own === undefined ? [] : (await lsTree(repo.cwd, own.id)).filter((e) => e.type === 'tree').map((e) => e.name);
+  return { remote: repo.remote, owner: repo.owner, runIds };
+}
