@@ -195,8 +195,11 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
     for (let k = 0; k < changed.length; k++) {
       read(k + READ_AHEAD);
       const r = changed[k];
-      const series = await ahead[k];
+      // A run whose points cannot be read back (its point file damaged: the store rebuilds it from its log at the
+      // next pass) is left out of this push, not shared with points missing.
+      const series = await ahead[k].catch((err: unknown) => (report.skipped.push({ id: changed[k].id, reason: err instanceof Error ? err.message : String(err) }), undefined));
       delete ahead[k];
+      if (series === undefined) continue;
       const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings, series);
       if (snap === undefined) {
         report.skipped.push({ id: r.id, reason: 'gone from the store' });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore, parseWithFloats, type RunStore } from '../store';
+import { openStore, parseWithFloats, pointsDir, type RunStore } from '../store';
 import { writeLog } from '../../test/fixtures/logs';
 import { artifact } from '../../test/fixtures/records';
 import { simpleRun } from '../../test/fixtures/runs';
@@ -207,4 +207,27 @@ test('trackside push --delete unshares a run from the remote (even when a teamma
   const named = await push(ada, ['ada-oops']);
   assert.ok(named.pushed);
   assert.match(gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF), /ada-oops\/meta\.json/);
+});
+
+test('a run whose points cannot be read back is left out of the push with the reason; the others are shared', async (t) => {
+  const team = makeTeam();
+  t.after(team.cleanup);
+  const ada = team.clone('Ada');
+  const dbPath = join(team.dir, 'ada.sqlite');
+  const store = await openStore({ roots: [ada.root], dbPath });
+  t.after(() => store.close());
+  // One run, indexed alone: the only point file there is then is its own.
+  writeLog(ada.root, 'ada-bad', simpleRun('ada-bad', 5000, { status: 'finished' }));
+  await store.index();
+  const [badFile] = readdirSync(pointsDir(dbPath)).filter((f) => f.endsWith('.pts'));
+  writeLog(ada.root, 'ada-ok', simpleRun('ada-ok', 5000, { status: 'finished' }));
+  await store.index();
+  truncateSync(join(pointsDir(dbPath), badFile), 64);
+  const report = await publishRuns({ cwd: ada.repo, store, settings: DEFAULT_SETTINGS });
+  assert.ok(report.pushed);
+  assert.deepEqual(report.skipped.map((s) => s.id), ['ada-bad']);
+  assert.match(report.skipped[0].reason, /cannot read the points of ada-bad .*reindexed from its log/);
+  const onRemote = gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF);
+  assert.match(onRemote, /\/ada-ok\/series\.bin/);
+  assert.doesNotMatch(onRemote, /ada-bad/);
 });
