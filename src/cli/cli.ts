@@ -68,7 +68,7 @@ Exit codes: 0 ok, 1 run or metric not found (or the prefix matches several runs)
 `;
 
 const VALUED = new Set(['root', 'db', 'status', 'project', 'tag', 'text', 'sort', 'limit', 'points', 'remote', 'artifact-limit', 'exclude']);
-const FLAGS = new Set(['json', 'help', 'no-index', 'asc', 'desc', 'all', 'csv', 'dry-run', 'share-diff']);
+const FLAGS = new Set(['json', 'help', 'no-index', 'asc', 'desc', 'all', 'csv', 'dry-run', 'share-diff', 'delete']);
 const STATUSES = new Set<RunStatus>(['running', 'finished', 'failed', 'killed', 'crashed']);
 
 export class NotFound extends Error {}

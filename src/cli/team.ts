@@ -1,6 +1,6 @@
 // `trackside push` and `trackside pull`: share runs through the git remote and fetch teammates' (src/team/).
 import { stringifyWithFloats, type Diagnostic, type RunStore, type RunSummary } from '../store';
-import { DEFAULT_SETTINGS, publishRuns, pullRuns, PushError, TeamSetupError, type PublishReport, type TeamSettings } from '../team';
+import { DEFAULT_SETTINGS, publishRuns, pullRuns, PushError, TeamSetupError, unshareRuns, type PublishReport, type TeamSettings } from '../team';
 import { UsageError, type ParsedArgs } from './args';
 import { safe, table } from './terminalText';
 
@@ -23,6 +23,9 @@ push / pull (share runs through the project's git remote, under refs/trackside/r
     --share-diff          include each run's recorded git diff (left out by default)
     --artifact-limit N    artifacts up to N bytes travel (default 1048576); larger ones are listed with size+SHA-256
     --exclude P[,P]       globs: matching artifact paths, environment keys, --flags and run ids stay here
+  trackside push --delete RUN… [--remote NAME] [--json]
+                  unshare runs: take them out of your folder of the ref and push that (they stay in its history;
+                  push --all leaves them out until you name one again)
   trackside pull [--remote NAME] [--json]
                   fetch teammates' runs; they appear read-only in ls/show/compare with an author
 `;
@@ -61,7 +64,32 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+async function cmdUnshare(args: ParsedArgs, cli: TeamCli): Promise<number> {
+  if (args.positionals.length === 0) throw new UsageError('push --delete needs the runs to unshare: trackside push --delete <run>…');
+  if (args.flags.has('all') || args.flags.has('dry-run')) throw new UsageError('push --delete takes run ids, not --all or --dry-run');
+  // A run unshared may be gone from this machine already: ids are taken as they are when no run here matches.
+  const runIds = await cli.withStore(async (store) => {
+    const all = store.listRuns();
+    return args.positionals.map((ref) => {
+      try {
+        return cli.resolveRun(all, ref).id;
+      } catch {
+        return ref;
+      }
+    });
+  });
+  const report = await guarded(() => unshareRuns({ cwd: cli.cwd, runIds, remote: args.options.get('remote') }));
+  if (args.flags.has('json')) {
+    cli.stdout(stringifyWithFloats(report, 2) + '\n');
+    return report.notShared.length > 0 ? 1 : 0;
+  }
+  for (const n of report.notShared) cli.stdout(safe(`not unshared ${n.id}: ${n.reason}`) + '\n');
+  if (report.removed.length > 0) cli.stdout(safe(`Unshared ${report.removed.join(', ')} from ${report.remote} (${report.owner})${report.merges > 0 ? `, merged with teammates' runs ${report.merges}×` : ''}. They stay in the ref's history.`) + '\n');
+  return report.notShared.length > 0 ? 1 : 0;
+}
+
 export async function cmdPush(args: ParsedArgs, cli: TeamCli): Promise<number> {
+  if (args.flags.has('delete')) return cmdUnshare(args, cli);
   if (args.positionals.length === 0 && !args.flags.has('all')) throw new UsageError('push needs runs to share: trackside push <run>… or trackside push --all');
   if (args.positionals.length > 0 && args.flags.has('all')) throw new UsageError('push: name runs or give --all, not both');
   const settings = settingsOf(args);

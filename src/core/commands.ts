@@ -45,6 +45,7 @@ export const Commands = {
   // Team runs through the git remote.
   shareRuns: 'trackside.shareRuns',
   fetchTeamRuns: 'trackside.fetchTeamRuns',
+  unshareRuns: 'trackside.unshareRuns',
   // Sweeps.
   newSweep: 'trackside.newSweep',
   sweepAroundRun: 'trackside.sweepAroundRun',

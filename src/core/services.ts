@@ -22,6 +22,8 @@ export interface StoreService extends vscode.Disposable {
   opened(): Promise<RunStore>;
   /** Indexes now, for the refresh command. */
   refresh(): Promise<void>;
+  /** Indexes these runs now (a pass over just them: new, changed or gone), for changes made by a command. */
+  refreshRuns(runIds: string[]): Promise<void>;
   readonly onDidChange: vscode.Event<StoreChange>;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addWorktree, changedFiles, fileAt, git, hasCommit, head, recordedTree, removeWorktree, repoRoot, workingTree } from './git';
+import { addWorktree, changedFiles, fetchCommit, fileAt, git, hasCommit, head, recordedTree, removeWorktree, repoRoot, workingTree } from './git';
 
 async function repo(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'trackside-git-test-'));
@@ -72,4 +72,44 @@ test('not a repository: no root, no head', async (t) => {
   t.after(() => rm(dir, { recursive: true, force: true }));
   assert.equal(await repoRoot(dir), undefined);
   assert.equal(await head(dir), undefined);
+});
+
+test('a teammate’s commit is fetched from the remote when missing (by id, over a bare repository and over git daemon); one never pushed is reported as unreachable', async (t) => {
+  const { makeTeam, gitSync } = await import('../../test/fixtures/teamGit');
+  const team = makeTeam();
+  t.after(team.cleanup);
+  const bob = team.clone('Bob');
+  const ada = team.clone('Ada');
+  await writeFile(join(ada.repo, 'train.py'), 'lr = 0.1\n');
+  gitSync(ada.repo, 'add', 'train.py');
+  gitSync(ada.repo, 'commit', '-q', '-m', 'ada trains');
+  const pushed = gitSync(ada.repo, 'rev-parse', 'HEAD').trim();
+  gitSync(ada.repo, 'push', '-q', 'origin', 'HEAD:refs/heads/ada');
+  await writeFile(join(ada.repo, 'train.py'), 'lr = 0.2\n');
+  gitSync(ada.repo, 'commit', '-q', '-am', 'never pushed');
+  const local = gitSync(ada.repo, 'rev-parse', 'HEAD').trim();
+
+  assert.equal(await hasCommit(bob.repo, pushed), false);
+  assert.equal(await fetchCommit(bob.repo, 'origin', pushed), true);
+  assert.equal(await hasCommit(bob.repo, pushed), true);
+  assert.equal(await fetchCommit(bob.repo, 'origin', local), false, 'a commit only on Ada’s machine');
+  assert.equal(await fetchCommit(bob.repo, '--upload-pack=x', local), false, 'a remote name that is an option is refused');
+
+  // The same over the network, and once the daemon is gone: unreachable, said as such.
+  const { spawn } = await import('node:child_process');
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const daemon = spawn('git', ['daemon', '--reuseaddr', `--base-path=${team.dir}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, team.dir], { stdio: 'ignore' });
+  t.after(() => daemon.kill());
+  const carol = team.clone('Carol');
+  gitSync(carol.repo, 'remote', 'add', 'net', `git://127.0.0.1:${port}/remote.git`);
+  let ok = false;
+  for (let i = 0; i < 50 && !ok; i++) {
+    ok = await fetchCommit(carol.repo, 'net', pushed).catch(() => false);
+    if (!ok) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(ok, true, 'fetched over git daemon');
+  daemon.kill();
+  await new Promise((r) => daemon.once('exit', r));
+  gitSync(carol.repo, 'remote', 'set-url', 'origin', `git://127.0.0.1:${port}/remote.git`);
+  assert.equal(await fetchCommit(carol.repo, 'origin', local), false);
 });

@@ -91,6 +91,26 @@ export async function hasCommit(repo: string, commit: string): Promise<boolean> 
   }
 }
 
+/**
+ * Makes a commit recorded by someone else's run (a teammate's, fetched through the remote) present here: fetched
+ * by its id (servers that allow it), else with the remote's branches. False when the remote does not have it
+ * (never pushed, or gone), or cannot be reached.
+ */
+export async function fetchCommit(repo: string, remote: string, commit: string): Promise<boolean> {
+  if (!isCommitId(commit) || !/^[\w.-]+$/.test(remote) || remote.startsWith('-')) return false;
+  if (await hasCommit(repo, commit)) return true;
+  const attempts = commit.length >= 40 ? [['fetch', '--no-tags', '--no-write-fetch-head', remote, commit], ['fetch', '--no-tags', remote]] : [['fetch', '--no-tags', remote]];
+  for (const args of attempts) {
+    try {
+      await git(args, { cwd: repo });
+    } catch {
+      // Not served by id, or unreachable: the next way, or the answer below.
+    }
+    if (await hasCommit(repo, commit)) return true;
+  }
+  return false;
+}
+
 /** Runs `fn` with a throwaway index file, so the user's index is never touched. */
 async function withTempIndex<T>(fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'trackside-index-'));

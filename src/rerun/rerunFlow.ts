@@ -6,8 +6,8 @@ import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import { runIdsFrom } from '../core/runRef';
 import type { RunDetail, RunStore, RunSummary } from '../store/types';
-import { addWorktree, removeWorktree } from './git';
-import { codeOfRun, exists, scriptKey, type CodeFacts } from './codeState';
+import { addWorktree, fetchCommit, hasCommit, removeWorktree, repoRoot } from './git';
+import { codeOfRun, exists, gitInfo, scriptKey, type CodeFacts } from './codeState';
 import { codeFactsBeforeConsent } from './codeScope';
 import { consentQuestion } from './model/gitScope';
 import { editParams } from './editParams';
@@ -86,6 +86,10 @@ export class RerunFlow extends Disposable {
     } else if (!folders.some((f) => cwd === f.uri.fsPath || cwd?.startsWith(`${f.uri.fsPath}/`) || cwd?.startsWith(`${f.uri.fsPath}\\`))) {
       warnings.push(`The working directory ${cwd} is outside this workspace.`);
     }
+    if (run.source === 'team' && folders.some((f) => cwd === f.uri.fsPath || cwd?.startsWith(`${f.uri.fsPath}/`) || cwd?.startsWith(`${f.uri.fsPath}\\`))) {
+      const warning = await this.teammatesCommit(run, cwd);
+      if (warning !== undefined) warnings.push(warning);
+    }
     const recorded = run.executable ?? run.env.python?.executable;
     const recordedExists = !!recorded && (await exists(recorded, 'file'));
     const fromExtension = recordedExists ? undefined : await pythonExtensionInterpreter(vscode.Uri.file(cwd), this.ctx.output);
@@ -93,6 +97,25 @@ export class RerunFlow extends Disposable {
     const facts = await codeFactsBeforeConsent(run, cwd, folders.map((f) => f.uri.fsPath), askOutside);
     if (!facts) return undefined;
     return { run, params: exactParams(run.params, run.exactInts?.params), cwd, interpreter, facts, warnings };
+  }
+
+  /**
+   * A teammate's run recorded a commit of theirs: fetched from the remote the run came through when it is not
+   * here, so the rerun can rebuild their code. Says why not when it cannot (never pushed, or the remote is out of
+   * reach); only in a folder of this workspace (git reads the repository's configuration).
+   */
+  private async teammatesCommit(run: RunDetail, cwd: string): Promise<string | undefined> {
+    const commit = gitInfo(run).commit;
+    const team = (run.env as { team?: { remote?: unknown } }).team;
+    const remote = typeof team?.remote === 'string' ? team.remote : undefined;
+    const repo = await repoRoot(cwd);
+    if (commit === undefined || repo === undefined || (await hasCommit(repo, commit))) return undefined;
+    const who = run.author ?? 'the teammate';
+    if (remote === undefined || !(await fetchCommit(repo, remote, commit))) {
+      return `${who}'s commit ${commit.slice(0, 10)} is not in this repository and could not be fetched from ${remote ?? 'the remote'} (it was never pushed, or the remote is out of reach): the recorded code cannot be rebuilt; a rerun uses your checkout.`;
+    }
+    this.ctx.output.info(`Fetched ${who}'s commit ${commit} from ${remote} for the rerun of ${run.id}.`);
+    return undefined;
   }
 
   private plan(s: Session, overrides: Record<string, OverrideValue>, worktree?: { repo: string; dir: string }): RerunPlan {

@@ -9,3 +9,7 @@ export { downsampleIndices } from './query/downsample';
 export { setParseWorkerScript } from './ingest/parsePool';
 export { serveParseJobs } from './ingest/parseWorker';
 export * as models from './models';
+// Team runs (src/team writes what src/store/sources/team reads): the series.bin codec and the cache's file names.
+export { CodecError, decodeSeries, encodeSeries, type SeriesColumns } from './sources/team/seriesCodec';
+export { META_FILE, ORIGIN_FILE, SERIES_FILE } from './sources/team/teamReader';
+export { TEAM_FOLDER } from './sources/team/source';

@@ -17,6 +17,7 @@ import { ParsePool } from './ingest/parsePool';
 import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/runSummary';
 import { SeriesCache } from './query/seriesCache';
 import { readSeries } from './query/seriesRead';
+import { readWholeRun } from './query/wholeRun';
 import { loadSqlJs } from './index/sqlite';
 import { Liveness } from './liveness';
 import type { ProcInfo } from './ingest/runState';
@@ -395,6 +396,19 @@ export class SqlRunStore implements RunStore {
     };
     await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, wanted.length) }, worker));
     return out.filter((s): s is Series => s !== undefined);
+  }
+
+  async wholeRun(runId: string): Promise<Series[]> {
+    const run = this.runs.get(runId);
+    if (run === undefined) return [];
+    const file = run.file.points?.name;
+    try {
+      return await readWholeRun(this.db, runId, file, run.series);
+    } catch (err) {
+      if (this.runs.get(runId)?.file.points?.name !== file) return this.wholeRun(runId);
+      this.needsRepair(run, runId, 'its points', err);
+      throw new Error(`cannot read the points of ${runId} from the index (${errorText(err)}); it is reindexed from its log at the next pass`);
+    }
   }
 
   paramsDiff(runIds: string[]): ParamsDiffRow[] {

@@ -105,6 +105,11 @@ export interface RunSummary {
   hosts?: string[];
   /** The rank whose crash made the run crashed (the lowest, when several did). */
   crashedRank?: { rank: number; host: string };
+  /**
+   * A fetched team run: when it was shared (Unix ms). Its status is the one it had then (a fetched run is not
+   * live): `running` means running as of this time.
+   */
+  sharedAt?: number;
 }
 
 /** One rank of a distributed run, as its own segment tells it. */
@@ -237,6 +242,11 @@ export interface RunStore {
   metricKeys(runIds?: string[]): string[];
   /** Reads points from the index's point files: chunks in the range, downsampled per series. */
   series(req: SeriesRequest): Promise<Series[]>;
+  /**
+   * Every point of every series of one run (sorted by key), not downsampled and not cached, read in bulk: one
+   * index query and one point-file read. For sharing a whole run; rejects when its points cannot be read back.
+   */
+  wholeRun(runId: string): Promise<Series[]>;
   paramsDiff(runIds: string[]): ParamsDiffRow[];
   diagnostics(): Diagnostic[];
   /** Writes the index to dbPath atomically, if anything changed. */

@@ -58,6 +58,52 @@ export function gitBytes(args: string[], opts: GitOptions): Promise<Buffer> {
   });
 }
 
+/**
+ * Runs git with its input written piece by piece: `write` resolves once git has taken the bytes in (so the caller
+ * holds at most a pipe's worth more), `end` closes the input and resolves git's stdout as gitBytes does.
+ */
+export function gitStream(args: string[], opts: Omit<GitOptions, 'input'>): { write(bytes: Buffer | string): Promise<void>; end(): Promise<Buffer>; kill(): void } {
+  const child = spawn('git', [...SAFE_CONFIG, ...args], { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let failed: GitError | undefined;
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => {
+    if (err.length < 256) err.push(b);
+  });
+  const closed = new Promise<Buffer>((resolve, reject) => {
+    child.on('error', (e) => reject((failed = new GitError(`git could not start: ${e.message}`, '', null))));
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8').trim();
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject((failed = new GitError(`git ${args[0]} failed: ${lastLines(stderr) || `exit code ${code}`}`, stderr, code)));
+    });
+  });
+  // A git that died early fails the next write with its own message, not a broken pipe.
+  closed.catch(() => undefined);
+  child.stdin.on('error', () => undefined);
+  return {
+    write: (bytes) =>
+      new Promise<void>((resolve, reject) => {
+        if (failed !== undefined) return reject(failed);
+        if (child.stdin.write(bytes)) return resolve();
+        const onClose = () => closed.then(() => reject(new GitError(`git ${args[0]} stopped reading`, '', null)), reject);
+        child.once('close', onClose);
+        child.stdin.once('drain', () => {
+          child.off('close', onClose);
+          resolve();
+        });
+      }),
+    end: () => {
+      child.stdin.end();
+      return closed;
+    },
+    kill: () => {
+      child.kill();
+    },
+  };
+}
+
 export async function git(args: string[], opts: GitOptions): Promise<string> {
   return (await gitBytes(args, opts)).toString('utf8');
 }

@@ -9,7 +9,7 @@ import { openStore } from '../store';
 import { gitEnv, gitSync, makeTeam, type Teammate } from '../../test/fixtures/teamGit';
 import { materialise, LIMITS } from './materialise';
 import { RUNS_REF } from './repo';
-import { encodeSeries } from './seriesCodec';
+import { encodeSeries } from '../store';
 
 function hashObject(cwd: string, bytes: Buffer | string, type = 'blob', literally = false): string {
   return execFileSync('git', ['hash-object', '-w', '-t', type, ...(literally ? ['--literally'] : []), '--stdin'], { cwd, env: gitEnv, input: bytes }).toString().trim();
@@ -68,7 +68,7 @@ test('a hostile ref: climbing names, links, bad bytes and oversized files are di
 
   const before = allFiles(team.dir).filter((f) => !f.includes(`${join('Bob', '.git')}`));
   gitSync(bob.repo, 'fetch', '-q', 'origin', `+${RUNS_REF}:refs/trackside/remote/origin`);
-  const report = await materialise(bob.repo, 'refs/trackside/remote/origin', bob.root, 'Bob@here', 'origin', { ...LIMITS, seriesBytes: 1 << 20 });
+  const report = await materialise(bob.repo, 'refs/trackside/remote/origin', bob.root, 'Bob@here', { name: 'origin', key: 'origin-test' }, { ...LIMITS, seriesBytes: 1 << 20 });
   assert.deepEqual(report.written, ['Mallory@evil/good-1']);
   const reasons = report.diagnostics.map((d) => `${d.file} ${d.reason}`).join('\n');
   assert.match(reasons, /\.\.\/escape\/meta\.json not <owner>\/<run-id>\/<file>/);
@@ -105,10 +105,10 @@ test('a ref with more entries than the limit is read no further, with a diagnost
   const runs = Array.from({ length: 40 }, (_, i) => goodRun(m, `r${String(i).padStart(3, '0')}`));
   publishRaw(mallory, rawTree(m, [tree(m, 'Mallory@evil', runs)]));
   gitSync(bob.repo, 'fetch', '-q', 'origin', `+${RUNS_REF}:refs/trackside/remote/origin`);
-  const small = await materialise(bob.repo, 'refs/trackside/remote/origin', bob.root, 'Bob@here', 'origin', { ...LIMITS, entries: 30 });
+  const small = await materialise(bob.repo, 'refs/trackside/remote/origin', bob.root, 'Bob@here', { name: 'origin', key: 'origin-test' }, { ...LIMITS, entries: 30 });
   assert.ok(small.diagnostics.some((d) => /more than 30 entries/.test(d.reason)));
   assert.ok(small.written.length <= 15);
   // A listing past the byte cap that bounds it: nothing changed, one diagnostic.
-  const tiny = await materialise(bob.repo, 'refs/trackside/remote/origin', bob.root, 'Bob@here', 'origin', { ...LIMITS, entries: 1 });
+  const tiny = await materialise(bob.repo, 'refs/trackside/remote/origin', bob.root, 'Bob@here', { name: 'origin', key: 'origin-test' }, { ...LIMITS, entries: 1 });
   assert.match(tiny.diagnostics[0]?.reason ?? '', /too large to read/);
 });

@@ -1,19 +1,23 @@
-// Fetched team runs into the cache the store's `team` source reads: `<root>/team/<owner>/runs/<id>/events.jsonl`
-// (+ the artifacts that travelled). The ref is someone else's writing: names are checked against the folder-name
+// Fetched team runs into the cache the store's `team` source reads: `<root>/team/<remote>/<owner>/runs/<id>/`
+// holding the run's meta.json and series.bin as the ref has them (the source reads them directly: no log text
+// to write or parse again) and the artifacts that travelled, at their paths in the run folder. The cache is only
+// ever a copy of the ref: deleting it loses nothing, the next fetch writes it again. The ref is someone else's writing: names are checked against the folder-name
 // patterns, `..`, absolute paths, links and submodules are refused, every file and the entry count are capped,
 // and a bad run becomes a diagnostic while the others are written. Nothing is written outside the cache.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseWithFloats, type Diagnostic } from '../store';
+import { CodecError, decodeSeries, META_FILE, ORIGIN_FILE, parseWithFloats, SERIES_FILE, TEAM_FOLDER, type Diagnostic } from '../store';
 import { gitBytes, GitError } from './git';
-import { eventsText } from './eventsWriter';
 import { OWNER_NAME, RUN_ID } from './repo';
-import { CodecError, decodeSeries } from './seriesCodec';
 
-export const TEAM_DIR = 'team';
-/** Beside each cached run: which blobs it was written from, so an unchanged run is not rewritten. */
-export const ORIGIN_FILE = 'team-origin.json';
+export const TEAM_DIR = TEAM_FOLDER;
+
+/** The remote fetched from: its name (in diagnostics and the runs' origin) and its cache folder (repo.ts remoteKey). */
+export interface CacheRemote {
+  name: string;
+  key: string;
+}
 
 export interface Limits {
   /** Entries in the whole ref tree. */
@@ -148,12 +152,15 @@ async function readOrigin(dir: string): Promise<string | undefined> {
  * Writes the runs of `commit`'s tree into `<root>/team/`, skipping `ownOwner`'s (those are this machine's runs),
  * and removes cached runs the ref no longer has. `label` names the ref in diagnostics.
  */
-export async function materialise(cwd: string, commit: string, root: string, ownOwner: string, remote: string, limits: Limits = LIMITS): Promise<MaterialiseReport> {
+export async function materialise(cwd: string, commit: string, root: string, ownOwner: string, remote: CacheRemote, limits: Limits = LIMITS): Promise<MaterialiseReport> {
   const report: MaterialiseReport = { written: [], unchanged: 0, removed: [], skippedOwn: 0, diagnostics: [] };
-  const label = `refs/trackside/runs (${remote})`;
-  const cache = resolve(root, TEAM_DIR);
+  const label = `refs/trackside/runs (${remote.name})`;
+  const top = resolve(root, TEAM_DIR);
+  const cache = inside(top, remote.key);
+  if (cache === undefined) throw new Error(`not a cache folder name: ${remote.key}`);
   await mkdir(cache, { recursive: true });
-  await writeFile(join(cache, '.gitignore'), '# Teammates’ runs fetched by Trackside: rebuilt by the next fetch.\n*\n');
+  await writeFile(join(top, '.gitignore'), '# Teammates’ runs fetched by Trackside: rebuilt by the next fetch.\n*\n');
+  await removeOldLayout(top);
   let listing: Buffer;
   try {
     // ~100 bytes an entry: the cap on entries bounds the listing too.
@@ -208,7 +215,7 @@ export async function materialise(cwd: string, commit: string, root: string, own
     const writer = async () => {
       while (next < batch.length) {
         const t = batch[next++];
-        const problem = await writeRun(t.run, cache, t.dir, t.digest, blobs, remote, limits).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+        const problem = await writeRun(t.run, cache, t.dir, t.digest, blobs, remote.name, limits).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
         if (problem === undefined) report.written.push(`${t.run.owner}/${t.run.id}`);
         else report.diagnostics.push({ file: `${label}:${t.run.owner}/${t.run.id}`, reason: `${problem}; run not fetched` });
       }
@@ -221,16 +228,18 @@ export async function materialise(cwd: string, commit: string, root: string, own
 }
 
 async function writeRun(run: RunEntries, cache: string, dir: string, digestText: string, blobs: Map<string, Buffer>, remote: string, limits: Limits): Promise<string | undefined> {
+  const metaBytes = blobs.get((run.meta as Blob).id) as Buffer;
   let meta: unknown;
   try {
-    meta = parseWithFloats((blobs.get((run.meta as Blob).id) as Buffer).toString('utf8'));
+    meta = parseWithFloats(metaBytes.toString('utf8'));
   } catch (err) {
     return `meta.json is not JSON (${err instanceof Error ? err.message : String(err)})`;
   }
-  let series: ReturnType<typeof decodeSeries> = [];
-  if (run.series !== undefined) {
+  const seriesBytes = run.series === undefined ? undefined : (blobs.get(run.series.id) as Buffer);
+  if (seriesBytes !== undefined) {
+    // Checked here, so a bad run is a diagnostic of the fetch and never reaches the cache.
     try {
-      series = decodeSeries(blobs.get(run.series.id) as Buffer, limits.points);
+      decodeSeries(seriesBytes, limits.points);
     } catch (err) {
       if (err instanceof CodecError) return err.message;
       throw err;
@@ -239,24 +248,42 @@ async function writeRun(run: RunEntries, cache: string, dir: string, digestText:
   const m = meta as { author?: unknown; host?: unknown };
   const author = typeof m.author === 'string' && m.author !== '' ? m.author.slice(0, 200) : run.owner.split('@')[0];
   const host = typeof m.host === 'string' ? m.host.slice(0, 200) : (run.owner.split('@')[1] ?? '');
-  const text = eventsText(run.id, meta, series, { author, host, owner: run.owner, remote });
   // Written beside, then swapped in: the store never sees half a run.
   // The temporary folder's dot-name matches no owner, so no source ever lists it.
   const tmp = join(cache, `.tmp-${process.pid}-${digestText.slice(0, 12)}`);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
+  const own = new Set([META_FILE, SERIES_FILE, ORIGIN_FILE]);
   for (const f of run.files) {
-    const target = inside(tmp, ...f.path.split('/').slice(1));
+    const rel = f.path.split('/').slice(1);
+    // An artifact named like one of the run's own files stays out: those are what the store reads.
+    if (rel.length === 1 && own.has(rel[0])) continue;
+    const target = inside(tmp, ...rel);
     if (target === undefined) continue;
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, blobs.get(f.id) as Buffer);
   }
-  await writeFile(join(tmp, 'events.jsonl'), text);
-  await writeFile(join(tmp, ORIGIN_FILE), JSON.stringify({ digest: digestText, owner: run.owner, remote }) + '\n');
+  await writeFile(join(tmp, META_FILE), metaBytes);
+  if (seriesBytes !== undefined) await writeFile(join(tmp, SERIES_FILE), seriesBytes);
+  // Last: the file whose stat tells the store the run changed.
+  await writeFile(join(tmp, ORIGIN_FILE), JSON.stringify({ digest: digestText, owner: run.owner, author, host, remote }) + '\n');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dirname(dir), { recursive: true });
   await rename(tmp, dir);
   return undefined;
+}
+
+/** Caches of the first layout (`team/<owner>/runs/`, before one folder per remote): the next fetch rewrites them. */
+async function removeOldLayout(top: string): Promise<void> {
+  for (const e of await readdir(top, { withFileTypes: true }).catch(() => [])) {
+    if (!e.isDirectory() || !OWNER_NAME.test(e.name) || !e.name.includes('@')) continue;
+    const runsDir = join(top, e.name, 'runs');
+    const hasRuns = await readdir(runsDir).then(
+      () => true,
+      () => false,
+    );
+    if (hasRuns) await rm(join(top, e.name), { recursive: true, force: true });
+  }
 }
 
 async function removeStale(cache: string, keep: Set<string>): Promise<string[]> {

@@ -2,7 +2,7 @@
 // `mktree --batch` per depth (children before parents). No index, no work tree, no checkout is touched.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git } from './git';
+import { git, gitStream } from './git';
 
 export interface TreeEntry {
   mode: string;
@@ -35,39 +35,74 @@ export function putBlob(tree: TreeSpec, path: string, bytes: Buffer | string): v
 }
 
 /**
- * Writes every blob given as bytes with one `git fast-import` (straight into a pack: no loose object per file, and
- * the push reuses the pack's compressed data); returns how many. Marks name the blobs, and the exported marks
- * file gives their ids. `tmpParent` holds that file for the duration.
+ * Blobs written by one `git fast-import` for a whole publish (straight into a pack: no loose object per file, and
+ * the push reuses the pack's compressed data), fed run by run while the next runs are read: git packs on one core
+ * while the snapshots are made on the other, and a run's bytes are let go once git has them. Marks name the
+ * blobs; `finish` reads the exported marks file and puts each blob's id in its tree.
  */
-export async function writeBlobs(cwd: string, tmpParent: string, trees: TreeSpec[]): Promise<number> {
-  const pending: Array<{ map: Map<string, Buffer | string>; name: string; bytes: Buffer }> = [];
-  const walk = (t: TreeSpec) => {
-    for (const [name, b] of t.blobs) if (typeof b !== 'string') pending.push({ map: t.blobs, name, bytes: b });
-    for (const sub of t.trees.values()) if (typeof sub !== 'string') walk(sub);
-  };
-  trees.forEach(walk);
-  if (pending.length === 0) return 0;
-  const dir = await mkdtemp(join(tmpParent, 'trackside-blobs-'));
-  try {
-    const marks = join(dir, 'marks');
+export class BlobImport {
+  private readonly pending: Array<{ map: Map<string, Buffer | string>; name: string }> = [];
+  private stream: ReturnType<typeof gitStream> | undefined;
+  private dir: string | undefined;
+
+  constructor(
+    private readonly cwd: string,
+    /** Holds the marks file for the duration. */
+    private readonly tmpParent: string,
+  ) {}
+
+  /** Sends every blob of `tree` given as bytes; resolves when git has taken them in. */
+  async add(tree: TreeSpec): Promise<void> {
     const parts: Buffer[] = [];
-    pending.forEach((p, i) => {
-      parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${p.bytes.length}\n`), p.bytes, Buffer.from('\n'));
-    });
-    parts.push(Buffer.from('done\n'));
-    await git(['fast-import', '--quiet', '--done', '--big-file-threshold=1m', `--export-marks=${marks}`], { cwd, input: Buffer.concat(parts) });
-    const ids = new Map<number, string>();
-    for (const line of (await readFile(marks, 'utf8')).split('\n')) {
-      const m = /^:(\d+) ([0-9a-f]{40,64})$/.exec(line);
-      if (m !== null) ids.set(Number(m[1]), m[2]);
+    const walk = (t: TreeSpec) => {
+      for (const [name, b] of t.blobs) {
+        if (typeof b === 'string') continue;
+        this.pending.push({ map: t.blobs, name });
+        parts.push(Buffer.from(`blob\nmark :${this.pending.length}\ndata ${b.length}\n`), b, Buffer.from('\n'));
+        // The mark until finish() gives the id: the tree no longer holds the bytes once git has them.
+        t.blobs.set(name, `:${this.pending.length}`);
+      }
+      for (const sub of t.trees.values()) if (typeof sub !== 'string') walk(sub);
+    };
+    walk(tree);
+    if (parts.length === 0) return;
+    if (this.stream === undefined) {
+      this.dir = await mkdtemp(join(this.tmpParent, 'trackside-blobs-'));
+      this.stream = gitStream(['fast-import', '--quiet', '--done', '--big-file-threshold=1m', `--export-marks=${join(this.dir, 'marks')}`], { cwd: this.cwd });
     }
-    pending.forEach((p, i) => {
-      const id = ids.get(i + 1);
-      if (id === undefined) throw new Error(`git fast-import gave no id for blob ${i + 1}`);
-      p.map.set(p.name, id);
-    });
-    return pending.length;
-  } finally {
+    await this.stream.write(Buffer.concat(parts));
+  }
+
+  /** Ends the import and gives every blob sent its id; returns how many. */
+  async finish(): Promise<number> {
+    if (this.stream === undefined) return 0;
+    const dir = this.dir as string;
+    try {
+      await this.stream.write('done\n');
+      await this.stream.end();
+      const ids = new Map<number, string>();
+      for (const line of (await readFile(join(dir, 'marks'), 'utf8')).split('\n')) {
+        const m = /^:(\d+) ([0-9a-f]{40,64})$/.exec(line);
+        if (m !== null) ids.set(Number(m[1]), m[2]);
+      }
+      this.pending.forEach((p, i) => {
+        const id = ids.get(i + 1);
+        if (id === undefined) throw new Error(`git fast-import gave no id for blob ${i + 1}`);
+        p.map.set(p.name, id);
+      });
+      return this.pending.length;
+    } finally {
+      this.stream = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Stops an import that will not be finished (a failure meanwhile); what it wrote is unreferenced. */
+  async abort(): Promise<void> {
+    if (this.stream === undefined) return;
+    const dir = this.dir as string;
+    this.stream.kill();
+    this.stream = undefined;
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -106,7 +141,7 @@ export async function writeTrees(cwd: string, roots: TreeSpec[]): Promise<string
 function mktreeLines(t: TreeSpec, ids: Map<TreeSpec, string>): string {
   const lines: string[] = [];
   for (const [name, b] of t.blobs) {
-    if (typeof b !== 'string') throw new Error(`blob ${name} was not written`);
+    if (typeof b !== 'string' || b.startsWith(':')) throw new Error(`blob ${name} was not written`);
     lines.push(`100644 blob ${b}\t${name}`);
   }
   for (const [name, sub] of t.trees) {

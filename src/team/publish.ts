@@ -4,12 +4,12 @@
 // commit with both parents, and tries again: never a force push.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunStore, RunSummary } from '../store';
+import type { RunStore, RunSummary, Series } from '../store';
 import { git, gitMaybe, GitError } from './git';
-import { lsTree, mktreeFrom, newTree, putBlob, writeBlobs, writeTrees, type TreeEntry, type TreeSpec } from './objects';
+import { BlobImport, lsTree, mktreeFrom, newTree, putBlob, writeTrees, type TreeEntry, type TreeSpec } from './objects';
 import { Scrubber } from './redact';
 import { openTeamRepo, pushedRef, remoteRef, RUN_ID, RUNS_REF, type TeamRepo } from './repo';
-import { readAllSeries, runStamp, snapshotRun, type RunSnapshot, type TeamSettings } from './snapshot';
+import { runStamp, snapshotRun, type RunSnapshot, type TeamSettings } from './snapshot';
 
 export interface PublishOptions {
   cwd: string;
@@ -56,6 +56,9 @@ export interface PublishReport {
 
 export class PushError extends Error {}
 
+/** Runs whose points are being read while one is snapshotted: enough to keep the disk busy, few in memory. */
+const READ_AHEAD = 4;
+
 interface CacheEntry {
   stamp: string;
   tree: string;
@@ -65,12 +68,14 @@ interface CacheEntry {
   listedOnly: string[];
 }
 
-interface PushCache {
+export interface PushCache {
   v: 1;
   owner: string;
   runs: Record<string, CacheEntry>;
   /** The ref's commit after the last publish: it holds every run tree above. */
   commit?: string;
+  /** Runs unshared from this machine: `push --all` leaves them out until one is named again. */
+  unshared?: string[];
 }
 
 /** refs/trackside/* → commit, in one git call. */
@@ -86,17 +91,20 @@ async function trackRefs(cwd: string): Promise<Map<string, string>> {
 
 const cachePath = (repo: TeamRepo) => join(repo.gitDir, 'trackside', 'push-cache.json');
 
-async function loadCache(repo: TeamRepo): Promise<PushCache> {
+export async function loadCache(repo: TeamRepo): Promise<PushCache> {
   try {
     const c = JSON.parse(await readFile(cachePath(repo), 'utf8')) as PushCache;
-    if (c.v === 1 && c.owner === repo.owner && typeof c.runs === 'object' && c.runs !== null) return { v: 1, owner: c.owner, runs: Object.assign(Object.create(null) as Record<string, CacheEntry>, c.runs), ...(typeof c.commit === 'string' ? { commit: c.commit } : {}) };
+    if (c.v === 1 && c.owner === repo.owner && typeof c.runs === 'object' && c.runs !== null) {
+      const unshared = Array.isArray(c.unshared) ? c.unshared.filter((x): x is string => typeof x === 'string') : [];
+      return { v: 1, owner: c.owner, runs: Object.assign(Object.create(null) as Record<string, CacheEntry>, c.runs), ...(typeof c.commit === 'string' ? { commit: c.commit } : {}), ...(unshared.length > 0 ? { unshared } : {}) };
+    }
   } catch {
     // Missing or unreadable: every run is snapshotted again, which is only slower.
   }
   return { v: 1, owner: repo.owner, runs: Object.create(null) as Record<string, CacheEntry> };
 }
 
-async function saveCache(repo: TeamRepo, cache: PushCache): Promise<void> {
+export async function saveCache(repo: TeamRepo, cache: PushCache): Promise<void> {
   const path = cachePath(repo);
   await mkdir(join(repo.gitDir, 'trackside'), { recursive: true });
   await writeFile(`${path}.tmp`, JSON.stringify(cache));
@@ -115,12 +123,12 @@ async function missingObjects(cwd: string, ids: string[]): Promise<Set<string>> 
   );
 }
 
-function chooseRuns(store: RunStore, runIds: string[] | undefined, scrub: Scrubber, skipped: PublishReport['skipped']): RunSummary[] {
+function chooseRuns(store: RunStore, runIds: string[] | undefined, scrub: Scrubber, skipped: PublishReport['skipped'], unshared: ReadonlySet<string>): RunSummary[] {
   const all = store.listRuns();
   const byId = new Map(all.map((r) => [r.id, r]));
   const chosen = runIds === undefined ? all : runIds.map((id) => byId.get(id) ?? (skipped.push({ id, reason: 'no such run' }), undefined)).filter((r): r is RunSummary => r !== undefined);
   return chosen.filter((r) => {
-    const reason = r.readOnly === true ? 'read-only (a teammate’s or imported run)' : !RUN_ID.test(r.id) ? 'its id is not a plain folder name' : scrub.excluded(r.id) ? 'exclude pattern' : undefined;
+    const reason = r.readOnly === true ? 'read-only (a teammate’s or imported run)' : runIds === undefined && unshared.has(r.id) ? 'unshared earlier (name it to share it again)' : !RUN_ID.test(r.id) ? 'its id is not a plain folder name' : scrub.excluded(r.id) ? 'exclude pattern' : undefined;
     if (reason !== undefined) skipped.push({ id: r.id, reason });
     return reason === undefined;
   });
@@ -140,8 +148,8 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
     mark = now;
   };
   const scrub = new Scrubber(opts.settings.exclude);
-  const runs = chooseRuns(opts.store, opts.runIds, scrub, report.skipped);
   const cache = await loadCache(repo);
+  const runs = chooseRuns(opts.store, opts.runIds, scrub, report.skipped, new Set(cache.unshared));
   const stamps = new Map(runs.map((r) => [r.id, runStamp(r, opts.settings)]));
   // Nothing changed since the last publish, which the remote already has: say so without building anything.
   if (runs.length > 0 && runs.every((r) => cache.runs[r.id]?.stamp === stamps.get(r.id)) && cache.commit !== undefined && opts.dryRun !== true) {
@@ -174,14 +182,25 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
       report.runs.push({ id: r.id, name: r.name, status: r.status, bytes: c.bytes, points: c.points, unchanged: true, scrubbed: c.scrubbed, listedOnly: c.listedOnly });
     } else changed.push(r);
   }
-  // Snapshots a batch at a time: series read together, encoded, their blobs written (the bytes let go) before
-  // the next batch, so memory stays bounded however many runs and artifacts there are.
-  for (let i = 0; i < changed.length; i += 64) {
-    const batch = changed.slice(i, i + 64);
-    const series = await readAllSeries(opts.store, batch.map((r) => r.id));
-    const specs: TreeSpec[] = [];
-    for (const r of batch) {
-      const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings, series.get(r.id));
+  // Runs are read a few ahead of the one being snapshotted (each a bulk read of its points: one index query, one
+  // file read), and each snapshot's blobs go to one fast-import that packs them meanwhile; a run's bytes are let
+  // go once git has taken them, so memory stays bounded however many runs and artifacts there are.
+  const blobs = new BlobImport(cwd, repo.gitDir);
+  const ahead: Array<Promise<Series[]>> = [];
+  const read = (k: number) => {
+    if (k < changed.length) ahead[k] = opts.store.wholeRun(changed[k].id);
+  };
+  for (let k = 0; k < READ_AHEAD; k++) read(k);
+  try {
+    for (let k = 0; k < changed.length; k++) {
+      read(k + READ_AHEAD);
+      const r = changed[k];
+      // A run whose points cannot be read back (its point file damaged: the store rebuilds it from its log at the
+      // next pass) is left out of this push, not shared with points missing.
+      const series = await ahead[k].catch((err: unknown) => (report.skipped.push({ id: changed[k].id, reason: err instanceof Error ? err.message : String(err) }), undefined));
+      delete ahead[k];
+      if (series === undefined) continue;
+      const snap = await snapshotRun(opts.store, r.id, repo.author, repo.host, opts.settings, series);
       if (snap === undefined) {
         report.skipped.push({ id: r.id, reason: 'gone from the store' });
         continue;
@@ -190,12 +209,17 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
       if (opts.dryRun === true) continue;
       const spec = newTree();
       for (const [path, bytes] of snap.files) putBlob(spec, path, bytes);
-      runTrees.set(r.id, spec);
-      specs.push(spec);
-      fresh.set(r.id, snap);
       snap.files.clear();
+      runTrees.set(r.id, spec);
+      fresh.set(r.id, snap);
+      await blobs.add(spec);
     }
-    await writeBlobs(cwd, repo.gitDir, specs);
+    await blobs.finish();
+  } catch (err) {
+    await blobs.abort();
+    // Reads already started must not be left to reject unheard.
+    await Promise.allSettled(ahead);
+    throw err;
   }
   if (opts.dryRun === true) {
     report.ms = Math.round(performance.now() - t0);
@@ -247,6 +271,8 @@ export async function publishRuns(opts: PublishOptions): Promise<PublishReport> 
   }
   const result = await pushWithMerges(repo, commit, opts.maxAttempts ?? 5);
   cache.commit = result.commit;
+  // Named again: shared again, and `push --all` includes them from now on.
+  if (cache.unshared !== undefined) cache.unshared = cache.unshared.filter((id) => !runTrees.has(id));
   await saveCache(repo, cache);
   report.commit = result.commit;
   report.merges = result.merges;
@@ -267,7 +293,7 @@ function rejected(err: unknown): boolean {
 }
 
 /** Pushes the ref; on a rejection fetches, merges and tries again, up to `attempts` times. */
-async function pushWithMerges(repo: TeamRepo, start: string, attempts: number): Promise<{ commit: string; merges: number }> {
+export async function pushWithMerges(repo: TeamRepo, start: string, attempts: number, unshared: ReadonlySet<string> = new Set()): Promise<{ commit: string; merges: number }> {
   const { cwd, remote } = repo;
   let commit = start;
   let merges = 0;
@@ -290,7 +316,7 @@ async function pushWithMerges(repo: TeamRepo, start: string, attempts: number): 
       () => false,
     );
     if (ancestor) continue;
-    const tree = await mergeTrees(repo, `${commit}^{tree}`, `${theirs}^{tree}`);
+    const tree = await mergeTrees(repo, `${commit}^{tree}`, `${theirs}^{tree}`, unshared);
     const merged = await commitTree(repo, tree, [commit, theirs], `trackside: ${repo.owner} merges runs from ${remote}`);
     await git(['update-ref', RUNS_REF, merged, commit], { cwd });
     commit = merged;
@@ -308,9 +334,10 @@ export async function fetchRef(repo: TeamRepo): Promise<boolean> {
 
 /**
  * Union of two root trees. Owner folders and runs are disjoint paths; where both sides changed the same one, the
- * sharer keeps their own folder's version and takes everyone else's from the remote.
+ * sharer keeps their own folder's version and takes everyone else's from the remote. `unshared`: runs of the
+ * sharer's folder being deleted, which the remote's side must not bring back.
  */
-export async function mergeTrees(repo: TeamRepo, ours: string, theirs: string): Promise<string> {
+export async function mergeTrees(repo: TeamRepo, ours: string, theirs: string, unshared: ReadonlySet<string> = new Set()): Promise<string> {
   const cwd = repo.cwd;
   const union = async (a: TreeEntry[], b: TreeEntry[], oursWins: (name: string) => boolean, deeper: (o: TreeEntry, t: TreeEntry) => Promise<string | undefined>) => {
     const out = new Map(b.map((e) => [e.name, e]));
@@ -327,7 +354,7 @@ export async function mergeTrees(repo: TeamRepo, ours: string, theirs: string): 
   const root = await union(await lsTree(cwd, ours), await lsTree(cwd, theirs), (name) => name === repo.owner, async (o, t) => {
     const mine = o.name === repo.owner;
     const runs = await union(await lsTree(cwd, o.id), await lsTree(cwd, t.id), () => mine, () => Promise.resolve(undefined));
-    return mktreeFrom(cwd, runs);
+    return mktreeFrom(cwd, mine ? runs.filter((e) => !unshared.has(e.name)) : runs);
   });
   return mktreeFrom(cwd, root);
 }

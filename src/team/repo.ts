@@ -1,6 +1,7 @@
 // Which repository and remote a share or fetch talks to, and who is sharing. Every failure here is a message
 // saying what to do, since the usual cause is a folder that is not (yet) a git repository with a remote.
 import { hostname, userInfo } from 'node:os';
+import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { git, gitMaybe, GitError } from './git';
 
@@ -12,6 +13,8 @@ export interface TeamRepo {
   /** The repository's common git dir (shared by its worktrees), absolute. */
   gitDir: string;
   remote: string;
+  /** The remote's URL as configured (may hold credentials: never shown or written as it is). */
+  url: string;
   author: string;
   email: string;
   host: string;
@@ -35,6 +38,14 @@ export function slug(text: string): string {
     .replace(/-+$/, '')
     .slice(0, 60);
   return s === '' ? 'unknown' : s;
+}
+
+/**
+ * The fetched runs' cache folder of a remote: its name and a hash of its URL, so two remotes (or one renamed to
+ * point elsewhere) never share a cache, and no part of the URL (which may hold a token) is written out.
+ */
+export function remoteKey(remote: string, url: string): string {
+  return `${slug(remote).slice(0, 40)}-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
 }
 
 export function ownerOf(author: string, host: string): string {
@@ -82,7 +93,8 @@ export async function openTeamRepo(cwd: string, remote: string | undefined): Pro
   const author = config.get('user.name') || safeUser();
   const host = hostname();
   const email = config.get('user.email') || `${slug(author)}@${slug(host)}`;
-  return { cwd, gitDir, remote: chosen, author, email, host, owner: ownerOf(author, host) };
+  const url = config.get(`remote.${chosen.toLowerCase()}.url`) ?? chosen;
+  return { cwd, gitDir, remote: chosen, url, author, email, host, owner: ownerOf(author, host) };
 }
 
 function safeUser(): string {

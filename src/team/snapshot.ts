@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { stringifyWithFloats, type ArtifactInfo, type RunDetail, type RunStore, type RunSummary } from '../store';
 import { REDACTED, Scrubber } from './redact';
-import { encodeSeries, type SeriesColumns } from './seriesCodec';
+import { encodeSeries, type SeriesColumns } from '../store';
 
 export interface TeamSettings {
   /** Share the recorded `git diff` artifact. */
@@ -45,6 +45,8 @@ export interface TeamMeta {
   startTime: number;
   endTime?: number;
   lastUpdate: number;
+  /** When a running run was shared: its status is as of then (a fetched run is not live). */
+  sharedAt?: number;
   exitCode?: number;
   error?: unknown;
   author: string;
@@ -143,21 +145,6 @@ function pick(a: ArtifactInfo): Omit<SharedArtifact, 'included'> {
   return out;
 }
 
-/** Every point of these runs' series, read a batch of runs at a time (one store request each). */
-export async function readAllSeries(store: RunStore, ids: string[]): Promise<Map<string, SeriesColumns[]>> {
-  const out = new Map<string, SeriesColumns[]>(ids.map((id) => [id, []]));
-  for (let i = 0; i < ids.length; i += 32) {
-    const batch = ids.slice(i, i + 32);
-    const keys = store.metricKeys(batch);
-    if (keys.length === 0) continue;
-    for (const s of await store.series({ runIds: batch, keys, points: Number.MAX_SAFE_INTEGER, x: 'step' })) {
-      out.get(s.runId)?.push({ key: s.key, steps: s.steps, times: s.times, values: s.values });
-    }
-  }
-  for (const list of out.values()) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return out;
-}
-
 /** The exact digits of integers, less those of values that were redacted (the digits would give them away). */
 function exactIntsOf(exact: NonNullable<RunDetail['exactInts']>, meta: TeamMeta): unknown {
   const out: Record<string, unknown> = { ...exact };
@@ -171,13 +158,13 @@ function exactIntsOf(exact: NonNullable<RunDetail['exactInts']>, meta: TeamMeta)
   return out;
 }
 
-/** `series`: the run's series from readAllSeries (read here when not given). */
+/** `series`: the run's series from store.wholeRun (read here when not given). */
 export async function snapshotRun(store: RunStore, id: string, author: string, host: string, settings: TeamSettings, series?: SeriesColumns[]): Promise<RunSnapshot | undefined> {
   const run = store.getRun(id);
   if (run === undefined) return undefined;
   const scrub = new Scrubber(settings.exclude);
   const snap: RunSnapshot = { id, name: run.name, files: new Map(), bytes: 0, points: 0, scrubbed: [], listedOnly: [] };
-  const columns = series ?? (await readAllSeries(store, [id])).get(id) ?? [];
+  const columns = series ?? (await store.wholeRun(id));
   for (const c of columns) snap.points += c.steps.length;
   const artifacts = await artifactFiles(run, settings, scrub, snap);
   const meta: TeamMeta = {
@@ -198,6 +185,7 @@ export async function snapshotRun(store: RunStore, id: string, author: string, h
     env: scrub.env(run.env, snap.scrubbed),
     artifacts,
   };
+  if (run.status === 'running') meta.sharedAt = Date.now();
   if (run.group !== undefined) meta.group = run.group;
   if (run.parent !== undefined) meta.parent = run.parent;
   if (run.notes !== undefined) meta.notes = run.notes;

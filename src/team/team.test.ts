@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore, parseWithFloats, type RunStore } from '../store';
+import { openStore, parseWithFloats, pointsDir, type RunStore } from '../store';
 import { writeLog } from '../../test/fixtures/logs';
 import { artifact } from '../../test/fixtures/records';
 import { simpleRun } from '../../test/fixtures/runs';
 import { gitSync, makeTeam, type Teammate } from '../../test/fixtures/teamGit';
 import { main } from '../cli/cli';
-import { DEFAULT_SETTINGS, publishRuns, pullRuns, TeamSetupError } from '.';
+import { DEFAULT_SETTINGS, publishRuns, pullRuns, sharedByMe, TeamSetupError } from '.';
 import { RUNS_REF } from './repo';
 
 async function withStore<T>(root: string, fn: (s: RunStore) => Promise<T>): Promise<T> {
@@ -170,4 +170,64 @@ test('trackside push --dry-run --json previews without pushing; push names runs;
   assert.deepEqual(report.written.map((w) => w.split('/')[1]), ['a1']);
   const human = await cli(['pull'], bob.repo);
   assert.match(human.stdout, /Fetched from origin: 0 new or changed runs, 1 unchanged/);
+});
+
+test('trackside push --delete unshares a run from the remote (even when a teammate pushed meanwhile), push --all leaves it out, another’s run is not unshared, and a fetch drops it', async (t) => {
+  const team = makeTeam();
+  t.after(team.cleanup);
+  const ada = team.clone('Ada');
+  const bob = team.clone('Bob');
+  writeLog(ada.root, 'ada-keep', simpleRun('ada-keep', 5, { status: 'finished' }));
+  writeLog(ada.root, 'ada-oops', simpleRun('ada-oops', 5, { status: 'finished' }));
+  writeLog(bob.root, 'bob-1', simpleRun('bob-1', 5, { status: 'finished' }));
+  await push(ada);
+  await push(bob);
+  assert.deepEqual((await pullRuns({ cwd: bob.repo, root: bob.root })).written.map((w) => w.split('/')[1]), ['ada-keep', 'ada-oops']);
+  assert.deepEqual((await sharedByMe({ cwd: ada.repo })).runIds, ['ada-keep', 'ada-oops'], 'what the Unshare Runs… picker lists');
+  // Bob's push is not in Ada's ref yet: her unshare is rejected once, merges, and must not bring the run back.
+  const del = await cli(['push', '--delete', 'ada-oops', 'bob-1', '--json'], ada.repo);
+  const report = parseWithFloats<{ removed: string[]; notShared: Array<{ id: string; reason: string }>; merges: number }>(del.stdout);
+  assert.equal(del.code, 1, 'one of the runs named was not unshared');
+  assert.deepEqual(report.removed, ['ada-oops']);
+  // Bob's run is not in Ada's copy of the ref yet; either way, it is not hers to unshare.
+  assert.match(report.notShared[0].reason, /not shared by Ada@/);
+  assert.equal(report.merges, 1);
+  const onRemote = gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF);
+  assert.doesNotMatch(onRemote, /ada-oops/);
+  assert.match(onRemote, /ada-keep\/meta\.json/);
+  assert.match(onRemote, /bob-1\/meta\.json/);
+  assert.deepEqual((await sharedByMe({ cwd: ada.repo })).runIds, ['ada-keep']);
+  const again = await push(ada);
+  assert.deepEqual(again.runs.map((r) => r.id), ['ada-keep']);
+  assert.ok(again.skipped.some((s) => s.id === 'ada-oops' && /unshared earlier/.test(s.reason)));
+  assert.doesNotMatch(gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF), /ada-oops/);
+  const pulled = await pullRuns({ cwd: bob.repo, root: bob.root });
+  assert.deepEqual(pulled.removed.map((w) => w.split('/')[1]), ['ada-oops']);
+  // Named again: shared again.
+  const named = await push(ada, ['ada-oops']);
+  assert.ok(named.pushed);
+  assert.match(gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF), /ada-oops\/meta\.json/);
+});
+
+test('a run whose points cannot be read back is left out of the push with the reason; the others are shared', async (t) => {
+  const team = makeTeam();
+  t.after(team.cleanup);
+  const ada = team.clone('Ada');
+  const dbPath = join(team.dir, 'ada.sqlite');
+  const store = await openStore({ roots: [ada.root], dbPath });
+  t.after(() => store.close());
+  // One run, indexed alone: the only point file there is then is its own.
+  writeLog(ada.root, 'ada-bad', simpleRun('ada-bad', 5000, { status: 'finished' }));
+  await store.index();
+  const [badFile] = readdirSync(pointsDir(dbPath)).filter((f) => f.endsWith('.pts'));
+  writeLog(ada.root, 'ada-ok', simpleRun('ada-ok', 5000, { status: 'finished' }));
+  await store.index();
+  truncateSync(join(pointsDir(dbPath), badFile), 64);
+  const report = await publishRuns({ cwd: ada.repo, store, settings: DEFAULT_SETTINGS });
+  assert.ok(report.pushed);
+  assert.deepEqual(report.skipped.map((s) => s.id), ['ada-bad']);
+  assert.match(report.skipped[0].reason, /cannot read the points of ada-bad .*reindexed from its log/);
+  const onRemote = gitSync(team.remote, 'ls-tree', '-r', '--name-only', RUNS_REF);
+  assert.match(onRemote, /\/ada-ok\/series\.bin/);
+  assert.doesNotMatch(onRemote, /ada-bad/);
 });

@@ -4,7 +4,8 @@ import { Commands } from '../core/commands';
 import { registerCommands } from '../core/registerCommand';
 import type { FeatureContext } from '../core/services';
 import { teamConfig } from './settings';
-import { fetchTeamRuns, shareRuns } from './teamFlows';
+import { runIdsFrom } from '../core/runRef';
+import { fetchTeamRuns, shareRuns, unshareRunsFlow } from './teamFlows';
 
 export function registerTeamRuns(features: FeatureContext): vscode.Disposable {
   const { store, output } = features;
@@ -30,6 +31,7 @@ export function registerTeamRuns(features: FeatureContext): vscode.Disposable {
       {
         [Commands.shareRuns]: () => shareRuns(store, output),
         [Commands.fetchTeamRuns]: () => fetchTeamRuns(store, output),
+        [Commands.unshareRuns]: (arg?: unknown, selection?: unknown) => unshareRunsFlow(store, output, runIdsFrom(arg, selection)),
       },
       output,
     ),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StoreService } from '../core/services';
 import type { RunStore } from '../store/types';
-import { publishRuns, pullRuns, TEAM_DIR, type PublishReport, type SharedRun } from '../team';
+import { changedRunIds, publishRuns, pullRuns, sharedByMe, TEAM_DIR, unshareRuns, type PublishReport, type SharedRun } from '../team';
 import { teamConfig } from './settings';
 
 const DEFAULT_ROOT = '.trackside';
@@ -113,10 +113,45 @@ export async function fetchTeamRuns(service: StoreService, output: vscode.LogOut
   const report = quiet ? await run() : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Trackside: fetching team runs…' }, run);
   for (const d of report.diagnostics) output.warn(`team runs: ${d.file}: ${d.reason}`);
   output.info(`fetched team runs from ${report.remote} into ${path.join(root, TEAM_DIR)}: ${report.written.length} new or changed, ${report.unchanged} unchanged, ${report.removed.length} removed, ${report.diagnostics.length} problems (${report.ms} ms)`);
-  await service.refresh();
+  // Only the runs the fetch wrote or removed: a pass over them, not over every run of the workspace.
+  await service.refreshRuns(changedRunIds(report));
   if (quiet) return;
   const problems = report.diagnostics.length > 0 ? ` ${report.diagnostics.length} could not be read (see the Trackside output).` : '';
   void vscode.window.showInformationMessage(
     report.found ? `Trackside: ${report.written.length} new or changed team runs from ${report.remote}.${problems}` : `Trackside: no team runs on ${report.remote} yet.`,
   );
+}
+
+/**
+ * Unshare Runs…: the runs this machine shared, ticked for those given (a run's context menu), then a modal
+ * confirmation saying what happens, then a push of the ref without them.
+ */
+export async function unshareRunsFlow(service: StoreService, output: vscode.LogOutputChannel, given: string[]): Promise<void> {
+  requireTrust();
+  const folder = await pickFolder();
+  if (folder === undefined) return;
+  const config = teamConfig(folder);
+  const cwd = folder.uri.fsPath;
+  const mine = await sharedByMe({ cwd, remote: config.remote });
+  if (mine.runIds.length === 0) {
+    void vscode.window.showInformationMessage(`Trackside: no runs shared from here as ${mine.owner} to unshare.`);
+    return;
+  }
+  const store = await service.ready();
+  const names = new Map(store.listRuns().map((r) => [r.id, r.name]));
+  const items = mine.runIds.map((id) => ({ label: names.get(id) ?? id, description: id, picked: given.includes(id), id }));
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Unshare runs from ${mine.remote} (${mine.owner})`, placeHolder: 'Tick the runs to take out of the shared ref' });
+  if (picked === undefined || picked.length === 0) return;
+  const UNSHARE = 'Unshare';
+  const sure = await vscode.window.showWarningMessage(
+    `Unshare ${picked.length} run${picked.length === 1 ? '' : 's'} from ${mine.remote}?`,
+    { modal: true, detail: 'Teammates’ next fetch removes them. They stay in the shared ref’s history (as anything once pushed does), and Share Runs leaves them out until you pick them again.' },
+    UNSHARE,
+  );
+  if (sure !== UNSHARE) return;
+  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Trackside: unsharing from ${mine.remote}…` }, () =>
+    unshareRuns({ cwd, runIds: picked.map((p) => p.id), remote: config.remote }),
+  );
+  output.info(`unshared ${report.removed.join(', ')} from ${report.remote} as ${report.owner} (${report.merges} merges)`);
+  void vscode.window.showInformationMessage(`Trackside: unshared ${report.removed.length} run${report.removed.length === 1 ? '' : 's'} from ${report.remote}.`);
 }

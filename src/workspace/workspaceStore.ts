@@ -120,6 +120,12 @@ export class WorkspaceStore extends Disposable implements StoreService {
     await this.indexNow();
   }
 
+  async refreshRuns(runIds: string[]): Promise<void> {
+    await this.ready();
+    for (const id of runIds) this.pending.run(id);
+    await this.indexNow();
+  }
+
   private async open(generation: number, onOpen: (store: RunStore) => void): Promise<RunStore> {
     const started = Date.now();
     const { roots, globs } = await resolveRoots();

@@ -103,7 +103,8 @@ export function fieldValue(run: ExplorerRun, field: Field, now: () => number = D
 
 /** Wall time the run took, or has taken so far if it is still running. */
 export function durationMs(run: ExplorerRun, now: number): number {
-  const end = run.status === 'running' ? now : (run.endTime ?? run.lastUpdate);
+  // A teammate's run fetched while it ran: running as of when it was shared, not now (it is not live here).
+  const end = run.status === 'running' ? (run.sharedAt ?? now) : (run.endTime ?? run.lastUpdate);
   return Math.max(0, end - run.startTime);
 }
 

@@ -135,6 +135,7 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
   if (badge !== undefined) parts.push(badge);
   if (run.starred) parts.push('★');
   if (run.status === 'running') {
+    if (run.sharedAt !== undefined) parts.push(`as of ${formatTime(run.sharedAt)}`);
     parts.push(formatDuration(durationMs(run, ctx.now)));
     if (run.lastStep !== undefined) parts.push(`step ${formatCount(run.lastStep)}`);
   } else if (run.status === 'failed' && run.error?.type) {
@@ -170,7 +171,7 @@ export function runTooltip(run: ExplorerRun, ctx: RunContext): string {
   lines.push(`**${escapeMarkdown(clamp(run.name || run.id, 200))}**${run.starred ? ' ★' : ''}`);
   lines.push('');
   const when = run.status === 'running'
-    ? `running for ${formatDuration(durationMs(run, ctx.now))}${run.lastStep !== undefined ? `, step ${run.lastStep}` : ''}`
+    ? `running for ${formatDuration(durationMs(run, ctx.now))}${run.lastStep !== undefined ? `, step ${run.lastStep}` : ''}${run.sharedAt !== undefined ? ` as of ${formatTime(run.sharedAt)}, when it was shared (a fetched run is not followed live)` : ''}`
     : `took ${formatDuration(durationMs(run, ctx.now))}`;
   lines.push(`${escapeMarkdown(STATUS_WORDS[run.status])} · started ${escapeMarkdown(formatTime(run.startTime))} (${escapeMarkdown(formatAgo(run.startTime, ctx.now))}) · ${escapeMarkdown(when)}`);
   lines.push('');

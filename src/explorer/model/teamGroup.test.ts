@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { run } from '../../../test/fixtures/explorerRuns';
+import { formatTime } from '../../shared/format';
 import { groupRuns, teamGroupName } from './group';
+import { runRow, runTooltip } from './present';
 
 test('teammates’ runs sit in a Team group per author and host, beside the project’s own runs and groups', () => {
   const runs = [
@@ -24,4 +26,16 @@ test('teammates’ runs sit in a Team group per author and host, beside the proj
   );
   assert.equal(mnist.count, 5);
   assert.equal(teamGroupName(runs[1]), 'Team · Ada (gpu7)');
+});
+
+test('a teammate’s run fetched while running shows "as of" when it was shared, and its duration stops there', () => {
+  const t0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+  const shared = run('ada-live', { author: 'Ada', readOnly: true, status: 'running', startTime: t0, lastUpdate: t0 + 60_000, sharedAt: t0 + 90_000, source: 'team' });
+  const row = runRow(shared, { now: t0 + 86_400_000 });
+  assert.match(row.description ?? '', new RegExp(`as of ${formatTime(t0 + 90_000)}`));
+  assert.match(row.description ?? '', /· 1m 30s/, 'running for the time until it was shared, not until now');
+  assert.match(runTooltip(shared, { now: t0 + 86_400_000 }), /when it was shared \\\(a fetched run is not followed live\\\)/);
+  const crashed = runRow(run('ada-dead', { author: 'Ada', readOnly: true, status: 'crashed', source: 'team' }), { now: t0 });
+  assert.match(crashed.description ?? '', /crashed/);
+  assert.doesNotMatch(crashed.description ?? '', /as of/);
 });

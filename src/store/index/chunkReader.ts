@@ -103,6 +103,42 @@ export class ChunkReader {
     return rows.map((r) => r.inline ?? openSealed(bytes[k++], r.n, r.step0, r.stride));
   }
 
+  /**
+   * Every chunk of every series of a run, by key, in append order: one index query and one read of the point
+   * file (its ranges coalesced), for a whole run read at once (sharing it) instead of a query and a read per key.
+   * The chunks view one fresh buffer.
+   */
+  async fetchRun(run: string, file: string | undefined): Promise<Map<string, ChunkData[]>> {
+    const s = this.stmt('SELECT key, n, step0, stride, pos, steps, times, vals FROM chunks WHERE run = ? ORDER BY key, seq');
+    const rows: Array<Row & { key: string }> = [];
+    try {
+      s.bind([run]);
+      while (s.step()) {
+        const r = s.get();
+        const n = num(r[1]);
+        const step0 = num(r[2]);
+        const stride = r[3] === null ? null : num(r[3]);
+        const pos = r[4] === null ? null : num(r[4]);
+        const inline = pos === null ? openInline({ n, step0, stride, steps: blob(r[5]), times: blob(r[6]) ?? new Uint8Array(8 * n), values: blob(r[7]) ?? new Uint8Array(8 * n) }) : undefined;
+        rows.push({ key: String(r[0]), n, step0, stride, pos, ov: null, inline });
+      }
+    } finally {
+      s.reset();
+    }
+    const sealed = rows.filter((r) => r.pos !== null);
+    if (sealed.length > 0 && file === undefined) throw new Error('the run has sealed chunks but no point file');
+    const bytes = sealed.length === 0 ? [] : await this.files.read(file as string, sealed.map((r) => [r.pos as number, bodyLength(r.n, r.stride === null)] as const));
+    const out = new Map<string, ChunkData[]>();
+    let k = 0;
+    for (const r of rows) {
+      const c = r.inline ?? openSealed(bytes[k++], r.n, r.step0, r.stride);
+      const list = out.get(r.key);
+      if (list === undefined) out.set(r.key, [c]);
+      else list.push(c);
+    }
+    return out;
+  }
+
   /** The overviews of every chunk of one series, in append order (see overview.ts). */
   async overviews(run: string, key: string, file: string | undefined, scratch?: ReadScratch): Promise<ChunkOverview[]> {
     const rows = this.rows(run, key, {});

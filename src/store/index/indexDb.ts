@@ -228,6 +228,11 @@ export class IndexDb {
     return this.reader.fetch(run, key, file, filter, scratch);
   }
 
+  /** Every chunk of every series of a run (see ChunkReader.fetchRun). */
+  fetchRun(run: string, file: string | undefined): Promise<Map<string, ChunkData[]>> {
+    return this.reader.fetchRun(run, file);
+  }
+
   export(): Uint8Array {
     return this.db.export();
   }

@@ -89,12 +89,18 @@ function judged(run: CachedRun, s: RunSummary, view: JobView): RunSummary {
   return out;
 }
 
-/** Who shared a fetched team run: written by the fetch into its log's start.env.team (src/team/eventsWriter.ts). */
+/**
+ * Who shared a fetched team run and what it was then: written by the fetch into start.env.team
+ * (sources/team/metaRecords.ts). A run that was crashed when shared stays crashed (a log records no such status,
+ * and a source that is not live never turns a run crashed by itself); a running one is running as of `sharedAt`.
+ */
 function teamOrigin(s: RunSummary, team: unknown): void {
   if (team === null || typeof team !== 'object') return;
-  const { author, host } = team as { author?: unknown; host?: unknown };
+  const { author, host, status, sharedAt } = team as { author?: unknown; host?: unknown; status?: unknown; sharedAt?: unknown };
   if (typeof author === 'string') s.author = author;
   if (typeof host === 'string') s.authorHost = host;
+  if (status === 'crashed' && s.status === 'running') s.status = 'crashed';
+  if (typeof sharedAt === 'number' && Number.isFinite(sharedAt)) s.sharedAt = sharedAt;
 }
 
 export function detailOf(run: CachedRun, summary: RunSummary): RunDetail {

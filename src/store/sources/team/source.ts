@@ -1,22 +1,35 @@
-// Teammates' runs fetched through the git remote (src/team/): written by a fetch as Trackside logs under
-// `<root>/team/<owner>/runs/<id>/events.jsonl` and read with Trackside's own reader. Read-only (they are someone
-// else's runs; the next fetch rewrites them) and not live (a fetched snapshot never grows by itself).
+// Teammates' runs fetched through the git remote (src/team/): written by a fetch under
+// `<root>/team/<remote>/<owner>/runs/<id>/` as the ref holds them (meta.json, series.bin, the artifacts that
+// travelled) and read from those files (teamReader.ts). `<remote>` is one folder per remote URL, so two remotes
+// never mix their caches. Read-only (they are someone else's runs; the next fetch rewrites them) and not live (a
+// fetched snapshot never grows by itself).
 import { readdirSync, realpathSync } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { errorText, statQuiet } from '../../ingest/quietFs';
 import type { Diagnostic } from '../../types';
 import type { FoundRun, RunSource } from '../runSource';
-import { LOG_FILE } from '../trackside/discovery';
-import { openLog } from '../trackside/reader';
+import { openTeamRun, ORIGIN_FILE } from './teamReader';
 
 export const TEAM_FOLDER = 'team';
 const OWNER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A remote's cache folder (see src/team/repo.ts remoteKey). */
+const REMOTE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** `<root>/team/<remote>/<owner>` folders, for discover (async) and find (sync). */
+function ownerDirs(team: string, remotes: string[], list: (dir: string) => string[]): string[] {
+  return remotes.filter((r) => REMOTE.test(r)).flatMap((r) => list(join(team, r)).filter((o) => OWNER.test(o)).map((o) => join(team, r, o)));
+}
 
 function within(holder: string, real: string): boolean {
   const rel = relative(holder, real);
   return rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..';
+}
+
+async function dirsIn(dir: string): Promise<string[]> {
+  // Only real folders: the fetch writes no links, so a link here was put by something else.
+  return (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
 async function discover(roots: readonly string[], general: Diagnostic[]): Promise<FoundRun[]> {
@@ -24,31 +37,31 @@ async function discover(roots: readonly string[], general: Diagnostic[]): Promis
   const seen = new Map<string, string>();
   for (const root of roots) {
     const team = join(root, TEAM_FOLDER);
-    let owners;
+    let remotes;
     try {
-      owners = await readdir(team, { withFileTypes: true });
+      remotes = (await readdir(team, { withFileTypes: true })).filter((e) => e.isDirectory() && REMOTE.test(e.name)).map((e) => e.name);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') general.push({ file: team, reason: `cannot list team runs (${errorText(err)})` });
       continue;
     }
     let real: string | undefined;
-    for (const o of owners) {
-      // Only real folders: the fetch writes no links, so a link here was put by something else.
-      if (!o.isDirectory() || !OWNER.test(o.name)) continue;
-      const runsDir = join(team, o.name, 'runs');
-      const runs = await readdir(runsDir, { withFileTypes: true }).catch(() => []);
-      for (const r of runs) {
-        if (!r.isDirectory() || !RUN_ID.test(r.name)) continue;
-        const dir = join(runsDir, r.name);
-        real ??= await realpath(team).catch(() => team);
-        if (!within(real, await realpath(dir).catch(() => dir))) continue;
-        const other = seen.get(r.name);
-        if (other !== undefined) {
-          general.push({ file: dir, reason: `run id ${r.name} is also in ${other}; this copy is ignored` });
-          continue;
+    for (const remote of remotes) {
+      for (const o of await dirsIn(join(team, remote))) {
+        if (!OWNER.test(o)) continue;
+        const runsDir = join(team, remote, o, 'runs');
+        for (const r of await dirsIn(runsDir)) {
+          if (!RUN_ID.test(r)) continue;
+          const dir = join(runsDir, r);
+          real ??= await realpath(team).catch(() => team);
+          if (!within(real, await realpath(dir).catch(() => dir))) continue;
+          const other = seen.get(r);
+          if (other !== undefined) {
+            general.push({ file: dir, reason: `run id ${r} is also in ${other}; this copy is ignored` });
+            continue;
+          }
+          seen.set(r, dir);
+          out.push({ id: r, root, dir, log: join(dir, ORIGIN_FILE), source: teamSource });
         }
-        seen.set(r.name, dir);
-        out.push({ id: r.name, root, dir, log: join(dir, LOG_FILE), source: teamSource });
       }
     }
   }
@@ -57,23 +70,24 @@ async function discover(roots: readonly string[], general: Diagnostic[]): Promis
 
 function find(id: string, roots: readonly string[]): FoundRun | undefined {
   if (!RUN_ID.test(id)) return undefined;
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
   for (const root of roots) {
     const team = join(root, TEAM_FOLDER);
-    let owners: string[];
-    try {
-      owners = readdirSync(team).filter((o) => OWNER.test(o));
-    } catch {
-      continue;
-    }
-    for (const owner of owners) {
-      const dir = join(team, owner, 'runs', id);
+    for (const owner of ownerDirs(team, list(team), list)) {
+      const dir = join(owner, 'runs', id);
       if (statQuiet(dir)?.isDirectory() !== true) continue;
       try {
         if (!within(realpathSync(team), realpathSync(dir))) continue;
       } catch {
         continue;
       }
-      return { id, root, dir, log: join(dir, LOG_FILE), source: teamSource };
+      return { id, root, dir, log: join(dir, ORIGIN_FILE), source: teamSource };
     }
   }
   return undefined;
@@ -84,5 +98,5 @@ export const teamSource: RunSource = {
   capabilities: { readOnly: true, live: false },
   discover,
   find,
-  open: openLog,
+  open: openTeamRun,
 };

@@ -112,19 +112,43 @@ function predict(out: Float64Array, i: number, order: number, scale: number): nu
 
 const zigzag = (d: number) => (d >= 0 ? d * 2 : -d * 2 - 1);
 
-function residuals(values: Float64Array, ks: Int8Array, order: number): { z: Float64Array; bits: number; max: number } {
-  const z = new Float64Array(values.length);
-  let bits = 0;
-  let max = 0;
-  for (let i = 0; i < values.length; i++) {
+interface Residuals {
+  z: Float64Array;
+  bits: number;
+  max: number;
+}
+
+const bitsOf = (r: number) => (r < TWO32 ? 32 - Math.clz32(r) : 32 + Math.log2(r / TWO32 + 1));
+
+/**
+ * The residuals of both predictions (order 1 and 2) in one pass: each value is scaled and rounded once, and the
+ * predictions are the very doubles predict() gives the decoder.
+ */
+function residuals(values: Float64Array, ks: Int8Array): [Residuals, Residuals] {
+  const n = values.length;
+  const z1 = new Float64Array(n);
+  const z2 = new Float64Array(n);
+  let bits1 = 0;
+  let bits2 = 0;
+  let max1 = 0;
+  let max2 = 0;
+  for (let i = 0; i < n; i++) {
     if (ks[i] > MAX_EXP) continue;
     const scale = POW10[ks[i]];
-    const r = zigzag(Math.round(values[i] * scale) - predict(values, i, order, scale));
-    z[i] = r;
-    if (r > max) max = r;
-    bits += r < TWO32 ? 32 - Math.clz32(r) : 32 + Math.log2(r / TWO32 + 1);
+    const m = Math.round(values[i] * scale);
+    const r1 = zigzag(m - predict(values, i, 1, scale));
+    const r2 = i > 1 ? zigzag(m - predict(values, i, 2, scale)) : r1;
+    z1[i] = r1;
+    z2[i] = r2;
+    if (r1 > max1) max1 = r1;
+    if (r2 > max2) max2 = r2;
+    bits1 += bitsOf(r1);
+    bits2 += bitsOf(r2);
   }
-  return { z, bits, max };
+  return [
+    { z: z1, bits: bits1, max: max1 },
+    { z: z2, bits: bits2, max: max2 },
+  ];
 }
 
 function writePlanes(w: Writer, z: Float64Array, width: number): void {
@@ -149,8 +173,7 @@ function writeColumn(w: Writer, values: Float64Array): void {
     sameK &&= ks[i] === ks[0];
   }
   if (decimal) {
-    const first = residuals(values, ks, 1);
-    const second = residuals(values, ks, 2);
+    const [first, second] = residuals(values, ks);
     const best = second.bits < first.bits ? second : first;
     if (best.max <= 2 ** 53) {
       // The first two residuals (a start value and a first delta) go as varints; the rest in planes, often of
