@@ -15,10 +15,14 @@ import { ParsePool } from './ingest/parsePool';
 import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/runSummary';
 import { SeriesCache } from './query/seriesCache';
 import { readSeries } from './query/seriesRead';
+import { histogramSeries, mediaAt, mediaKeys, mediaSteps, TableCache, tablePage, textPage } from './query/media';
 import { loadSqlJs } from './index/sqlite';
 import type {
   Diagnostic,
+  HistogramSeries,
   IndexReport,
+  MediaKeyInfo,
+  MediaStep,
   ParamsDiffRow,
   RunDetail,
   RunQuery,
@@ -27,6 +31,9 @@ import type {
   Series,
   SeriesRequest,
   StoreOptions,
+  TablePage,
+  TableRequest,
+  TextPage,
 } from './types';
 
 export { LOG_FILE, USER_FILE, limits };
@@ -86,6 +93,7 @@ export class SqlRunStore implements RunStore {
   /** Runs whose points could not be read back: the next pass reindexes them. */
   private readonly stale = new Set<string>();
   private readonly sources: readonly RunSource[];
+  private readonly tables = new TableCache();
 
   constructor(
     private readonly options: OpenOptions,
@@ -328,6 +336,34 @@ export class SqlRunStore implements RunStore {
     return diffParams(runIds.map((id) => this.runs.get(id)?.state));
   }
 
+  mediaKeys(runId: string): MediaKeyInfo[] {
+    const run = this.runs.get(runId);
+    return run === undefined ? [] : mediaKeys(run.state);
+  }
+
+  mediaSteps(runId: string, key: string): number[] {
+    return this.runs.has(runId) && !this.closed ? mediaSteps(this.db, runId, key) : [];
+  }
+
+  async mediaAt(runId: string, key: string, step: number | 'latest'): Promise<MediaStep | undefined> {
+    const run = this.runs.get(runId);
+    return run === undefined || this.closed ? undefined : mediaAt(this.db, run.state, key, step);
+  }
+
+  histogramSeries(runId: string, key: string, budget: number, bins?: number): HistogramSeries | undefined {
+    return this.runs.has(runId) && !this.closed ? histogramSeries(this.db, runId, key, budget, bins) : undefined;
+  }
+
+  async mediaTable(req: TableRequest): Promise<TablePage | undefined> {
+    const run = this.runs.get(req.runId);
+    return run === undefined || this.closed ? undefined : tablePage(this.db, run.state, this.tables, req);
+  }
+
+  async mediaText(runId: string, key: string, step: number | 'latest', maxChars?: number): Promise<TextPage | undefined> {
+    const run = this.runs.get(runId);
+    return run === undefined || this.closed ? undefined : textPage(this.db, run.state, key, step, maxChars);
+  }
+
   diagnostics(): Diagnostic[] {
     return [...runDiagnostics(this.runs.values()), ...this.general];
   }
@@ -355,6 +391,7 @@ export class SqlRunStore implements RunStore {
       if (this.closed) return;
       this.closed = true;
       this.seriesCache.clear();
+      this.tables.clear();
       this.db.close();
       await this.db.files.release();
     });
