@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { openStore } from './runStore';
 import { appendLog, runDir, tempRoot, writeLog } from '../../test/fixtures/logs';
 import { mediaRun, writeFile } from '../../test/fixtures/media';
-import { encodeLine, mediaHistogram, mediaImages, mediaTable, mediaText, metrics, start, T0 } from '../../test/fixtures/records';
+import { encodeLine, mediaHistogram, mediaImages, mediaTable, mediaText, metrics, start, T0, type LogRecord } from '../../test/fixtures/records';
 import { spread } from './query/media';
 import { plainRelative } from './query/mediaPaths';
 import type { RunStore } from './types';
@@ -125,7 +125,7 @@ test('tables: sorted pages, nulls last, image cells checked; a hostile caption s
 test('histograms over steps: thinned to the budget with first and last, rebinned onto common bins, counts kept', async (t) => {
   const root = fixture(t);
   runDir(root, 'm5');
-  const recs = [start({ id: 'm5' })];
+  const recs: LogRecord[] = [start({ id: 'm5' })];
   for (let s = 0; s < 100; s++) recs.push(mediaHistogram(s, 'w', [s, s + 1, s + 2], [10, 30]));
   writeLog(root, 'm5', recs);
   const store = await storeWith(t, root);
