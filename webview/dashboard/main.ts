@@ -11,12 +11,15 @@ import { ChartsSession } from '../shared/chartsSession';
 import { h, linkButton, swatch } from '../shared/dom';
 import { noticeArea } from '../shared/status';
 import { onThemeChange } from '../shared/theme';
+import { MediaView } from '../shared/media';
 
 const app = document.getElementById('app')!;
 const notices = noticeArea();
 const header = h('header', { class: 'run-header' });
 const chartRoot = h('div', { class: 'charts' });
 const details = h('div', { class: 'details' });
+const media = new MediaView(post);
+const mediaSection = h('section', { class: 'section', 'aria-labelledby': 'media-title', hidden: true }, h('h2', { id: 'media-title' }, 'Media'), media.el);
 let state: DashboardState | undefined;
 let run: RunView | undefined;
 
@@ -35,6 +38,7 @@ app.replaceChildren(
   notices.el,
   header,
   h('section', { class: 'section', 'aria-labelledby': 'metrics-title' }, h('h2', { id: 'metrics-title' }, 'Metrics'), session.controls.el, chartRoot),
+  mediaSection,
   details,
 );
 
@@ -115,8 +119,17 @@ onHostMessage((m) => {
       renderHeader(m.run);
       session.charts.setAll(m.keys, [{ id: m.run.id, name: m.run.name, color: m.run.color, startTime: m.run.startTime }], m.series, m.state.options, []);
       renderDetails(m);
+      mediaSection.hidden = m.media.length === 0;
+      media.setKeys(m.media, [{ id: m.run.id, name: m.run.name, color: m.run.color }]);
       return;
     }
+    case 'media/items':
+    case 'media/histograms':
+    case 'media/tablePage':
+    case 'media/keys':
+      if (m.type === 'media/keys') mediaSection.hidden = m.keys.length === 0;
+      media.received(m);
+      return;
     case 'series/append': {
       const updated = m.runs.find((r) => r.id === run?.id);
       if (updated) {
@@ -131,5 +144,8 @@ onHostMessage((m) => {
   }
 });
 
-onThemeChange(() => session.charts.themeChanged());
+onThemeChange(() => {
+  session.charts.themeChanged();
+  media.themeChanged();
+});
 session.ready();
