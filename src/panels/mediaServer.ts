@@ -54,7 +54,7 @@ export class MediaServer {
           const h = mine.has(id) ? store.histogramSeries(id, req.key, req.budget) : undefined;
           if (h !== undefined) series.push({ ...h, runId: id });
         }
-        return { type: 'media/histograms', requestId: req.requestId, key: req.key, series };
+        return { type: 'media/histograms', requestId: req.requestId, key: req.key, histograms: series };
       }
       case 'media/table': {
         if (!mine.has(req.runId)) return undefined;

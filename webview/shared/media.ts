@@ -41,6 +41,7 @@ class KeySection {
   private readonly latest: HTMLInputElement;
   private readonly stepLabel: HTMLElement;
   private readonly body: HTMLElement;
+  private readonly controls: HTMLElement;
   private steps: number[] = [];
   private pending = 0;
   private readonly cache = new Map<string, MediaItemView[]>();
@@ -61,10 +62,10 @@ class KeySection {
     this.latest = h('input', { type: 'checkbox', class: 'media-latest', checked: true });
     this.stepLabel = h('span', { class: 'media-step meta' });
     this.body = h('div', { class: 'media-body' });
-    const controls =
+    const controls = (this.controls =
       kind === 'histogram'
         ? this.histControls()
-        : h('div', { class: 'toolbar media-controls' }, h('label', { class: 'control' }, 'Step ', this.slider), this.stepLabel, h('label', { class: 'control' }, this.latest, 'Latest'));
+        : h('div', { class: 'toolbar media-controls' }, h('label', { class: 'control' }, 'Step ', this.slider), this.stepLabel, h('label', { class: 'control' }, this.latest, 'Latest')));
     this.el = h('section', { class: 'media-key card', 'data-key': key, 'data-kind': kind }, h('header', {}, h('h4', {}, key), h('span', { class: 'meta' }, kind)), controls, this.body);
     this.slider.addEventListener('input', () => {
       this.latest.checked = Number(this.slider.value) === this.steps.length - 1;
@@ -101,6 +102,8 @@ class KeySection {
     this.slider.max = String(Math.max(0, steps.length - 1));
     if (this.latest.checked || at === undefined) this.slider.value = String(steps.length - 1);
     else this.slider.value = String(Math.max(0, steps.indexOf(at)));
+    // One step needs no slider (a table or text logged once).
+    if (this.kind !== 'histogram') this.controls.hidden = steps.length <= 1;
     if (this.kind === 'histogram') {
       if (grew || this.histograms.length === 0) this.post({ type: 'media/histograms', requestId: (this.asked = nextRequest++), runIds: this.runIds(), key: this.key, budget: HISTOGRAM_STEPS });
       return;
@@ -158,7 +161,7 @@ class KeySection {
       }
       case 'media/histograms':
         if (m.requestId !== this.asked) return;
-        this.histograms = m.series;
+        this.histograms = m.histograms;
         this.drawHistograms();
         return;
       case 'media/tablePage': {
