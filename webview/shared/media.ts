@@ -329,7 +329,10 @@ function drawHistogram(canvas: HTMLCanvasElement, hist: HistogramView, mode: 'ri
       for (let b = 0; b < bins; b++) {
         if (row[b] <= 0) continue;
         ctx.fillStyle = canvasColor(color, Math.min(1, 0.08 + (0.92 * row[b]) / max));
-        ctx.fillRect(xOf(hist.edges[b]), top + i * rowH, Math.max(1, xOf(hist.edges[b + 1]) - xOf(hist.edges[b])), Math.max(1, rowH));
+        // Whole pixels, so neighbouring bins leave no hairline gap between them.
+        const x0 = Math.floor(xOf(hist.edges[b]));
+        const y0 = Math.floor(top + i * rowH);
+        ctx.fillRect(x0, y0, Math.max(1, Math.ceil(xOf(hist.edges[b + 1])) - x0), Math.max(1, Math.ceil(top + (i + 1) * rowH) - y0));
       }
     }
     ctx.fillStyle = theme.muted;
