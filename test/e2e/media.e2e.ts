@@ -8,7 +8,7 @@ import type { FrameLocator, Locator } from 'playwright-core';
 import { delay, tempWorkspace, vscodeTest, writeRun, type VSCode } from './harness';
 import { E2E_START } from './harness';
 import { mediaRun, stepPng, writeFile } from '../fixtures/media';
-import { encodeLine, mediaImages } from '../fixtures/records';
+import { encodeLine, mediaImages, metrics, start, type LogRecord } from '../fixtures/records';
 
 const HOSTILE_CAPTION = '<img src=x onerror=alert(1)>';
 const A = '20260102-100000-aaaaaaaa';
@@ -173,5 +173,50 @@ vscodeTest(
 
     assert.equal(await dash.locator('body').evaluate(pwned).catch(() => undefined), undefined);
     assert.deepEqual(dialogs, []);
+  },
+);
+
+const MANY = 10_000;
+
+vscodeTest(
+  'media: a run with 10,000 logged images opens its dashboard and answers the slider quickly',
+  async () => {
+    const ws = await tempWorkspace();
+    const id = '20260103-100000-cccccccc';
+    const dir = join(ws, '.trackside', 'runs', id);
+    const t0 = Date.now() / 1000 - 600;
+    const recs: LogRecord[] = [];
+    for (let s = 0; s < MANY; s++) {
+      const rel = `media/samples/${s}-0.png`;
+      // Every hundredth step its own picture, so a far move shows a different image.
+      writeFile(dir, rel, stepPng(Math.floor(s / 100) % 7));
+      recs.push(mediaImages(s, 'samples', [{ path: rel, width: 32, height: 32, format: 'png', bytes: 100, caption: `step ${s}` }], t0 + s / 100));
+    }
+    await writeRun(ws, id, [start({ ...E2E_START, id, name: 'many-images', ts: t0 }), metrics(0, { loss: 1 }, t0), ...recs]);
+    return { workspace: ws, theme: 'dark' };
+  },
+  async (vscode) => {
+    await vscode.openTrackside();
+    await vscode.waitForTreeItem(await vscode.view('Runs'), 'many-images');
+    await vscode.runCommand('Trackside: Open Run Dashboard');
+    const item = vscode.quickPickItems('many-images').first();
+    await item.waitFor();
+    const started = Date.now();
+    await item.click();
+    const dash = vscode.webview();
+    const samples = dash.locator('section.media-key[data-key="samples"]');
+    await dash.locator('body[data-painted]').waitFor({ timeout: 60_000 });
+    const paintedMs = Date.now() - started;
+    await samples.locator('img.media-img').waitFor({ timeout: 60_000 });
+    const openMs = Date.now() - started;
+    const paintLine = (await vscode.tracksideLog()).split('\n').find((l) => l.includes('first paint')) ?? '';
+    // Far moves, none prefetched: each asks the host.
+    const far: number[] = [];
+    for (const index of [1234, 5678, 9001, 42]) far.push(await slide(samples, index, index));
+    const near = await slide(samples, 43, 43);
+    await vscode.screenshot('media-many-images');
+    console.log(`10,000 images: click to charts painted ${paintedMs} ms, to first image ${openMs} ms (${paintLine.trim()}); slider far moves ${far.join(', ')} ms, next step (prefetched) ${near} ms`);
+    assert.match((await samples.locator('img.media-img').getAttribute('src')) ?? '', /43-0\.png$/);
+    assert.ok(Math.max(...far) <= 100, `slider answers ${far.join(', ')} ms`);
   },
 );
