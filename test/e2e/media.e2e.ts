@@ -150,6 +150,8 @@ vscodeTest(
     // Open in editor: VS Code's image preview opens the file.
     await samples.locator('button.media-open').first().click();
     await vscode.waitForTab('9-0.png');
+    // The preview has loaded (its size in the status bar) and holds the focus: a quick pick opened before that closes.
+    await vscode.page.locator('.statusbar', { hasText: '32x32' }).waitFor({ timeout: 30_000 });
 
     // Compare: both runs' images side by side, one slider.
     await vscode.runCommand('Trackside: Compare Runs');
