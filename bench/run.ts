@@ -15,10 +15,11 @@ import { type Figure, formatFigure, verdicts } from './figures';
 import { RESULT_PREFIX, type Result, type Task } from './protocol';
 import { benchTensorboard } from './tensorboard';
 import { benchDistributed } from './distributed';
+import { benchMedia } from './media';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
-const ALL = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'L1', 'I1', 'T1', 'D1', 'D2'] as const;
+const ALL = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'L1', 'I1', 'T1', 'D1', 'D2', 'M1'] as const;
 type FigureId = (typeof ALL)[number];
 
 interface Sizes {
@@ -433,6 +434,7 @@ async function main(): Promise<void> {
   if (args.only.has('I1')) await benchMlflow(args, sizes, figures);
   if (args.only.has('T1')) await benchTensorboard(args.quick, figures, child, progress);
   if (args.only.has('D1') || args.only.has('D2')) await benchDistributed(args.only, args.quick, figures, child, progress);
+  if (args.only.has('M1')) await benchMedia(args.quick, figures, progress);
   figures.sort((a, b) => ALL.indexOf(a.id as FigureId) - ALL.indexOf(b.id as FigureId));
   const seconds = (Date.now() - started) / 1000;
   if (args.json) {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore, parseWithFloats } from '../store';
 import { paramRows } from '../shared/params';
-import { appendLog, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { appendLog, runDir, tempRoot, writeLog } from '../../test/fixtures/logs';
+import { mediaRun } from '../../test/fixtures/media';
 import { logText, metrics, params, start, status, summary, T0 } from '../../test/fixtures/records';
 import { simpleRun } from '../../test/fixtures/runs';
 import { EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main } from './cli';
@@ -205,4 +206,21 @@ test('series: exit 1 for an unknown or ambiguous run or an unknown metric, 2 for
     assert.equal(r.code, EXIT_USAGE, args.join(' '));
     assert.match(r.stderr, /trackside --help/);
   }
+});
+
+test('show lists media keys with kind and count; --json as media: {key: {kind, count}}', async (t) => {
+  const { root, cleanup } = tempRoot();
+  t.after(cleanup);
+  writeLog(root, 'med', mediaRun(runDir(root, 'med'), 'med', { steps: 3 }));
+  const shown = await cli(['show', 'med', '--root', root, '--json']);
+  assert.equal(shown.code, EXIT_OK);
+  assert.deepEqual(JSON.parse(shown.stdout).media, {
+    note: { kind: 'text', count: 1 },
+    preds: { kind: 'table', count: 1 },
+    samples: { kind: 'image', count: 3 },
+    weights: { kind: 'histogram', count: 3 },
+  });
+  const human = await cli(['show', 'med', '--root', root]);
+  assert.match(human.stdout, /^Media\nKEY\s+KIND\s+STEPS\s+FIRST\s+LAST$/m);
+  assert.match(human.stdout, /^samples\s+image\s+3\s+0\s+2$/m);
 });

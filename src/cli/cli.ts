@@ -9,6 +9,7 @@ import { modelCommand } from './model';
 import { formatDuration, formatNumber, formatTime, formatValue, safe, table } from './terminalText';
 import { cmdPull, cmdPush, TEAM_HELP, TeamFailure, type TeamCli } from './team';
 import { sweepCommand } from './sweep';
+import { mediaJson, mediaTable } from './mediaShow';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -221,8 +222,9 @@ async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
   return withStore(args, io, (store) => {
     const run = store.getRun(resolveRun(store.listRuns(), args.positionals[0]).id);
     if (run === undefined) throw new NotFound(`run ${args.positionals[0]} disappeared`);
+    const media = store.mediaKeys(run.id);
     if (args.flags.has('json')) {
-      json(io, runJson(run));
+      json(io, { ...(runJson(run) as object), media: mediaJson(media) });
       return EXIT_OK;
     }
     const out: string[] = [];
@@ -268,6 +270,7 @@ async function cmdShow(args: ParsedArgs, io: CliIo): Promise<number> {
         ),
       );
     }
+    if (media.length > 0) section('Media', mediaTable(media));
     if (run.artifacts.length > 0) section('Artifacts', table(['PATH', 'KIND', 'SIZE'], run.artifacts.map((a) => [a.path, a.kind ?? '', a.size === undefined ? '' : String(a.size)]), new Set([2])));
     io.stdout(out.join('\n') + '\n');
     return EXIT_OK;

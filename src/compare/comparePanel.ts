@@ -9,6 +9,7 @@ import { paramRows } from '../shared/params';
 import { defaultBaseline, metricRows } from '../shared/summary';
 import type { RunDetail } from '../store/types';
 import { ChartPanel, type Loaded } from '../panels/chartPanel';
+import { MediaServer } from '../panels/mediaServer';
 import { saveText, stamp } from '../panels/exports';
 import { pickRuns } from '../panels/pickRuns';
 import { comparisonCsv, comparisonMarkdown, type Comparison } from './report';
@@ -29,6 +30,9 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
   private picking: boolean;
   /** When the runs were given: the paint log measures from here, as the user waits from here. */
   private shownAt = this.createdAt;
+  private readonly media = new MediaServer(this.panel.webview);
+  /** The media keys and counts last sent (see DashboardPanel.appended). */
+  private mediaSent = '';
 
   constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: CompareState, opts: { picking?: boolean } = {}) {
     super(panel, ctx, parseCompareMessage, state);
@@ -90,6 +94,15 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
         await saveText(`trackside-compare-${stamp()}.md`, { Markdown: ['md'] }, comparisonMarkdown(c, Date.now()), true);
         return;
       }
+      case 'media/get':
+      case 'media/histograms':
+      case 'media/table':
+      case 'media/open': {
+        const { store, runs } = await this.load();
+        const answer = await this.media.answer(store, runs, message);
+        if (answer !== undefined) await this.post(answer);
+        return;
+      }
       default:
         unhandled(message);
     }
@@ -129,6 +142,12 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
     const started = performance.now();
     const { store, runs, missing } = await this.load();
     this.panel.title = `Compare ${this.state.runIds.length} Runs`;
+    const ids = runs.map((r) => r.id);
+    const media = this.media.keys(store, ids);
+    this.mediaSent = MediaServer.signature(store, ids);
+    // Media images load from the run folders; only runs with media widen the roots (a change reloads the page once).
+    const withMedia = new Set(media.map((m) => m.runId));
+    this.allowFolders(runs.filter((r) => withMedia.has(r.id)).map((r) => r.dir));
     const series = await this.fullSeries(
       store,
       runs.map((r) => r.id),
@@ -143,6 +162,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
       metrics: metricRows(runs, baseline),
       keys: this.keys,
       series,
+      media,
       hostMs: performance.now() - started,
     };
     this.lastHostMs = data.hostMs;
@@ -154,7 +174,13 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
    * Summaries (last/best) move with the new points; the tables redraw at most every two seconds, since with
    * many live runs rebuilding them on every flush would cost more than the charts.
    */
-  protected override async appended({ runs }: Loaded): Promise<void> {
+  protected override async appended({ store, runs }: Loaded): Promise<void> {
+    const ids = runs.map((r) => r.id);
+    const signature = MediaServer.signature(store, ids);
+    if (signature !== this.mediaSent) {
+      this.mediaSent = signature;
+      await this.post({ type: 'media/keys', keys: this.media.keys(store, ids) });
+    }
     const wait = 2000 - (performance.now() - this.metricsSentAt);
     if (wait > 0) {
       // A trailing update, so the last flush of a run is never left out of the tables.

@@ -10,7 +10,8 @@ import type { ArtifactView, DashboardData, DashboardOutbound, DashboardRequest, 
 import { parseDashboardMessage } from '../protocol/dashboardGuards';
 import { compareParamKeys } from '../shared/params';
 import type { RunDetail } from '../store/types';
-import { ChartPanel } from '../panels/chartPanel';
+import { ChartPanel, type Loaded } from '../panels/chartPanel';
+import { MediaServer } from '../panels/mediaServer';
 
 export const DASHBOARD_VIEW = 'trackside.dashboard';
 
@@ -18,6 +19,9 @@ const IMAGE = /\.(png|jpe?g|gif|webp|bmp|svg)$/i;
 
 export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest, DashboardOutbound> {
   protected readonly label = 'Dashboard';
+  private readonly media = new MediaServer(this.panel.webview);
+  /** The media keys and counts last sent: a live pass that changed them sends the keys again. */
+  private mediaSent = '';
 
   constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: DashboardState, runDir?: string) {
     super(panel, ctx, parseDashboardMessage, state, runDir ? [runDir] : []);
@@ -46,6 +50,15 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
       case 'registerModel':
         await vscode.commands.executeCommand(Commands.registerModel, { runId: this.state.runId, artifact: message.path });
         return;
+      case 'media/get':
+      case 'media/histograms':
+      case 'media/table':
+      case 'media/open': {
+        const { store, runs } = await this.load();
+        const answer = await this.media.answer(store, runs, message);
+        if (answer !== undefined) await this.post(answer);
+        return;
+      }
       default:
         unhandled(message);
     }
@@ -67,6 +80,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     this.allowFolders([run.dir]);
     this.panel.title = `Run: ${run.name || run.id}`;
     const series = await this.fullSeries(store, [run.id]);
+    this.mediaSent = MediaServer.signature(store, [run.id]);
     const data: DashboardData = {
       type: 'dashboard/state',
       state: this.state,
@@ -76,11 +90,21 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
       keys: this.keys,
       series,
       artifacts: await this.artifacts(run),
+      media: this.media.keys(store, [run.id]),
       hostMs: performance.now() - started,
     };
     if (run.exactInts?.params !== undefined) data.exactParams = run.exactInts.params;
     if (run.exactInts?.summary !== undefined) data.exactSummary = run.exactInts.summary;
     await this.post(data);
+  }
+
+  /** Media follow the live run: new keys or steps go out as `media/keys`, and the webview fetches what it shows. */
+  protected override async appended({ store, runs }: Loaded): Promise<void> {
+    const ids = runs.map((r) => r.id);
+    const now = MediaServer.signature(store, ids);
+    if (now === this.mediaSent) return;
+    this.mediaSent = now;
+    await this.post({ type: 'media/keys', keys: this.media.keys(store, ids) });
   }
 
   private async artifacts(run: RunDetail): Promise<ArtifactView[]> {

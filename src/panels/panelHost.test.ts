@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { FeatureContext } from '../core/services';
 
 import type { ChartInbound } from '../protocol/common';
+import type { DashboardRequest } from '../protocol/dashboard';
 import { parseDashboardMessage } from '../protocol/dashboardGuards';
 import { PanelHost } from './panelHost';
 
@@ -39,7 +40,7 @@ function fakePanel() {
 const ctx = { output: { warn: () => undefined, error: () => undefined, info: () => undefined } } as unknown as FeatureContext;
 const settle = () => new Promise((r) => setImmediate(r));
 
-class TestHost extends PanelHost<ChartInbound | { type: 'openArtifact' | 'registerModel'; path: string } | { type: 'state'; state: unknown }, { type: 'notice'; level: 'info'; message: string }> {
+class TestHost extends PanelHost<ChartInbound | DashboardRequest | { type: 'state'; state: unknown }, { type: 'notice'; level: 'info'; message: string }> {
   failWith: Error | undefined;
   constructor(panel: vscode.WebviewPanel) {
     super(panel, ctx, parseDashboardMessage);

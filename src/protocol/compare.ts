@@ -4,6 +4,7 @@
 import type { ChartInbound, ChartOptions, ChartOutbound, RunView, SeriesData, StateMessage } from './common';
 import type { ParamRow } from '../shared/params';
 import type { MetricSummaryRow } from '../shared/summary';
+import type { MediaKeyView, MediaOutbound, MediaRequest } from './media';
 
 export interface CompareState {
   kind: 'compare';
@@ -30,15 +31,18 @@ export interface CompareData {
   baseline?: string;
   keys: string[];
   series: SeriesData[];
+  /** Media keys of the compared runs (issue 16), one entry per run and key. */
+  media: MediaKeyView[];
   hostMs: number;
 }
 
 /** The compare view's own requests, which the compare panel handles. */
-export type CompareRequest = { type: 'addRuns' } | { type: 'removeRun'; runId: string } | { type: 'exportCsv' } | { type: 'exportMarkdown' };
+export type CompareRequest = { type: 'addRuns' } | { type: 'removeRun'; runId: string } | { type: 'exportCsv' } | { type: 'exportMarkdown' } | MediaRequest;
 
 export type CompareInbound = ChartInbound | StateMessage<CompareState> | CompareRequest;
 export type CompareOutbound =
   | ChartOutbound
   | CompareData
   /** New deltas after the baseline changed, without re-sending series. */
-  | { type: 'compare/metrics'; baseline?: string; metrics: MetricSummaryRow[] };
+  | { type: 'compare/metrics'; baseline?: string; metrics: MetricSummaryRow[] }
+  | MediaOutbound;

@@ -1,6 +1,7 @@
 // The compare view's messages and saved state, checked as they cross from its webview (see guards.ts).
 import type { CompareRequest, CompareState } from './compare';
 import { isId, isKey, isObj, panelMessageParser, parseOptions, refused, type Parsed } from './guards';
+import { parseMediaRequest } from './mediaGuards';
 
 /** A comparison holds at most this many runs: a larger saved state is refused on reload, so none is opened. */
 export const MAX_RUNS = 2000;
@@ -54,6 +55,6 @@ export const parseCompareMessage = panelMessageParser<CompareState, CompareReque
     case 'removeRun':
       return isId(raw.runId) ? { ok: true, value: { type: 'removeRun', runId: raw.runId } } : refused(raw, 'invalid run id');
     default:
-      return undefined;
+      return parseMediaRequest(raw);
   }
 });

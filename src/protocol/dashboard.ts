@@ -2,6 +2,7 @@
 // one of its artifacts.
 import type { ChartInbound, ChartOptions, ChartOutbound, RunView, SeriesData, StateMessage } from './common';
 import type { Param } from '../shared/params';
+import type { MediaKeyView, MediaOutbound, MediaRequest } from './media';
 
 /** What the panel needs to be rebuilt after a reload: persisted by the webview and by the serializer. */
 export interface DashboardState {
@@ -30,12 +31,14 @@ export interface DashboardData {
   keys: string[];
   series: SeriesData[];
   artifacts: ArtifactView[];
+  /** Media keys logged by the run (issue 16); their contents are fetched with MediaRequest. */
+  media: MediaKeyView[];
   /** ms spent answering on the host, for the paint benchmark. */
   hostMs: number;
 }
 
 /** The dashboard's own requests, which the dashboard panel handles. */
-export type DashboardRequest = { type: 'openArtifact'; path: string } | { type: 'registerModel'; path: string };
+export type DashboardRequest = { type: 'openArtifact'; path: string } | { type: 'registerModel'; path: string } | MediaRequest;
 
 export type DashboardInbound = ChartInbound | StateMessage<DashboardState> | DashboardRequest;
-export type DashboardOutbound = ChartOutbound | DashboardData;
+export type DashboardOutbound = ChartOutbound | DashboardData | MediaOutbound;

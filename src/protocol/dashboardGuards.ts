@@ -1,6 +1,7 @@
 // The dashboard's messages and saved state, checked as they cross from its webview (see guards.ts).
 import type { DashboardRequest, DashboardState } from './dashboard';
 import { isId, isKey, isObj, panelMessageParser, parseOptions, refused, type Parsed } from './guards';
+import { parseMediaRequest } from './mediaGuards';
 
 /** Validates a posted or persisted dashboard state (also what the serializer gets back after a reload). */
 export function parseDashboardState(v: unknown): Parsed<DashboardState> {
@@ -15,7 +16,7 @@ export function parseDashboardState(v: unknown): Parsed<DashboardState> {
 
 /** Checks a message from a dashboard webview. Unknown types, other panels' messages and malformed fields are refused. */
 export const parseDashboardMessage = panelMessageParser<DashboardState, DashboardRequest>(parseDashboardState, (raw) => {
-  if (raw.type !== 'openArtifact' && raw.type !== 'registerModel') return undefined;
+  if (raw.type !== 'openArtifact' && raw.type !== 'registerModel') return parseMediaRequest(raw);
   // Only relative paths inside the run folder: no absolute paths, no `..` segments.
   if (!isKey(raw.path) || raw.path.startsWith('/') || /^[a-zA-Z]:/.test(raw.path) || raw.path.split(/[\\/]/).includes('..')) {
     return refused(raw, 'invalid artifact path');

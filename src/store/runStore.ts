@@ -18,12 +18,16 @@ import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/run
 import { SeriesCache } from './query/seriesCache';
 import { readSeries } from './query/seriesRead';
 import { readWholeRun } from './query/wholeRun';
+import { histogramSeries, mediaAt, mediaKeys, mediaSteps, TableCache, tablePage, textPage } from './query/media';
 import { loadSqlJs } from './index/sqlite';
 import { Liveness } from './liveness';
 import type { ProcInfo } from './ingest/runState';
 import type {
   Diagnostic,
+  HistogramSeries,
   IndexReport,
+  MediaKeyInfo,
+  MediaStep,
   ParamsDiffRow,
   RunDetail,
   RunQuery,
@@ -32,6 +36,9 @@ import type {
   Series,
   SeriesRequest,
   StoreOptions,
+  TablePage,
+  TableRequest,
+  TextPage,
 } from './types';
 
 export { LOG_FILE, USER_FILE, limits };
@@ -106,6 +113,7 @@ export class SqlRunStore implements RunStore {
   private readonly sources: readonly RunSource[];
   /** The processes writing running runs on this machine, as last checked (see liveness.ts). */
   private readonly live = new Liveness();
+  private readonly tables = new TableCache();
 
   constructor(
     private readonly options: OpenOptions,
@@ -415,6 +423,34 @@ export class SqlRunStore implements RunStore {
     return diffParams(runIds.map((id) => this.runs.get(id)?.state));
   }
 
+  mediaKeys(runId: string): MediaKeyInfo[] {
+    const run = this.runs.get(runId);
+    return run === undefined ? [] : mediaKeys(run.state);
+  }
+
+  mediaSteps(runId: string, key: string): number[] {
+    return this.runs.has(runId) && !this.closed ? mediaSteps(this.db, runId, key) : [];
+  }
+
+  async mediaAt(runId: string, key: string, step: number | 'latest'): Promise<MediaStep | undefined> {
+    const run = this.runs.get(runId);
+    return run === undefined || this.closed ? undefined : mediaAt(this.db, run.state, key, step);
+  }
+
+  histogramSeries(runId: string, key: string, budget: number, bins?: number): HistogramSeries | undefined {
+    return this.runs.has(runId) && !this.closed ? histogramSeries(this.db, runId, key, budget, bins) : undefined;
+  }
+
+  async mediaTable(req: TableRequest): Promise<TablePage | undefined> {
+    const run = this.runs.get(req.runId);
+    return run === undefined || this.closed ? undefined : tablePage(this.db, run.state, this.tables, req);
+  }
+
+  async mediaText(runId: string, key: string, step: number | 'latest', maxChars?: number): Promise<TextPage | undefined> {
+    const run = this.runs.get(runId);
+    return run === undefined || this.closed ? undefined : textPage(this.db, run.state, key, step, maxChars);
+  }
+
   diagnostics(): Diagnostic[] {
     return [...runDiagnostics(this.runs.values()), ...this.general];
   }
@@ -442,6 +478,7 @@ export class SqlRunStore implements RunStore {
       if (this.closed) return;
       this.closed = true;
       this.seriesCache.clear();
+      this.tables.clear();
       this.db.close();
       await this.db.files.release();
     });

@@ -208,6 +208,102 @@ export interface ParamsDiffRow {
   present?: boolean[];
 }
 
+/** Media logged by step (issue 16): images, histograms, tables and text; see docs/log-format.md. */
+export type MediaKind = 'image' | 'histogram' | 'table' | 'text';
+
+/** One media key of a run: its kind, how many steps logged it, and the first and last of them. */
+export interface MediaKeyInfo {
+  key: string;
+  kind: MediaKind;
+  count: number;
+  firstStep: number;
+  lastStep: number;
+}
+
+/**
+ * A file a media record names, checked when asked for: `ok` with its absolute path (spelled under the run folder,
+ * the way the webview's resource roots name it), or `missing` (deleted, never written, or refused: a path that
+ * leaves the run folder by `..`, an absolute path or a symlink is never followed).
+ */
+export type MediaFile = { path: string; state: 'ok'; abs: string; size: number } | { path: string; state: 'missing'; why: 'missing' | 'refused' };
+
+export interface MediaImage {
+  file: MediaFile;
+  width?: number;
+  height?: number;
+  format?: string;
+  bytes?: number;
+  /** Untrusted log text: show as text. */
+  caption?: string;
+  warning?: string;
+}
+
+export interface MediaHistogram {
+  edges: number[];
+  counts: number[];
+  count: number;
+  min: number;
+  max: number;
+  nan: number;
+  posinf: number;
+  neginf: number;
+}
+
+/** What a key holds at one step (the nearest logged step at or below the one asked for). */
+export interface MediaStep {
+  key: string;
+  kind: MediaKind;
+  step: number;
+  warning?: string;
+  images?: MediaImage[];
+  hist?: MediaHistogram;
+  table?: { file: MediaFile; columns: string[]; nrows: number; truncated: boolean };
+  text?: { file: MediaFile; chars: number; preview: string };
+}
+
+/** A histogram key over steps, rebinned onto common bins (TensorBoard's distributions, as a heat map or ridges). */
+export interface HistogramSeries {
+  key: string;
+  steps: number[];
+  /** The common bins' edges: `bins + 1` numbers from the lowest edge to the highest of every step shown. */
+  edges: number[];
+  /** counts[i][b]: step i's values in common bin b. */
+  counts: number[][];
+  /** Steps logged in all (the series shows at most the budget of them, evenly spread). */
+  total: number;
+}
+
+/** A table cell: a number (NaN and ±Infinity kept), string, boolean, null or an image. */
+export type TableCell = number | string | boolean | null | { image: MediaFile; width?: number; height?: number };
+
+export interface TablePage {
+  file: MediaFile;
+  columns: string[];
+  /** Rows after sorting, `offset` to `offset + limit`. */
+  rows: TableCell[][];
+  offset: number;
+  /** Rows in the file. */
+  total: number;
+  truncated: boolean;
+  problem?: string;
+}
+
+export interface TableRequest {
+  runId: string;
+  key: string;
+  step: number | 'latest';
+  sort?: { column: number; descending: boolean };
+  offset?: number;
+  limit?: number;
+}
+
+export interface TextPage {
+  file: MediaFile;
+  text: string;
+  /** The file was longer than what is returned. */
+  cut: boolean;
+}
+
 export interface StoreOptions {
   /** Folders holding `runs/<id>/events.jsonl`. */
   roots: string[];
@@ -248,6 +344,18 @@ export interface RunStore {
    */
   wholeRun(runId: string): Promise<Series[]>;
   paramsDiff(runIds: string[]): ParamsDiffRow[];
+  /** The run's media keys, sorted by key. */
+  mediaKeys(runId: string): MediaKeyInfo[];
+  /** The steps a media key was logged at, ascending (for a step slider). */
+  mediaSteps(runId: string, key: string): number[];
+  /** What `key` holds at the nearest logged step ≤ `step` (or the last one); files are checked now. */
+  mediaAt(runId: string, key: string, step: number | 'latest'): Promise<MediaStep | undefined>;
+  /** A histogram key over steps: at most `budget` steps, evenly spread, first and last kept; `bins` common bins. */
+  histogramSeries(runId: string, key: string, budget: number, bins?: number): HistogramSeries | undefined;
+  /** A page of a table key's rows at a step, sorted as asked (the parsed file is cached). */
+  mediaTable(req: TableRequest): Promise<TablePage | undefined>;
+  /** A text key's text at a step, at most `maxChars` characters. */
+  mediaText(runId: string, key: string, step: number | 'latest', maxChars?: number): Promise<TextPage | undefined>;
   diagnostics(): Diagnostic[];
   /** Writes the index to dbPath atomically, if anything changed. */
   persist(): Promise<void>;

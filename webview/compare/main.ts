@@ -12,6 +12,7 @@ import type { CheckboxElement, SelectElement } from '../shared/elements';
 import { noticeArea } from '../shared/status';
 import { onThemeChange } from '../shared/theme';
 import { Relations } from './relations';
+import { MediaView } from '../shared/media';
 import { metricsTable, paramsTable } from './tables';
 
 const app = document.getElementById('app')!;
@@ -26,6 +27,8 @@ const baselineSelect = h('vscode-single-select', { id: 'baseline', 'aria-label':
 const paramsBox = h('div', { class: 'scroll' });
 const onlyDiff = h('vscode-checkbox', { id: 'only-diff', label: 'Only differences', checked: true }) as CheckboxElement;
 const chartRoot = h('div', { class: 'charts' });
+const media = new MediaView(post);
+const mediaSection = h('section', { class: 'section', 'aria-labelledby': 'media-title', hidden: true }, h('h2', { id: 'media-title' }, 'Media'), media.el);
 
 const session = new ChartsSession(chartRoot, DEFAULT_OPTIONS, (options) => update({ options }), post);
 
@@ -51,6 +54,7 @@ app.replaceChildren(
   actions,
   h('section', { class: 'section', 'aria-labelledby': 'runs-title' }, h('h2', { id: 'runs-title' }, 'Runs'), legend),
   h('section', { class: 'section', 'aria-labelledby': 'charts-title' }, h('h2', { id: 'charts-title' }, 'Charts'), session.controls.el, chartRoot),
+  mediaSection,
   h(
     'section',
     { class: 'section', 'aria-labelledby': 'metrics-title' },
@@ -131,6 +135,8 @@ onHostMessage((m) => {
       title.textContent = `Compare ${m.runs.length} runs`;
       session.charts.setAll(m.keys, m.runs.map((r) => ({ id: r.id, name: r.name, color: r.color, startTime: r.startTime })), m.series, m.state.options, m.state.hidden);
       renderLegend();
+      mediaSection.hidden = m.media.length === 0;
+      media.setKeys(m.media, m.runs);
       // The tables and relation charts are below the charts: build them after the charts' first frame.
       const shown = m;
       requestAnimationFrame(() =>
@@ -150,6 +156,13 @@ onHostMessage((m) => {
       renderParams();
       renderRelations();
       return;
+    case 'media/items':
+    case 'media/histograms':
+    case 'media/tablePage':
+    case 'media/keys':
+      if (m.type === 'media/keys') mediaSection.hidden = m.keys.length === 0;
+      media.received(m);
+      return;
     case 'series/append':
       if (data) {
         const byId = new Map(m.runs.map((r) => [r.id, r]));
@@ -166,6 +179,7 @@ onHostMessage((m) => {
 onThemeChange(() => {
   session.charts.themeChanged();
   renderRelations();
+  media.themeChanged();
 });
 let resizeTimer: number | undefined;
 window.addEventListener('resize', () => {

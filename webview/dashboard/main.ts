@@ -12,6 +12,7 @@ import { h, linkButton, swatch } from '../shared/dom';
 import { noticeArea } from '../shared/status';
 import { onThemeChange } from '../shared/theme';
 import { ranksSection } from './ranks';
+import { MediaView } from '../shared/media';
 
 const app = document.getElementById('app')!;
 const notices = noticeArea();
@@ -19,6 +20,8 @@ const header = h('header', { class: 'run-header' });
 const chartRoot = h('div', { class: 'charts' });
 const details = h('div', { class: 'details' });
 const ranks = h('section', { class: 'section', 'aria-labelledby': 'ranks-title', hidden: true });
+const media = new MediaView(post);
+const mediaSection = h('section', { class: 'section', 'aria-labelledby': 'media-title', hidden: true }, h('h2', { id: 'media-title' }, 'Media'), media.el);
 let state: DashboardState | undefined;
 let run: RunView | undefined;
 
@@ -38,6 +41,7 @@ app.replaceChildren(
   header,
   ranks,
   h('section', { class: 'section', 'aria-labelledby': 'metrics-title' }, h('h2', { id: 'metrics-title' }, 'Metrics'), session.controls.el, chartRoot),
+  mediaSection,
   details,
 );
 
@@ -127,8 +131,17 @@ onHostMessage((m) => {
       session.charts.hosts = m.run.hosts ?? [];
       session.charts.setAll(m.keys, [{ id: m.run.id, name: m.run.name, color: m.run.color, startTime: m.run.startTime }], m.series, m.state.options, []);
       renderDetails(m);
+      mediaSection.hidden = m.media.length === 0;
+      media.setKeys(m.media, [{ id: m.run.id, name: m.run.name, color: m.run.color }]);
       return;
     }
+    case 'media/items':
+    case 'media/histograms':
+    case 'media/tablePage':
+    case 'media/keys':
+      if (m.type === 'media/keys') mediaSection.hidden = m.keys.length === 0;
+      media.received(m);
+      return;
     case 'series/append': {
       const updated = m.runs.find((r) => r.id === run?.id);
       if (updated) {
@@ -144,5 +157,8 @@ onHostMessage((m) => {
   }
 });
 
-onThemeChange(() => session.charts.themeChanged());
+onThemeChange(() => {
+  session.charts.themeChanged();
+  media.themeChanged();
+});
 session.ready();

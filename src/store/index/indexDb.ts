@@ -8,6 +8,8 @@ import { ChunkReader, columnsOf, type ChunkFilter } from './chunkReader';
 import { loadAll, loadSnapshot, writeSnapshot } from './indexSnapshot';
 import type { FileState, RunState } from '../ingest/runState';
 import { writeRunRows, type RunParts } from './runRows';
+import { stringifyWithFloats } from '../ingest/floats';
+import type { MediaRow } from '../ingest/mediaRecord';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { ColumnBuffer } from '../ingest/seriesBuffer';
 import { dedupeSteps, foldPoints, summaryFrom, type SeriesMeta } from './seriesMeta';
@@ -139,7 +141,7 @@ export class IndexDb {
   /** Everything read from a run's log (not the run row itself). */
   deleteRunData(id: string): void {
     if (!this.mayHaveRows(id)) return;
-    for (const table of ['params', 'tags', 'artifacts', 'series', 'chunks', 'diagnostics']) this.run(`DELETE FROM ${table} WHERE run = ?`, [id]);
+    for (const table of ['params', 'tags', 'artifacts', 'series', 'chunks', 'media', 'diagnostics']) this.run(`DELETE FROM ${table} WHERE run = ?`, [id]);
   }
 
   writeRun(state: RunState, status: string, what: RunParts): void {
@@ -150,6 +152,22 @@ export class IndexDb {
 
   private mayHaveRows(id: string): boolean {
     return this.written === undefined || this.written.has(id);
+  }
+
+  /** One media record's row; call inside the transaction that commits the part it was read in. */
+  writeMedia(run: string, row: MediaRow): void {
+    this.run('INSERT OR REPLACE INTO media (run, key, step, kind, data) VALUES (?, ?, ?, ?, ?)', [run, row.key, row.step, row.kind, stringifyWithFloats(row.data)]);
+  }
+
+  /** Runs a read-only query through a cached statement: one row per call of `each`. */
+  query(sql: string, params: SqlValue[], each: (row: SqlValue[]) => void): void {
+    const st = this.stmt(sql);
+    try {
+      st.bind(params);
+      while (st.step()) each(st.get());
+    } finally {
+      st.reset();
+    }
   }
 
   writeFile(id: string, file: FileState): void {

@@ -148,6 +148,7 @@ export async function indexRun(target: IndexTarget, c: FoundRun, logStat: LogSta
       db.transaction(() => {
         if (reset) db.deleteRunData(c.id);
         for (const plan of plans) db.commitSeries(c.id, plan);
+        if (part.media !== undefined) for (const row of part.media) db.writeMedia(c.id, row);
         db.writeRun(nextState, nextState.status ?? 'running', { params: true, tags: true, artifacts: true, problems: true });
         db.writeFile(c.id, nextFile);
       });

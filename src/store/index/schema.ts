@@ -1,7 +1,7 @@
 // The persisted index. Bump SCHEMA_VERSION whenever a table or an encoding changes: an index of another
 // version is dropped and rebuilt from the logs, which are the source of truth.
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export const SCHEMA = `
 PRAGMA journal_mode = MEMORY;
@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS chunks (
   step_min REAL, step_max REAL, time_min REAL, time_max REAL,
   PRIMARY KEY (run, key, seq)
 );
+-- Media records (issue 16): one row per run × key × step (a step logged again replaces the row); data is the
+-- record's kind-specific fields as JSON (mediaRecord.ts MediaData). Files stay in the run folder, checked on read.
+CREATE TABLE IF NOT EXISTS media (run TEXT NOT NULL, key TEXT NOT NULL, step INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run, key, step));
 CREATE TABLE IF NOT EXISTS diagnostics (run TEXT NOT NULL, file TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS diagnostics_run ON diagnostics (run);
 `;

@@ -2,6 +2,7 @@
 // record, when nothing of it is usable) is skipped; nothing here throws on bad input.
 import { intTagDigits, needsDigits, numberFrom, specialFloat, stringifyWithFloats } from './floats';
 import type { MetricsLine } from './metricsLine';
+import { noteMedia, parseMedia, type MediaRow } from './mediaRecord';
 import type { PendingPoints } from './seriesBuffer';
 import type { FileState, LoggedStatus, ProcInfo, RankInfo, RunState } from './runState';
 import type { ErrorSummary, ExactInts, ParamValue, RunEnvironment } from '../types';
@@ -295,8 +296,24 @@ function applyStatus(state: RunState, rec: Record<string, unknown>, time: number
   }
 }
 
-/** Applies one record; complaints name what was skipped. */
-export function applyRecord(state: RunState, file: FileState, rec: Record<string, unknown>, points: PendingPoints, complain: Complain): void {
+/** A media record's step: as for metrics, but an absent one is the run's current step (the last metrics step). */
+function applyMedia(state: RunState, file: FileState, rec: Record<string, unknown>, media: MediaRow[] | undefined, complain: Complain): void {
+  const s = rec.step;
+  let step: number;
+  if (s === undefined || s === null) step = Math.max(file.prevStep, 0);
+  else if (typeof s === 'number' && Number.isInteger(s) && s >= 0) step = s;
+  else {
+    complain('"step" should be an integer ≥ 0');
+    return;
+  }
+  const row = parseMedia(rec, step, complain);
+  if (row === undefined) return;
+  noteMedia(state, row);
+  media?.push(row);
+}
+
+/** Applies one record; complaints name what was skipped. Media rows go to `media` (the part's, see runParser). */
+export function applyRecord(state: RunState, file: FileState, rec: Record<string, unknown>, points: PendingPoints, complain: Complain, media?: MediaRow[]): void {
   const kind = rec.t;
   if (typeof kind !== 'string') {
     complain('"t" (record kind) should be a string');
@@ -348,6 +365,9 @@ export function applyRecord(state: RunState, file: FileState, rec: Record<string
       break;
     case 'start':
       applyStart(state, rec, time, complain);
+      break;
+    case 'media':
+      applyMedia(state, file, rec, media, complain);
       break;
     default:
       // Unknown kinds come from newer writers: skipped by the format's rules, not an error.

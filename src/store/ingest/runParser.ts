@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { parseLine } from './lineParser';
 import { MetricsLineReader } from './metricsLine';
 import { applyMetricsLine, applyRecord } from './records';
+import type { MediaRow } from './mediaRecord';
 import { MAX_PROBLEM_DETAILS, type FileState, type RunState } from './runState';
 import { PendingPoints } from './seriesBuffer';
 import { MAX_LINE_BYTES, readLines, type ReadableFile, type ReadScratch } from './tailer';
@@ -42,9 +43,14 @@ export interface ParsedPart {
   done: boolean;
   /** The last part, and nothing was left unread. */
   complete: boolean;
+  /** Media records read in this part, committed with it (absent when none). */
+  media?: MediaRow[];
   /** Set when a worker sealed the part's points (`columns` is then empty). */
   sealed?: SealedPart;
 }
+
+/** Media rows from which a part is committed early, so a log of many media lines stays bounded in memory. */
+const MEDIA_FLUSH = 50_000;
 
 const BAD_UTF8 = 'not valid UTF-8: the bad bytes are read as U+FFFD (later such lines in this file are not reported)';
 
@@ -59,6 +65,7 @@ const metricsReader = new MetricsLineReader();
 export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: () => boolean, scratch?: ReadScratch): AsyncGenerator<ParsedPart> {
   const { state, file } = job;
   const points = new PendingPoints();
+  let media: MediaRow[] = [];
   let details: Array<{ line: number; reason: string }> = [];
   let count = 0;
   let lineNo = 0;
@@ -73,7 +80,9 @@ export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: ()
   };
   const part = (done: boolean, complete = false): ParsedPart => {
     const columns = [...points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
-    const p = { state, file, columns, count, details, done, complete };
+    const p: ParsedPart = { state, file, columns, count, details, done, complete };
+    if (media.length > 0) p.media = media;
+    media = [];
     details = [];
     count = 0;
     return p;
@@ -99,7 +108,7 @@ export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: ()
           if (badUtf8) file.badUtf8Line = lineNo;
           if (parsed.ok) {
             if (badUtf8) complain(BAD_UTF8);
-            applyRecord(state, file, parsed.record, points, complain);
+            applyRecord(state, file, parsed.record, points, complain, media);
           } else complain(badUtf8 ? `${parsed.reason}; ${BAD_UTF8}` : parsed.reason);
         }
         i = nl + 1;
@@ -108,7 +117,7 @@ export async function* parseRun(handle: ReadableFile, job: ParseJob, stopped: ()
       file.offset = batch.endOffset;
       file.lines = batch.endLines;
       if (stopped()) break;
-      if (points.total >= job.flushPoints) {
+      if (points.total >= job.flushPoints || media.length >= MEDIA_FLUSH) {
         yield part(false);
         points.clear();
       }

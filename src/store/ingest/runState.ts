@@ -1,5 +1,6 @@
 // What the indexer knows about one run, persisted as JSON in the `runs` table and kept in memory. Metric
 // summaries live beside it (the `series` table), file offsets in FileState.
+import type { MediaKeyState } from './mediaRecord';
 import type { ArtifactInfo, ErrorSummary, ExactInts, ParamValue, RunEnvironment } from '../types';
 
 export type LoggedStatus = 'running' | 'finished' | 'failed' | 'killed';
@@ -48,6 +49,8 @@ export interface RunState {
   executable?: string;
   env: RunEnvironment;
   artifacts: ArtifactInfo[];
+  /** Media keys logged so far (their rows are in the index's `media` table). */
+  media?: Record<string, MediaKeyState>;
   user?: UserEdits;
   /** Why user.json could not be used, if it could not. */
   userProblem?: string;
