@@ -16,8 +16,10 @@ import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/run
 import { SeriesCache } from './query/seriesCache';
 import { readSeries } from './query/seriesRead';
 import { loadSqlJs } from './index/sqlite';
+import { headerSources, ProvisionalRuns } from './headers/provisionalRuns';
 import type {
   Diagnostic,
+  HeaderScanReport,
   IndexReport,
   ParamsDiffRow,
   RunDetail,
@@ -86,6 +88,8 @@ export class SqlRunStore implements RunStore {
   /** Runs whose points could not be read back: the next pass reindexes them. */
   private readonly stale = new Set<string>();
   private readonly sources: readonly RunSource[];
+  /** Runs listed from their headers until a full pass has read them (headers/): never committed nor persisted. */
+  private readonly provisional = new ProvisionalRuns();
 
   constructor(
     private readonly options: OpenOptions,
@@ -119,6 +123,20 @@ export class SqlRunStore implements RunStore {
 
   indexRuns(runIds: string[], signal?: AbortSignal): Promise<IndexReport> {
     return this.serial(() => this.inPass(() => this.indexPass(signal, undefined, runIds)));
+  }
+
+  /**
+   * Lists the runs the index does not hold yet from their log headers, for the first rows of a cold start; not
+   * queued behind passes, so it can run beside the first one. Other tools' runs wait for the pass.
+   */
+  async scanHeaders(onProgress?: (done: number, total: number) => void): Promise<HeaderScanReport> {
+    if (this.closed) throw new Error('The run store is closed.');
+    const found = await discoverRuns(headerSources(this.sources), { roots: this.options.roots }, []);
+    return this.provisional.scan(found.map((c) => this.withEdits(c)), (id) => this.runs.has(id), onProgress);
+  }
+
+  settledRuns(): string[] {
+    return this.provisional.settled((id) => this.runs.has(id));
   }
 
   private inPass<T>(fn: () => Promise<T>): Promise<T> {
@@ -217,6 +235,8 @@ export class SqlRunStore implements RunStore {
       const known = new Set(this.general.map((d) => `${d.file}\n${d.reason}`));
       this.general.push(...general.filter((d) => !known.has(`${d.file}\n${d.reason}`)));
     }
+    // Every run a full pass found is in the index now (or has a diagnostic): headers are no longer needed.
+    if (only === undefined && !signal?.aborted) this.provisional.close();
     report.diagnostics.push(...this.notes, ...general);
     this.notes = [];
     report.runs = this.runs.size;
@@ -264,11 +284,12 @@ export class SqlRunStore implements RunStore {
   listRuns(query?: RunQuery): RunSummary[] {
     const all: RunSummary[] = [];
     for (const run of this.runs.values()) all.push(this.summaryOf(run));
+    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id)) all.push(this.summaryOf(run));
     return queryRuns(all, query);
   }
 
   getRun(id: string): RunDetail | undefined {
-    const run = this.runs.get(id);
+    const run = this.runs.get(id) ?? this.provisional.get(id);
     if (run === undefined) return undefined;
     return detailOf(run, this.summaryOf(run));
   }
@@ -325,7 +346,7 @@ export class SqlRunStore implements RunStore {
   }
 
   paramsDiff(runIds: string[]): ParamsDiffRow[] {
-    return diffParams(runIds.map((id) => this.runs.get(id)?.state));
+    return diffParams(runIds.map((id) => (this.runs.get(id) ?? this.provisional.get(id))?.state));
   }
 
   diagnostics(): Diagnostic[] {
@@ -354,6 +375,7 @@ export class SqlRunStore implements RunStore {
     return this.serial(async () => {
       if (this.closed) return;
       this.closed = true;
+      this.provisional.close();
       this.seriesCache.clear();
       this.db.close();
       await this.db.files.release();

@@ -11,6 +11,7 @@ import { resolveRoots, type RunRoot } from './roots';
 import { IMPORT_SETTINGS, scanFolders, sourcesOff } from './importSettings';
 import { runIdIn } from './runPath';
 import { PendingWork } from './pendingWork';
+import { listFromHeaders } from './headerRows';
 
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
 const QUIET_MS = 15;
@@ -45,6 +46,10 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private lastFullPassMs = 0;
   private liveIds = new Map<string, string>();
   private generation = 0;
+  /** For the first-rows figure (issue 18): the service is made when the extension activates. */
+  private readonly activatedAt = Date.now();
+  /** The first pass's progress while it runs. */
+  private firstPass: StoreChange['indexing'];
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -126,6 +131,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
     // The Runs view shows what the persisted index holds now, and the runs this pass adds as they come.
     onOpen(store);
+    // Runs the index does not hold yet are listed from their log headers first, then read in full by the pass.
+    await listFromHeaders(store, (change) => this.changed.fire(change), () => this.firstPass, this.output, this.activatedAt).first;
     const report = await this.firstIndex(store).catch(async (err: unknown) => {
       if (this.store === store) this.store = undefined;
       await store.close().catch(() => undefined);
@@ -151,7 +158,9 @@ export class WorkspaceStore extends Disposable implements StoreService {
           const now = Date.now();
           if (done > 0 && done < total && now - toldAt >= FIRST_PASS_TELL_MS) {
             toldAt = now;
-            this.changed.fire({ changedRuns: [], removedRuns: [], indexing: { done, total } });
+            this.firstPass = { done, total };
+            // Rows first listed from their headers are redrawn once the pass has read them.
+            this.changed.fire({ changedRuns: store.settledRuns?.() ?? [], removedRuns: [], indexing: { done, total } });
           }
         });
       },

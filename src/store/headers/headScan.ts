@@ -1,0 +1,150 @@
+// A run's header, read cheaply for the first rows of a cold start (issue 18): the `start` and `params` records at
+// the head of its events.jsonl and the last records near its tail, each with one bounded read, and its user.json.
+// What it gives is provisional: no metrics, and records between head and tail unseen. The full pass replaces it.
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseLine } from '../ingest/lineParser';
+import { applyRecord } from '../ingest/records';
+import { newFileState, newRunState, type FileState, type RunState } from '../ingest/runState';
+import { PendingPoints } from '../ingest/seriesBuffer';
+import { parseUserEdits, USER_FILE } from '../ingest/userEdits';
+
+/** Bytes read from the start of a log: the start record (with its environment) and the params fit in far less. */
+export const HEAD_BYTES = 64 * 1024;
+/** Bytes read from the end: the final status (with its traceback) and the last record's time. */
+export const TAIL_BYTES = 16 * 1024;
+/** A user.json larger than this is not a user's edits; the full pass says what is wrong with it. */
+const USER_BYTES = 64 * 1024;
+
+export interface HeaderRun {
+  id: string;
+  root: string;
+  dir: string;
+  log: string;
+  /** Where user.json lives; none for a run that takes no edits. */
+  editsDir?: string;
+}
+
+export interface Header {
+  state: RunState;
+  /** Size and mtime of the log when read (the file cursor's other fields stay as new: nothing was indexed). */
+  file: FileState;
+}
+
+const NEWLINE = 0x0a;
+// Metric and system lines are most of a log and say nothing a header needs: recognised by their first bytes as
+// the logger writes them, they are skipped without parsing. A line spelled otherwise is merely parsed.
+const SKIPPED = ['{"t":"metrics"', '{"t":"system"'].map((p) => Buffer.from(p, 'latin1'));
+
+function skipped(buf: Buffer, from: number): boolean {
+  return SKIPPED.some((p) => buf.length - from >= p.length && buf.compare(p, 0, p.length, from, from + p.length) === 0);
+}
+
+/** The complete lines of `buf[from, to)` (each ends with a newline): [start, end) pairs, newline excluded. */
+function linesOf(buf: Buffer, from: number, to: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let at = from;
+  for (;;) {
+    const nl = buf.indexOf(NEWLINE, at);
+    if (nl < 0 || nl >= to) return out;
+    out.push([at, nl]);
+    at = nl + 1;
+  }
+}
+
+/** Applies the header records among these lines; malformed ones are skipped (the full pass reports them). */
+function applyLines(state: RunState, file: FileState, buf: Buffer, lines: Array<[number, number]>, points: PendingPoints): void {
+  for (const [a, b] of lines) {
+    if (b === a || skipped(buf, a)) continue;
+    const parsed = parseLine(buf.toString('utf8', a, b));
+    if (parsed.ok) applyRecord(state, file, parsed.record, points, () => undefined);
+  }
+}
+
+/** The time of the last of these lines that has one (a metrics line's too: it is the log's last write). */
+function lastTime(buf: Buffer, lines: Array<[number, number]>): number | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const [a, b] = lines[i];
+    const parsed = parseLine(buf.toString('utf8', a, b));
+    if (!parsed.ok) continue;
+    const ts = parsed.record.ts;
+    if (typeof ts === 'number' && Number.isFinite(ts)) return ts * 1000;
+  }
+  return undefined;
+}
+
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got === length ? buf : buf.subarray(0, got);
+}
+
+/**
+ * Reads a run's header: undefined when its log is missing or unreadable (the full pass says why). `headBytes` and
+ * `tailBytes` bound what is read, however large the log or its lines; a line cut by either bound is not used.
+ */
+export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailBytes = TAIL_BYTES): Promise<Header | undefined> {
+  let fh;
+  try {
+    fh = await open(run.log, 'r');
+  } catch {
+    return undefined;
+  }
+  const state = newRunState(run.id, run.root, run.dir);
+  const file = newFileState(run.log);
+  const points = new PendingPoints();
+  try {
+    const info = await fh.stat();
+    if (!info.isFile()) return undefined;
+    file.size = info.size;
+    file.mtimeMs = info.mtimeMs;
+    const head = await readAt(fh, 0, Math.min(info.size, headBytes));
+    const headLines = linesOf(head, 0, head.length);
+    applyLines(state, file, head, headLines, points);
+    // Where the head's complete lines end: the tail starts there at the earliest, so no line is applied twice.
+    const headEnd = headLines.length === 0 ? 0 : headLines[headLines.length - 1][1] + 1;
+    let last = lastTime(head, headLines.slice(-3));
+    if (info.size > head.length) {
+      const from = Math.max(headEnd, info.size - tailBytes);
+      const tail = await readAt(fh, from, info.size - from);
+      // Unless it starts right after the head's last line, the tail starts mid-line: its first piece is not a line.
+      const first = from === headEnd ? 0 : tail.indexOf(NEWLINE) + 1;
+      const tailLines = first === 0 && from !== headEnd ? [] : linesOf(tail, first, tail.length);
+      applyLines(state, file, tail, tailLines, points);
+      last = lastTime(tail, tailLines.slice(-3)) ?? last;
+    }
+    // The quiet-timeout rule (docs/log-format.md, Status) needs the last write: the last record's time, else the
+    // file's mtime when the tail holds no whole record.
+    if (last !== undefined) state.lastUpdate = Math.max(last, state.lastUpdate ?? last);
+    else state.lastUpdate ??= info.mtimeMs;
+  } catch {
+    return undefined;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+  if (run.editsDir !== undefined) await readEdits(state, join(run.editsDir, USER_FILE));
+  return { state, file };
+}
+
+async function readEdits(state: RunState, path: string): Promise<void> {
+  let text: string;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = await readAt(fh, 0, USER_BYTES + 1);
+      if (buf.length > USER_BYTES) return;
+      text = buf.toString('utf8');
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  } catch {
+    return;
+  }
+  const { edits } = parseUserEdits(text);
+  if (edits !== undefined) state.user = edits;
+}

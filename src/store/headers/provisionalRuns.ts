@@ -1,0 +1,87 @@
+// Runs known only from their headers (headScan.ts) while the first pass has not read them: listed beside the
+// indexed runs so the Runs view has rows at once. Kept apart from the index on purpose: nothing here is ever
+// committed or persisted, and an indexed run always wins over its header.
+import type { FoundRun, RunSource } from '../sources/runSource';
+import { markSource } from '../sources/sources';
+import type { CachedRun } from '../query/runSummary';
+import type { HeaderScanReport } from '../types';
+import { readHeader } from './headScan';
+
+/** Logs read at once: enough to keep the thread pool busy, few enough that a pass beside it is not starved. */
+export const HEADER_READS_IN_FLIGHT = 32;
+
+export class ProvisionalRuns {
+  private readonly runs = new Map<string, CachedRun>();
+  /** Headers dropped by close() and not yet named by `settled()`. */
+  private readonly done: string[] = [];
+  private closed = false;
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  get(id: string): CachedRun | undefined {
+    return this.runs.get(id);
+  }
+
+  values(): IterableIterator<CachedRun> {
+    return this.runs.values();
+  }
+
+  /**
+   * Ids of provisional runs the pass has indexed (`known`) since the last call, whose headers go now: their rows
+   * are to be redrawn with what the index holds. Until then the index already wins wherever both are asked.
+   */
+  settled(known: (id: string) => boolean): string[] {
+    const out = this.done.splice(0);
+    for (const id of this.runs.keys()) {
+      if (!known(id)) continue;
+      this.runs.delete(id);
+      out.push(id);
+    }
+    return out;
+  }
+
+  /** A full pass ended: every run it found is indexed, so no header is needed any more, nor taken later. */
+  close(): void {
+    this.closed = true;
+    for (const id of this.runs.keys()) this.done.push(id);
+    this.runs.clear();
+  }
+
+  /**
+   * Reads the headers of these runs, HEADER_READS_IN_FLIGHT at a time, skipping those `known` (indexed) when
+   * read; `onRun` hears of each run read, listed or not.
+   */
+  async scan(found: readonly FoundRun[], known: (id: string) => boolean, onRun?: (done: number, total: number) => void): Promise<HeaderScanReport> {
+    const started = performance.now();
+    let next = 0;
+    let done = 0;
+    let listed = 0;
+    const worker = async (): Promise<void> => {
+      while (next < found.length && !this.closed) {
+        const run = found[next++];
+        if (!known(run.id)) {
+          const editsDir = run.editsDir ?? (run.source.capabilities.readOnly ? undefined : run.dir);
+          const header = await readHeader({ id: run.id, root: run.root, dir: run.dir, log: run.log, editsDir });
+          // The pass may have indexed the run (or ended) while its header was read: the index wins.
+          if (header !== undefined && !known(run.id) && !this.closed) {
+            markSource(header.state, run.source);
+            if (editsDir !== run.dir && editsDir !== undefined) header.state.editsDir = editsDir;
+            this.runs.set(run.id, { state: header.state, file: header.file, series: new Map() });
+            listed++;
+          }
+        }
+        // After close() the pass has told the whole story; a late read says nothing.
+        if (!this.closed) onRun?.(++done, found.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(HEADER_READS_IN_FLIGHT, found.length) }, worker));
+    return { listed, ms: Math.round(performance.now() - started) };
+  }
+}
+
+/** Sources whose runs a header scan can list: those found by listing a folder, each run one log (Trackside's, team). */
+export function headerSources(sources: readonly RunSource[]): RunSource[] {
+  return sources.filter((s) => s.claim === undefined && s.scan === undefined);
+}
