@@ -27,6 +27,9 @@ interface Timing {
   /** The same two moments from Trackside's activation (extension host log); -1 when it was not logged. */
   firstRowFromActivationMs: number;
   indexedFromActivationMs: number;
+  /** From activation to the store being open (Trackside's "Run folders" line) and to its "First rows" line. */
+  openFromActivationMs: number;
+  headerRowsFromActivationMs: number;
   /** Cold only: readdir + stat of every log, and that plus a 64 KiB head read of each, 32 at a time. */
   floorStatMs?: number;
   floorHeadsMs?: number;
@@ -37,15 +40,35 @@ const results: Timing[] = [];
 
 const passLines = async (vscode: VSCode): Promise<string[]> => (await vscode.tracksideLog()).split('\n').filter((l) => /Indexed \d+ runs/.test(l));
 
-/** When the extension host last activated Trackside (its log's own timestamp, local time), in ms. */
+const STAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) /;
+
+/** A log line's own timestamp (local time, as VS Code writes it), in ms. */
+function stampOf(line: string): number | undefined {
+  const m = STAMP.exec(line);
+  if (m === null) return undefined;
+  const [y, mo, d, h, mi, se, ms] = m.slice(1).map(Number);
+  return new Date(y, mo - 1, d, h, mi, se, ms).getTime();
+}
+
+/** When the extension host last activated Trackside (its log's own timestamp), in ms. */
 async function activatedAt(vscode: VSCode): Promise<number | undefined> {
   let last: number | undefined;
-  for (const m of (await vscode.extensionHostLog()).matchAll(/^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) .*_doActivateExtension trackside\.trackside/gm)) {
-    const [y, mo, d, h, mi, se, ms] = m.slice(1).map(Number);
-    const t = new Date(y, mo - 1, d, h, mi, se, ms).getTime();
-    if (last === undefined || t > last) last = t;
+  for (const line of (await vscode.extensionHostLog()).split('\n')) {
+    if (!/_doActivateExtension trackside\.trackside/.test(line)) continue;
+    const t = stampOf(line);
+    if (t !== undefined && (last === undefined || t > last)) last = t;
   }
   return last;
+}
+
+/** The first Trackside log line matching `re` written at or after `since`: ms after `since`, or -1. */
+function lineAfter(log: string, re: RegExp, since: number | undefined): number {
+  if (since === undefined) return -1;
+  for (const line of log.split('\n')) {
+    const t = stampOf(line);
+    if (t !== undefined && t >= since && re.test(line)) return t - since;
+  }
+  return -1;
 }
 
 /** The floor of any first pass (list + stat every log) and of a header scan (that + a 64 KiB head of each). */
@@ -117,7 +140,21 @@ async function measure(vscode: VSCode, runs: number, start: 'cold' | 'warm'): Pr
   await vscode.screenshot(`rows-${runs}-${start}`);
   const activated = await activatedAt(vscode);
   const fromActivation = (ms: number): number => (activated === undefined ? -1 : t0 + ms - activated);
-  return { runs, start, firstRowMs, indexedMs, firstRowFromActivationMs: fromActivation(firstRowMs), indexedFromActivationMs: fromActivation(indexedMs), logLine };
+  const log = await vscode.tracksideLog();
+  // What the extension logged, kept beside the screenshots: the breakdown of the figures above.
+  mkdirSync(join(resultsDir, 'explorer-rows'), { recursive: true });
+  writeFileSync(join(resultsDir, 'explorer-rows', `trackside-${runs}-${start}.log`), log);
+  return {
+    runs,
+    start,
+    firstRowMs,
+    indexedMs,
+    firstRowFromActivationMs: fromActivation(firstRowMs),
+    indexedFromActivationMs: fromActivation(indexedMs),
+    openFromActivationMs: lineAfter(log, /Run folders:/, activated),
+    headerRowsFromActivationMs: lineAfter(log, /First rows:/, activated),
+    logLine,
+  };
 }
 
 /** Waits until an index file under `dir` was written after `since` (ms), i.e. the cold pass was persisted. */
@@ -164,7 +201,8 @@ process.on('exit', () => {
   if (results.length === 0) return;
   const lines = results.map(
     (r) =>
-      `${String(r.runs).padStart(6)} runs ${r.start}: first row ${r.firstRowMs} ms (${r.firstRowFromActivationMs} ms from activation), index pass done ${r.indexedMs} ms (${r.indexedFromActivationMs} ms from activation)` +
+      `${String(r.runs).padStart(6)} runs ${r.start}: first row ${r.firstRowMs} ms (${r.firstRowFromActivationMs} ms from activation), index pass done ${r.indexedMs} ms (${r.indexedFromActivationMs} ms from activation); ` +
+      `from activation, store open ${r.openFromActivationMs} ms, header rows told ${r.headerRowsFromActivationMs} ms` +
       (r.floorStatMs === undefined ? '' : `; floor: list+stat ${r.floorStatMs} ms, +64 KiB heads ${r.floorHeadsMs} ms`) +
       ` (${r.logLine})`,
   );
