@@ -1,7 +1,7 @@
 // A run's header, read cheaply for the first rows of a cold start (issue 18): the `start` and `params` records at
 // the head of its events.jsonl and the last records near its tail, each with one bounded read, and its user.json.
 // What it gives is provisional: no metrics, and records between head and tail unseen. The full pass replaces it.
-import { open, type FileHandle } from 'node:fs/promises';
+import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { parseLine } from '../ingest/lineParser';
 import { applyRecord } from '../ingest/records';
@@ -73,25 +73,36 @@ function lastTime(buf: Buffer, lines: Array<[number, number]>): number | undefin
   return undefined;
 }
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+// Plain descriptors and callbacks, not fs/promises' FileHandle: over ten thousand logs a FileHandle (an event
+// emitter with a finaliser) per file cost more main-thread time and garbage than the reads themselves.
+// Non-blocking, so a FIFO named events.jsonl cannot hold a thread-pool thread forever; fstat then turns it down.
+const openFd = (path: string): Promise<number> =>
+  new Promise((resolve, reject) => open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0), (err, fd) => (err ? reject(err) : resolve(fd))));
+const statFd = (fd: number): Promise<Stats> => new Promise((resolve, reject) => fstat(fd, (err, st) => (err ? reject(err) : resolve(st))));
+const closeFd = (fd: number): Promise<void> => new Promise((resolve) => close(fd, () => resolve()));
+const readFd = (fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> =>
+  new Promise((resolve, reject) => read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
+
+/** Reads `length` bytes at `position` into the start of `buf` (fewer at the end of the file): the bytes read. */
+async function readAt(fd: number, buf: Buffer, position: number, length: number): Promise<Buffer> {
   let got = 0;
   while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
+    const n = await readFd(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
   }
-  return got === length ? buf : buf.subarray(0, got);
+  return buf.subarray(0, got);
 }
 
 /**
  * Reads a run's header: undefined when its log is missing or unreadable (the full pass says why). `headBytes` and
  * `tailBytes` bound what is read, however large the log or its lines; a line cut by either bound is not used.
+ * `scratch` (at least `headBytes` and `tailBytes` long) is reused from call to call: nothing read stays in it.
  */
-export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailBytes = TAIL_BYTES): Promise<Header | undefined> {
-  let fh;
+export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailBytes = TAIL_BYTES, scratch = Buffer.allocUnsafe(Math.max(headBytes, tailBytes))): Promise<Header | undefined> {
+  let fd: number;
   try {
-    fh = await open(run.log, 'r');
+    fd = await openFd(run.log);
   } catch {
     return undefined;
   }
@@ -99,11 +110,11 @@ export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailByt
   const file = newFileState(run.log);
   const points = new PendingPoints();
   try {
-    const info = await fh.stat();
+    const info = await statFd(fd);
     if (!info.isFile()) return undefined;
     file.size = info.size;
     file.mtimeMs = info.mtimeMs;
-    const head = await readAt(fh, 0, Math.min(info.size, headBytes));
+    const head = await readAt(fd, scratch, 0, Math.min(info.size, headBytes));
     const headLines = linesOf(head, 0, head.length);
     applyLines(state, file, head, headLines, points);
     // Where the head's complete lines end: the tail starts there at the earliest, so no line is applied twice.
@@ -111,7 +122,7 @@ export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailByt
     let last = lastTime(head, headLines.slice(-3));
     if (info.size > head.length) {
       const from = Math.max(headEnd, info.size - tailBytes);
-      const tail = await readAt(fh, from, info.size - from);
+      const tail = await readAt(fd, scratch, from, info.size - from);
       // Unless it starts right after the head's last line, the tail starts mid-line: its first piece is not a line.
       const first = from === headEnd ? 0 : tail.indexOf(NEWLINE) + 1;
       const tailLines = first === 0 && from !== headEnd ? [] : linesOf(tail, first, tail.length);
@@ -125,25 +136,28 @@ export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailByt
   } catch {
     return undefined;
   } finally {
-    await fh.close().catch(() => undefined);
+    await closeFd(fd);
   }
-  if (run.editsDir !== undefined) await readEdits(state, join(run.editsDir, USER_FILE));
+  if (run.editsDir !== undefined) await readEdits(state, join(run.editsDir, USER_FILE), scratch);
   return { state, file };
 }
 
-async function readEdits(state: RunState, path: string): Promise<void> {
-  let text: string;
+async function readEdits(state: RunState, path: string, scratch: Buffer): Promise<void> {
+  let fd: number;
   try {
-    const fh = await open(path, 'r');
-    try {
-      const buf = await readAt(fh, 0, USER_BYTES + 1);
-      if (buf.length > USER_BYTES) return;
-      text = buf.toString('utf8');
-    } finally {
-      await fh.close().catch(() => undefined);
-    }
+    fd = await openFd(path);
   } catch {
     return;
+  }
+  let text: string;
+  try {
+    const buf = await readAt(fd, scratch.length > USER_BYTES ? scratch : Buffer.allocUnsafe(USER_BYTES + 1), 0, USER_BYTES + 1);
+    if (buf.length > USER_BYTES) return;
+    text = buf.toString('utf8');
+  } catch {
+    return;
+  } finally {
+    await closeFd(fd);
   }
   const { edits } = parseUserEdits(text);
   if (edits !== undefined) state.user = edits;

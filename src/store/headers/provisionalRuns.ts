@@ -5,7 +5,7 @@ import type { FoundRun, RunSource } from '../sources/runSource';
 import { markSource } from '../sources/sources';
 import type { CachedRun } from '../query/runSummary';
 import type { HeaderScanReport } from '../types';
-import { readHeader } from './headScan';
+import { HEAD_BYTES, readHeader, TAIL_BYTES } from './headScan';
 
 /** Logs read at once: enough to keep the thread pool busy, few enough that a pass beside it is not starved. */
 export const HEADER_READS_IN_FLIGHT = 32;
@@ -59,11 +59,13 @@ export class ProvisionalRuns {
     let done = 0;
     let listed = 0;
     const worker = async (): Promise<void> => {
+      // One buffer per reader, reused for every log it reads: ten thousand fresh 64 KiB buffers were mostly GC.
+      const scratch = Buffer.allocUnsafe(Math.max(HEAD_BYTES, TAIL_BYTES));
       while (next < found.length && !this.closed) {
         const run = found[next++];
         if (!known(run.id)) {
           const editsDir = run.editsDir ?? (run.source.capabilities.readOnly ? undefined : run.dir);
-          const header = await readHeader({ id: run.id, root: run.root, dir: run.dir, log: run.log, editsDir });
+          const header = await readHeader({ id: run.id, root: run.root, dir: run.dir, log: run.log, editsDir }, HEAD_BYTES, TAIL_BYTES, scratch);
           // The pass may have indexed the run (or ended) while its header was read: the index wins.
           if (header !== undefined && !known(run.id) && !this.closed) {
             markSource(header.state, run.source);
