@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -113,6 +114,9 @@ test('malformed lines are skipped, a torn last line is not read, and a missing o
   runDir(root, 'empty');
   assert.equal(await readHeader(runOf(root, 'empty')), undefined);
   assert.equal(await readHeader(runOf(root, 'nowhere')), undefined);
+  // A FIFO in a log's place is not read (nor waited on: opening it must not block a thread-pool thread).
+  execFileSync('mkfifo', [join(runDir(root, 'fifo'), 'events.jsonl')]);
+  assert.equal(await readHeader(runOf(root, 'fifo')), undefined);
 });
 
 test('user.json edits apply to the header, as to the indexed run', async (t) => {
