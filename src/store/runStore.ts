@@ -132,7 +132,9 @@ export class SqlRunStore implements RunStore {
   async scanHeaders(onProgress?: (done: number, total: number) => void): Promise<HeaderScanReport> {
     if (this.closed) throw new Error('The run store is closed.');
     const found = await discoverRuns(headerSources(this.sources), { roots: this.options.roots }, []);
-    return this.provisional.scan(found.map((c) => this.withEdits(c)), (id) => this.runs.has(id), onProgress);
+    // Only runs the index does not hold: a warm start reads no header, and tells the view nothing.
+    const unknown = found.filter((c) => !this.runs.has(c.id)).map((c) => this.withEdits(c));
+    return this.provisional.scan(unknown, (id) => this.runs.has(id), onProgress);
   }
 
   settledRuns(): string[] {
