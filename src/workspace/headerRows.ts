@@ -4,8 +4,11 @@ import type { RunStore } from '../store';
 
 /** How often the header scan tells the view that more rows are in (the first time as soon as a batch is). */
 const TELL_MS = 400;
-/** Rows read before the first tell: one round of the scan's reads, so the first rebuild has something to show. */
-const FIRST_BATCH = 32;
+/**
+ * Rows read before the first tell: a few, so the view is not empty while a whole round of the scan's reads (32)
+ * queues for the thread pool's four threads; the next tell, TELL_MS later, fills the screen.
+ */
+const FIRST_BATCH = 8;
 /** The first pass waits at most this long for the first rows: a slow disk must not hold the index back. */
 const FIRST_ROWS_WAIT_MS = 300;
 
