@@ -5,7 +5,7 @@ import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { parseLine } from '../ingest/lineParser';
 import { applyRecord } from '../ingest/records';
-import { newFileState, newRunState, type FileState, type RunState } from '../ingest/runState';
+import { newFileState, newRunState, type FileState, type RunState, type UserEdits } from '../ingest/runState';
 import { PendingPoints } from '../ingest/seriesBuffer';
 import { parseUserEdits, USER_FILE } from '../ingest/userEdits';
 
@@ -98,8 +98,11 @@ async function readAt(fd: number, buf: Buffer, position: number, length: number)
  * Reads a run's header: undefined when its log is missing or unreadable (the full pass says why). `headBytes` and
  * `tailBytes` bound what is read, however large the log or its lines; a line cut by either bound is not used.
  * `scratch` (at least `headBytes` and `tailBytes` long) is reused from call to call: nothing read stays in it.
+ * What can go at once does (user.json beside the log, the stat beside the head read, the close after): on a loaded
+ * machine each wait for the thread pool costs far more than the read, and the first rows wait for a whole header.
  */
 export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailBytes = TAIL_BYTES, scratch = Buffer.allocUnsafe(Math.max(headBytes, tailBytes))): Promise<Header | undefined> {
+  const edits = run.editsDir === undefined ? undefined : readEdits(join(run.editsDir, USER_FILE));
   let fd: number;
   try {
     fd = await openFd(run.log);
@@ -110,22 +113,28 @@ export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailByt
   const file = newFileState(run.log);
   const points = new PendingPoints();
   try {
-    const info = await statFd(fd);
-    if (!info.isFile()) return undefined;
-    file.size = info.size;
+    const [stat, first] = await Promise.allSettled([statFd(fd), readFd(fd, scratch, 0, headBytes, 0)]);
+    if (stat.status === 'rejected' || first.status === 'rejected' || !stat.value.isFile()) return undefined;
+    const info = stat.value;
+    // A read may return less than asked before the end of the file: read on to what the stat promised.
+    let got = first.value;
+    const want = Math.min(info.size, headBytes);
+    if (got < want) got += (await readAt(fd, scratch.subarray(got), got, want - got)).length;
+    const size = Math.max(info.size, got);
+    file.size = size;
     file.mtimeMs = info.mtimeMs;
-    const head = await readAt(fd, scratch, 0, Math.min(info.size, headBytes));
+    const head = scratch.subarray(0, got);
     const headLines = linesOf(head, 0, head.length);
     applyLines(state, file, head, headLines, points);
     // Where the head's complete lines end: the tail starts there at the earliest, so no line is applied twice.
     const headEnd = headLines.length === 0 ? 0 : headLines[headLines.length - 1][1] + 1;
     let last = lastTime(head, headLines.slice(-3));
-    if (info.size > head.length) {
-      const from = Math.max(headEnd, info.size - tailBytes);
-      const tail = await readAt(fd, scratch, from, info.size - from);
+    if (size > head.length) {
+      const from = Math.max(headEnd, size - tailBytes);
+      const tail = await readAt(fd, scratch, from, size - from);
       // Unless it starts right after the head's last line, the tail starts mid-line: its first piece is not a line.
-      const first = from === headEnd ? 0 : tail.indexOf(NEWLINE) + 1;
-      const tailLines = first === 0 && from !== headEnd ? [] : linesOf(tail, first, tail.length);
+      const firstLine = from === headEnd ? 0 : tail.indexOf(NEWLINE) + 1;
+      const tailLines = firstLine === 0 && from !== headEnd ? [] : linesOf(tail, firstLine, tail.length);
       applyLines(state, file, tail, tailLines, points);
       last = lastTime(tail, tailLines.slice(-3)) ?? last;
     }
@@ -136,29 +145,31 @@ export async function readHeader(run: HeaderRun, headBytes = HEAD_BYTES, tailByt
   } catch {
     return undefined;
   } finally {
-    await closeFd(fd);
+    // Nothing waits for the close: every read on this descriptor has settled.
+    void closeFd(fd);
   }
-  if (run.editsDir !== undefined) await readEdits(state, join(run.editsDir, USER_FILE), scratch);
+  const user = await edits;
+  if (user !== undefined) state.user = user;
   return { state, file };
 }
 
-async function readEdits(state: RunState, path: string, scratch: Buffer): Promise<void> {
+/** The run's user.json edits; undefined when there is none or it is unusable (the full pass says why). */
+async function readEdits(path: string): Promise<UserEdits | undefined> {
   let fd: number;
   try {
     fd = await openFd(path);
   } catch {
-    return;
+    return undefined;
   }
   let text: string;
   try {
-    const buf = await readAt(fd, scratch.length > USER_BYTES ? scratch : Buffer.allocUnsafe(USER_BYTES + 1), 0, USER_BYTES + 1);
-    if (buf.length > USER_BYTES) return;
+    const buf = await readAt(fd, Buffer.allocUnsafe(USER_BYTES + 1), 0, USER_BYTES + 1);
+    if (buf.length > USER_BYTES) return undefined;
     text = buf.toString('utf8');
   } catch {
-    return;
+    return undefined;
   } finally {
-    await closeFd(fd);
+    void closeFd(fd);
   }
-  const { edits } = parseUserEdits(text);
-  if (edits !== undefined) state.user = edits;
+  return parseUserEdits(text).edits;
 }
