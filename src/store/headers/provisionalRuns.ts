@@ -9,6 +9,8 @@ import { HEAD_BYTES, readHeader, TAIL_BYTES } from './headScan';
 
 /** Logs read at once: enough to keep the thread pool busy, few enough that a pass beside it is not starved. */
 export const HEADER_READS_IN_FLIGHT = 32;
+/** Readers started at once; the others join once these have read two headers each (see scan). */
+const FIRST_READERS = 4;
 
 export class ProvisionalRuns {
   private readonly runs = new Map<string, CachedRun>();
@@ -58,6 +60,8 @@ export class ProvisionalRuns {
     let next = 0;
     let done = 0;
     let listed = 0;
+    let onStarted!: () => void;
+    const ramped = new Promise<void>((resolve) => (onStarted = resolve));
     const worker = async (): Promise<void> => {
       // One buffer per reader, reused for every log it reads: ten thousand fresh 64 KiB buffers were mostly GC.
       const scratch = Buffer.allocUnsafe(Math.max(HEAD_BYTES, TAIL_BYTES));
@@ -76,9 +80,15 @@ export class ProvisionalRuns {
         }
         // After close() the pass has told the whole story; a late read says nothing.
         if (!this.closed) onRun?.(++done, found.length);
+        if (done >= 2 * FIRST_READERS) onStarted();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(HEADER_READS_IN_FLIGHT, found.length) }, worker));
+    // A few readers first, the rest once their first headers are in: the thread pool serves requests in turn, so
+    // with all of them at once the first header waited behind a whole round of reads.
+    const first = Array.from({ length: Math.min(FIRST_READERS, found.length) }, worker);
+    await Promise.race([ramped, Promise.all(first)]);
+    const rest = Array.from({ length: Math.max(0, Math.min(HEADER_READS_IN_FLIGHT, found.length) - first.length) }, worker);
+    await Promise.all([...first, ...rest]);
     return { listed, ms: Math.round(performance.now() - started) };
   }
 }
