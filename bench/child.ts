@@ -121,12 +121,17 @@ async function warm(root: string, dbPath: string): Promise<Result> {
   const t0 = now();
   const store = await openStore({ roots: [root], dbPath });
   const t1 = now();
+  // The Runs view's first rows of a warm start: the persisted runs, listed as soon as the store is open (issue 18).
+  const early = store.listRuns().length;
+  const firstRowsMs = now() - t0;
+  const t1b = now();
   const report = await store.index();
   const t2 = now();
   const runs = store.listRuns();
   const t3 = now();
   await store.close();
-  return { ms: t3 - t0, openMs: t1 - t0, indexMs: t2 - t1, listMs: t3 - t2, runs: runs.length, pointsAdded: report.points };
+  // The early listing is not part of the warm start's own figure: ms leaves it out.
+  return { ms: t3 - t0 - (t1b - t1), openMs: t1 - t0, indexMs: t2 - t1b, listMs: t3 - t2, runs: runs.length, pointsAdded: report.points, firstRowsMs, firstRows: early };
 }
 
 /** The floor P2 is compared to: load the same index file into sql.js and stat every log, as any warm start must. */

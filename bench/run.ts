@@ -232,6 +232,7 @@ async function benchP1P2P3P6(args: Args, sizes: Sizes, figures: Figure[]): Promi
           notes: [
             `median of 3 fresh processes (${sorted.map((x) => n(x, 'ms').toFixed(0)).join(', ')} ms)`,
             `open ${n(w, 'openMs').toFixed(0)} ms, index() ${n(w, 'indexMs').toFixed(0)} ms (${n(w, 'pointsAdded')} points added), listRuns() ${n(w, 'listMs').toFixed(0)} ms`,
+            `first rows (the Runs view's, before any pass): ${n(w, 'firstRows')} runs listed ${n(w, 'firstRowsMs').toFixed(0)} ms after openStore began`,
           ],
         });
       }

@@ -22,8 +22,10 @@ import { histogramSeries, mediaAt, mediaKeys, mediaSteps, TableCache, tablePage,
 import { loadSqlJs } from './index/sqlite';
 import { Liveness } from './liveness';
 import type { ProcInfo } from './ingest/runState';
+import { headerSources, ProvisionalRuns } from './headers/provisionalRuns';
 import type {
   Diagnostic,
+  HeaderScanReport,
   HistogramSeries,
   IndexReport,
   MediaKeyInfo,
@@ -114,6 +116,8 @@ export class SqlRunStore implements RunStore {
   /** The processes writing running runs on this machine, as last checked (see liveness.ts). */
   private readonly live = new Liveness();
   private readonly tables = new TableCache();
+  /** Runs listed from their headers until a full pass has read them (headers/): never committed nor persisted. */
+  private readonly provisional = new ProvisionalRuns();
 
   constructor(
     private readonly options: OpenOptions,
@@ -195,6 +199,22 @@ export class SqlRunStore implements RunStore {
       await this.inPass(() => this.indexPass(undefined, undefined, ids));
       return true;
     });
+  }
+
+  /**
+   * Lists the runs the index does not hold yet from their log headers, for the first rows of a cold start; not
+   * queued behind passes, so it can run beside the first one. Other tools' runs wait for the pass.
+   */
+  async scanHeaders(onProgress?: (done: number, total: number) => void): Promise<HeaderScanReport> {
+    if (this.closed) throw new Error('The run store is closed.');
+    const found = await discoverRuns(headerSources(this.sources), { roots: this.options.roots }, []);
+    // Only runs the index does not hold: a warm start reads no header, and tells the view nothing.
+    const unknown = found.filter((c) => !this.runs.has(c.id)).map((c) => this.withEdits(c));
+    return this.provisional.scan(unknown, (id) => this.runs.has(id), onProgress);
+  }
+
+  settledRuns(): string[] {
+    return this.provisional.settled((id) => this.runs.has(id));
   }
 
   private inPass<T>(fn: () => Promise<T>): Promise<T> {
@@ -299,6 +319,8 @@ export class SqlRunStore implements RunStore {
       const known = new Set(this.general.map((d) => `${d.file}\n${d.reason}`));
       this.general.push(...general.filter((d) => !known.has(`${d.file}\n${d.reason}`)));
     }
+    // Every run a full pass found is in the index now (or has a diagnostic): headers are no longer needed.
+    if (only === undefined && !signal?.aborted) this.provisional.close();
     report.diagnostics.push(...this.notes, ...general);
     this.notes = [];
     report.runs = this.runs.size;
@@ -346,11 +368,12 @@ export class SqlRunStore implements RunStore {
   listRuns(query?: RunQuery): RunSummary[] {
     const all: RunSummary[] = [];
     for (const run of this.runs.values()) all.push(this.summaryOf(run));
+    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id)) all.push(this.summaryOf(run));
     return queryRuns(all, query);
   }
 
   getRun(id: string): RunDetail | undefined {
-    const run = this.runs.get(id);
+    const run = this.runs.get(id) ?? this.provisional.get(id);
     if (run === undefined) return undefined;
     return detailOf(run, this.summaryOf(run));
   }
@@ -420,7 +443,7 @@ export class SqlRunStore implements RunStore {
   }
 
   paramsDiff(runIds: string[]): ParamsDiffRow[] {
-    return diffParams(runIds.map((id) => this.runs.get(id)?.state));
+    return diffParams(runIds.map((id) => (this.runs.get(id) ?? this.provisional.get(id))?.state));
   }
 
   mediaKeys(runId: string): MediaKeyInfo[] {
@@ -477,6 +500,7 @@ export class SqlRunStore implements RunStore {
     return this.serial(async () => {
       if (this.closed) return;
       this.closed = true;
+      this.provisional.close();
       this.seriesCache.clear();
       this.tables.clear();
       this.db.close();

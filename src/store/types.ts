@@ -159,6 +159,12 @@ export interface IndexReport {
   ms: number;
 }
 
+/** What `scanHeaders` listed: runs shown from their log headers until the first pass reads them. */
+export interface HeaderScanReport {
+  listed: number;
+  ms: number;
+}
+
 export type SortKey =
   | { kind: 'start' }
   | { kind: 'duration' }
@@ -332,6 +338,13 @@ export interface RunStore {
    * under the roots.
    */
   indexRuns?(runIds: string[], signal?: AbortSignal): Promise<IndexReport>;
+  /**
+   * Lists the runs not in the index yet from the head and tail of their logs (name, status, params; no metrics),
+   * provisionally, until a full pass reads them: the first rows of a cold start. Runs beside a pass.
+   */
+  scanHeaders?(onProgress?: (done: number, total: number) => void): Promise<HeaderScanReport>;
+  /** Runs listed from their headers that the pass has indexed since the last call: their rows have changed. */
+  settledRuns?(): string[];
   listRuns(query?: RunQuery): RunSummary[];
   getRun(id: string): RunDetail | undefined;
   /** Metric keys seen in these runs (all runs when omitted), sorted. */

@@ -15,6 +15,7 @@ import { PendingWork } from './pendingWork';
 import { indexOutsideRoots, networkRoots, passingFsError } from './clusterFs';
 import { livePlan, pollLiveSetting, tickWanted, type LivePlan, type RunningRun } from './livePlan';
 import { LiveTick } from './liveTick';
+import { listFromHeaders } from './headerRows';
 
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
 const QUIET_MS = 15;
@@ -60,6 +61,10 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private netRoots = new Map<string, string>();
   /** The host a single-process running run's start record names (from getRun, once per run). */
   private readonly runHosts = new Map<string, string | undefined>();
+  /** For the first-rows figure (issue 18): the service is made when the extension activates. */
+  private readonly activatedAt = Date.now();
+  /** The first pass's progress while it runs. */
+  private firstPass: StoreChange['indexing'];
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -153,6 +158,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
     // The Runs view shows what the persisted index holds now, and the runs this pass adds as they come.
     onOpen(store);
+    // Runs the index does not hold yet are listed from their log headers first, then read in full by the pass.
+    await listFromHeaders(store, (change) => this.changed.fire(change), () => this.firstPass, this.output, this.activatedAt).first;
     const report = await this.firstIndex(store).catch(async (err: unknown) => {
       if (this.store === store) this.store = undefined;
       await store.close().catch(() => undefined);
@@ -178,7 +185,9 @@ export class WorkspaceStore extends Disposable implements StoreService {
           const now = Date.now();
           if (done > 0 && done < total && now - toldAt >= FIRST_PASS_TELL_MS) {
             toldAt = now;
-            this.changed.fire({ changedRuns: [], removedRuns: [], indexing: { done, total } });
+            this.firstPass = { done, total };
+            // Rows first listed from their headers are redrawn once the pass has read them.
+            this.changed.fire({ changedRuns: store.settledRuns?.() ?? [], removedRuns: [], indexing: { done, total } });
           }
         });
       },
