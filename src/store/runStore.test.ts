@@ -406,6 +406,9 @@ test('parse workers give the same index as the indexer thread, checkpoints inclu
   const b = await workers.index();
   assert.ok(poolStats.workersStarted > before.workersStarted, 'workers started');
   assert.ok(poolStats.partsReceived - before.partsReceived > 13, `the big run came back in several parts (${poolStats.partsReceived - before.partsReceived} parts, ${poolStats.workersStarted - before.workersStarted} workers)`);
+  // The pass ended its workers by letting them finish, not by terminate() (which has crashed Node mid-compile).
+  assert.equal(poolStats.workersEnded - before.workersEnded, poolStats.workersStarted - before.workersStarted, 'every worker ended');
+  assert.equal(poolStats.workersTerminated - before.workersTerminated, 0, 'none had to be terminated');
   assert.equal(b.points, a.points);
   assert.deepEqual([...b.changedRuns].sort(), [...a.changedRuns].sort());
   const byFile = (r: typeof a) => JSON.stringify([...r.diagnostics].sort((x, y) => x.file.localeCompare(y.file)));

@@ -10,7 +10,7 @@ import type { ParseJob, ParsedPart } from './runParser';
 let bundledScript: string | undefined;
 
 /** Counts for tests and diagnostics. */
-export const poolStats = { workersStarted: 0, partsReceived: 0 };
+export const poolStats = { workersStarted: 0, partsReceived: 0, workersEnded: 0, workersTerminated: 0 };
 
 /**
  * Bundles name the script that serves parse jobs (the CLI passes its own file and calls serveParseJobs when it
@@ -167,8 +167,25 @@ export class ParsePool {
     });
   }
 
+  /** Lets every worker finish and end by itself; one that has not ended within 5 s is terminated. */
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    this.slots.length = 0;
+    await Promise.all(this.slots.splice(0).map((s) => endWorker(s.worker)));
   }
+}
+
+const END_GRACE_MS = 5000;
+
+function endWorker(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      poolStats.workersTerminated++;
+      void worker.terminate().then(() => resolve(), () => resolve());
+    }, END_GRACE_MS);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      poolStats.workersEnded++;
+      resolve();
+    });
+    worker.postMessage({ type: 'close' } satisfies ToWorker);
+  });
 }

@@ -19,7 +19,11 @@ export interface ResumeMessage {
   id: number;
   stop: boolean;
 }
-export type ToWorker = JobMessage | ResumeMessage;
+/** The pool is done with this worker: finish (a job waiting for its go-ahead stops), then let the thread end. */
+export interface CloseMessage {
+  type: 'close';
+}
+export type ToWorker = JobMessage | ResumeMessage | CloseMessage;
 export type FromWorker = { type: 'part'; id: number; part: ParsedPart } | { type: 'error'; id: number; message: string };
 
 /** Serves jobs on `port` (the worker's parentPort). */
@@ -31,6 +35,14 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
   const scratch: ReadScratch = { buf: Buffer.alloc(0) };
   const sealScratch: SealScratch = { bodies: new Uint8Array(1 << 16), overviews: new Uint8Array(1 << 16) };
   port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'close') {
+      for (const resume of waiting.values()) resume(true);
+      waiting.clear();
+      // Closing the port leaves the thread nothing to wait for, so it ends by itself: terminate() instead can
+      // tear the isolate down under a concurrent compile job, which has crashed the whole process (Node 20).
+      void queue.then(() => port.close());
+      return;
+    }
     if (msg.type === 'resume') {
       waiting.get(msg.id)?.(msg.stop);
       waiting.delete(msg.id);
