@@ -12,6 +12,11 @@ const RUNS = Number(process.env.PAINT_RUNS ?? 100);
 const STEPS = Number(process.env.PAINT_STEPS ?? 100_000);
 /** Opens of the view measured in one session: the machine is noisy, so the median is reported beside each. */
 const REPEATS = Math.max(1, Number(process.env.PAINT_REPEATS ?? 3));
+/**
+ * How long the simulated user takes over the pick before accepting it (ms). The panel loads behind the pick, so
+ * with 0 (a script's speed) the accept waits for the webview; a person choosing among runs takes seconds.
+ */
+const PICK_MS = Number(process.env.PAINT_PICK_MS ?? 0);
 
 interface Open {
   hostMs: number;
@@ -49,6 +54,7 @@ vscodeTest(
       await vscode.quickPickItems().first().waitFor({ timeout: 120_000 });
       await vscode.page.locator('.quick-input-widget [aria-label="Toggle all checkboxes"]').first().click({ force: true });
       await vscode.page.locator('.quick-input-widget .monaco-count-badge', { hasText: `${RUNS} Selected` }).waitFor();
+      if (PICK_MS > 0) await delay(PICK_MS);
       const accepted = Date.now();
       await vscode.page.keyboard.press('Enter');
       const frame = vscode.webview();
