@@ -41,9 +41,9 @@ def new_run_id(now=None):
     return stamp + "-" + binascii.hexlify(os.urandom(4)).decode("ascii")
 
 
-def create_run_dir(root, run_id=None):
+def create_run_dir(root, run_id=None, start=None):
     """Create ``<root>/runs/<id>/artifacts`` and return (id, run folder). A given id may already exist
-    (resuming); a generated one is retried on the (unlikely) collision."""
+    (resuming); a generated one sorts by ``start`` (default: now) and is retried on the (unlikely) collision."""
     runs = os.path.join(root, "runs")
     os.makedirs(runs, exist_ok=True)
     if run_id is not None:
@@ -53,7 +53,7 @@ def create_run_dir(root, run_id=None):
         os.makedirs(os.path.join(path, "artifacts"), exist_ok=True)
         return run_id, path
     for _ in range(100):
-        rid = new_run_id()
+        rid = new_run_id(start)
         path = os.path.join(runs, rid)
         try:
             os.mkdir(path)

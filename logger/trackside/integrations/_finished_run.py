@@ -13,26 +13,10 @@ import time
 from .._confighash import flatten, hash_flat
 from .._encode import encode, sanitize
 from .._metrics import coerce_metrics, coerce_step
-from .._root import new_run_id
+from .._root import create_run_dir
 from .._run import FORMAT_VERSION
 from .._settings import command_argv, default_project
 from .._warn import warn
-
-
-def create_run_folder(root, start):
-    """A new ``<root>/runs/<id>`` whose id sorts by ``start`` (the run's own start, not now)."""
-    runs = os.path.join(root, "runs")
-    os.makedirs(runs, exist_ok=True)
-    for _ in range(100):
-        rid = new_run_id(start)
-        path = os.path.join(runs, rid)
-        try:
-            os.mkdir(path)
-        except FileExistsError:
-            continue
-        os.mkdir(os.path.join(path, "artifacts"))
-        return rid, path
-    raise RuntimeError("could not create a unique run folder under " + runs)
 
 
 def write_finished_run(root, name, project=None, group=None, parent=None, tags=(), params=None, series=(),
@@ -55,7 +39,7 @@ def _write(root, name, project, group, parent, tags, params, series, summary, st
     now = time.time()
     start = now if start is None else float(start)
     end = max(start, now if end is None else float(end))
-    rid, folder = create_run_folder(root, start)
+    rid, folder = create_run_dir(root, start=start)  # the id sorts by the run's own start, not now
     head = {"t": "start", "ts": start, "v": FORMAT_VERSION, "id": rid, "name": str(name),
             "project": str(project) if project is not None else (
                 os.environ.get("TRACKSIDE_PROJECT") or default_project(root)),
