@@ -191,7 +191,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     // Trials a previous controller left running: re-attach, or settle them from their runs.
     for (const t of trials.values()) {
       if (t.outcome !== undefined) continue;
-      const job = t.job ? await launcher.attach(t.job, join(dir, 'trials', `${t.n}.log`)) : undefined;
+      const job = t.job ? await launcher.attach(t.job, join(dir, 'trials', `${t.n}.log`)) : await launcher.adopt?.(t.run);
+      if (job && !t.job) {
+        // Started, but the controller died before it recorded the job: record it now, so a later restart finds it.
+        t.job = job.id;
+        await event({ t: 'job', n: t.n, job: job.id, ts: Date.now() });
+      }
       if (job) {
         const r: Running = { trial: t, job, pruned: false, stopping: false };
         running.set(t.n, r);

@@ -139,6 +139,13 @@ export async function unshareRunsFlow(service: StoreService, output: vscode.LogO
   }
   const store = await service.ready();
   const names = new Map(store.listRuns().map((r) => [r.id, r.name]));
+  // From a run's context menu: say at once when none of the runs given was shared from here.
+  const shared = new Set(mine.runIds);
+  if (given.length > 0 && !given.some((id) => shared.has(id))) {
+    const what = given.length === 1 ? `${names.get(given[0]) ?? given[0]} was` : `none of the ${given.length} selected runs were`;
+    void vscode.window.showInformationMessage(`Trackside: ${what} not shared from here as ${mine.owner}; nothing to unshare.`);
+    return;
+  }
   const items = mine.runIds.map((id) => ({ label: names.get(id) ?? id, description: id, picked: given.includes(id), id }));
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Unshare runs from ${mine.remote} (${mine.owner})`, placeHolder: 'Tick the runs to take out of the shared ref' });
   if (picked === undefined || picked.length === 0) return;

@@ -58,7 +58,8 @@ export class VSCode {
       const page = await context.newPage();
       page.setDefaultTimeout(30_000);
       vscode = new VSCode(page, server, workspace, browser, testName);
-      await page.goto(server.url);
+      // The workbench is waited for below; on a loaded machine the page's own load event can take over 30 s.
+      await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
       if (options.trust === false && (options.trustAnswer ?? 'restricted') !== 'none') {
         await vscode.answerTrust(options.trustAnswer === 'trust');
@@ -171,6 +172,20 @@ export class VSCode {
       .first();
     await row.waitFor({ state: 'visible', timeout });
     await row.click();
+  }
+
+  /** Right-clicks `row` and runs the context menu item labelled exactly `label`. */
+  async contextMenu(row: Locator, label: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const item = menu.getByText(label, { exact: true }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    // A menu ignores a click that comes right after it opened (VS Code guards against the mouse-up of the
+    // right click); click again while it still shows.
+    for (let i = 0; i < 5 && (await menu.isVisible()); i++) {
+      await delay(300);
+      await item.click({ timeout: 5_000 }).catch(() => {});
+    }
   }
 
   /** The content frame of a webview panel: VS Code nests it as `iframe.webview` → `#active-frame`. */

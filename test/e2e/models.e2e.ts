@@ -26,19 +26,6 @@ async function expand(row: Locator): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
 }
 
-async function menuItem(vscode: VSCode, row: Locator, label: string): Promise<void> {
-  await row.click({ button: 'right' });
-  const menu = vscode.page.locator('.context-view .monaco-menu');
-  const item = menu.getByText(label, { exact: true }).first();
-  await item.waitFor({ state: 'visible', timeout: 15_000 });
-  // A menu ignores a click that comes right after it opened (VS Code guards against the mouse-up of the
-  // right click); click again while it still shows.
-  for (let i = 0; i < 5 && (await menu.isVisible()); i++) {
-    await delay(300);
-    await item.click({ timeout: 5_000 }).catch(() => {});
-  }
-}
-
 async function answer(vscode: VSCode, text: string): Promise<void> {
   const input = vscode.page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
@@ -85,7 +72,7 @@ vscodeTest(
     await file.waitFor({ timeout: 30_000 });
 
     // Register: the artifact row's menu, a model name (the project's model is offered), an alias.
-    await menuItem(vscode, file, 'Register Model…');
+    await vscode.contextMenu(file, 'Register Model…');
     await answer(vscode, 'mnist');
     await answer(vscode, 'staging');
     await vscode.waitForNotification(/Registered mnist version 2 as staging/, 30_000);
@@ -102,7 +89,7 @@ vscodeTest(
     assert.equal(versionFile.parent, BASE);
 
     // Move champion from v1 to v2, with a reason kept in the history.
-    await menuItem(vscode, v2, 'Move Alias…');
+    await vscode.contextMenu(v2, 'Move Alias…');
     await answer(vscode, 'champion');
     await answer(vscode, 'better val acc');
     await waitFor('champion to move to v2', async () => /@staging · @champion|@champion · @staging/.test(await vscode.treeItemByLabel(view, 'v2').innerText()));
@@ -111,13 +98,13 @@ vscodeTest(
     assert.deepEqual(history.map((h) => [h.alias, h.version, h.reason]), [['champion', 1, 'registered'], ['staging', 2, 'registered'], ['champion', 2, 'better val acc']]);
 
     // A description (hostile on purpose: it must stay text in the card) and tags.
-    await menuItem(vscode, vscode.treeItemByLabel(view, 'v2'), 'Edit Description and Tags…');
+    await vscode.contextMenu(vscode.treeItemByLabel(view, 'v2'), 'Edit Description and Tags…');
     await answer(vscode, 'Best so far <img src=x onerror=alert(1)> [x](command:workbench.action.terminal.new)');
     await answer(vscode, 'cnn, small');
     await waitFor('the edit to land', async () => (await readFile(join(vscode.workspace, '.trackside', 'models', 'mnist', 'edits.jsonl'), 'utf8')).includes('"tags":["cnn","small"]'));
 
     // The card: a real Markdown file beside the version, generated from the record.
-    await menuItem(vscode, vscode.treeItemByLabel(view, 'v2'), 'Open Model Card');
+    await vscode.contextMenu(vscode.treeItemByLabel(view, 'v2'), 'Open Model Card');
     await vscode.waitForTab('2.md', 30_000);
     const card = await readFile(join(vscode.workspace, '.trackside', 'models', 'mnist', 'cards', '2.md'), 'utf8');
     assert.match(card, /^# Model card: `mnist` version 2$/m);
@@ -146,12 +133,12 @@ vscodeTest(
     await vscode.waitForTreeItemByLabel(view, 'v3', 30_000);
 
     // Compare Versions: the compare view with both versions' runs.
-    await menuItem(vscode, vscode.treeItemByLabel(view, 'v2'), 'Compare Versions');
+    await vscode.contextMenu(vscode.treeItemByLabel(view, 'v2'), 'Compare Versions');
     await vscode.pickQuickItem('v1');
     await vscode.waitForTab('Compare 2 Runs', 60_000);
 
     // Rerun Version: the rerun review of the version's run (cancelled here; rerun.e2e.ts goes through with one).
-    await menuItem(vscode, vscode.treeItemByLabel(view, 'v2'), 'Rerun Version');
+    await vscode.contextMenu(vscode.treeItemByLabel(view, 'v2'), 'Rerun Version');
     const review = vscode.page.locator('.monaco-dialog-box');
     await waitFor('the rerun review', async () => {
       const text = await review.innerText({ timeout: 1000 });

@@ -7,7 +7,6 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Locator } from 'playwright-core';
 import { delay, tempWorkspace, vscodeTest, type VSCode } from './harness';
 
 const exec = promisify(execFile);
@@ -53,18 +52,6 @@ async function openFile(vscode: VSCode, name: string): Promise<void> {
   await vscode.waitForTab(name, 60_000);
 }
 
-async function menu(vscode: VSCode, row: Locator, label: string): Promise<void> {
-  await row.click({ button: 'right' });
-  const m = vscode.page.locator('.context-view .monaco-menu');
-  const item = m.getByText(label, { exact: true }).first();
-  await item.waitFor({ state: 'visible', timeout: 15_000 });
-  // A menu ignores a click right after it opened (the right click's mouse-up): click again while it shows.
-  for (let i = 0; i < 5 && (await m.isVisible()); i++) {
-    await delay(300);
-    await item.click({ timeout: 5_000 }).catch(() => {});
-  }
-}
-
 interface Event {
   t: string;
   n: number;
@@ -100,17 +87,17 @@ vscodeTest(
     let panel = vscode.webview();
     await panel.locator('[data-phase="running"]').waitFor({ timeout: 30_000 });
     // Pause: the running trial ends normally and no new one starts; Resume goes on.
-    await menu(vscode, node, 'Pause Sweep');
+    await vscode.contextMenu(node, 'Pause Sweep');
     await panel.locator('[data-phase="paused"]').waitFor({ timeout: 30_000 });
     // The running trial may have ended just before the pause took hold, and the next one run: 2 or 3 done.
     const paused = new RegExp(`${id}.*[23]/6 · best [\\d.]+ · 0 running, 0 pruned, 0 failed · paused`);
     await vscode.waitForTreeItem(runs, paused, 60_000);
     await delay(2000);
     assert.equal(await vscode.treeItems(runs, paused).count(), 1, 'nothing was launched while paused');
-    await menu(vscode, node, 'Resume Sweep');
+    await vscode.contextMenu(node, 'Resume Sweep');
     await panel.locator('[data-phase="running"]').waitFor({ timeout: 30_000 });
     await vscode.waitForTreeItem(runs, new RegExp(`${id}.*[234]/6 · best [\\d.]+ · 1 running, 0 pruned, 0 failed`), 60_000);
-    await menu(vscode, node, 'Stop Sweep');
+    await vscode.contextMenu(node, 'Stop Sweep');
     await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 60_000 });
     await vscode.waitForTreeItem(runs, new RegExp(`${id}.*· stopped`), 60_000);
     await vscode.waitForNotification(new RegExp(`sweep ${id} stopped`), 60_000);
@@ -123,7 +110,7 @@ vscodeTest(
     await vscode.waitForTreeItem(runs, /train-[0-9a-f]{8}/, 30_000);
     assert.ok((await vscode.treeItems(runs, /train-[0-9a-f]{8}/).count()) >= 2);
 
-    await menu(vscode, node, 'Open Sweep Panel');
+    await vscode.contextMenu(node, 'Open Sweep Panel');
     await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
     panel = vscode.webview();
     await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 30_000 });
@@ -139,11 +126,11 @@ vscodeTest(
     await vscode.waitForTreeItem(runsAgain, new RegExp(`${id}.*· stopped`), 60_000);
     node = vscode.treeItems(runsAgain, id).first();
     // The panel, opened on the stopped sweep, follows it live once it is resumed from the node.
-    await menu(vscode, node, 'Open Sweep Panel');
+    await vscode.contextMenu(node, 'Open Sweep Panel');
     await vscode.waitForTab(new RegExp(`Sweep: ${id}`), 30_000);
     panel = vscode.webview();
     await panel.locator('[data-phase="stopped"]').waitFor({ timeout: 30_000 });
-    await menu(vscode, node, 'Resume Sweep');
+    await vscode.contextMenu(node, 'Resume Sweep');
     await panel.locator('[data-phase="running"]').waitFor({ timeout: 60_000 });
     await vscode.waitForNotification(new RegExp(`sweep ${id} finished: 6 trials, 0 pruned, 0 failed`), 120_000);
     await vscode.waitForTreeItem(runsAgain, new RegExp(`${id}.*6/6 · best [\\d.]+ · 0 running, 0 pruned, 0 failed · finished`), 30_000);

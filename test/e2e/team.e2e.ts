@@ -13,7 +13,7 @@ const ADA_RUN = '20260101-120000-adaadaad';
 const BOB_RUN = '20260101-130000-b0bb0bb0';
 
 vscodeTest(
-  'Fetch Team Runs shows a teammate’s runs in a Team group; Share Runs… previews and pushes',
+  'Fetch Team Runs shows a teammate’s runs in a Team group; Share Runs… previews and pushes; Unshare from the run’s menu takes it out',
   async () => {
     const team = makeTeam();
     after(team.cleanup);
@@ -57,6 +57,23 @@ vscodeTest(
     }
     assert.match(tree, new RegExp(`^Bob@[^/]+/${BOB_RUN}/meta\\.json$`, 'm'), tree);
     assert.match(tree, new RegExp(`^Ada@[^/]+/${ADA_RUN}/meta\\.json$`, 'm'), 'Ada’s run is still there');
+
+    // Unshare from the run's own menu: the pick opens with it ticked, a modal asks, and the ref loses it.
+    await vscode.contextMenu(await vscode.waitForTreeItem(runs, 'bob-own'), 'Unshare Runs…');
+    const ticked = vscode.quickPickItems(/bob-own/).first();
+    await ticked.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await ticked.getAttribute('aria-checked'), 'true', 'the run the menu was opened on is ticked');
+    await vscode.page.keyboard.press('Enter');
+    const confirm = vscode.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Unshare', exact: true });
+    await confirm.waitFor({ state: 'visible', timeout: 30_000 });
+    await confirm.click();
+    const gone = Date.now() + 60_000;
+    while (Date.now() < gone && tree.includes(`${BOB_RUN}/meta.json`)) {
+      await delay(500);
+      tree = gitSync(join(vscode.workspace, '..', 'remote.git'), 'ls-tree', '-r', '--name-only', 'refs/trackside/runs');
+    }
+    assert.doesNotMatch(tree, new RegExp(`${BOB_RUN}/`), tree);
+    assert.match(tree, new RegExp(`^Ada@[^/]+/${ADA_RUN}/meta\\.json$`, 'm'), 'Ada’s run is untouched');
   },
   300_000,
 );

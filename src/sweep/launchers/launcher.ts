@@ -35,6 +35,11 @@ export interface Launcher {
   startBatch?(reqs: LaunchRequest[]): Promise<Job[]>;
   /** The job again after a controller restart, when it is still alive; undefined when it is gone. */
   attach(id: string, logFile: string): Promise<Job | undefined>;
+  /**
+   * A trial whose controller died between starting it and recording its job: its process, found by the run id it
+   * was given, when it is still alive; optional (undefined: not found, or the launcher cannot look).
+   */
+  adopt?(runId: string): Promise<Job | undefined>;
 }
 
 export const STOP_GRACE_MS = 5000;

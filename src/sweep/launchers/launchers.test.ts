@@ -42,6 +42,23 @@ test('local: stop sends SIGTERM to the whole process group, then SIGKILL to what
   assert.equal(await launcher.attach(job.id), undefined);
 });
 
+test('local: a trial whose job was never recorded is adopted by the run id in its environment, its children are not', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trackside-launch-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const launcher = new LocalLauncher(300);
+  const run = `20260101-000000-${process.pid.toString(16).padStart(8, '0').slice(-8)}`;
+  // The trial starts a child of its own (same environment, same group): the group's leader is the one adopted.
+  const job = await launcher.start({ n: 0, argv: ['sh', '-c', 'sleep 600 & echo ready; wait'], cwd: dir, env: { PATH: process.env.PATH ?? '', TRACKSIDE_RUN_ID: run }, logFile: join(dir, 'a.log'), name: 't' });
+  t.after(() => job.stop());
+  for (let i = 0; i < 100 && !readFileSync(join(dir, 'a.log'), 'utf8').includes('ready'); i++) await new Promise((r) => setTimeout(r, 50));
+  const adopted = await launcher.adopt(run);
+  assert.equal(adopted?.id, job.id);
+  assert.equal(await launcher.adopt(`${run.slice(0, -1)}x`), undefined, 'another run id finds nothing');
+  await adopted!.stop();
+  assert.deepEqual(await adopted!.done, { exitCode: null });
+  assert.equal(await launcher.adopt(run), undefined, 'an ended trial is not adopted');
+});
+
 test('local: a program that cannot start ends with exit code 127 and says why in its log', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'trackside-launch-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 // Trials as child processes of this machine, each the leader of its own process group so stopping one stops
 // everything it started (data loaders, a shell's children).
 import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { sleep, STOP_GRACE_MS, type Job, type JobEnd, type Launcher, type LaunchRequest } from './launcher';
 
@@ -78,4 +78,31 @@ export class LocalLauncher implements Launcher {
     })();
     return { id, done, stop: () => stopGroup(pid, () => !alive(pid), this.graceMs) };
   }
+
+  async adopt(runId: string): Promise<Job | undefined> {
+    const pid = await leaderWithRun(runId);
+    return pid === undefined ? undefined : this.attach(`${pid}@${hostname()}`);
+  }
+}
+
+/**
+ * The process group leader (a trial's own process, which start() made one) whose environment names this run:
+ * what a trial's process is known by when its job id was never recorded. Linux /proc only; elsewhere none.
+ */
+async function leaderWithRun(runId: string): Promise<number | undefined> {
+  const needle = Buffer.from(`\0TRACKSIDE_RUN_ID=${runId}\0`);
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    // Another user's process, or one that just ended: nothing to read, and not ours.
+    const env = await readFile(`/proc/${name}/environ`).catch(() => undefined);
+    if (!env) continue;
+    const padded = Buffer.concat([Buffer.from([0]), env, Buffer.from([0])]);
+    if (padded.indexOf(needle) < 0) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    // Field 5 (the process group) follows the command name, which may hold spaces and parentheses.
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    if (pgrp === Number(name)) return pgrp;
+  }
+  return undefined;
 }
