@@ -118,3 +118,15 @@ class PoolTest(RootCase):
                          "a 16 MB snapshot keeps at most one idle buffer of its size")
         self.assertEqual(len(media_records(run.path)), 72)
 
+    def test_a_buffer_that_cannot_be_read_is_a_warning_not_an_exception(self):
+        run = self.init()
+        gone = memoryview(bytearray(SIZE)).cast("B", SHAPE)
+        gone.release()  # memoryview() of it raises ValueError, not TypeError
+        with self.stderr() as err:
+            image = trackside.Image(gone)
+        run.log({"img": image}, step=0)
+        run.finish()
+        (record,) = media_records(run.path)
+        self.assertEqual(record["items"], [])
+        self.assertIn("released memoryview", record["warning"])
+        self.assertIn("image not logged", err.getvalue())

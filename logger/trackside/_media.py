@@ -65,7 +65,7 @@ class Image(Media):
             mv = memoryview(data_or_path)
             shape = mv.shape
             free = _POOL.get(shape)
-        except TypeError:  # no buffer (a path, a tensor, a list), or a shape that is not a tuple
+        except Exception:  # no buffer (a path, a tensor, a list), or one that cannot be exported: see below
             free = None
         if caption is not None:
             self.caption = _text_of(caption, CAPTION_CAP, "caption")
