@@ -38,6 +38,17 @@ run.log({"u8": trackside.Image(u8), "f32": trackside.Image(f32), "wide": tracksi
          "loss": np.float32(0.25)}, step=3)
 u8[:] = 0  # changed after log(): the logged image must not change
 t_u8.zero_()
+run.flush()  # the u8 snapshot's buffer is idle now: the next 16 x 24 x 3 array of bytes is copied into it
+frames = [(rng.random((16, 24, 3)) * 255).astype(np.uint8) for _ in range(4)]
+reused = np.empty((16, 24, 3), np.uint8)
+for step, f in enumerate(frames):
+    reused[:] = f
+    run.log({"reused": trackside.Image(reused)}, step=10 + step)
+    reused[:] = 255  # the loop refills its array right after log()
+run.flush()  # four idle buffers of that shape: the next arrays of that shape are offered them
+wide = (rng.random((16, 48, 3)) * 255).astype(np.uint8)
+run.log({"strided2": trackside.Image(wide[:, ::2]), "i8": trackside.Image(np.full((16, 24, 3), -6, np.int8)),
+         "f16x24": trackside.Image(np.full((16, 24, 3), 0.5, np.float32))}, step=20)
 run.finish()
 
 finite = hist_np[np.isfinite(hist_np)]
@@ -51,6 +62,7 @@ print(json.dumps({
     "strided": strided.shape,
     "t_chw": to_u8(t_chw.permute(1, 2, 0).numpy()),
     "np_counts": counts.tolist(), "np_edges": edges.tolist(),
+    "frames": [f.tobytes().hex() for f in frames], "wide": wide[:, ::2].tobytes().hex(),
 }))
 """
 
@@ -86,6 +98,13 @@ class ArrayMediaTest(RootCase):
         _, (w, h, c, px) = image("t_u8")
         self.assertEqual((w, h, c), (6, 4, 4))
         self.assertNotEqual(px, bytes(len(px)), "the tensor was cloned at log() time")
+        # Arrays of a shape whose buffer is pooled: each image as it was at its log(), whatever the format and
+        # strides (the pool takes only C-contiguous bytes).
+        self.assertEqual([decode_png(read_media(rd, r["items"][0]["path"]))[3].hex() for r in media["reused"]],
+                         expect["frames"])
+        self.assertEqual(image("strided2")[1][3].hex(), expect["wide"])
+        self.assertEqual(image("i8")[1][3], bytes(16 * 24 * 3), "int8 -6 clipped to 0, not read as 250")
+        self.assertEqual(image("f16x24")[1][3], bytes([128]) * (16 * 24 * 3))
         item, (w, h, c, px) = image("huge")
         self.assertEqual((w, h), (2223, 2223))
         self.assertIn("downscaled from 20000 x 20000", item["warning"])

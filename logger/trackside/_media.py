@@ -21,6 +21,8 @@ MAX_FILE_BYTES = 16 << 20  # an encoded image file (PNG/JPEG) given as bytes or 
 CAPTION_CAP = 4096
 PENDING_CAP = 512 << 20  # bytes of media snapshots waiting for the writer before new ones are dropped
 
+_POOL = _pixels.pool
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -48,16 +50,37 @@ class Image(Media):
     tensor, PIL image, nested lists). Floats in [0, 1] are scaled to 0-255, other values clipped to 0-255."""
 
     kind = "image"
+    caption = None
+    _file = None  # encoded PNG/JPEG bytes given by the caller
+    _snap = None
+    _error = None
+    _encoded = None  # (format, width, height, bytes), once rendered
 
     def __init__(self, data_or_path, caption=None):
-        self.caption = None
-        self._file = None  # encoded PNG/JPEG bytes given by the caller
-        self._snap = None
-        self._error = None
-        self._encoded = None  # (format, width, height, bytes), once rendered
-        self._lock = threading.Lock()
+        # The common case first, in as few steps as possible: after a training step each new step is a cache and
+        # TLB miss, and those are most of what this costs the training thread. An H x W x C array of bytes of a
+        # shape logged before is copied into a buffer the writer has finished with (_pixels.pool): one memcpy,
+        # no fresh pages. The Snapshot is made on the writer thread, and so is the lock (see _encode).
+        try:
+            mv = memoryview(data_or_path)
+            shape = mv.shape
+            free = _POOL.get(shape)
+        except Exception:  # no buffer (a path, a tensor, a list), or one that cannot be exported: see below
+            free = None
         if caption is not None:
             self.caption = _text_of(caption, CAPTION_CAP, "caption")
+        if free and mv.format == "B":
+            try:
+                buf = free.pop()
+            except IndexError:  # another thread took the last one
+                buf = None
+            if buf is not None:
+                if mv.c_contiguous:
+                    buf[:] = mv.cast("B")  # one memcpy that keeps the GIL (see _pixels._copy_to_buffer)
+                    self._snap = (buf, shape)
+                    self._nbytes = buf.nbytes
+                    return
+                free.append(buf)
         try:
             if isinstance(data_or_path, (bytes, bytearray)) or (
                     isinstance(data_or_path, memoryview) and data_or_path.ndim == 1):  # an encoded file
@@ -78,7 +101,9 @@ class Image(Media):
             warn("image not logged: %s" % self._error, key=("media-image", self._error[:80]))
 
     def _encode(self):
-        with self._lock:  # one Image logged twice, or to two runs, is encoded once
+        # One Image logged twice, or to two runs, is encoded once. The lock is made here, on a writer thread, not
+        # by the constructor; setdefault is atomic, so two writers racing get the same one.
+        with self.__dict__.setdefault("_lock", threading.Lock()):
             if self._encoded is None:
                 if self._error is not None:
                     raise ValueError(self._error)
@@ -89,8 +114,13 @@ class Image(Media):
                                          % (fmt.upper(), width, height, _pixels.MAX_SIDE, _pixels.MAX_SIDE))
                     self._encoded = (fmt, width, height, self._file)
                 else:
-                    width, height, channels, pixels = _pixels.to_u8(self._snap)
+                    snap = self._snap
+                    if type(snap) is tuple:
+                        snap = _pixels.pooled(*snap)
+                    width, height, channels, pixels = _pixels.to_u8(snap)
                     self._encoded = ("png", width, height, encode_png(width, height, channels, pixels))
+                    self._snap = pixels = None
+                    _pixels.release(snap)  # encoded: its buffer can take the next snapshot
                 self._file = self._snap = None  # the encoded bytes are all we keep
             return self._encoded
 
@@ -181,19 +211,24 @@ class MediaState(object):
         self.run_dir = run_dir
         self._indices = {}
         self._made = {}  # key folder -> made by this process
-        self._lock = threading.Lock()
-        self.pending = 0
+        # Two counters, each changed by one side only, so no lock is taken on the training thread: ``admitted`` under
+        # the run's lock (log()), ``released`` under the writer's lock (its flush renders the jobs).
+        self.admitted = 0
+        self.released = 0
+
+    @property
+    def pending(self):
+        return self.admitted - self.released
 
     def admit(self, nbytes):
-        with self._lock:
-            if self.pending + nbytes > PENDING_CAP and self.pending:
-                return False
-            self.pending += nbytes
-            return True
+        pending = self.admitted - self.released
+        if pending + nbytes > PENDING_CAP and pending:
+            return False
+        self.admitted += nbytes
+        return True
 
     def done(self, nbytes):
-        with self._lock:
-            self.pending -= nbytes
+        self.released += nbytes
 
 
 class _Out(object):
@@ -299,17 +334,38 @@ def is_media(v):
 def split_media(values, prefix=""):
     """Move media values out of ``values`` (a dict the caller owns; nested dicts are copied, not changed) into a
     list of ``(key, value)``; None when there are none."""
+    if len(values) == 1 and not prefix:  # log({"samples": Image(...)}), the common call: in few steps
+        for k, v in values.items():
+            if isinstance(v, Media) and k.__class__ is str:
+                values.clear()
+                return [(k, v)]
     found = None
-    for k, v in list(values.items()):
-        if isinstance(v, Media) or (type(v) in (list, tuple) and v and isinstance(v[0], Media)):
-            if is_media(v):
-                found = found or []
-                found.append((prefix + (k if type(k) is str else str(k)), v if isinstance(v, Media) else list(v)))
-                del values[k]
-        elif type(v) is dict and v:
-            inner = dict(v)
-            nested = split_media(inner, prefix + (k if type(k) is str else str(k)) + "/")
-            if nested:
-                found = (found or []) + nested
-                values[k] = inner
-    return found
+    for k, v in values.items():
+        if isinstance(v, Media):
+            if found is None:
+                found = []
+            found.append((k, v))
+        elif v.__class__ is dict or ((v.__class__ is list or v.__class__ is tuple) and v and isinstance(v[0], Media)):
+            found = [] if found is None else found
+            found.append((k, None))
+    if found is None:
+        return None
+    media = []
+    for k, v in found:
+        name = prefix + (k if k.__class__ is str else str(k))
+        if v is not None:
+            media.append((name, v))
+            del values[k]
+            continue
+        v = values[k]
+        if v.__class__ is dict:
+            if v:
+                inner = dict(v)
+                nested = split_media(inner, name + "/")
+                if nested:
+                    media += nested
+                    values[k] = inner
+        elif is_media(v):
+            media.append((name, list(v)))
+            del values[k]
+    return media or None

@@ -4,6 +4,10 @@ Two halves. ``snapshot`` runs on the training thread and only copies (one C-leve
 ``clone()`` for a tensor), downscaling first by taking every s-th pixel when the image is over the cap, so a
 1 GB array is never copied whole. ``to_u8`` runs on the writer thread and turns the copy into 8-bit samples
 (floats in [0, 1] scaled to 0-255, everything else clipped to 0-255). Neither imports numpy or torch.
+
+A C-contiguous array is copied into a buffer from a small pool, handed back by ``release`` once the writer has
+encoded it: a fresh 196 KB allocation every step (the heap trimmed by the writer in between) costs the training
+thread page faults, and with them a cleared TLB, on every call.
 """
 
 import math
@@ -17,12 +21,60 @@ _INT_FORMATS = set("bBhHiIlLqQnN")
 _FLOAT_FORMATS = set("efd")
 
 
-class Snapshot(object):
-    __slots__ = ("kind", "data", "fmt", "shape", "chw", "warning", "nbytes")
+_POOL_MAX_BUFFER = 16 << 20  # bigger snapshots are allocated each time
+_POOL_SIZE_BYTES = 16 << 20  # idle buffers kept per shape: this many bytes of them, at most _POOL_PER_SIZE
+_POOL_PER_SIZE = 8
+_POOL_SIZES = 4  # distinct shapes pooled; idle memory stays under _POOL_SIZES * _POOL_SIZE_BYTES
+# Idle buffers (1-D writable "B" memoryviews of bytearrays), keyed by the H x W x C shape of 8-bit images, or by
+# the byte count of anything else. dict.get, list.pop and list.append are atomic under the GIL: no lock.
+pool = {}
 
-    def __init__(self, kind, data, shape, chw, fmt=None, warning=None, nbytes=0):
+
+class Snapshot(object):
+    __slots__ = ("kind", "data", "fmt", "shape", "chw", "warning", "nbytes", "buffer")
+
+    def __init__(self, kind, data, shape, chw, fmt=None, warning=None, nbytes=0, buffer=None):
         self.kind, self.data, self.shape, self.chw, self.fmt = kind, data, shape, chw, fmt
-        self.warning, self.nbytes = warning, nbytes
+        self.warning, self.nbytes, self.buffer = warning, nbytes, buffer
+
+
+def _copy_to_buffer(mv):
+    """A private copy of C-contiguous ``mv`` as a 1-D "B" memoryview over a pooled (or new) bytearray: one memcpy
+    that keeps the GIL (numpy's copy() lets it go, and taking it back can wait a whole switch interval, 5 ms,
+    while the writer thread runs Python)."""
+    free = pool.get(mv.nbytes)
+    if free:
+        try:
+            buf = free.pop()
+        except IndexError:  # another thread took the last one
+            buf = None
+        if buf is not None:
+            buf[:] = mv.cast("B")
+            return buf
+    return memoryview(bytearray(mv))
+
+
+def pooled(buf, shape):
+    """The snapshot of an H x W x C image of bytes copied into ``buf``, a buffer taken from ``pool[shape]`` (the
+    training thread does that itself: see ``_media.Image``)."""
+    return Snapshot("raw", buf, shape, False, "B", None, buf.nbytes, buf)
+
+
+def release(snap):
+    """Give the snapshot's buffer back to the pool. Only once nothing reads it any more (the writer thread, after
+    encoding): the next snapshot of that shape overwrites it."""
+    buf = snap.buffer
+    snap.buffer = snap.data = None
+    if buf is None or buf.nbytes > _POOL_MAX_BUFFER:
+        return
+    key = snap.shape if snap.fmt == "B" and not snap.chw and len(snap.shape) == 3 else buf.nbytes
+    free = pool.get(key)
+    if free is None:
+        if len(pool) >= _POOL_SIZES:
+            return
+        free = pool.setdefault(key, [])
+    if len(free) < min(_POOL_PER_SIZE, max(1, _POOL_SIZE_BYTES // buf.nbytes)):
+        free.append(buf)
 
 
 def _fmt(mv):
@@ -120,15 +172,14 @@ def snapshot(obj):
         mv = None
     if mv is not None and _fmt(mv) is not None and mv.ndim == len(getattr(obj, "shape", mv.shape)):
         fmt = _fmt(mv)
+        buf = None
         if mv.c_contiguous:
-            # One memcpy that never lets go of the GIL (numpy's copy() releases it, and taking it back can wait a
-            # whole switch interval, 5 ms, while the writer thread runs Python).
-            data = mv.tobytes()
+            data = buf = _copy_to_buffer(mv)
             if fmt != "B":
                 data = as_array_like(obj, data)
         else:
             data = _private_copy(obj, mv)  # kept as an array: the writer converts it with the array's own methods
-        return Snapshot("raw", data, shape, chw, fmt, warning, mv.nbytes)
+        return Snapshot("raw", data, shape, chw, fmt, warning, mv.nbytes, buf)
     if callable(getattr(obj, "detach", None)) and callable(getattr(obj, "clone", None)):
         t = obj.detach().clone()  # torch: a copy on the tensor's device; moved to the CPU on the writer thread
         return Snapshot("tensor", t, shape, chw, warning=warning, nbytes=height * width * channels * 4)
@@ -168,7 +219,8 @@ def _private_copy(obj, mv):
 
 
 def to_u8(snap):
-    """``(width, height, channels, pixels)`` with 8-bit samples in row-major H x W x C order (writer thread)."""
+    """``(width, height, channels, pixels)`` with 8-bit samples in row-major H x W x C order (writer thread).
+    ``pixels`` may read the snapshot's buffer: ``release`` it only once they are used."""
     if snap.chw:
         channels, height, width = snap.shape
     else:
@@ -248,7 +300,7 @@ def _raw_to_u8(data, fmt):
     """``data``: bytes or a private C-contiguous array copy holding values of memoryview format ``fmt``."""
     raw = memoryview(data).cast("B")
     if fmt == "B":
-        return raw.tobytes()
+        return raw  # read in place: the snapshot is ours
     if fmt == "?":
         return raw.tobytes().translate(bytes([0] + [255] * 255))
     mv = raw.cast(fmt)
