@@ -10,7 +10,8 @@ import { PendingPoints } from '../../ingest/seriesBuffer';
 import { FINGERPRINT_BYTES, MAX_LINE_BYTES, readLines, type ReadableFile, type ReadScratch } from '../../ingest/tailer';
 import { WorkerSealer, type SealedPart, type SealTarget } from '../../ingest/workerSeal';
 import type { SealScratch } from '../../index/seriesPlan';
-import { newPartCursor } from '../foreign/files';
+import { errorText } from '../../ingest/quietFs';
+import { newPartCursor, tooLargeToRead } from '../foreign/files';
 import { NumberScanner } from '../foreign/numbers';
 import { metricKey, metricLines, type MetricSink } from './metricLines';
 
@@ -19,6 +20,9 @@ export interface MetricsJob {
   /** The run folder; `files` are relative to it, each read from its start up to `size` (what the pass saw). */
   dir: string;
   files: Array<{ rel: string; size: number; mtimeMs: number }>;
+  /** Small files read whole first (params, tags), each up to `wholeBytes` (fileLimits.wholeBytes). */
+  whole: Array<{ rel: string; size: number }>;
+  wholeBytes: number;
   seal: SealTarget;
   /** A part is handed over whenever this many points wait (ReadFrom.flushPoints). */
   flushPoints: number;
@@ -31,7 +35,11 @@ export interface MetricProblem {
   offset?: number;
 }
 
+export type WholeText = { text: string } | { problem: string };
+
 export interface MetricsPart {
+  /** The job's `whole` files, in the first part only. */
+  texts?: Record<string, WholeText>;
   sealed: SealedPart;
   /** Cursors of the files read since the last part. A file read to its end has its size and mtime set. */
   cursors: Record<string, PartCursor>;
@@ -82,12 +90,18 @@ export async function runMetricsJob(job: MetricsJob, io: JobIo): Promise<void> {
   const scanner = new NumberScanner();
   const sealer = new WorkerSealer(job.seal, io.sealScratch);
   let cursors: Record<string, PartCursor> = {};
+  let texts: Record<string, WholeText> | undefined;
+  if (job.whole.length > 0) {
+    texts = {};
+    for (const w of job.whole) texts[w.rel] = readWholeSync(join(job.dir, w.rel), w.size, job.wholeBytes);
+  }
   const send = (done: boolean) => {
     const columns = [...sink.points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
     const sealed = sealer.seal(columns, done);
     const transfer = sealed.plans.flatMap((p) => (p.cols === undefined ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];
-    io.send({ sealed, cursors, problems: sink.problems, unlisted: sink.unlisted, minTime: sink.minTime, maxTime: sink.maxTime, done }, transfer);
+    io.send({ ...(texts === undefined ? {} : { texts }), sealed, cursors, problems: sink.problems, unlisted: sink.unlisted, minTime: sink.minTime, maxTime: sink.maxTime, done }, transfer);
     sink.points.reuse();
+    texts = undefined;
     cursors = {};
     sink.problems = [];
     sink.unlisted = 0;
@@ -133,5 +147,31 @@ export async function runMetricsJob(job: MetricsJob, io: JobIo): Promise<void> {
     send(true);
   } finally {
     sealer.close();
+  }
+}
+
+/** files.ts readWhole, on a worker: the text of a small file, or why it was not read. */
+function readWholeSync(path: string, size: number, cap: number): WholeText {
+  if (size > cap) return { problem: tooLargeToRead(size, cap) };
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    // The size the pass listed and a little more; a file that grew past that since the listing is read whole.
+    let buf = Buffer.allocUnsafe(Math.min(size + 4096, cap));
+    let got = 0;
+    for (let n = -1; n !== 0; got += n) {
+      if (got === buf.length) {
+        if (buf.length >= cap) break;
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, cap));
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
+      n = readSync(fd, buf, got, buf.length - got, got);
+    }
+    return { text: buf.toString('utf8', 0, got) };
+  } catch (err) {
+    return { problem: `cannot read (${errorText(err)})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

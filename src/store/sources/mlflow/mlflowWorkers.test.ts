@@ -31,7 +31,7 @@ function writeStore(mlruns: string): void {
       }
       metrics[key] = points;
     }
-    writeMlflowRun(mlruns, { runId: id, experimentId: '1', status: MLFLOW_STATUS.FINISHED, startTime: T0 * 1000, endTime: (T0 + 700) * 1000, name: `n-${id}`, params: { lr: '0.01' }, metrics });
+    writeMlflowRun(mlruns, { runId: id, experimentId: '1', status: MLFLOW_STATUS.FINISHED, startTime: T0 * 1000, endTime: (T0 + 700) * 1000, name: `n-${id}`, params: { lr: '0.01', optimizer: 'adam' }, tags: { team: 'core', 'mlflow.source.name': 'train.py' }, metrics });
   }
   // Line 301 of r1's loss: text where a value should be.
   const loss = join(mlruns, '1', 'r1', 'metrics', 'loss');
@@ -50,7 +50,7 @@ async function everything(store: RunStore) {
     const run = store.getRun(id)!;
     const series = await store.series({ runIds: [id], keys: KEYS, points: 1e6 });
     out[id] = {
-      metrics: run.metrics, startTime: run.startTime, endTime: run.endTime, status: run.status, params: run.params, problems: run.problems,
+      metrics: run.metrics, startTime: run.startTime, endTime: run.endTime, status: run.status, params: run.params, name: run.name, tags: run.tags, argv: run.argv,
       series: series.map((s) => ({ key: s.key, steps: [...s.steps], times: [...s.times], values: [...s.values] })).sort((a, b) => a.key.localeCompare(b.key)),
     };
   }
@@ -87,6 +87,10 @@ for (const flushPoints of [1 << 20, 500]) {
     // Every run's metric files went through a worker, in more than one part when the parts are small.
     assert.ok(poolStats.partsReceived - parts >= (flushPoints < 1000 ? RUNS.length * 2 : RUNS.length));
     assert.deepEqual(await everything(pooled), await everything(here));
+    // Params and tags read on the worker too.
+    const r0 = pooled.getRun('r0')!;
+    assert.deepEqual([r0.params.lr, r0.params.optimizer, r0.name, r0.tags], [0.01, 'adam', 'n-r0', ['team=core']]);
+    assert.deepEqual(r0.argv, ['train.py']);
     assert.equal(pooledReport.points, hereReport.points);
     assert.equal(pooledReport.points, RUNS.length * KEYS.length * 700);
 

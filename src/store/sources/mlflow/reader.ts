@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoggedStatus } from '../../ingest/runState';
 import type { ParsePool } from '../../ingest/parsePool';
 import type { SealTarget } from '../../ingest/workerSeal';
+import { fileLimits } from '../foreign/files';
 import { NumberScanner, numberFromText } from '../foreign/numbers';
 import type { ForeignRead } from '../foreign/reader';
 import { experimentMeta, metaOf, takeRunMeta, type MetaYaml } from './metaFiles';
@@ -17,11 +18,12 @@ const STATUS_NAMES: Record<string, LoggedStatus> = { RUNNING: 'running', SCHEDUL
 const rarely = (rel: string) => !rel.startsWith(METRICS);
 
 export async function readMlflowRun(r: ForeignRead): Promise<void> {
-  if (r.fromStart || r.anyChanged(rarely)) await readRunInfo(r);
+  const info = r.fromStart || r.anyChanged(rarely);
   const changed = [...r.files.keys()].filter((rel) => rel.startsWith(METRICS) && r.changed(rel));
   const workers = changed.length > 0 ? await r.workers() : undefined;
-  if (workers !== undefined) await readOnWorker(r, changed, workers.pool, workers.seal);
+  if (workers !== undefined) await readOnWorker(r, info, changed, workers.pool, workers.seal);
   else {
+    if (info) await readRunInfo(r, (rel) => r.whole(rel));
     const scanner = new NumberScanner();
     await Promise.all(changed.map((rel) => r.tailBytes(rel, (lines) => metricLines(r.builder, scanner, rel, metricKey(rel), lines))));
   }
@@ -31,23 +33,44 @@ export async function readMlflowRun(r: ForeignRead): Promise<void> {
   r.builder.touched(newest);
 }
 
-/** A fresh run's metric files parsed and sealed on a parse worker (metricsJob.ts); the same points and problems. */
-async function readOnWorker(r: ForeignRead, changed: string[], pool: ParsePool, seal: SealTarget): Promise<void> {
+/**
+ * A fresh run's metric files parsed and sealed on a parse worker (metricsJob.ts), the same points and problems;
+ * its params and tags are read there too (the first part brings them), so this thread opens none of its files
+ * but meta.yaml.
+ */
+async function readOnWorker(r: ForeignRead, info: boolean, changed: string[], pool: ParsePool, seal: SealTarget): Promise<void> {
   const b = r.builder;
   const files = changed.map((rel) => {
     const f = r.files.get(rel)!;
     return { rel, size: f.size, mtimeMs: f.mtimeMs };
   });
-  await pool.runForeign({ kind: 'mlflowMetrics', dir: r.run.dir, files, seal, flushPoints: b.flushPoints }, (part) => {
+  const whole: Array<{ rel: string; size: number }> = [];
+  if (info) for (const [rel, f] of r.files) if (rel.startsWith('params/') || rel.startsWith('tags/')) whole.push({ rel, size: f.size });
+  let infoRead = !info;
+  await pool.runForeign({ kind: 'mlflowMetrics', dir: r.run.dir, files, whole, wholeBytes: fileLimits.wholeBytes, seal, flushPoints: b.flushPoints }, async (part) => {
+    if (!infoRead) {
+      infoRead = true;
+      const texts = part.texts ?? {};
+      await readRunInfo(r, async (rel) => {
+        const got = texts[rel];
+        if (got === undefined) return r.whole(rel);
+        r.mark(rel);
+        if ('text' in got) return got.text;
+        b.problem(rel, undefined, got.problem);
+        return undefined;
+      });
+    }
     for (const [rel, cursor] of Object.entries(part.cursors)) Object.assign(r.cursor(rel), cursor);
     for (const p of part.problems) b.problem(p.rel, p.line, p.reason, p.offset);
     b.moreProblems(part.unlisted);
     b.times(part.minTime, part.maxTime);
     return b.sealedPart(part.sealed, part.done);
   });
+  if (!infoRead) await readRunInfo(r, (rel) => r.whole(rel));
 }
 
-async function readRunInfo(r: ForeignRead): Promise<void> {
+/** `whole`: a small file's text (ForeignRead.whole, or what a worker read of it), its problems reported. */
+async function readRunInfo(r: ForeignRead, whole: (rel: string) => Promise<string | undefined>): Promise<void> {
   const b = r.builder;
   const state = b.state;
   // Read again from scratch: a tag or param file can go, and the values are set by what exists now.
@@ -80,10 +103,10 @@ async function readRunInfo(r: ForeignRead): Promise<void> {
   const entryPoint: Record<string, string> = {};
   for (const [rel, f] of r.files) {
     if (rel.startsWith('params/')) {
-      const text = await r.whole(rel);
+      const text = await whole(rel);
       if (text !== undefined) b.param(rel.slice('params/'.length), typedParam(text));
     } else if (rel.startsWith('tags/')) {
-      const text = await r.whole(rel);
+      const text = await whole(rel);
       if (text !== undefined) tags.set(rel.slice('tags/'.length), text);
     } else if (rel.startsWith('artifacts/') && state.artifacts.length < 10_000) {
       state.artifacts.push({ path: rel, size: f.size, time: f.mtimeMs });
