@@ -253,12 +253,15 @@ export class SqlRunStore implements RunStore {
     if (only === undefined) await this.findLostPoints(general);
     let done = 0;
     onProgress?.(0, candidates.length);
-    // Only sources that read one log can hand it to a parse worker; other tools' runs are read here.
+    // Logs are sized up front; runs of many files (other tools') are counted: a format may parse a new one's
+    // files on a worker (MLflow's metric files), the rest of it is read here.
     const pooled = candidates.filter((c) => c.source.scan === undefined);
     let newRuns = 0;
     for (const c of pooled) if (!this.runs.has(c.id)) newRuns++;
+    let newForeign = 0;
+    for (const c of candidates) if (c.source.scan !== undefined && !this.runs.has(c.id)) newForeign++;
     const newBytes = await logBytes(pooled, pooled.length - newRuns, (id) => this.runs.has(id));
-    const pool = newBytes >= limits.workerBytes || newRuns >= limits.workerRuns ? ParsePool.create() : undefined;
+    const pool = newBytes >= limits.workerBytes || newRuns + newForeign >= limits.workerRuns ? ParsePool.create() : undefined;
     const inFlight = new Set<Promise<void>>();
     try {
       for (let b = 0; b < candidates.length && !signal?.aborted; b += STAT_BATCH) {
@@ -303,7 +306,8 @@ export class SqlRunStore implements RunStore {
           });
           inFlight.add(task);
           // With workers, what they can hold and two more: runs whose last part is being committed.
-          const atOnce = pool !== undefined ? pool.capacity + 2 : c.source.scan !== undefined && !alone ? FOREIGN_RUNS_AT_ONCE : 1;
+          // Other tools' runs also wait on reading their small files here: as many again as without workers.
+          const atOnce = pool !== undefined ? pool.capacity + 2 + (c.source.scan !== undefined ? FOREIGN_RUNS_AT_ONCE : 0) : c.source.scan !== undefined && !alone ? FOREIGN_RUNS_AT_ONCE : 1;
           if (inFlight.size >= atOnce) await Promise.race(inFlight);
         }
       }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './parseWorker';
 import type { ParseJob, ParsedPart } from './runParser';
+import type { ForeignJob, ForeignPart } from '../sources/foreign/workerJobs';
 
 let bundledScript: string | undefined;
 
@@ -101,13 +102,22 @@ export class ParsePool {
    * after the last part (or rejects if the worker failed, and then nothing after the last committed part counts).
    */
   async run(path: string, job: ParseJob, onPart: (part: ParsedPart) => Promise<boolean>): Promise<void> {
+    return this.runOn(await this.takeSlot(), (id) => ({ type: 'job', id, path, job }), onPart);
+  }
+
+  /** Runs a job of another tool's format (sources/foreign/workerJobs.ts) in a free worker, as `run` does. */
+  async runForeign(job: ForeignJob, onPart: (part: ForeignPart) => Promise<boolean>): Promise<void> {
+    return this.runOn(await this.takeSlot(), (id) => ({ type: 'foreign', id, job }), onPart);
+  }
+
+  private async takeSlot(): Promise<Slot> {
     let slot = this.freeSlot();
     while (slot === undefined && !this.broken) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       slot = this.freeSlot();
     }
     if (slot === undefined || this.broken) throw new Error('parse workers failed');
-    return this.runOn(slot, path, job, onPart);
+    return slot;
   }
 
   /** The least loaded worker that can take another job. */
@@ -122,7 +132,7 @@ export class ParsePool {
     return this.slots.length * JOBS_PER_WORKER;
   }
 
-  private runOn(slot: Slot, path: string, job: ParseJob, onPart: (part: ParsedPart) => Promise<boolean>): Promise<void> {
+  private runOn<P extends ParsedPart | ForeignPart>(slot: Slot, message: (id: number) => ToWorker, onPart: (part: P) => Promise<boolean>): Promise<void> {
     slot.load++;
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
@@ -145,7 +155,8 @@ export class ParsePool {
       this.handlers.set(id, (msg) => {
         if (msg.type === 'error') return finish(new Error(msg.message));
         poolStats.partsReceived++;
-        const part = msg.part;
+        // Replies to this id are parts of the job posted below: P is the kind it sends.
+        const part = msg.part as P;
         // The worker is done with this job once it sent the last part: give it the next job while this one
         // is committed, so it does not idle through the commit.
         if (part.done) release();
@@ -163,7 +174,7 @@ export class ParsePool {
           },
         );
       });
-      slot.worker.postMessage({ type: 'job', id, path, job } satisfies ToWorker);
+      slot.worker.postMessage(message(id));
     });
   }
 

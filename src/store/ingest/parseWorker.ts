@@ -7,6 +7,7 @@ import { parseRun, type ParseJob, type ParsedPart } from './runParser';
 import { fingerprintOf, type ReadableFile, type ReadScratch } from './tailer';
 import type { SealScratch } from '../index/seriesPlan';
 import { WorkerSealer } from './workerSeal';
+import { runForeignJob, type ForeignJob, type ForeignPart } from '../sources/foreign/workerJobs';
 
 export interface JobMessage {
   type: 'job';
@@ -23,8 +24,14 @@ export interface ResumeMessage {
 export interface CloseMessage {
   type: 'close';
 }
-export type ToWorker = JobMessage | ResumeMessage | CloseMessage;
-export type FromWorker = { type: 'part'; id: number; part: ParsedPart } | { type: 'error'; id: number; message: string };
+/** A job of another tool's format (sources/foreign/workerJobs.ts). */
+export interface ForeignMessage {
+  type: 'foreign';
+  id: number;
+  job: ForeignJob;
+}
+export type ToWorker = JobMessage | ResumeMessage | CloseMessage | ForeignMessage;
+export type FromWorker = { type: 'part'; id: number; part: ParsedPart } | { type: 'foreignPart'; id: number; part: ForeignPart } | { type: 'error'; id: number; message: string };
 
 /** Serves jobs on `port` (the worker's parentPort). */
 export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
@@ -46,6 +53,17 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
     if (msg.type === 'resume') {
       waiting.get(msg.id)?.(msg.stop);
       waiting.delete(msg.id);
+      return;
+    }
+    if (msg.type === 'foreign') {
+      const { id } = msg;
+      const io = {
+        send: (part: ForeignPart, transfer: ArrayBuffer[]) => port.postMessage({ type: 'foreignPart', id, part } satisfies FromWorker, transfer),
+        resume: () => new Promise<boolean>((resolve) => waiting.set(id, resolve)),
+        scratch,
+        sealScratch,
+      };
+      queue = queue.then(() => runForeignJob(msg.job, io).catch((err: unknown) => port.postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker)));
       return;
     }
     queue = queue.then(async () => {

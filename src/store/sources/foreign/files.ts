@@ -108,7 +108,7 @@ export function fileOf(files: readonly ScannedFile[] | undefined, rel: string): 
 
 /** A whole small file as text, or why it was not read (too large, unreadable). */
 export async function readWhole(path: string, size: number): Promise<{ text: string } | { problem: string }> {
-  if (size > fileLimits.wholeBytes) return { problem: `${(size / 2 ** 20).toFixed(0)} MB is more than the ${fileLimits.wholeBytes >> 20} MB read whole; not read` };
+  if (size > fileLimits.wholeBytes) return { problem: tooLargeToRead(size, fileLimits.wholeBytes) };
   try {
     // The size the pass listed and a little more: open, one read, close (readFile stats it first). A file that
     // grew past that since the listing is read again whole.
@@ -119,6 +119,11 @@ export async function readWhole(path: string, size: number): Promise<{ text: str
   } catch (err) {
     return { problem: `cannot read (${errorText(err)})` };
   }
+}
+
+/** Why a file over the cap of files read whole was not read. */
+export function tooLargeToRead(size: number, cap: number): string {
+  return `${(size / 2 ** 20).toFixed(0)} MB is more than the ${cap >> 20} MB read whole; not read`;
 }
 
 /**

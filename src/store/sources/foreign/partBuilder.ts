@@ -5,6 +5,7 @@ import { flattenInto, setOwn } from '../../ingest/records';
 import type { ParsedPart } from '../../ingest/runParser';
 import { MAX_PROBLEM_DETAILS, type FileState, type LoggedStatus, type RunState } from '../../ingest/runState';
 import { PendingPoints } from '../../ingest/seriesBuffer';
+import type { SealedPart } from '../../ingest/workerSeal';
 import { REPORT_DETAILS } from '../../ingest/runParser';
 import type { ParamValue } from '../../types';
 import type { ReadFrom } from '../runSource';
@@ -49,6 +50,14 @@ export class PartBuilder {
   private minTime = Infinity;
   private maxTime = -Infinity;
 
+  /** Point times seen elsewhere (a parse worker's part): the run's time bounds widen to them. */
+  times(min: number, max: number): void {
+    if (min <= max) {
+      this.widen(min);
+      this.widen(max);
+    }
+  }
+
   private widen(time: number): void {
     if (!Number.isFinite(time)) return;
     if (time < this.minTime) this.minTime = time;
@@ -69,6 +78,12 @@ export class PartBuilder {
     if (this.state.problems.first.length < MAX_PROBLEM_DETAILS) this.state.problems.first.push({ line: l, reason: text });
     this.count++;
     if (this.details.length < REPORT_DETAILS) this.details.push({ line: l, reason: text });
+  }
+
+  /** Problems counted elsewhere (a parse worker) beyond those it listed: counted, not listed. */
+  moreProblems(count: number): void {
+    this.state.problems.count += count;
+    this.count += count;
   }
 
   /** Params from a nested config (flattened with dots, as Trackside's own params are). */
@@ -95,6 +110,25 @@ export class PartBuilder {
     if (this.state.lastUpdate === undefined || time > this.state.lastUpdate) this.state.lastUpdate = time;
   }
 
+  /** The part size in points (ReadFrom.flushPoints), for readers that parse elsewhere. */
+  get flushPoints(): number {
+    return this.from.flushPoints;
+  }
+
+  /**
+   * Points a parse worker sealed into the run's new point file (a run read from the start only, see
+   * workerSeal.ts): a part that is not the last is committed now; the last goes with finish(). Points and sealed
+   * parts never mix in one read: the indexer takes a sealed part's rows, not its columns.
+   */
+  async sealedPart(sealed: SealedPart, last: boolean): Promise<boolean> {
+    if (this.points.total > 0) throw new Error('points parsed here and sealed on a worker in one read');
+    if (last) this.lastSealed = sealed;
+    else await this.commit({ ...this.part(false, false), sealed });
+    return !this.stopped();
+  }
+
+  private lastSealed: SealedPart | undefined;
+
   /** Hands over a part when enough points wait (memory stays bounded); false once the pass is told to stop. */
   async flush(): Promise<boolean> {
     if (this.points.total >= this.from.flushPoints) {
@@ -108,7 +142,9 @@ export class PartBuilder {
   /** The last part: everything the reader meant to read was read, unless it was told to stop. */
   async finish(): Promise<void> {
     try {
-      await this.commit(this.part(true, !this.stopped()));
+      const part = this.part(true, !this.stopped());
+      if (this.lastSealed !== undefined && this.points.total > 0) throw new Error('points parsed here and sealed on a worker in one read');
+      await this.commit(this.lastSealed === undefined ? part : { ...part, sealed: this.lastSealed });
     } finally {
       this.points.clear();
     }

@@ -3,7 +3,9 @@
 // again only when they changed. A cursor that no longer fits (a tailed file shrank, vanished or was rewritten)
 // reads the run again from the start.
 import { join } from 'node:path';
+import type { ParsePool } from '../../ingest/parsePool';
 import type { ParsedPart } from '../../ingest/runParser';
+import type { SealTarget } from '../../ingest/workerSeal';
 import type { FileState, PartCursor } from '../../ingest/runState';
 import type { FoundRun, ReadFrom, ReadPass, RunReader, ScannedFile } from '../runSource';
 import { MAX_RECORD_BYTES, newPartCursor, partsResume, readWhole, tailBytes, tailLines, tailRaw, type ByteLines } from './files';
@@ -39,6 +41,12 @@ export interface ForeignRead {
   cursor(rel: string): PartCursor;
   /** True when this read starts from nothing (a fresh or reset run). */
   fromStart: boolean;
+  /**
+   * Parse workers and a new point file to seal into, when this pass has workers and the run is read from the
+   * start (a run the index holds nothing of): a format may then parse and seal its points on a worker and hand
+   * the parts to `builder.sealedPart`. Undefined otherwise: read here.
+   */
+  workers(): Promise<{ pool: ParsePool; seal: SealTarget } | undefined>;
 }
 
 export type ReadFormat = (read: ForeignRead) => Promise<void>;
@@ -115,6 +123,8 @@ export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat,
           } catch (err) {
             builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
           }
+          // A file left midway by a stop keeps its old size: the next pass sees it changed and reads on.
+          if (stopped()) return;
           cursor.size = f.size;
           cursor.mtimeMs = f.mtimeMs;
         },
@@ -128,6 +138,7 @@ export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat,
           } catch (err) {
             builder.problem(rel, undefined, `cannot read (${err instanceof Error ? err.message : String(err)})`);
           }
+          if (stopped()) return;
           cursor.size = f.size;
           cursor.mtimeMs = f.mtimeMs;
         },
@@ -136,6 +147,12 @@ export function foreignReader(run: FoundRun, pass: ReadPass, format: ReadFormat,
           if (f !== undefined) parts[rel] = { size: f.size, mtimeMs: f.mtimeMs, offset: -1, lines: 0, fingerprint: '' };
         },
         cursor: (rel) => (parts[rel] ??= newPartCursor()),
+        async workers() {
+          const pool = pass.pool;
+          if (!fromStart || !pass.fromStart || pool === undefined || !pool.usable) return undefined;
+          const seal = await pass.sealTarget();
+          return seal === undefined ? undefined : { pool, seal };
+        },
       };
       // Forget files that went (a tailed one going resets the run before this, see partsResume).
       for (const rel of Object.keys(parts)) if (!files.has(rel)) delete parts[rel];

@@ -1,61 +1,76 @@
 // Reading one MLflow run: what changes rarely (meta.yaml, params, tags, the artifact list, the experiment's name)
 // is read again whenever any of it changed; metric files are tailed, each from its own offset, all at once.
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoggedStatus } from '../../ingest/runState';
-import type { ByteLines } from '../foreign/files';
+import type { ParsePool } from '../../ingest/parsePool';
+import type { SealTarget } from '../../ingest/workerSeal';
+import { fileLimits } from '../foreign/files';
 import { NumberScanner, numberFromText } from '../foreign/numbers';
-import type { PartBuilder } from '../foreign/partBuilder';
 import type { ForeignRead } from '../foreign/reader';
-import { isRecord, parseYaml } from '../foreign/yaml';
+import { experimentMeta, metaOf, takeRunMeta, type MetaYaml } from './metaFiles';
+import { METRICS, metricKey, metricLines } from './metricLines';
 
 /** MLflow's RunStatus codes (mlflow/protos/service.proto). SCHEDULED has not started: shown as running. */
 const STATUS: Record<number, LoggedStatus | undefined> = { 1: 'running', 2: 'running', 3: 'finished', 4: 'failed', 5: 'killed' };
 const STATUS_NAMES: Record<string, LoggedStatus> = { RUNNING: 'running', SCHEDULED: 'running', FINISHED: 'finished', FAILED: 'failed', KILLED: 'killed' };
 
-const METRICS = 'metrics/';
 const rarely = (rel: string) => !rel.startsWith(METRICS);
 
 export async function readMlflowRun(r: ForeignRead): Promise<void> {
-  if (r.fromStart || r.anyChanged(rarely)) await readRunInfo(r);
+  const info = r.fromStart || r.anyChanged(rarely);
   const changed = [...r.files.keys()].filter((rel) => rel.startsWith(METRICS) && r.changed(rel));
-  const scanner = new NumberScanner();
-  await Promise.all(changed.map((rel) => r.tailBytes(rel, (lines) => metricLines(r.builder, scanner, rel, rel.slice(METRICS.length), lines))));
+  const workers = changed.length > 0 ? await r.workers() : undefined;
+  if (workers !== undefined) await readOnWorker(r, info, changed, workers.pool, workers.seal);
+  else {
+    if (info) await readRunInfo(r, (rel) => r.whole(rel));
+    const scanner = new NumberScanner();
+    await Promise.all(changed.map((rel) => r.tailBytes(rel, (lines) => metricLines(r.builder, scanner, rel, metricKey(rel), lines))));
+  }
   let newest = 0;
   for (const f of r.files.values()) if (f.mtimeMs > newest) newest = f.mtimeMs;
   // MLflow writes no heartbeat: a running run is alive while its files change.
   r.builder.touched(newest);
 }
 
-/** `timestamp value step` lines (`timestamp value` in MLflow before 1.0: step 0). */
-function metricLines(b: PartBuilder, s: NumberScanner, rel: string, key: string, l: ByteLines): void {
-  const { bytes } = l;
-  s.text = bytes.toString('latin1', l.start, l.end);
-  s.textBase = l.start;
-  let lineNo = l.firstLine;
-  for (let i = l.start; i < l.end; lineNo++) {
-    const nl = bytes.indexOf(10, i);
-    let e = nl;
-    if (e > i && bytes[e - 1] === 13) e--;
-    if (e > i) {
-      let ok = s.read(bytes, i, e) && Number.isFinite(s.num) && bytes[s.pos] === 32;
-      const time = s.num;
-      ok = ok && s.read(bytes, s.pos + 1, e);
-      const value = s.num;
-      let step = 0;
-      if (ok && s.pos !== e) {
-        ok = bytes[s.pos] === 32 && s.read(bytes, s.pos + 1, e) && s.pos === e && Number.isFinite(s.num);
-        step = s.num;
-      }
-      if (ok) b.point(key, step, time, value);
-      else b.problem(rel, lineNo, `not "timestamp value step": ${JSON.stringify(bytes.toString('utf8', i, Math.min(e, i + 60)))}`, l.offset + (i - l.start));
+/**
+ * A fresh run's metric files parsed and sealed on a parse worker (metricsJob.ts), the same points and problems;
+ * its params and tags are read there too (the first part brings them), so this thread opens none of its files
+ * but meta.yaml.
+ */
+async function readOnWorker(r: ForeignRead, info: boolean, changed: string[], pool: ParsePool, seal: SealTarget): Promise<void> {
+  const b = r.builder;
+  const files = changed.map((rel) => {
+    const f = r.files.get(rel)!;
+    return { rel, size: f.size, mtimeMs: f.mtimeMs };
+  });
+  const whole: Array<{ rel: string; size: number }> = [];
+  if (info) for (const [rel, f] of r.files) if (rel.startsWith('params/') || rel.startsWith('tags/')) whole.push({ rel, size: f.size });
+  let infoRead = !info;
+  await pool.runForeign({ kind: 'mlflowMetrics', dir: r.run.dir, files, whole, wholeBytes: fileLimits.wholeBytes, seal, flushPoints: b.flushPoints }, async (part) => {
+    if (!infoRead) {
+      infoRead = true;
+      const texts = part.texts ?? {};
+      await readRunInfo(r, async (rel) => {
+        const got = texts[rel];
+        if (got === undefined) return r.whole(rel);
+        r.mark(rel);
+        if ('text' in got) return got.text;
+        b.problem(rel, undefined, got.problem);
+        return undefined;
+      });
     }
-    i = nl + 1;
-  }
-  s.text = undefined;
+    for (const [rel, cursor] of Object.entries(part.cursors)) Object.assign(r.cursor(rel), cursor);
+    for (const p of part.problems) b.problem(p.rel, p.line, p.reason, p.offset);
+    b.moreProblems(part.unlisted);
+    b.times(part.minTime, part.maxTime);
+    return b.sealedPart(part.sealed, part.done);
+  });
+  if (!infoRead) await readRunInfo(r, (rel) => r.whole(rel));
 }
 
-async function readRunInfo(r: ForeignRead): Promise<void> {
+/** `whole`: a small file's text (ForeignRead.whole, or what a worker read of it), its problems reported. */
+async function readRunInfo(r: ForeignRead, whole: (rel: string) => Promise<string | undefined>): Promise<void> {
   const b = r.builder;
   const state = b.state;
   // Read again from scratch: a tag or param file can go, and the values are set by what exists now.
@@ -68,9 +83,17 @@ async function readRunInfo(r: ForeignRead): Promise<void> {
   delete state.cwd;
   state.env = {};
 
-  const meta = await yamlOf(r, 'meta.yaml');
+  const metaFile = r.files.get('meta.yaml');
+  const handed = metaFile === undefined ? undefined : takeRunMeta(join(r.run.dir, 'meta.yaml'), metaFile);
+  if (handed !== undefined) r.mark('meta.yaml');
+  const meta = handed !== undefined ? reported(r, 'meta.yaml', metaOf(handed)) : await yamlOf(r, 'meta.yaml');
   if (meta !== undefined) runMeta(r, meta);
-  const experiment = r.files.has('../meta.yaml') ? await yamlOf(r, '../meta.yaml') : undefined;
+  const experimentFile = r.files.get('../meta.yaml');
+  let experiment: Record<string, unknown> | undefined;
+  if (experimentFile !== undefined) {
+    r.mark('../meta.yaml');
+    experiment = reported(r, '../meta.yaml', await experimentMeta(join(r.run.dir, '..', 'meta.yaml'), experimentFile));
+  }
   // The experiment's name; without its meta.yaml, its id (as MLflow's UI shows an experiment it cannot name).
   if (experiment !== undefined && typeof experiment.name === 'string' && experiment.name !== '') state.project = experiment.name;
   else if (meta !== undefined && (typeof meta.experiment_id === 'string' || typeof meta.experiment_id === 'number')) state.project = `experiment ${meta.experiment_id}`;
@@ -80,10 +103,10 @@ async function readRunInfo(r: ForeignRead): Promise<void> {
   const entryPoint: Record<string, string> = {};
   for (const [rel, f] of r.files) {
     if (rel.startsWith('params/')) {
-      const text = await r.whole(rel);
+      const text = await whole(rel);
       if (text !== undefined) b.param(rel.slice('params/'.length), typedParam(text));
     } else if (rel.startsWith('tags/')) {
-      const text = await r.whole(rel);
+      const text = await whole(rel);
       if (text !== undefined) tags.set(rel.slice('tags/'.length), text);
     } else if (rel.startsWith('artifacts/') && state.artifacts.length < 10_000) {
       state.artifacts.push({ path: rel, size: f.size, time: f.mtimeMs });
@@ -132,17 +155,13 @@ function commandOf(state: ForeignRead['builder']['state'], e: Record<string, str
 
 async function yamlOf(r: ForeignRead, rel: string): Promise<Record<string, unknown> | undefined> {
   const text = await r.whole(rel);
-  if (text === undefined) return undefined;
-  const parsed = parseYaml(text);
-  if ('problem' in parsed) {
-    r.builder.problem(rel, parsed.line, parsed.problem);
-    return undefined;
-  }
-  if (!isRecord(parsed.value)) {
-    r.builder.problem(rel, undefined, 'should hold a mapping');
-    return undefined;
-  }
-  return parsed.value;
+  return text === undefined ? undefined : reported(r, rel, metaOf(text));
+}
+
+function reported(r: ForeignRead, rel: string, meta: MetaYaml): Record<string, unknown> | undefined {
+  if ('value' in meta) return meta.value;
+  r.builder.problem(rel, meta.line, meta.problem);
+  return undefined;
 }
 
 function runMeta(r: ForeignRead, meta: Record<string, unknown>): void {

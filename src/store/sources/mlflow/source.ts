@@ -2,12 +2,11 @@
 // metric, lines `timestamp value step`, keys with `/` as folders), params/<key>, tags/<key> and artifacts/. The
 // experiment's own meta.yaml (one level up) names the project. Runs whose meta.yaml says `lifecycle_stage: deleted`
 // are left out, as MLflow's UI leaves them out.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { foreignId } from '../foreign/ids';
-import { inSlot } from '../foreign/ioSlots';
 import { foreignSource } from '../foreign/source';
 import type { WalkedFolder } from '../runSource';
+import { readRunMeta } from './metaFiles';
 import { readMlflowRun } from './reader';
 
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -33,13 +32,9 @@ async function isDeleted(dir: string, meta: { size: number; mtimeMs: number } | 
   const path = join(dir, 'meta.yaml');
   const hit = deletedCache.get(path);
   if (hit !== undefined && hit.size === meta.size && hit.mtimeMs === meta.mtimeMs) return hit.deleted;
-  let deleted = false;
-  try {
-    // meta.yaml is a few hundred bytes.
-    if (meta.size <= 1 << 20) deleted = /^lifecycle_stage:\s*['"]?deleted['"]?\s*$/m.test(await inSlot(() => readFile(path, 'utf8')));
-  } catch {
-    // Unreadable: the reader reports it.
-  }
+  // meta.yaml is a few hundred bytes. Unreadable, the reader reports it.
+  const text = meta.size <= 1 << 20 ? await readRunMeta(path, meta) : undefined;
+  const deleted = text !== undefined && /^lifecycle_stage:\s*['"]?deleted['"]?\s*$/m.test(text);
   if (deletedCache.size >= MAX_CACHED) deletedCache.clear();
   deletedCache.set(path, { size: meta.size, mtimeMs: meta.mtimeMs, deleted });
   return deleted;
