@@ -5,7 +5,7 @@ import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
 import { artifactUnderRun } from '../core/artifacts';
 import { openArtifact } from '../core/openArtifact';
-import { unhandled } from '../protocol/common';
+import { unhandled, type ChartInbound } from '../protocol/common';
 import type { ArtifactView, DashboardData, DashboardOutbound, DashboardRequest, DashboardState } from '../protocol/dashboard';
 import { parseDashboardMessage } from '../protocol/dashboardGuards';
 import { compareParamKeys } from '../shared/params';
@@ -64,8 +64,8 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     }
   }
 
-  protected paintedLine(m: { ms: number; charts: number; points: number }): string {
-    return `Dashboard of ${this.state.runId}: first paint ${m.ms.toFixed(0)} ms, ${m.charts} charts, ${m.points} points.`;
+  protected paintedLine(m: Extract<ChartInbound, { type: 'painted' }>): string {
+    return `Dashboard of ${this.state.runId}: painted ${this.timeline(m, this.createdAt)} after the panel was created.`;
   }
 
   protected async sendFull(): Promise<void> {
@@ -81,6 +81,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     this.panel.title = `Run: ${run.name || run.id}`;
     const series = await this.fullSeries(store, [run.id]);
     this.mediaSent = MediaServer.signature(store, [run.id]);
+    const media = this.media.keys(store, [run.id]);
     const data: DashboardData = {
       type: 'dashboard/state',
       state: this.state,
@@ -90,11 +91,13 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
       keys: this.keys,
       series,
       artifacts: await this.artifacts(run),
-      media: this.media.keys(store, [run.id]),
-      hostMs: performance.now() - started,
+      media,
+      mediaFirst: await this.media.first(store, [run], media),
+      timing: { hostMs: 0, sentAt: 0 },
     };
     if (run.exactInts?.params !== undefined) data.exactParams = run.exactInts.params;
     if (run.exactInts?.summary !== undefined) data.exactSummary = run.exactInts.summary;
+    data.timing = this.timing(started);
     await this.post(data);
   }
 

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
-import type { ChartInbound, PanelStateBase, RunView, SeriesData, StateMessage, XMode } from '../protocol/common';
+import { epochNow, type ChartInbound, type PanelStateBase, type RunView, type SentTiming, type SeriesData, type StateMessage, type XMode } from '../protocol/common';
 import type { Parsed } from '../protocol/guards';
 import { assignSlots, slotColor } from '../shared/colors';
 import { pointsPerSeries } from '../shared/pointBudget';
@@ -40,6 +40,9 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
   /** The metric keys shown, in chart order. */
   protected keys: string[] = [];
   protected points = 2000;
+  /** Host clock of the last `ready`, and the host's time for the last full state: the paint log splits the wait by these. */
+  protected readyAt = 0;
+  protected lastHostMs = 0;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -86,6 +89,7 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
     const m = message as ChartInbound | StateMessage<S>;
     switch (m.type) {
       case 'ready':
+        this.readyAt = performance.now();
         this.plotWidth = m.plotWidth ?? this.plotWidth;
         return this.sendFull();
       case 'state':
@@ -111,6 +115,22 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
         return this.handleOwn(own);
       }
     }
+  }
+
+  /** The timing a full state carries; call last, just before posting, with the host clock when building it began. */
+  protected timing(started: number): SentTiming {
+    this.lastHostMs = performance.now() - started;
+    return { hostMs: this.lastHostMs, sentAt: epochNow() };
+  }
+
+  /** Where the wait for a first paint went, measured from `since` (host clock): for the paint log. */
+  protected timeline(m: Extract<ChartInbound, { type: 'painted' }>, since: number): string {
+    const ready = this.readyAt - since;
+    const transit = m.transitMs === undefined ? '' : `, in transit ${m.transitMs.toFixed(0)} ms`;
+    return (
+      `${(performance.now() - since).toFixed(0)} ms (webview ready ${Math.abs(ready).toFixed(0)} ms ${ready < 0 ? 'before' : 'after'} that, ` +
+      `host answer ${this.lastHostMs.toFixed(0)} ms${transit}, webview paint ${m.ms.toFixed(0)} ms; ${m.charts} charts, ${m.points} points)`
+    );
   }
 
   /** Lets the webview load files from these folders too (and no others besides the bundles). */

@@ -55,6 +55,12 @@ export interface MediaItemView {
   text?: TextView;
 }
 
+/** A key's items at "latest", sent with a panel's full state so the first images on screen wait for no request. */
+export interface MediaFirstView {
+  key: string;
+  items: MediaItemView[];
+}
+
 /** A histogram key over steps, rebinned onto common bins (the store's HistogramSeries, for one run). */
 export interface HistogramView {
   runId: string;
