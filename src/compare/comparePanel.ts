@@ -10,6 +10,7 @@ import { defaultBaseline, metricRows } from '../shared/summary';
 import type { RunDetail } from '../store/types';
 import { ChartPanel, type Loaded } from '../panels/chartPanel';
 import { MediaServer } from '../panels/mediaServer';
+import { packSeries } from '../panels/runView';
 import { saveText, stamp } from '../panels/exports';
 import { pickRuns } from '../panels/pickRuns';
 import { comparisonCsv, comparisonMarkdown, type Comparison } from './report';
@@ -157,7 +158,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
       params: paramRows(runs),
       metrics: metricRows(runs, baseline),
       keys: this.keys,
-      series,
+      series: packSeries(series),
       media,
       timing: { hostMs: 0, sentAt: 0 },
     };

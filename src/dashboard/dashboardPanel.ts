@@ -12,6 +12,7 @@ import { compareParamKeys } from '../shared/params';
 import type { RunDetail } from '../store/types';
 import { ChartPanel, type Loaded } from '../panels/chartPanel';
 import { MediaServer } from '../panels/mediaServer';
+import { packSeries } from '../panels/runView';
 
 export const DASHBOARD_VIEW = 'trackside.dashboard';
 
@@ -89,7 +90,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
       params: Object.entries(run.params).sort(([a], [b]) => compareParamKeys(a, b)),
       summary: Object.entries(run.summary).sort(([a], [b]) => compareParamKeys(a, b)),
       keys: this.keys,
-      series,
+      series: packSeries(series),
       artifacts: await this.artifacts(run),
       media,
       mediaFirst: await this.media.first(store, [run], media),

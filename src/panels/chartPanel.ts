@@ -15,7 +15,7 @@ import { savePng } from './exports';
 import { panelHtml, panelOptions } from './html';
 import { LiveCursor } from './liveCursor';
 import { PanelHost } from './panelHost';
-import { runView, seriesData } from './runView';
+import { packSeries, runView, seriesData } from './runView';
 import { maxPoints } from './settings';
 
 /** The runs a panel shows, as the store has them now, and the ids it no longer finds. */
@@ -195,7 +195,7 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
       const asked = this.cursor.requests(r.id, keys).map((q) => store.series({ runIds: [r.id], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }));
       series.push(...this.cursor.advance((await Promise.all(asked)).flat().map(seriesData)));
     }
-    await this.post({ type: 'series/append', series, runs: this.views(runs) });
+    await this.post({ type: 'series/append', series: packSeries(series), runs: this.views(runs) });
     await this.appended(loaded);
   }
 
@@ -208,6 +208,6 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
       x === 'relative' && range
         ? (await Promise.all(runs.map((r) => store.series({ runIds: [r.id], keys: this.keys, points: this.points, x: axis, range: [range[0] + r.startTime, range[1] + r.startTime] })))).flat()
         : await store.series({ runIds: runs.map((r) => r.id), keys: this.keys, points: this.points, x: axis, range: range ?? undefined });
-    await this.post({ type: 'series/range', requestId, range, series: series.map(seriesData) });
+    await this.post({ type: 'series/range', requestId, range, series: packSeries(series.map(seriesData)) });
   }
 }

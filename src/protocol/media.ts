@@ -85,7 +85,6 @@ export type MediaRequest =
 
 export type MediaOutbound =
   | { type: 'media/items'; requestId: number; key: string; step: number | 'latest'; items: MediaItemView[]; hostMs: number }
-  /** Not named `series`: PanelHost.post packs any `series` field as metric series. */
   | { type: 'media/histograms'; requestId: number; key: string; histograms: HistogramView[] }
   | { type: 'media/tablePage'; requestId: number; runId: string; key: string; page: TablePageView | undefined; sort?: TableSort }
   /** The keys changed (a live run logged more): the webview updates its sliders and follows "latest". */
