@@ -150,6 +150,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
       runs.map((r) => r.id),
     );
     const baseline = this.baselineOf(runs);
+    const { first, rest } = this.splitFirst(series);
     const data: CompareData = {
       type: 'compare/state',
       state: this.state,
@@ -158,13 +159,14 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
       params: paramRows(runs),
       metrics: metricRows(runs, baseline),
       keys: this.keys,
-      series: packSeries(series),
+      series: packSeries(first),
       media,
       timing: { hostMs: 0, sentAt: 0 },
     };
     if (baseline !== undefined) data.baseline = baseline;
     data.timing = this.timing(started);
     await this.post(data);
+    await this.sendRest(rest, data.runs);
   }
 
   /**

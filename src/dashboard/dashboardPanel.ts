@@ -83,6 +83,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     const series = await this.fullSeries(store, [run.id]);
     this.mediaSent = MediaServer.signature(store, [run.id]);
     const media = this.media.keys(store, [run.id]);
+    const { first, rest } = this.splitFirst(series);
     const data: DashboardData = {
       type: 'dashboard/state',
       state: this.state,
@@ -90,7 +91,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
       params: Object.entries(run.params).sort(([a], [b]) => compareParamKeys(a, b)),
       summary: Object.entries(run.summary).sort(([a], [b]) => compareParamKeys(a, b)),
       keys: this.keys,
-      series: packSeries(series),
+      series: packSeries(first),
       artifacts: await this.artifacts(run),
       media,
       mediaFirst: await this.media.first(store, [run], media),
@@ -100,6 +101,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     if (run.exactInts?.summary !== undefined) data.exactSummary = run.exactInts.summary;
     data.timing = this.timing(started);
     await this.post(data);
+    await this.sendRest(rest, [data.run]);
   }
 
   /** Media follow the live run: new keys or steps go out as `media/keys`, and the webview fetches what it shows. */

@@ -170,6 +170,23 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
     return series;
   }
 
+  /**
+   * A full state's series in two: the charts drawn for the first frame, and the system charts' (`system/…`), which
+   * the webview builds only when scrolled near. The state carries the first; `sendRest` posts the others after it,
+   * so the first paint waits for fewer bytes on the way to the webview.
+   */
+  protected splitFirst(series: SeriesData[]): { first: SeriesData[]; rest: SeriesData[] } {
+    const first: SeriesData[] = [];
+    const rest: SeriesData[] = [];
+    for (const s of series) (s.key.startsWith('system/') ? rest : first).push(s);
+    return { first, rest };
+  }
+
+  /** The series a full state left out, as an append of series the webview does not hold yet. */
+  protected async sendRest(rest: SeriesData[], runs: RunView[]): Promise<void> {
+    if (rest.length > 0) await this.post({ type: 'series/append', series: packSeries(rest), runs });
+  }
+
   /** Points per series for `runs` overlaid lines, from the last plot width the webview reported. */
   private budget(runs: number): number {
     return pointsPerSeries({ plotWidth: this.plotWidth, runs, charts: this.keys.length, max: maxPoints() });
