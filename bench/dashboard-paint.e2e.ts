@@ -63,7 +63,7 @@ vscodeTest(
       await item.click();
       const frame = vscode.webview();
       await frame.locator('body[data-painted]').waitFor({ timeout: 120_000 });
-      const clickToPaintMs = Date.now() - clicked;
+      const seenPaintMs = Date.now() - clicked;
       // Loaded, not only in the page: the image's bytes come through VS Code's resource loading.
       await frame
         .locator('img.media-img')
@@ -86,7 +86,8 @@ vscodeTest(
         hostMs: await num('host-ms'),
         transitMs: await num('transit-ms'),
         paintMs: await num('paint-ms'),
-        clickToPaintMs,
+        // The page's own stamp when it has one: the bench looks later than the user sees.
+        clickToPaintMs: Number.isNaN(await num('painted-at')) ? seenPaintMs : Math.round((await num('painted-at')) - clicked),
         clickToImageMs,
         imageAskedMs: Math.round(fetched.asked),
         imageFetchMs: Math.round(fetched.took),
