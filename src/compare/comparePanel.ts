@@ -2,7 +2,7 @@
 // parallel coordinates and scatter. Built for hundreds of runs: the host downsamples, the webview only draws.
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../core/services';
-import { unhandled } from '../protocol/common';
+import { unhandled, type ChartInbound } from '../protocol/common';
 import type { CompareData, CompareOutbound, CompareRequest, CompareState } from '../protocol/compare';
 import { capRunIds, MAX_RUNS, parseCompareMessage } from '../protocol/compareGuards';
 import { paramRows } from '../shared/params';
@@ -10,6 +10,7 @@ import { defaultBaseline, metricRows } from '../shared/summary';
 import type { RunDetail } from '../store/types';
 import { ChartPanel, type Loaded } from '../panels/chartPanel';
 import { MediaServer } from '../panels/mediaServer';
+import { packSeries } from '../panels/runView';
 import { saveText, stamp } from '../panels/exports';
 import { pickRuns } from '../panels/pickRuns';
 import { comparisonCsv, comparisonMarkdown, type Comparison } from './report';
@@ -23,7 +24,6 @@ export function comparisonKey(runIds: readonly string[]): string {
 
 export class ComparePanel extends ChartPanel<CompareState, CompareRequest, CompareOutbound> {
   protected readonly label = 'Compare';
-  private lastHostMs = 0;
   private metricsSentAt = 0;
   private metricsTimer: ReturnType<typeof setTimeout> | undefined;
   /** Loading behind the quick pick: nothing to send until the runs are picked. */
@@ -108,11 +108,8 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
     }
   }
 
-  protected paintedLine(m: { ms: number; charts: number; points: number }): string {
-    return (
-      `Compare of ${this.state.runIds.length} runs: host answer ${this.lastHostMs.toFixed(0)} ms, webview paint ${m.ms.toFixed(0)} ms ` +
-      `(${m.charts} charts, ${m.points} points), ${(performance.now() - this.shownAt).toFixed(0)} ms after the runs were given.`
-    );
+  protected paintedLine(m: Extract<ChartInbound, { type: 'painted' }>): string {
+    return `Compare of ${this.state.runIds.length} runs: painted ${this.timeline(m, this.shownAt)} after the runs were given.`;
   }
 
   /** The webview changed options; only a new baseline needs an answer (new deltas). Run lists change via messages. */
@@ -153,6 +150,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
       runs.map((r) => r.id),
     );
     const baseline = this.baselineOf(runs);
+    const { first, rest } = this.splitFirst(series);
     const data: CompareData = {
       type: 'compare/state',
       state: this.state,
@@ -161,13 +159,14 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
       params: paramRows(runs),
       metrics: metricRows(runs, baseline),
       keys: this.keys,
-      series,
+      series: packSeries(first),
       media,
-      hostMs: performance.now() - started,
+      timing: { hostMs: 0, sentAt: 0 },
     };
-    this.lastHostMs = data.hostMs;
     if (baseline !== undefined) data.baseline = baseline;
+    data.timing = this.timing(started);
     await this.post(data);
+    await this.sendRest(rest, data.runs);
   }
 
   /**

@@ -5,13 +5,14 @@ import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
 import { artifactUnderRun } from '../core/artifacts';
 import { openArtifact } from '../core/openArtifact';
-import { unhandled } from '../protocol/common';
+import { unhandled, type ChartInbound } from '../protocol/common';
 import type { ArtifactView, DashboardData, DashboardOutbound, DashboardRequest, DashboardState } from '../protocol/dashboard';
 import { parseDashboardMessage } from '../protocol/dashboardGuards';
 import { compareParamKeys } from '../shared/params';
 import type { RunDetail } from '../store/types';
 import { ChartPanel, type Loaded } from '../panels/chartPanel';
 import { MediaServer } from '../panels/mediaServer';
+import { packSeries } from '../panels/runView';
 
 export const DASHBOARD_VIEW = 'trackside.dashboard';
 
@@ -64,8 +65,8 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     }
   }
 
-  protected paintedLine(m: { ms: number; charts: number; points: number }): string {
-    return `Dashboard of ${this.state.runId}: first paint ${m.ms.toFixed(0)} ms, ${m.charts} charts, ${m.points} points.`;
+  protected paintedLine(m: Extract<ChartInbound, { type: 'painted' }>): string {
+    return `Dashboard of ${this.state.runId}: painted ${this.timeline(m, this.createdAt)} after the panel was created.`;
   }
 
   protected async sendFull(): Promise<void> {
@@ -81,6 +82,8 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     this.panel.title = `Run: ${run.name || run.id}`;
     const series = await this.fullSeries(store, [run.id]);
     this.mediaSent = MediaServer.signature(store, [run.id]);
+    const media = this.media.keys(store, [run.id]);
+    const { first, rest } = this.splitFirst(series);
     const data: DashboardData = {
       type: 'dashboard/state',
       state: this.state,
@@ -88,14 +91,17 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
       params: Object.entries(run.params).sort(([a], [b]) => compareParamKeys(a, b)),
       summary: Object.entries(run.summary).sort(([a], [b]) => compareParamKeys(a, b)),
       keys: this.keys,
-      series,
+      series: packSeries(first),
       artifacts: await this.artifacts(run),
-      media: this.media.keys(store, [run.id]),
-      hostMs: performance.now() - started,
+      media,
+      mediaFirst: await this.media.first(store, [run], media),
+      timing: { hostMs: 0, sentAt: 0 },
     };
     if (run.exactInts?.params !== undefined) data.exactParams = run.exactInts.params;
     if (run.exactInts?.summary !== undefined) data.exactSummary = run.exactInts.summary;
+    data.timing = this.timing(started);
     await this.post(data);
+    await this.sendRest(rest, [data.run]);
   }
 
   /** Media follow the live run: new keys or steps go out as `media/keys`, and the webview fetches what it shows. */

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
-import type { ChartInbound, PanelStateBase, RunView, SeriesData, StateMessage, XMode } from '../protocol/common';
+import { epochNow, type ChartInbound, type PanelStateBase, type RunView, type SentTiming, type SeriesData, type StateMessage, type XMode } from '../protocol/common';
 import type { Parsed } from '../protocol/guards';
 import { assignSlots, slotColor } from '../shared/colors';
 import { pointsPerSeries } from '../shared/pointBudget';
@@ -15,7 +15,7 @@ import { savePng } from './exports';
 import { panelHtml, panelOptions } from './html';
 import { LiveCursor } from './liveCursor';
 import { PanelHost } from './panelHost';
-import { runView, seriesData } from './runView';
+import { packSeries, runView, seriesData } from './runView';
 import { maxPoints } from './settings';
 
 /** The runs a panel shows, as the store has them now, and the ids it no longer finds. */
@@ -40,6 +40,9 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
   /** The metric keys shown, in chart order. */
   protected keys: string[] = [];
   protected points = 2000;
+  /** Host clock of the last `ready`, and the host's time for the last full state: the paint log splits the wait by these. */
+  protected readyAt = 0;
+  protected lastHostMs = 0;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -86,6 +89,7 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
     const m = message as ChartInbound | StateMessage<S>;
     switch (m.type) {
       case 'ready':
+        this.readyAt = performance.now();
         this.plotWidth = m.plotWidth ?? this.plotWidth;
         return this.sendFull();
       case 'state':
@@ -111,6 +115,22 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
         return this.handleOwn(own);
       }
     }
+  }
+
+  /** The timing a full state carries; call last, just before posting, with the host clock when building it began. */
+  protected timing(started: number): SentTiming {
+    this.lastHostMs = performance.now() - started;
+    return { hostMs: this.lastHostMs, sentAt: epochNow() };
+  }
+
+  /** Where the wait for a first paint went, measured from `since` (host clock): for the paint log. */
+  protected timeline(m: Extract<ChartInbound, { type: 'painted' }>, since: number): string {
+    const ready = this.readyAt - since;
+    const transit = m.transitMs === undefined ? '' : `, in transit ${m.transitMs.toFixed(0)} ms`;
+    return (
+      `${(performance.now() - since).toFixed(0)} ms (webview ready ${Math.abs(ready).toFixed(0)} ms ${ready < 0 ? 'before' : 'after'} that, ` +
+      `host answer ${this.lastHostMs.toFixed(0)} ms${transit}, webview paint ${m.ms.toFixed(0)} ms; ${m.charts} charts, ${m.points} points)`
+    );
   }
 
   /** Lets the webview load files from these folders too (and no others besides the bundles). */
@@ -150,6 +170,23 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
     return series;
   }
 
+  /**
+   * A full state's series in two: the charts drawn for the first frame, and the system charts' (`system/…`), which
+   * the webview builds only when scrolled near. The state carries the first; `sendRest` posts the others after it,
+   * so the first paint waits for fewer bytes on the way to the webview.
+   */
+  protected splitFirst(series: SeriesData[]): { first: SeriesData[]; rest: SeriesData[] } {
+    const first: SeriesData[] = [];
+    const rest: SeriesData[] = [];
+    for (const s of series) (s.key.startsWith('system/') ? rest : first).push(s);
+    return { first, rest };
+  }
+
+  /** The series a full state left out, as an append of series the webview does not hold yet. */
+  protected async sendRest(rest: SeriesData[], runs: RunView[]): Promise<void> {
+    if (rest.length > 0) await this.post({ type: 'series/append', series: packSeries(rest), runs });
+  }
+
   /** Points per series for `runs` overlaid lines, from the last plot width the webview reported. */
   private budget(runs: number): number {
     return pointsPerSeries({ plotWidth: this.plotWidth, runs, charts: this.keys.length, max: maxPoints() });
@@ -175,7 +212,7 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
       const asked = this.cursor.requests(r.id, keys).map((q) => store.series({ runIds: [r.id], keys: q.keys, points: this.points, x: 'step', afterStep: q.afterStep }));
       series.push(...this.cursor.advance((await Promise.all(asked)).flat().map(seriesData)));
     }
-    await this.post({ type: 'series/append', series, runs: this.views(runs) });
+    await this.post({ type: 'series/append', series: packSeries(series), runs: this.views(runs) });
     await this.appended(loaded);
   }
 
@@ -188,6 +225,6 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
       x === 'relative' && range
         ? (await Promise.all(runs.map((r) => store.series({ runIds: [r.id], keys: this.keys, points: this.points, x: axis, range: [range[0] + r.startTime, range[1] + r.startTime] })))).flat()
         : await store.series({ runIds: runs.map((r) => r.id), keys: this.keys, points: this.points, x: axis, range: range ?? undefined });
-    await this.post({ type: 'series/range', requestId, range, series: series.map(seriesData) });
+    await this.post({ type: 'series/range', requestId, range, series: packSeries(series.map(seriesData)) });
   }
 }

@@ -3,11 +3,13 @@
 // and opens a media file in the editor. Panels answer what this returns; it never posts by itself.
 import * as vscode from 'vscode';
 import { openArtifact } from '../core/openArtifact';
-import type { CellView, HistogramView, MediaFileView, MediaItemView, MediaKeyView, MediaOutbound, MediaRequest, TablePageView } from '../protocol/media';
+import type { CellView, HistogramView, MediaFileView, MediaFirstView, MediaItemView, MediaKeyView, MediaOutbound, MediaRequest, TablePageView } from '../protocol/media';
 import type { MediaFile, RunDetail, RunStore, TablePage } from '../store/types';
 
 /** Rows of a table sent with its step's answer; more come by `media/table`. */
 const FIRST_PAGE = 100;
+/** Keys whose latest items go with a panel's full state: the first sections a user sees, a bounded answer. */
+const FIRST_KEYS = 6;
 /** Characters of a text sent at most (a text's whole file is one "open in editor" away). */
 const TEXT_CHARS = 200_000;
 
@@ -21,6 +23,21 @@ export class MediaServer {
       for (const k of store.mediaKeys(runId)) out.push({ runId, key: k.key, kind: k.kind, count: k.count, steps: store.mediaSteps(runId, k.key) });
     }
     return out;
+  }
+
+  /**
+   * The latest items of the first keys in the webview's order (sorted; histograms are drawn from their own
+   * request), sent with the full state: a request and its answer less before the first image is on screen.
+   */
+  async first(store: RunStore, runs: readonly RunDetail[], keys: readonly MediaKeyView[]): Promise<MediaFirstView[]> {
+    const names = [...new Set(keys.filter((k) => k.kind !== 'histogram').map((k) => k.key))].sort().slice(0, FIRST_KEYS);
+    return Promise.all(
+      names.map(async (key) => {
+        const ids = keys.filter((k) => k.key === key).map((k) => k.runId);
+        const items = await Promise.all(runs.filter((r) => ids.includes(r.id)).map((r) => this.item(store, r.id, key, 'latest')));
+        return { key, items };
+      }),
+    );
   }
 
   /** What tells a change of keys or steps apart from none, cheaply (keys and counts, not every step). */

@@ -51,7 +51,22 @@ class TestHost extends PanelHost<ChartInbound | DashboardRequest | { type: 'stat
   send(): Promise<boolean> {
     return this.post({ type: 'notice', level: 'info', message: 'hi' });
   }
+  sendAs(message: { type: 'notice'; level: 'info'; message: string }): Promise<boolean> {
+    return this.post(message);
+  }
 }
+
+test('post sends a message as given: a field named series is not taken for metric series', async () => {
+  const { panel, on, posted } = fakePanel();
+  const host = new TestHost(panel as unknown as vscode.WebviewPanel);
+  on.message!({ type: 'ready' });
+  await settle();
+  // A histogram's bins under `series` (not steps, times and values): once rewritten as metric series, and thrown on.
+  const message = { type: 'notice' as const, level: 'info' as const, message: 'hi', series: [{ key: 'weights', counts: [1, 2] }] };
+  assert.equal(await host.sendAs(message), true);
+  assert.equal(posted.length, 1);
+  assert.equal(posted[0], message);
+});
 
 test('a failing handler on a panel closed meanwhile leaves no unhandled rejection', async (t) => {
   const unhandled: unknown[] = [];

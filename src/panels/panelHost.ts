@@ -6,8 +6,7 @@ import type * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import type { FeatureContext } from '../core/services';
 import type { Parsed } from '../protocol/guards';
-import type { ChartOutbound, SeriesData } from '../protocol/common';
-import { packSeries } from './runView';
+import type { ChartOutbound } from '../protocol/common';
 
 export abstract class PanelHost<In extends { type: string }, Out extends { type: string }> extends Disposable {
   private isReady = false;
@@ -42,11 +41,13 @@ export abstract class PanelHost<In extends { type: string }, Out extends { type:
     return this.isReady && !this.isDisposed;
   }
 
-  /** Posts a message once the webview is listening; earlier messages are dropped (ready resends everything). */
+  /**
+   * Posts a message once the webview is listening; earlier messages are dropped (ready resends everything). Posted
+   * as given: a message with metric series packs them itself (runView.ts `packSeries`), where it is built.
+   */
   protected async post(message: Out | ChartOutbound): Promise<boolean> {
     if (!this.ready) return false;
-    const packed = 'series' in message ? { ...message, series: packSeries(message.series as SeriesData[]) } : message;
-    return this.panel.webview.postMessage(packed);
+    return this.panel.webview.postMessage(message);
   }
 
   private async receive(raw: unknown): Promise<void> {

@@ -72,7 +72,21 @@ export type ChartInbound =
   | { type: 'zoom'; requestId: number; x: XMode; range: [number, number] | null; plotWidth?: number }
   | { type: 'openRun'; runId: string }
   | { type: 'exportPng'; name: string; dataUrl: string }
-  | { type: 'painted'; ms: number; points: number; charts: number };
+  /** `transitMs`: from the host's post of the full state to its receipt here (both clocks are the machine's epoch). */
+  | { type: 'painted'; ms: number; points: number; charts: number; transitMs?: number };
+
+/** When a full state left the host and how long the host took to build it: the paint log splits the wait by these. */
+export interface SentTiming {
+  /** ms spent answering on the host. */
+  hostMs: number;
+  /** Epoch ms (performance.timeOrigin + now) when the host posted it; the webview's clock is the same machine's. */
+  sentAt: number;
+}
+
+/** Epoch ms with sub-ms precision, comparable between the extension host and the webview on one machine. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /** The webview persisted a new view state (VS Code gives it back to the panel serializer after a reload). */
 export interface StateMessage<S> {

@@ -1,7 +1,7 @@
 // The compare view's messages beyond those of every chart panel (common.ts): the comparison's full state, new
 // deltas, and the requests that change which runs are compared or export them. It shows no artifacts, so it has
 // no `openArtifact`.
-import type { ChartInbound, ChartOptions, ChartOutbound, RunView, SeriesData, StateMessage } from './common';
+import type { ChartInbound, ChartOptions, ChartOutbound, RunView, SentTiming, SeriesData, StateMessage } from './common';
 import type { ParamRow } from '../shared/params';
 import type { MetricSummaryRow } from '../shared/summary';
 import type { MediaKeyView, MediaOutbound, MediaRequest } from './media';
@@ -33,7 +33,8 @@ export interface CompareData {
   series: SeriesData[];
   /** Media keys of the compared runs (issue 16), one entry per run and key. */
   media: MediaKeyView[];
-  hostMs: number;
+  /** For the paint log: host time and when it was posted. */
+  timing: SentTiming;
 }
 
 /** The compare view's own requests, which the compare panel handles. */

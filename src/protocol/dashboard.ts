@@ -1,8 +1,8 @@
 // The dashboard's messages beyond those of every chart panel (common.ts): one run's full state, and opening
 // one of its artifacts.
-import type { ChartInbound, ChartOptions, ChartOutbound, RunView, SeriesData, StateMessage } from './common';
+import type { ChartInbound, ChartOptions, ChartOutbound, RunView, SentTiming, SeriesData, StateMessage } from './common';
 import type { Param } from '../shared/params';
-import type { MediaKeyView, MediaOutbound, MediaRequest } from './media';
+import type { MediaFirstView, MediaKeyView, MediaOutbound, MediaRequest } from './media';
 
 /** What the panel needs to be rebuilt after a reload: persisted by the webview and by the serializer. */
 export interface DashboardState {
@@ -33,8 +33,10 @@ export interface DashboardData {
   artifacts: ArtifactView[];
   /** Media keys logged by the run (issue 16); their contents are fetched with MediaRequest. */
   media: MediaKeyView[];
-  /** ms spent answering on the host, for the paint benchmark. */
-  hostMs: number;
+  /** The first keys' latest items (not histograms), so the first images come with the state. */
+  mediaFirst: MediaFirstView[];
+  /** For the paint log: host time and when it was posted. */
+  timing: SentTiming;
 }
 
 /** The dashboard's own requests, which the dashboard panel handles. */

@@ -18,6 +18,12 @@ test('well-formed messages pass and come back as typed values', () => {
     assert.equal(parseWebviewMessage({ type: 'zoom', requestId: 3, x: 'step', range: null }).ok, true);
     assert.equal(parseWebviewMessage({ type: 'openRun', runId: 'r1' }).ok, true);
     assert.equal(parseWebviewMessage({ type: 'exportPng', name: 'loss', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' }).ok, true);
+    // The paint log's transit time is kept when it is a number, and dropped (not the whole report) when it is not.
+    assert.deepEqual(parseWebviewMessage({ type: 'painted', ms: 12, points: 3, charts: 1, transitMs: 40.5 }), {
+      ok: true,
+      value: { type: 'painted', ms: 12, points: 3, charts: 1, transitMs: 40.5 },
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'painted', ms: 12, points: 3, charts: 1, transitMs: '<b>' }), { ok: true, value: { type: 'painted', ms: 12, points: 3, charts: 1 } });
   }
   assert.deepEqual(parseDashboardMessage({ type: 'openArtifact', path: 'plots/loss.png' }), { ok: true, value: { type: 'openArtifact', path: 'plots/loss.png' } });
   assert.deepEqual(parseDashboardMessage({ type: 'registerModel', path: 'artifacts/model.pt' }), { ok: true, value: { type: 'registerModel', path: 'artifacts/model.pt' } });

@@ -102,9 +102,12 @@ function parseChartMessage(raw: Typed): Parsed<ChartInbound> | undefined {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(url.slice(PNG_PREFIX.length))) return refused(raw, 'invalid base64');
       return { ok: true, value: { type: 'exportPng', name: raw.name, dataUrl: url } };
     }
-    case 'painted':
+    case 'painted': {
       if (!finite(raw.ms) || !Number.isSafeInteger(raw.points) || !Number.isSafeInteger(raw.charts)) return refused(raw, 'invalid timings');
-      return { ok: true, value: { type: 'painted', ms: raw.ms, points: raw.points as number, charts: raw.charts as number } };
+      const painted: Extract<ChartInbound, { type: 'painted' }> = { type: 'painted', ms: raw.ms, points: raw.points as number, charts: raw.charts as number };
+      if (finite(raw.transitMs)) painted.transitMs = raw.transitMs;
+      return { ok: true, value: painted };
+    }
     default:
       return undefined;
   }

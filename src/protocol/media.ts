@@ -55,6 +55,12 @@ export interface MediaItemView {
   text?: TextView;
 }
 
+/** A key's items at "latest", sent with a panel's full state so the first images on screen wait for no request. */
+export interface MediaFirstView {
+  key: string;
+  items: MediaItemView[];
+}
+
 /** A histogram key over steps, rebinned onto common bins (the store's HistogramSeries, for one run). */
 export interface HistogramView {
   runId: string;
@@ -79,7 +85,6 @@ export type MediaRequest =
 
 export type MediaOutbound =
   | { type: 'media/items'; requestId: number; key: string; step: number | 'latest'; items: MediaItemView[]; hostMs: number }
-  /** Not named `series`: PanelHost.post packs any `series` field as metric series. */
   | { type: 'media/histograms'; requestId: number; key: string; histograms: HistogramView[] }
   | { type: 'media/tablePage'; requestId: number; runId: string; key: string; page: TablePageView | undefined; sort?: TableSort }
   /** The keys changed (a live run logged more): the webview updates its sliders and follows "latest". */

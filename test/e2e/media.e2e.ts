@@ -211,7 +211,7 @@ vscodeTest(
     const paintedMs = Date.now() - started;
     await samples.locator('img.media-img').waitFor({ timeout: 60_000 });
     const openMs = Date.now() - started;
-    const paintLine = (await vscode.tracksideLog()).split('\n').find((l) => l.includes('first paint')) ?? '';
+    const paintLine = (await vscode.tracksideLog()).split('\n').find((l) => l.includes('Dashboard of')) ?? '';
     // Far moves, none prefetched: each asks the host.
     const far: number[] = [];
     for (const index of [1234, 5678, 9001, 3000, 7777, 42]) far.push(await slide(samples, index, index));

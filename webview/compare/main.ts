@@ -129,7 +129,7 @@ onHostMessage((m) => {
       data = m;
       state = m.state;
       onlyDiff.checked = state.onlyDifferences;
-      session.stateReceived(m.hostMs, m.state.options);
+      session.stateReceived(m.timing, m.state.options);
       saveState(state);
       app.setAttribute('aria-busy', 'false');
       title.textContent = `Compare ${m.runs.length} runs`;
@@ -137,16 +137,17 @@ onHostMessage((m) => {
       renderLegend();
       mediaSection.hidden = m.media.length === 0;
       media.setKeys(m.media, m.runs);
-      // The tables and relation charts are below the charts: build them after the charts' first frame.
+      // The tables and relation charts are below the charts: build them after the charts' first frame, one task
+      // each, so a message or a click between them waits for one table, not all of them.
       const shown = m;
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          if (data !== shown) return;
-          renderMetrics(shown.metrics, shown.baseline);
-          renderParams();
-          renderRelations();
-        }, 0),
-      );
+      const later = (f: () => void) => setTimeout(() => data === shown && f(), 0);
+      requestAnimationFrame(() => {
+        const started = performance.now();
+        later(() => renderMetrics(shown.metrics, shown.baseline));
+        later(() => renderParams());
+        later(() => renderRelations());
+        later(() => (document.body.dataset.restMs = (performance.now() - started).toFixed(1)));
+      });
       return;
     }
     case 'compare/metrics':

@@ -123,16 +123,17 @@ onHostMessage((m) => {
     case 'dashboard/state': {
       state = m.state;
       run = m.run;
-      session.stateReceived(m.hostMs, m.state.options);
+      session.stateReceived(m.timing, m.state.options);
       saveState(state);
       app.setAttribute('aria-busy', 'false');
       renderHeader(m.run);
       renderRanks(m.run);
+      // Media first: their first items came with the state, so the images start loading before the charts are built.
+      mediaSection.hidden = m.media.length === 0;
+      media.setKeys(m.media, [{ id: m.run.id, name: m.run.name, color: m.run.color }], m.mediaFirst);
       session.charts.hosts = m.run.hosts ?? [];
       session.charts.setAll(m.keys, [{ id: m.run.id, name: m.run.name, color: m.run.color, startTime: m.run.startTime }], m.series, m.state.options, []);
       renderDetails(m);
-      mediaSection.hidden = m.media.length === 0;
-      media.setKeys(m.media, [{ id: m.run.id, name: m.run.name, color: m.run.color }]);
       return;
     }
     case 'media/items':

@@ -1,7 +1,7 @@
 // Glue between the chart grid, the toolbar and the host: zoom requests with ids (a late answer to an old zoom
 // is dropped), the first-paint timing the benchmark reads, option changes, and the plot width the host budgets
 // points by (a window grown well past it asks for denser data).
-import { unhandled, type ChartInbound, type ChartOptions, type ChartOutbound } from '../../src/protocol/common';
+import { epochNow, unhandled, type ChartInbound, type ChartOptions, type ChartOutbound, type SentTiming } from '../../src/protocol/common';
 import { chartControls, type ControlsHandle } from './controls';
 import { MetricCharts } from './metricCharts';
 import type { NoticeArea } from './status';
@@ -12,6 +12,7 @@ export class ChartsSession {
   private requestId = 0;
   private receivedAt = 0;
   private hostMs = 0;
+  private transitMs = 0;
   /** The plot width the host last budgeted points for. */
   private reportedWidth = 0;
   private resizeTimer: number | undefined;
@@ -33,8 +34,12 @@ export class ChartsSession {
         const ms = performance.now() - this.receivedAt;
         document.body.dataset.paintMs = ms.toFixed(1);
         document.body.dataset.hostMs = this.hostMs.toFixed(1);
+        document.body.dataset.transitMs = this.transitMs.toFixed(1);
+        // On the machine's clock: a benchmark measures to here, not to when it next gets to look (work after the
+        // paint keeps this page busy, and so late to answer, for a while).
+        document.body.dataset.paintedAt = epochNow().toFixed(1);
         document.body.dataset.painted = String(Number(document.body.dataset.painted ?? 0) + 1);
-        this.post({ type: 'painted', ms, points, charts });
+        this.post({ type: 'painted', ms, points, charts, transitMs: this.transitMs });
       },
     });
     this.options = initial;
@@ -70,14 +75,17 @@ export class ChartsSession {
   ready(): void {
     // ms from the page's start to the handshake: how long loading the webview itself took (for the benchmark).
     document.body.dataset.readyMs = performance.now().toFixed(1);
+    // When VS Code began loading this page, on the machine's clock: a benchmark tells creating the webview apart from loading it.
+    document.body.dataset.pageStart = performance.timeOrigin.toFixed(1);
     this.reportedWidth = this.charts.plotWidth();
     this.post({ type: 'ready', plotWidth: this.reportedWidth });
   }
 
   /** Call when a full state arrives, before building charts. */
-  stateReceived(hostMs: number, options: ChartOptions): void {
+  stateReceived(timing: SentTiming, options: ChartOptions): void {
     this.receivedAt = performance.now();
-    this.hostMs = hostMs;
+    this.transitMs = epochNow() - timing.sentAt;
+    this.hostMs = timing.hostMs;
     this.options = options;
     this.controls.set(options);
     this.controls.showRange(null);

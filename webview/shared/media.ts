@@ -3,7 +3,7 @@
 // sortable paged tables and plain text. Contents come from the host on request (src/protocol/media.ts); answers
 // are cached by step and the neighbouring steps are fetched ahead, so moving the slider rarely waits for the host.
 // Every string from a log (keys, captions, cells, text, paths) goes into text nodes only (dom.ts `h`).
-import type { CellView, HistogramView, ImageView, MediaFileView, MediaItemView, MediaKeyView, MediaKind, MediaOutbound, MediaRequest, TablePageView, TableSort } from '../../src/protocol/media';
+import type { CellView, HistogramView, ImageView, MediaFileView, MediaFirstView, MediaItemView, MediaKeyView, MediaKind, MediaOutbound, MediaRequest, TablePageView, TableSort } from '../../src/protocol/media';
 import { formatNumber } from '../../src/shared/format';
 import { h, linkButton, swatch } from './dom';
 import { canvasColor, themeColors } from './theme';
@@ -57,6 +57,7 @@ class KeySection {
     private keys: MediaKeyView[],
     private readonly runs: () => MediaRun[],
     private readonly post: (m: MediaRequest) => void,
+    first?: MediaItemView[],
   ) {
     this.slider = h('input', { type: 'range', min: 0, max: 0, value: 0, step: 1, class: 'media-slider', 'aria-label': `Step of ${key}` });
     this.latest = h('input', { type: 'checkbox', class: 'media-latest', checked: true });
@@ -75,7 +76,7 @@ class KeySection {
       if (this.latest.checked) this.slider.value = String(this.steps.length - 1);
       this.show();
     });
-    this.setKeys(keys);
+    this.setKeys(keys, first);
   }
 
   private histControls(): HTMLElement {
@@ -90,8 +91,11 @@ class KeySection {
     return h('div', { class: 'toolbar media-controls' }, h('label', { class: 'control' }, ridge, 'Ridges'), h('label', { class: 'control' }, heat, 'Heat map'), this.stepLabel);
   }
 
-  /** New keys from the host (first, or a live run logged more): the slider grows and "latest" follows. */
-  setKeys(keys: MediaKeyView[]): void {
+  /**
+   * New keys from the host (first, or a live run logged more): the slider grows and "latest" follows. `first`:
+   * the latest items, when the host sent them along, so showing them asks nothing.
+   */
+  setKeys(keys: MediaKeyView[], first?: MediaItemView[]): void {
     this.keys = keys;
     const all = new Set<number>();
     for (const k of keys) for (const s of k.steps) all.add(s);
@@ -110,6 +114,7 @@ class KeySection {
     }
     // A live run that logged a step already cached at "latest" changes nothing cached by number.
     if (grew) this.cache.delete('latest');
+    if (first !== undefined) this.remember('latest', first);
     this.show();
   }
 
@@ -374,9 +379,10 @@ export class MediaView {
 
   constructor(private readonly post: (m: MediaRequest) => void) {}
 
-  /** All keys (from a full state): sections for new keys, gone keys dropped, the rest updated. */
-  setKeys(keys: MediaKeyView[], runs: MediaRun[]): void {
+  /** All keys (from a full state): sections for new keys, gone keys dropped, the rest updated; `first` as KeySection.setKeys. */
+  setKeys(keys: MediaKeyView[], runs: MediaRun[], first: readonly MediaFirstView[] = []): void {
     this.runs = runs;
+    const firstOf = new Map(first.map((f) => [f.key, f.items]));
     const byKey = new Map<string, MediaKeyView[]>();
     for (const k of keys) {
       const list = byKey.get(k.key) ?? [];
@@ -394,8 +400,8 @@ export class MediaView {
     for (const key of ordered) {
       const list = byKey.get(key)!;
       const had = this.sections.get(key);
-      if (had) had.setKeys(list);
-      else this.sections.set(key, new KeySection(key, list[0].kind, list, () => this.runs, this.post));
+      if (had) had.setKeys(list, firstOf.get(key));
+      else this.sections.set(key, new KeySection(key, list[0].kind, list, () => this.runs, this.post, firstOf.get(key)));
     }
     this.el.replaceChildren(...(ordered.length ? ordered.map((k) => this.sections.get(k)!.el) : [h('p', { class: 'empty' }, 'No media.')]));
   }
