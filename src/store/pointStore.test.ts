@@ -197,6 +197,28 @@ test('runs sealed on parse workers (several parts, live tails, steps going back)
   for (const s of [workers, inThread, fresh, reopened]) await s.close();
 });
 
+test('a long log with too few points to seal gets no point file on a worker, though its file is made early', async (t) => {
+  const { root, dbPath } = fixture(t);
+  const saved = { ...limits };
+  limits.workerBytes = 0;
+  t.after(() => Object.assign(limits, saved));
+  // 200 KB of log, but only 100 points per series: more than enough bytes for the worker to create the file as
+  // the job arrives, and too few points for a chunk to be sealed into it.
+  const lines = [encodeLine(start({ id: 'wordy' }))];
+  for (let s = 0; s < 100; s++) lines.push(JSON.stringify({ t: 'metrics', ts: T0 + s, step: s, values: { loss: 1 / (s + 1) }, pad: 'x'.repeat(2000) }));
+  writeLog(root, 'wordy', lines);
+  writeLog(root, 'sealed', [encodeLine(start({ id: 'sealed' })), ...Array.from({ length: 600 }, (_, s) => encodeLine(metrics(s, { loss: s }, T0 + s)))]);
+  const store = await open(root, dbPath);
+  const before = poolStats.partsReceived;
+  await store.index();
+  assert.ok(poolStats.partsReceived > before, 'parsed on workers');
+  assert.equal(ptsIn(dbPath).length, 1, `only the run that sealed a chunk has a file (${ptsIn(dbPath).join(', ')})`);
+  const [wordy] = await store.series({ runIds: ['wordy'], keys: ['loss'], points: 1e9 });
+  assert.deepEqual([...wordy.steps], Array.from({ length: 100 }, (_, s) => s));
+  assert.equal((await store.series({ runIds: ['sealed'], keys: ['loss'], points: 1e9 }))[0].total, 600);
+  await store.close();
+});
+
 test('a full view of a live series is faithful whether its overviews are found by spans or by chunk rows', async (t) => {
   const { root, dbPath } = fixture(t);
   writeLog(root, 'few', [start({ id: 'few' })]);

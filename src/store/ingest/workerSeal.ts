@@ -5,8 +5,11 @@
 // file length in one transaction, so a stop between parts loses and repeats nothing (bytes past the committed
 // length are overwritten, or the file is pruned if nothing of it was committed).
 //
-// Synchronous writes: this runs on a worker thread, never on the extension host's.
-import { closeSync, openSync, writeSync } from 'node:fs';
+// The file is created and written on libuv's threads, not the worker's: on a loaded machine, creating a file in
+// the points folder (which the other worker creates files in too) and writing 180 KB each waited for the
+// kernel far longer than they ran, and the worker parsed nothing meanwhile. The part is sent once its bytes are
+// written, so the indexer never commits rows that point at bytes not yet in the file.
+import { close, open, unlink, write } from 'node:fs';
 import type { Columns } from './runParser';
 import { copyMeta, emptyMeta, foldPoints, type SeriesMeta } from '../index/seriesMeta';
 import { planChunks, recordSpans, SealBuffer, type PlannedSeries, type SealScratch } from '../index/seriesPlan';
@@ -24,30 +27,57 @@ export interface SealedPart {
   points?: { name: string; bytes: number };
 }
 
-/** Writes all of `bytes` at `position`; returns the position after them. */
-function writeAt(fd: number, bytes: Uint8Array, position: number): number {
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
-  return position + bytes.length;
+/** Writes all of `bytes` at `position`. */
+function writeAt(fd: number, bytes: Uint8Array, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const from = (done: number) => {
+      if (done >= bytes.length) return resolve();
+      write(fd, bytes, done, bytes.length - done, position + done, (err, n) => (err ? reject(err) : from(done + n)));
+    };
+    from(0);
+  });
 }
 
+const openNew = (path: string) => new Promise<number>((resolve, reject) => open(path, 'w', (err, fd) => (err ? reject(err) : resolve(fd))));
+
+/** New log bytes from which a run's file is created as its job arrives, not when its first chunk is sealed. */
+const EAGER_BYTES = 64 << 10;
+
 export class WorkerSealer {
-  /** Opened at the first write: a run too short to seal anything gets no file. */
-  private fd: number | undefined;
+  /** Created at the first seal, or as the job arrives when its log is long enough to seal something. */
+  private fd: Promise<number> | undefined;
   private length = 0;
+  /** The writes so far, in order: each part's bytes follow the last part's. */
+  private written: Promise<void> = Promise.resolve();
   private readonly metas = new Map<string, SeriesMeta>();
 
-  /** `scratch`: buffers the worker lends each run's sealer in turn. */
+  /**
+   * `scratch`: buffers lent to this run's SealBuffers; they hold the bytes until `seal`'s promise settles.
+   * `newBytes`: how much log the job reads, to create the file early when the run will surely need one.
+   */
   constructor(
     private readonly target: SealTarget,
     private readonly scratch?: SealScratch,
-  ) {}
+    newBytes = 0,
+  ) {
+    if (newBytes >= EAGER_BYTES) this.file();
+  }
+
+  private file(): Promise<number> {
+    if (this.fd === undefined) {
+      this.fd = openNew(this.target.path);
+      // Seen by whoever awaits a write or close(); a failure here must not also end the thread as unhandled.
+      this.fd.catch(() => undefined);
+    }
+    return this.fd;
+  }
 
   /**
-   * Seals one part's columns. A part that is not the last seals every chunk (the next part starts new chunks);
+   * Seals one part's columns; the promise settles once their bytes are in the file (send the part then, and only
+   * then reuse the scratch). A part that is not the last seals every chunk (the next part starts new chunks);
    * the last keeps a short tail inline, as the indexer would.
    */
-  seal(columns: Columns[], last: boolean): SealedPart {
+  seal(columns: Columns[], last: boolean): { part: SealedPart; written: Promise<void> } {
     const seal = new SealBuffer(this.length, this.scratch);
     const plans: PlannedSeries[] = [];
     for (const col of columns) {
@@ -65,13 +95,25 @@ export class WorkerSealer {
     if (seal.length > 0) {
       const [bodies, overviews] = seal.parts();
       recordSpans(plans);
-      const fd = (this.fd ??= openSync(this.target.path, 'w'));
-      this.length = writeAt(fd, overviews, writeAt(fd, bodies, this.length));
+      const at = this.length;
+      this.length += bodies.length + overviews.length;
+      const fd = this.file();
+      this.written = this.written.then(async () => {
+        const f = await fd;
+        await writeAt(f, bodies, at);
+        await writeAt(f, overviews, at + bodies.length);
+      });
     }
-    return this.length === 0 ? { plans } : { plans, points: { name: this.target.name, bytes: this.length } };
+    const part = this.length === 0 ? { plans } : { plans, points: { name: this.target.name, bytes: this.length } };
+    return { part, written: this.written };
   }
 
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+  /** After the last write; a file made early that got nothing is deleted. */
+  async close(): Promise<void> {
+    await this.written.catch(() => undefined);
+    const fd = await this.fd?.catch(() => undefined);
+    if (fd === undefined) return;
+    await new Promise<void>((resolve) => close(fd, () => resolve()));
+    if (this.length === 0) await new Promise<void>((resolve) => unlink(this.target.path, () => resolve()));
   }
 }

@@ -95,9 +95,11 @@ export async function runMetricsJob(job: MetricsJob, io: JobIo): Promise<void> {
     texts = {};
     for (const w of job.whole) texts[w.rel] = readWholeSync(join(job.dir, w.rel), w.size, job.wholeBytes);
   }
-  const send = (done: boolean) => {
+  const send = async (done: boolean): Promise<void> => {
     const columns = [...sink.points.byKey].map(([key, b]) => ({ key, steps: b.steps, times: b.times, values: b.values, length: b.length }));
-    const sealed = sealer.seal(columns, done);
+    const { part: sealed, written } = sealer.seal(columns, done);
+    // The indexer commits rows that point into the file: the part goes once its bytes are there.
+    await written;
     const transfer = sealed.plans.flatMap((p) => (p.cols === undefined ? [] : [p.cols.steps.buffer, p.cols.times.buffer, p.cols.values.buffer])) as ArrayBuffer[];
     io.send({ ...(texts === undefined ? {} : { texts }), sealed, cursors, problems: sink.problems, unlisted: sink.unlisted, minTime: sink.minTime, maxTime: sink.maxTime, done }, transfer);
     sink.points.reuse();
@@ -127,7 +129,7 @@ export async function runMetricsJob(job: MetricsJob, io: JobIo): Promise<void> {
           cursor.offset = b.endOffset;
           cursor.lines = b.endLines;
           if (sink.points.total >= job.flushPoints) {
-            send(false);
+            await send(false);
             cursors[f.rel] = cursor;
             stop = await io.resume();
             if (stop) break;
@@ -144,9 +146,9 @@ export async function runMetricsJob(job: MetricsJob, io: JobIo): Promise<void> {
         cursor.mtimeMs = f.mtimeMs;
       }
     }
-    send(true);
+    await send(true);
   } finally {
-    sealer.close();
+    await sealer.close();
   }
 }
 
