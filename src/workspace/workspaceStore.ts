@@ -103,7 +103,13 @@ export class WorkspaceStore extends Disposable implements StoreService {
     const isOpen = new Promise<RunStore>((resolve) => (early = resolve));
     let headerRows!: (store: RunStore) => void;
     const listed = new Promise<RunStore>((resolve) => (headerRows = resolve));
-    const opening = this.open(this.generation, early, headerRows, isOpen);
+    // What the header store hands on to: the real store once open, or why opening it failed.
+    let failed!: (err: unknown) => void;
+    const openFailed = new Promise<never>((_, reject) => (failed = reject));
+    openFailed.catch(() => undefined);
+    const real = Promise.race([isOpen, openFailed]);
+    const opening = this.open(this.generation, early, headerRows, () => real);
+    opening.catch(failed);
     this.opening = opening;
     this.openedEarly = Promise.race([isOpen, opening, listed]);
     opening.catch((err: unknown) => {
@@ -142,7 +148,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
    * folders, so the first rows wait neither for sql.js nor for the persisted index. `onHeaderRows` gets a store
    * over the headers once its first rows are in, `onOpen` the real store once it is open (the same headers in it).
    */
-  private async open(generation: number, onOpen: (store: RunStore) => void, onHeaderRows: (store: RunStore) => void, isOpen: Promise<RunStore>): Promise<RunStore> {
+  private async open(generation: number, onOpen: (store: RunStore) => void, onHeaderRows: (store: RunStore) => void, real: () => Promise<RunStore>): Promise<RunStore> {
     const started = Date.now();
     const { roots, globs } = await resolveRoots();
     const crashAfterSeconds = vscode.workspace.getConfiguration('trackside').get<number>('crashAfterSeconds', 120);
@@ -160,7 +166,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
       this.output,
       this.activatedAt,
     );
-    void headers.told.then(() => onHeaderRows(new HeaderStore(provisional, scanOptions, () => isOpen)));
+    void headers.told.then(() => onHeaderRows(new HeaderStore(provisional, scanOptions, real)));
     let store: RunStore;
     try {
       const dbPath = await this.indexPath(roots);
