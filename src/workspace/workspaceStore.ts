@@ -171,6 +171,12 @@ export class WorkspaceStore extends Disposable implements StoreService {
     try {
       const dbPath = await this.indexPath(roots);
       const net = await networkRoots(scanOptions.roots);
+      // The first rows go out before the index opens: compiling sql.js and reading a persisted index hold the
+      // extension host's thread for long stretches, and the view's request for its rows would wait behind them.
+      // At most FIRST_ROWS_WAIT_MS (headerRows.ts) after the scan started; then one turn of the event loop, so the
+      // rows the view was told of are sent first.
+      await headers.first;
+      await new Promise((resolve) => setImmediate(resolve));
       // The first index of a large workspace parses on a worker thread; the CLI bundle serves those jobs.
       setParseWorkerScript(vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'cli.js').fsPath);
       store = await openStore({
