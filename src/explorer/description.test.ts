@@ -9,7 +9,7 @@ const view = buildView([], { filter: '', sort: DEFAULT_SORT, showArchived: false
 test('while the first pass runs, the message says how many runs were read so far', () => {
   const header: ViewHeader = {};
   describeView(header, { filter: '', sort: DEFAULT_SORT }, view, { done: 120, total: 1000 });
-  assert.equal(header.message, 'Reading runs: 120 of 1000 so far; more appear as they are read.');
+  assert.equal(header.message, 'Reading runs: 120 of 1000 so far; rows marked “reading…” get their metrics, and other tools\' runs appear, as they are read.');
   describeView(header, { filter: '', sort: DEFAULT_SORT }, view);
   assert.equal(header.message, undefined, 'the note goes once the pass is done');
 });

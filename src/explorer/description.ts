@@ -30,7 +30,8 @@ export function describeView(header: ViewHeader, state: { filter: string; sort: 
   }
   // While the first pass runs the list is incomplete: say so, whatever else the message says.
   if (indexing !== undefined) {
-    const note = `Reading runs: ${indexing.done} of ${indexing.total} so far; more appear as they are read.`;
+    // Most rows may already be listed from their logs' headers: what comes as the pass reads them is the metrics.
+    const note = `Reading runs: ${indexing.done} of ${indexing.total} so far; rows marked “reading…” get their metrics, and other tools' runs appear, as they are read.`;
     header.message = header.message === undefined ? note : `${note} ${header.message}`;
   }
 }

@@ -68,6 +68,8 @@ export function pointsDir(dbPath: string): string {
 /** StoreOptions, and the kinds of run to read: all of them (sources/sources.ts) unless a test says otherwise. */
 export interface OpenOptions extends StoreOptions {
   sources?: readonly RunSource[];
+  /** Headers read while the index opened (headers/): listed beside its runs until a full pass reads them. */
+  provisional?: ProvisionalRuns;
 }
 
 /** A pass's stat of a run: its log's, or (RunSource.scan) every file's. Undefined when gone, text when unreadable. */
@@ -117,7 +119,7 @@ export class SqlRunStore implements RunStore {
   private readonly live = new Liveness();
   private readonly tables = new TableCache();
   /** Runs listed from their headers until a full pass has read them (headers/): never committed nor persisted. */
-  private readonly provisional = new ProvisionalRuns();
+  private readonly provisional: ProvisionalRuns;
 
   constructor(
     private readonly options: OpenOptions,
@@ -134,6 +136,8 @@ export class SqlRunStore implements RunStore {
     if (rebuilt !== undefined && options.dbPath !== undefined) {
       this.notes.push({ file: options.dbPath, reason: `index rebuilt from the logs (${rebuilt})` });
     }
+    this.provisional = options.provisional ?? new ProvisionalRuns();
+    this.provisional.indexed = (id) => this.runs.has(id);
     this.target = { db, runs: this.runs, stale: this.stale, markDirty: () => (this.dirty = true) };
     for (const [id, run] of runs) if (run.file.repair === true) this.stale.add(id);
   }

@@ -96,6 +96,8 @@ export interface RunSummary {
   source?: string;
   /** Where the explorer writes this run's user.json when not in `dir` (a read-only source's side folder). */
   editsDir?: string;
+  /** Listed from its log's head and tail only (a first start's first rows): metrics still being read. */
+  provisional?: boolean;
   /** A teammate's run fetched through the git remote: who shared it (`git config user.name`) and from which host. */
   author?: string;
   authorHost?: string;

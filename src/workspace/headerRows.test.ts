@@ -7,6 +7,8 @@ import { openStore } from '../store';
 import { tempRoot, writeLog } from '../../test/fixtures/logs';
 import { T0 } from '../../test/fixtures/records';
 import { simpleRun } from '../../test/fixtures/runs';
+import { HeaderStore, scanHeadersEarly } from '../store/headers/headerStore';
+import { ProvisionalRuns } from '../store/headers/provisionalRuns';
 import { listFromHeaders } from './headerRows';
 
 /** The output channel's two methods this uses, keeping the lines (the channel itself needs a running VS Code). */
@@ -22,7 +24,7 @@ test('a cold store tells the view of rows read from headers before any pass, the
   t.after(() => store.close());
   const told: Array<{ change: StoreChange; rows: number }> = [];
   const out: string[] = [];
-  const { first } = listFromHeaders(store, (change) => told.push({ change, rows: store.listRuns().length }), () => undefined, lines(out), Date.now());
+  const { first } = listFromHeaders((onProgress) => store.scanHeaders!(onProgress), (change) => told.push({ change, rows: store.listRuns().length }), () => undefined, lines(out), Date.now());
   await first;
   // `first` also settles after FIRST_ROWS_WAIT_MS on a slow disk (or a loaded machine): the tell may come later.
   for (let i = 0; i < 1000 && told.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -55,8 +57,36 @@ test('a warm store reads no header: its rows are the persisted index', async (t)
   assert.equal(store.listRuns().length, 40, 'rows from the persisted index at once');
   const told: StoreChange[] = [];
   const out: string[] = [];
-  await listFromHeaders(store, (change) => told.push(change), () => undefined, lines(out), Date.now()).first;
+  await listFromHeaders((onProgress) => store.scanHeaders!(onProgress), (change) => told.push(change), () => undefined, lines(out), Date.now()).first;
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.deepEqual(told, []);
+  assert.deepEqual(out, []);
+});
+
+test('with no index open yet, the header scan tells the first rows, and `told` settles with them', async (t) => {
+  const r = tempRoot();
+  t.after(r.cleanup);
+  for (let i = 0; i < 60; i++) writeLog(r.root, `e${i}`, simpleRun(`e${i}`, 5, { status: 'finished' }));
+  const provisional = new ProvisionalRuns();
+  const early = new HeaderStore(provisional, { roots: [r.root], now: () => (T0 + 200) * 1000 }, () => Promise.reject(new Error('not open')));
+  const told: number[] = [];
+  const out: string[] = [];
+  const rows = listFromHeaders((onProgress) => scanHeadersEarly(provisional, { roots: [r.root] }, onProgress), () => told.push(early.listRuns().length), () => undefined, lines(out), Date.now());
+  await rows.told;
+  assert.ok(told.length >= 1 && told[0] >= 8, `the first tell lists a batch of rows (${told[0]})`);
+  assert.match(out[0], /^info First rows: \d+ of 60 runs listed from their headers/);
+  await rows.first;
+  for (let i = 0; i < 1000 && early.listRuns().length < 60; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(early.listRuns().length, 60);
+  assert.ok(early.listRuns().every((run) => run.provisional === true));
+});
+
+test('a scan that lists nothing still settles `told` and `first`, so the view waits for the index instead', async (t) => {
+  const r = tempRoot();
+  t.after(r.cleanup);
+  const out: string[] = [];
+  const rows = listFromHeaders((onProgress) => scanHeadersEarly(new ProvisionalRuns(), { roots: [r.root] }, onProgress), () => assert.fail('nothing to tell'), () => undefined, lines(out), Date.now());
+  await rows.told;
+  await rows.first;
   assert.deepEqual(out, []);
 });

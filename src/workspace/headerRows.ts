@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { StoreChange } from '../core/services';
-import type { RunStore } from '../store';
+import type { HeaderScanReport } from '../store';
 
 /** How often the header scan tells the view that more rows are in (the first time as soon as a batch is). */
 const TELL_MS = 400;
@@ -13,18 +13,19 @@ const FIRST_BATCH = 8;
 const FIRST_ROWS_WAIT_MS = 300;
 
 /**
- * The first rows of a cold start (issue 18): the runs the index does not hold yet, listed from the head and tail
- * of their logs while the first pass reads them in full. `first` settles once the first rows were told (or soon,
- * if they are slow); the first pass starts then, so its work does not delay them.
+ * The first rows (issue 18): the runs the index does not hold yet, listed from the head and tail of their logs. The
+ * scan needs only the run folders, so it starts as the index starts opening, and lists every run until the index
+ * is open (a warm start's rows then come before sql.js and the persisted index are ready), only new ones after.
+ * `told` settles once the first rows were told, or the scan ended without any; `first` settles then too, or soon
+ * if they are slow: the first pass starts then, so its work does not delay them.
  */
 export function listFromHeaders(
-  store: RunStore,
+  scan: (onProgress: (done: number, total: number) => void) => Promise<HeaderScanReport>,
   tell: (change: StoreChange) => void,
   indexing: () => StoreChange['indexing'],
   output: vscode.LogOutputChannel,
   activatedAt: number,
-): { first: Promise<void> } {
-  if (store.scanHeaders === undefined) return { first: Promise.resolve() };
+): { first: Promise<void>; told: Promise<void> } {
   let toldAt = 0;
   let firstTold!: () => void;
   const told = new Promise<void>((resolve) => (firstTold = resolve));
@@ -34,10 +35,9 @@ export function listFromHeaders(
     toldAt = Date.now();
     firstTold();
   };
-  const scan = store
-    .scanHeaders((done, total) => {
-      if (done === total || (toldAt === 0 ? done >= FIRST_BATCH : Date.now() - toldAt >= TELL_MS)) say(done, total);
-    })
+  const scanned = scan((done, total) => {
+    if (done === total || (toldAt === 0 ? done >= FIRST_BATCH : Date.now() - toldAt >= TELL_MS)) say(done, total);
+  })
     .then(
       (report) => {
         if (report.listed > 0) output.info(`Listed ${report.listed} runs from their headers in ${report.ms} ms; their metrics come with the first pass.`);
@@ -47,5 +47,5 @@ export function listFromHeaders(
     .finally(firstTold);
   let timer: NodeJS.Timeout | undefined;
   const soon = new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_ROWS_WAIT_MS)));
-  return { first: Promise.race([told, scan, soon]).finally(() => clearTimeout(timer)) };
+  return { first: Promise.race([told, scanned, soon]).finally(() => clearTimeout(timer)), told };
 }

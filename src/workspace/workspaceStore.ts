@@ -16,6 +16,8 @@ import { indexOutsideRoots, networkRoots, passingFsError } from './clusterFs';
 import { livePlan, pollLiveSetting, tickWanted, type LivePlan, type RunningRun } from './livePlan';
 import { LiveTick } from './liveTick';
 import { listFromHeaders } from './headerRows';
+import { HeaderStore, scanHeadersEarly } from '../store/headers/headerStore';
+import { ProvisionalRuns } from '../store/headers/provisionalRuns';
 
 /** File events come in bursts (a metrics line, a heartbeat, an artifact): wait this long for the burst to end… */
 const QUIET_MS = 15;
@@ -99,9 +101,17 @@ export class WorkspaceStore extends Disposable implements StoreService {
     if (this.opening) return this.opening;
     let early!: (store: RunStore) => void;
     const isOpen = new Promise<RunStore>((resolve) => (early = resolve));
-    const opening = this.open(this.generation, early);
+    let headerRows!: (store: RunStore) => void;
+    const listed = new Promise<RunStore>((resolve) => (headerRows = resolve));
+    // What the header store hands on to: the real store once open, or why opening it failed.
+    let failed!: (err: unknown) => void;
+    const openFailed = new Promise<never>((_, reject) => (failed = reject));
+    openFailed.catch(() => undefined);
+    const real = Promise.race([isOpen, openFailed]);
+    const opening = this.open(this.generation, early, headerRows, () => real);
+    opening.catch(failed);
     this.opening = opening;
-    this.openedEarly = Promise.race([isOpen, opening]);
+    this.openedEarly = Promise.race([isOpen, opening, listed]);
     opening.catch((err: unknown) => {
       // Let the next caller try again (say, after the user fixed a setting) instead of caching the failure,
       // unless a newer open has already taken this one's place.
@@ -115,6 +125,8 @@ export class WorkspaceStore extends Disposable implements StoreService {
   }
 
   opened(): Promise<RunStore> {
+    // Once the index is open it answers, even if the first rows came from the headers before it.
+    if (this.store) return Promise.resolve(this.store);
     const ready = this.ready();
     return this.openedEarly ?? ready;
   }
@@ -131,35 +143,69 @@ export class WorkspaceStore extends Disposable implements StoreService {
     await this.indexNow();
   }
 
-  private async open(generation: number, onOpen: (store: RunStore) => void): Promise<RunStore> {
+  /**
+   * Opens the index and lists the runs from their headers at the same time: the header scan needs only the run
+   * folders, so the first rows wait neither for sql.js nor for the persisted index. `onHeaderRows` gets a store
+   * over the headers once its first rows are in, `onOpen` the real store once it is open (the same headers in it).
+   */
+  private async open(generation: number, onOpen: (store: RunStore) => void, onHeaderRows: (store: RunStore) => void, real: () => Promise<RunStore>): Promise<RunStore> {
     const started = Date.now();
     const { roots, globs } = await resolveRoots();
-    const dbPath = await this.indexPath(roots);
-    const net = await networkRoots(roots.map((r) => r.fsPath));
-    // The first index of a large workspace parses on a worker thread; the CLI bundle serves those jobs.
-    setParseWorkerScript(vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'cli.js').fsPath);
     const crashAfterSeconds = vscode.workspace.getConfiguration('trackside').get<number>('crashAfterSeconds', 120);
-    const store = await openStore({
-      roots: roots.map((r) => r.fsPath),
-      scanFolders: scanFolders(),
-      sourcesOff: sourcesOff(),
-      dbPath,
-      wasmPath: vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
-      crashAfterMs: Math.max(1, crashAfterSeconds) * 1000,
-    });
-    if (generation !== this.generation || this.isDisposed) {
-      await store.close();
-      throw new Error('The run index was reopened while opening.');
+    const scanOptions = { roots: roots.map((r) => r.fsPath), sourcesOff: sourcesOff(), crashAfterMs: Math.max(1, crashAfterSeconds) * 1000 };
+    const provisional = new ProvisionalRuns();
+    let lastTold: StoreChange['indexing'];
+    const headers = listFromHeaders(
+      (onProgress) => scanHeadersEarly(provisional, scanOptions, onProgress),
+      (change) => {
+        if (generation !== this.generation) return;
+        lastTold = change.indexing;
+        this.changed.fire(change);
+      },
+      () => this.firstPass,
+      this.output,
+      this.activatedAt,
+    );
+    void headers.told.then(() => onHeaderRows(new HeaderStore(provisional, scanOptions, real)));
+    let store: RunStore;
+    try {
+      const dbPath = await this.indexPath(roots);
+      const net = await networkRoots(scanOptions.roots);
+      // The first rows go out before the index opens: compiling sql.js and reading a persisted index hold the
+      // extension host's thread for long stretches, and the view's request for its rows would wait behind them.
+      // At most FIRST_ROWS_WAIT_MS (headerRows.ts) after the scan started; then one turn of the event loop, so the
+      // rows the view was told of are sent first.
+      await headers.first;
+      await new Promise((resolve) => setImmediate(resolve));
+      // The first index of a large workspace parses on a worker thread; the CLI bundle serves those jobs.
+      setParseWorkerScript(vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'cli.js').fsPath);
+      store = await openStore({
+        ...scanOptions,
+        scanFolders: scanFolders(),
+        dbPath,
+        wasmPath: vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
+        provisional,
+      });
+      if (generation !== this.generation || this.isDisposed) {
+        await store.close();
+        throw new Error('The run index was reopened while opening.');
+      }
+      this.store = store;
+      this.roots = roots;
+      this.netRoots = net;
+      for (const [root, type] of net) this.output.info(`Run folder ${root} is on a network file system (${type}): running runs are read every second, since its change events miss other hosts' writes.`);
+      this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
+    } catch (err) {
+      // No store takes these headers: stop reading them.
+      provisional.close();
+      throw err;
     }
-    this.store = store;
-    this.roots = roots;
-    this.netRoots = net;
-    for (const [root, type] of net) this.output.info(`Run folder ${root} is on a network file system (${type}): running runs are read every second, since its change events miss other hosts' writes.`);
-    this.output.info(`Run folders: ${roots.map((r) => r.fsPath).join(', ') || '(none)'}; index: ${dbPath ?? 'in memory (no workspace storage)'}.`);
-    // The Runs view shows what the persisted index holds now, and the runs this pass adds as they come.
+    // The Runs view shows what the persisted index holds now, and the runs this pass adds as they come; rows
+    // listed from headers the index holds are redrawn from it.
     onOpen(store);
+    this.changed.fire({ changedRuns: store.settledRuns?.() ?? [], removedRuns: [], indexing: this.firstPass ?? lastTold });
     // Runs the index does not hold yet are listed from their log headers first, then read in full by the pass.
-    await listFromHeaders(store, (change) => this.changed.fire(change), () => this.firstPass, this.output, this.activatedAt).first;
+    await headers.first;
     const report = await this.firstIndex(store).catch(async (err: unknown) => {
       if (this.store === store) this.store = undefined;
       await store.close().catch(() => undefined);

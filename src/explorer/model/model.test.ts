@@ -124,6 +124,15 @@ test('run rows: status icon, live elapsed time and step, context flags', () => {
   assert.equal(runRow(run('k'), { now: T0 }).icon!.color, 'testing.iconPassed');
 });
 
+test('a run listed from its header says its metrics are still being read, in its row and its tooltip', () => {
+  const early = run('h', { status: 'running', startTime: T0, lastStep: undefined, provisional: true });
+  assert.equal(runRow(early, { now: T0 + 5_000 }).description, '5s · reading…');
+  assert.match(runTooltip(early, { now: T0 + 5_000 }), /Metrics still being read/);
+  const read = run('h', { status: 'running', startTime: T0, lastStep: undefined });
+  assert.equal(runRow(read, { now: T0 + 5_000 }).description, '5s');
+  assert.doesNotMatch(runTooltip(read, { now: T0 + 5_000 }), /still being read/);
+});
+
 test('hostile names and values are text, never markup, in labels and tooltips', () => {
   const evil = '<img src=x onerror=alert(1)>';
   const hostile = run('x', { name: evil, params: { '[click](command:workbench.action.terminal.new)': '**bold**' }, notes: '<script>alert(1)</script>', tags: ['`tick`'] });

@@ -149,6 +149,8 @@ export function runRow(run: ExplorerRun, ctx: RunContext, parentRowId?: string):
   if (primary) parts.push(primary);
   if (run.archived) parts.push('archived');
   if (ctx.childCount) parts.push(`${ctx.childCount} child run${ctx.childCount === 1 ? '' : 's'}`);
+  // Listed from its log's head and tail while the first pass reads it: its metrics are not in yet.
+  if (run.provisional) parts.push('reading…');
   const flags = ['run', run.status];
   // Explicit opposites, so `when` clauses test a word instead of negating a regex.
   flags.push(run.starred ? 'starred' : 'unstarred', run.archived ? 'archived' : 'unarchived');
@@ -179,6 +181,7 @@ export function runTooltip(run: ExplorerRun, ctx: RunContext): string {
   if (run.group) meta.push(`group ${escapeMarkdown(clamp(run.group, 80))}`);
   if (run.gitCommit) meta.push(`commit ${codeSpan(run.gitCommit.slice(0, 10))}${run.gitDirty ? ' (dirty)' : ''}`);
   lines.push(meta.join(' · '));
+  if (run.provisional) lines.push('', '*Metrics still being read: this row comes from the start and end of its log.*');
   const badge = sourceBadge(run);
   if (badge !== undefined) {
     // Where it came from, and where the user's edits of it go: never beside the other tool's files.

@@ -3,7 +3,7 @@
 // committed or persisted, and an indexed run always wins over its header.
 import type { FoundRun, RunSource } from '../sources/runSource';
 import { markSource } from '../sources/sources';
-import type { CachedRun } from '../query/runSummary';
+import { summaryOf, type CachedRun } from '../query/runSummary';
 import type { HeaderScanReport } from '../types';
 import { HEAD_BYTES, readHeader, TAIL_BYTES } from './headScan';
 
@@ -14,6 +14,11 @@ const FIRST_READERS = 4;
 
 export class ProvisionalRuns {
   private readonly runs = new Map<string, CachedRun>();
+  /**
+   * Whether the index holds a run: nothing until a store adopts these headers (a scan may start before the index
+   * is open, beside sql.js's loading), then the store's own answer, so a run it holds is neither read nor listed.
+   */
+  indexed: (id: string) => boolean = () => false;
   /** Headers dropped by close() and not yet named by `settled()`. */
   private readonly done: string[] = [];
   private closed = false;
@@ -34,7 +39,7 @@ export class ProvisionalRuns {
    * Ids of provisional runs the pass has indexed (`known`) since the last call, whose headers go now: their rows
    * are to be redrawn with what the index holds. Until then the index already wins wherever both are asked.
    */
-  settled(known: (id: string) => boolean): string[] {
+  settled(known: (id: string) => boolean = this.indexed): string[] {
     const out = this.done.splice(0);
     for (const id of this.runs.keys()) {
       if (!known(id)) continue;
@@ -55,7 +60,7 @@ export class ProvisionalRuns {
    * Reads the headers of these runs, HEADER_READS_IN_FLIGHT at a time, skipping those `known` (indexed) when
    * read; `onRun` hears of each run read, listed or not.
    */
-  async scan(found: readonly FoundRun[], known: (id: string) => boolean, onRun?: (done: number, total: number) => void): Promise<HeaderScanReport> {
+  async scan(found: readonly FoundRun[], known: (id: string) => boolean = (id) => this.indexed(id), onRun?: (done: number, total: number) => void): Promise<HeaderScanReport> {
     const started = performance.now();
     let next = 0;
     let done = 0;
@@ -74,7 +79,10 @@ export class ProvisionalRuns {
           if (header !== undefined && !known(run.id) && !this.closed) {
             markSource(header.state, run.source);
             if (editsDir !== run.dir && editsDir !== undefined) header.state.editsDir = editsDir;
-            this.runs.set(run.id, { state: header.state, file: header.file, series: new Map() });
+            const cached: CachedRun = { state: header.state, file: header.file, series: new Map() };
+            // The summary is made now, flagged, so every copy of it (a crashed or judged one) says it is not read yet.
+            summaryOf(cached, 0, Infinity, run.source.capabilities).provisional = true;
+            this.runs.set(run.id, cached);
             listed++;
           }
         }
