@@ -9,6 +9,9 @@ import { LOG_FILE } from './sources/trackside/discovery';
 import { openLog } from './sources/trackside/reader';
 import { mayHaveSegments, statSegments } from './sources/trackside/segments';
 import { IndexDb, type StoredRun } from './index/indexDb';
+import { LazyIndex } from './index/lazyIndex';
+import { parseSnapshot } from './index/indexSnapshot';
+import { SCHEMA_VERSION } from './index/schema';
 import { loadIndexImage, saveIndexImage } from './index/indexImage';
 import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
 import { indexRun, limits, type IndexTarget } from './index/indexRun';
@@ -82,14 +85,35 @@ async function statRun(c: FoundRun, known: CachedRun | undefined): Promise<LogSt
 }
 
 export async function openStore(options: OpenOptions): Promise<RunStore> {
-  const runtime = await loadSqlJs(options.wasmPath);
-  const { bytes, damaged } = await loadIndexImage(options.dbPath);
+  // sql.js compiles its wasm off this thread while the index file is read.
+  const [runtime, { bytes, snapshot, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
   const files = options.dbPath === undefined ? new MemoryPointFiles() : new DiskPointFiles(pointsDir(options.dbPath));
-  const { db, runs, rebuilt } = IndexDb.open(runtime, bytes, files);
+  let index: LazyIndex;
+  let runs: Map<string, StoredRun>;
+  let rebuilt: string | undefined = damaged;
+  let onDamaged: (why: string) => void = () => undefined;
+  if (snapshot !== undefined) {
+    // The runs from the text beside the image; the image itself is opened when first needed (lazyIndex.ts).
+    try {
+      runs = parseSnapshot(snapshot, SCHEMA_VERSION);
+      index = new LazyIndex(runtime, bytes, files, (why) => onDamaged(why));
+    } catch (err) {
+      runs = new Map();
+      rebuilt = err instanceof Error ? err.message : String(err);
+      index = new LazyIndex(runtime, undefined, files, () => undefined);
+    }
+  } else {
+    const opened = IndexDb.open(runtime, bytes, files);
+    runs = opened.runs;
+    rebuilt ??= opened.rebuilt;
+    index = LazyIndex.of(opened.db, runtime);
+  }
   // Files the persisted index does not name were written after it (by a process that died before persisting)
   // or belong to an index that was dropped.
   await files.prune(pointFilesOf(runs.values()));
-  return new SqlRunStore(options, db, runs, damaged ?? rebuilt);
+  const store = new SqlRunStore(options, index, runs, rebuilt);
+  onDamaged = (why) => store.imageDamaged(why);
+  return store;
 }
 
 function pointFilesOf(runs: Iterable<StoredRun>): Set<string> {
@@ -107,6 +131,8 @@ export class SqlRunStore implements RunStore {
   private dirty: boolean;
   /** Told once, in the first index report: why a persisted index was dropped. */
   private notes: Diagnostic[] = [];
+  /** Set when the image turned out damaged during a pass (see imageDamaged). */
+  private rereadAll = false;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Downsampled series already served, valid while their SeriesMeta object is current (see seriesCache.ts). */
@@ -123,7 +149,7 @@ export class SqlRunStore implements RunStore {
 
   constructor(
     private readonly options: OpenOptions,
-    private readonly db: IndexDb,
+    private readonly lazy: LazyIndex,
     runs: Map<string, StoredRun>,
     rebuilt?: string,
   ) {
@@ -138,8 +164,42 @@ export class SqlRunStore implements RunStore {
     }
     this.provisional = options.provisional ?? new ProvisionalRuns();
     this.provisional.indexed = (id) => this.runs.has(id);
-    this.target = { db, runs: this.runs, stale: this.stale, markDirty: () => (this.dirty = true) };
+    this.target = {
+      get db() {
+        return lazy.db;
+      },
+      runs: this.runs,
+      stale: this.stale,
+      markDirty: () => (this.dirty = true),
+    };
     for (const [id, run] of runs) if (run.file.repair === true) this.stale.add(id);
+  }
+
+  /** The database, opened on first use (lazyIndex.ts). */
+  private get db(): IndexDb {
+    return this.lazy.db;
+  }
+
+  /**
+   * The persisted image could not be opened when first needed, after its runs were loaded from the snapshot:
+   * the index starts empty, and every run is read again from its log by the next pass.
+   */
+  imageDamaged(why: string): void {
+    for (const id of this.runs.keys()) this.stale.add(id);
+    this.dirty = true;
+    this.rereadAll = true;
+    this.notes.push({ file: this.options.dbPath ?? '', reason: `index rebuilt from the logs (${why})` });
+  }
+
+  /** A pass that found the image damaged midway passed over runs before it as unchanged: one more reads them. */
+  private async rereadIfDamaged(report: IndexReport): Promise<IndexReport> {
+    if (!this.rereadAll) return report;
+    this.rereadAll = false;
+    const again = await this.inPass(() => this.indexPass());
+    report.points += again.points;
+    report.changedRuns = [...new Set([...report.changedRuns, ...again.changedRuns])];
+    report.diagnostics.push(...again.diagnostics.filter((d) => !report.diagnostics.includes(d)));
+    return report;
   }
 
   /** Runs `task` after everything queued before it, so passes, persists and close never interleave. */
@@ -150,7 +210,11 @@ export class SqlRunStore implements RunStore {
   }
 
   index(signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<IndexReport> {
-    return this.serial(() => this.inPass(() => this.indexPass(signal, onProgress)).then((r) => this.afterPass(r, true)));
+    return this.serial(() =>
+      this.inPass(() => this.indexPass(signal, onProgress))
+        .then((r) => this.rereadIfDamaged(r))
+        .then((r) => this.afterPass(r, true)),
+    );
   }
 
   indexRuns(runIds: string[], signal?: AbortSignal): Promise<IndexReport> {
@@ -223,7 +287,7 @@ export class SqlRunStore implements RunStore {
 
   private inPass<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The run store is closed.'));
-    return this.db.pass(fn);
+    return this.lazy.pass(fn);
   }
 
   private locate(runIds: string[]): FoundRun[] {
@@ -341,7 +405,7 @@ export class SqlRunStore implements RunStore {
    * one listing of the folder, instead of learning it from a failed read, one chart at a time.
    */
   private async findLostPoints(general: Diagnostic[]): Promise<void> {
-    const names = await this.db.files.names();
+    const names = await this.lazy.files.names();
     if (names === undefined) return;
     for (const [id, run] of this.runs) {
       const points = run.file.points;
@@ -411,7 +475,7 @@ export class SqlRunStore implements RunStore {
         const file = run.file.points?.name;
         wanted.push(async (scratch) => {
           try {
-            const s = await readSeries(this.db, runId, file, key, meta, req, byTime, scratch);
+            const s = await readSeries(this.lazy, runId, file, key, meta, req, byTime, scratch);
             if (cacheKey !== undefined) this.seriesCache.set(cacheKey, meta, s);
             return s;
           } catch (err) {
@@ -493,14 +557,14 @@ export class SqlRunStore implements RunStore {
       // Cleared first: a change made while the image is written (a repair noted by a read) must stay dirty.
       this.dirty = false;
       try {
-        this.db.writeSnapshot(this.runs);
-        await saveIndexImage(target, this.db.export());
+        const { image, snapshot } = this.db.exportWith(this.runs);
+        await saveIndexImage(target, image, snapshot);
       } catch (err) {
         this.dirty = true;
         throw err;
       }
       // Only now may files of runs reindexed or removed since the last persist go: the index on disk named them.
-      await this.db.files.prune(pointFilesOf(this.runs.values()));
+      await this.lazy.files.prune(pointFilesOf(this.runs.values()));
     });
   }
 
@@ -511,8 +575,8 @@ export class SqlRunStore implements RunStore {
       this.provisional.close();
       this.seriesCache.clear();
       this.tables.clear();
-      this.db.close();
-      await this.db.files.release();
+      this.lazy.close();
+      await this.lazy.files.release();
     });
   }
 }

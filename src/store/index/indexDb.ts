@@ -5,7 +5,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { SqlRuntime } from './sqlite';
 import type { ChunkData } from './chunks';
 import { ChunkReader, columnsOf, type ChunkFilter } from './chunkReader';
-import { loadAll, loadSnapshot, writeSnapshot } from './indexSnapshot';
+import { loadAll, loadSnapshotRow, parseSnapshot, snapshotText } from './indexSnapshot';
 import type { FileState, RunState } from '../ingest/runState';
 import { writeRunRows, type RunParts } from './runRows';
 import { stringifyWithFloats } from '../ingest/floats';
@@ -56,8 +56,11 @@ export class IndexDb {
    * Opens persisted bytes, or a fresh database when there are none or they are unusable. `rebuilt` says why
    * a persisted index was dropped.
    */
-  /** `bytes` may be longer than the image (zeros after it): room to grow without copying, see openImage. */
-  static open(runtime: SqlRuntime, bytes: Uint8Array | undefined, files: PointFiles): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
+  /**
+   * `bytes` may be longer than the image (zeros after it): room to grow without copying, see openImage.
+   * `snapshot`: the runs' text persisted beside the image (files of the first format keep it inside, or not at all).
+   */
+  static open(runtime: SqlRuntime, bytes: Uint8Array | undefined, files: PointFiles, snapshot?: string): { db: IndexDb; runs: Map<string, StoredRun>; rebuilt?: string } {
     const SQL = runtime.SQL;
     if (bytes !== undefined) {
       let db: Database | undefined;
@@ -68,7 +71,7 @@ export class IndexDb {
         if (String(version) !== String(SCHEMA_VERSION)) throw new Error(`schema version ${String(version)}, expected ${SCHEMA_VERSION}`);
         const index = new IndexDb(db, files);
         index.db.exec(SCHEMA);
-        return { db: index, runs: loadSnapshot(index.db) ?? loadAll(index.db) };
+        return { db: index, runs: snapshot !== undefined ? parseSnapshot(snapshot, SCHEMA_VERSION) : (loadSnapshotRow(index.db) ?? loadAll(index.db)) };
       } catch (err) {
         try {
           db?.close();
@@ -82,18 +85,47 @@ export class IndexDb {
     return { db: IndexDb.fresh(runtime, files), runs: new Map() };
   }
 
-  private static fresh(runtime: SqlRuntime, files: PointFiles): IndexDb {
+  /**
+   * Opens persisted bytes whose runs were loaded from the snapshot beside them; throws, saying why, when they
+   * cannot be used.
+   */
+  static openImage(runtime: SqlRuntime, bytes: Uint8Array, files: PointFiles): IndexDb {
+    const db = openImage(runtime.SQL, bytes, Math.max(bytes.length, SLACK_BYTES), true);
+    try {
+      const version = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
+      if (String(version) !== String(SCHEMA_VERSION)) throw new Error(`schema version ${String(version)}, expected ${SCHEMA_VERSION}`);
+      db.exec(SCHEMA);
+    } catch (err) {
+      try {
+        db.close();
+      } catch {
+        // a database that failed to open may also fail to close; it is dropped either way
+      }
+      throw err;
+    }
+    return new IndexDb(db, files);
+  }
+
+  static fresh(runtime: SqlRuntime, files: PointFiles): IndexDb {
     const db = openImage(runtime.SQL, undefined, FRESH_ROOM);
     db.exec(SCHEMA);
     return new IndexDb(db, files, new Set());
   }
 
   /**
-   * Writes what the store keeps in memory as one row, so the next open reads one value instead of scanning the
-   * series table. Call right before export(): the row is only trusted as part of an exported image.
+   * The image and, to persist beside it, the runs as the store keeps them in memory: the next open reads them
+   * from that text instead of scanning the tables.
    */
-  writeSnapshot(runs: Iterable<[string, StoredRun]>): void {
-    writeSnapshot(this.db, runs);
+  exportWith(runs: ReadonlyMap<string, StoredRun>): { image: Uint8Array; snapshot: Uint8Array } {
+    // The snapshot row an index of the first format kept is stale from the first change on; dropped now that its
+    // text lives beside the image (a lookup by key when there is none).
+    this.db.run("DELETE FROM meta WHERE key = 'snapshot'");
+    return { image: this.db.export(), snapshot: Buffer.from(snapshotText(runs, SCHEMA_VERSION), 'utf8') };
+  }
+
+  /** A prepared statement, kept for the next call with the same text. */
+  statement(sql: string): Statement {
+    return this.stmt(sql);
   }
 
   private stmt(sql: string): Statement {
@@ -137,6 +169,15 @@ export class IndexDb {
       // What was committed by savepoints stays: a pass that failed midway keeps the runs it finished.
       this.db.exec('COMMIT');
     }
+  }
+
+  /** For a pass that began before the database was opened (see LazyIndex). */
+  begin(): void {
+    this.db.exec('BEGIN');
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT');
   }
 
   deleteRun(id: string): void {

@@ -29,25 +29,28 @@ async function readWithRoom(path: string): Promise<{ room: Uint8Array; size: num
   }
 }
 
-/** The persisted index's bytes, or why it cannot be used; neither when there is none yet. */
-export async function loadIndexImage(dbPath: string | undefined): Promise<{ bytes?: Uint8Array; damaged?: string }> {
+/**
+ * The persisted index's bytes and, when the file has one beside the image, the run snapshot's text; or why it
+ * cannot be used; neither when there is none yet.
+ */
+export async function loadIndexImage(dbPath: string | undefined): Promise<{ bytes?: Uint8Array; snapshot?: string; damaged?: string }> {
   if (dbPath === undefined) return {};
   try {
     const { room, size } = await readWithRoom(dbPath);
     const sealed = unseal(room, size);
     if ('problem' in sealed) return { damaged: sealed.problem };
-    return { bytes: room };
+    return { bytes: room, snapshot: sealed.snapshot };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { damaged: errorText(err) };
     return {};
   }
 }
 
-export async function saveIndexImage(target: string, bytes: Uint8Array): Promise<void> {
+export async function saveIndexImage(target: string, bytes: Uint8Array, snapshot: Uint8Array): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await writeSealed(temp, bytes);
+    await writeSealed(temp, bytes, snapshot);
     await rename(temp, target);
   } catch (err) {
     await unlink(temp).catch(() => undefined);

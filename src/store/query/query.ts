@@ -88,9 +88,18 @@ export function queryRuns(runs: Iterable<RunSummary>, q: RunQuery = {}): RunSumm
   for (const r of runs) if (matches(r, q)) out.push(r);
   const key = q.sort?.key ?? { kind: 'start' };
   const descending = q.sort?.descending ?? (q.sort === undefined ? true : false);
-  const values = new Map(out.map((r) => [r, sortValue(r, key)]));
-  out.sort((a, b) => compareValues(values.get(a), values.get(b), descending) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return q.limit !== undefined && q.limit >= 0 ? out.slice(0, q.limit) : out;
+  // Each run's sort value computed once, beside it: a Map looked up twice per comparison was most of a sort.
+  const keyed = out.map((r) => ({ r, v: sortValue(r, key) }));
+  const byId = (a: RunSummary, b: RunSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (keyed.every((k) => typeof k.v === 'number' && !Number.isNaN(k.v))) {
+    // All numbers (the common case, a metric or a time): compared directly, as compareValues would.
+    const sign = descending ? -1 : 1;
+    keyed.sort((a, b) => ((a.v as number) < (b.v as number) ? -sign : (a.v as number) > (b.v as number) ? sign : 0) || byId(a.r, b.r));
+  } else {
+    keyed.sort((a, b) => compareValues(a.v, b.v, descending) || byId(a.r, b.r));
+  }
+  const sorted = keyed.map((k) => k.r);
+  return q.limit !== undefined && q.limit >= 0 ? sorted.slice(0, q.limit) : sorted;
 }
 
 /**

@@ -8,7 +8,7 @@ import { dedupeSteps, type SeriesMeta } from '../index/seriesMeta';
 import type { Series, SeriesRequest } from '../types';
 
 /** `file` is the run's point file (see pointFiles.ts); reads go through `scratch`, and nothing returned points into it. */
-export async function readSeries(db: IndexDb, runId: string, file: string | undefined, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean, scratch?: ReadScratch): Promise<Series> {
+export async function readSeries(db: Pick<IndexDb, 'fetchOverviews' | 'fetchChunks'>, runId: string, file: string | undefined, key: string, meta: SeriesMeta, req: SeriesRequest, byTime: boolean, scratch?: ReadScratch): Promise<Series> {
   if (meta.monotone && req.range === undefined && req.afterStep === undefined && overviewApplies(meta.count, req.points)) {
     // The full view of a long series, the common case: from the chunks' overviews alone.
     const d = downsampleOverviews(await db.fetchOverviews(runId, key, file, meta, scratch), req.points);
