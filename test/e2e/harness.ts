@@ -88,7 +88,10 @@ export class VSCode {
     await item.waitFor({ state: 'visible', timeout: 60_000 });
     const sidebar = this.page.locator('.part.sidebar');
     const title = sidebar.locator('.composite.title .title-label');
-    if (!/trackside/i.test((await title.textContent().catch(() => '')) ?? '')) await item.click();
+    // A window restored after a reload may keep Trackside as the side bar's container with the side bar itself
+    // collapsed: its title then reads Trackside but is hidden, and the click shows it.
+    const shown = (await title.isVisible().catch(() => false)) && /trackside/i.test((await title.textContent().catch(() => '')) ?? '');
+    if (!shown) await item.click();
     await title.filter({ hasText: /trackside/i }).waitFor({ timeout: 30_000 });
     return sidebar;
   }
