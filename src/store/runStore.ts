@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { errorText, STAT_BATCH, statOrError, statOrUndefined, statQuiet } from './ingest/quietFs';
 import { USER_FILE } from './ingest/userEdits';
 import type { FoundRun, LogStat, RunScan, RunSource } from './sources/runSource';
-import { discoverRuns, editsDirOf, locateRuns, SOURCES, sourceOf } from './sources/sources';
+import { DEFAULT_CRASH_AFTER_MS, discoverRuns, editsDirOf, enabledSources, locateRuns, sourceOf } from './sources/sources';
 import { LOG_FILE } from './sources/trackside/discovery';
 import { openLog } from './sources/trackside/reader';
 import { mayHaveSegments, statSegments } from './sources/trackside/segments';
@@ -47,7 +47,6 @@ import type {
 } from './types';
 
 export { LOG_FILE, USER_FILE, limits };
-const DEFAULT_CRASH_AFTER_MS = 120_000;
 
 /**
  * Other tools' runs read at once on this thread: their files are read asynchronously, so while one run waits for
@@ -156,8 +155,7 @@ export class SqlRunStore implements RunStore {
     this.runs = runs;
     this.crashAfterMs = options.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS;
     this.now = options.now ?? Date.now;
-    const off = new Set(options.sourcesOff ?? []);
-    this.sources = (options.sources ?? SOURCES).filter((s) => !off.has(s.kind));
+    this.sources = enabledSources(options.sources, options.sourcesOff);
     this.dirty = rebuilt !== undefined;
     if (rebuilt !== undefined && options.dbPath !== undefined) {
       this.notes.push({ file: options.dbPath, reason: `index rebuilt from the logs (${rebuilt})` });

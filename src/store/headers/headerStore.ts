@@ -4,7 +4,7 @@
 import { diffParams, queryRuns } from '../query/query';
 import { detailOf, summaryOf, type CachedRun } from '../query/runSummary';
 import type { FoundRun, RunSource } from '../sources/runSource';
-import { discoverRuns, editsDirOf, SOURCES, sourceOf } from '../sources/sources';
+import { DEFAULT_CRASH_AFTER_MS, discoverRuns, editsDirOf, enabledSources, sourceOf } from '../sources/sources';
 import type {
   Diagnostic,
   HeaderScanReport,
@@ -26,16 +26,9 @@ import type {
 } from '../types';
 import { headerSources, type ProvisionalRuns } from './provisionalRuns';
 
-const DEFAULT_CRASH_AFTER_MS = 120_000;
-
 export interface EarlyScanOptions extends Pick<StoreOptions, 'roots' | 'sourcesOff' | 'crashAfterMs' | 'now'> {
   /** The kinds of run to read: all of them unless a test says otherwise (as OpenOptions.sources). */
   sources?: readonly RunSource[];
-}
-
-function sourcesFor(options: EarlyScanOptions): RunSource[] {
-  const off = new Set(options.sourcesOff ?? []);
-  return (options.sources ?? SOURCES).filter((s) => !off.has(s.kind));
 }
 
 /**
@@ -43,7 +36,7 @@ function sourcesFor(options: EarlyScanOptions): RunSource[] {
  * holds are skipped once a store has adopted `provisional` (until then every run's header is read).
  */
 export async function scanHeadersEarly(provisional: ProvisionalRuns, options: EarlyScanOptions, onProgress?: (done: number, total: number) => void): Promise<HeaderScanReport> {
-  const found = await discoverRuns(headerSources(sourcesFor(options)), { roots: options.roots }, []);
+  const found = await discoverRuns(headerSources(enabledSources(options.sources, options.sourcesOff)), { roots: options.roots }, []);
   const withEdits = (c: FoundRun): FoundRun => {
     const editsDir = editsDirOf(c, options.roots);
     return editsDir === c.dir || editsDir === undefined ? c : { ...c, editsDir };
@@ -65,7 +58,7 @@ export class HeaderStore implements RunStore {
     options: EarlyScanOptions,
     private readonly real: () => Promise<RunStore>,
   ) {
-    this.sources = sourcesFor(options);
+    this.sources = enabledSources(options.sources, options.sourcesOff);
     this.crashAfterMs = options.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS;
     this.now = options.now ?? Date.now;
   }

@@ -20,6 +20,15 @@ export const SOURCES: readonly RunSource[] = [tracksideSource, teamSource, mlflo
 /** Every kind of source there is, for settings and the CLI (a source can be switched off by its kind). */
 export const SOURCE_KINDS = ['trackside', 'mlflow', 'tensorboard', 'huggingface', 'lightning', 'wandb', 'sacred'] as const;
 
+/** A run that has not written for this long, with no status, is crashed unless a setting says otherwise. */
+export const DEFAULT_CRASH_AFTER_MS = 120_000;
+
+/** The kinds of run a store reads: the given ones (all by default) less those turned off. */
+export function enabledSources(sources: readonly RunSource[] | undefined, sourcesOff: readonly string[] | undefined): RunSource[] {
+  const off = new Set(sourcesOff ?? []);
+  return (sources ?? SOURCES).filter((s) => !off.has(s.kind));
+}
+
 /**
  * The user's edits of a run of a read-only source (renames, tags, notes, stars, hiding) go to Trackside's own side
  * file, never beside the run: `<first root>/foreign/<kind>/<id>/user.json`. A run folder is that root's `runs/<id>`,
