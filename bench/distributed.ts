@@ -120,7 +120,9 @@ async function benchD2(trials: number, figures: Figure[], progress: (m: string) 
       const proc = spawn('python3', ['-c', WRITER], { env: { ...process.env, PYTHONPATH: LOGGER, TRACKSIDE_DIR: root }, stdio: 'ignore' });
       const store = await openStore({ roots: [root] });
       try {
-        for (let k = 0; k < 200 && store.listRuns().length === 0; k++) {
+        // A row can be listed while its start line (which names the writing process) is still being written:
+        // wait for a step, which only follows a whole start line, or the kill would go unnoticed by design.
+        for (let k = 0; k < 200 && store.listRuns()[0]?.lastStep === undefined; k++) {
           await new Promise((r) => setTimeout(r, 50));
           await store.index();
         }
