@@ -6,12 +6,16 @@
 // Sizes: ROWS_SIZES=1000,10000 (default); each size's workspace is generated once and cached under bench/.work.
 // Every time is given twice: from the test's clock start (wall) and from Trackside's activation as the extension
 // host logs it (its own clock), since on a shared machine the window's start-up before activation varies most.
-// The floor, measured in the same run just before the cold start: list runs/ and stat every log (what any pass
-// must do), and that plus reading the first 64 KiB of every log (what a scan of run headers must do).
+// Floors, measured in the same run just before the cold start: list runs/ and stat every log (what any pass
+// must do), that plus reading the first 64 KiB of every log (what a scan of run headers must do), and, in the same
+// VS Code window, a trivial extension's tree view from its activation to its one constant row on screen (what any
+// extension's first row costs here: activation, a tree data provider, the renderer drawing it). Each Trackside
+// figure from activation is printed beside that view floor and as a ratio to it.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WORK_DIR } from './generate';
 import { ensureWorkspace } from './generate';
 import { delay, resultsDir, tempWorkspace, vscodeTest, type VSCode } from '../test/e2e/harness';
 
@@ -30,9 +34,15 @@ interface Timing {
   /** From activation to the store being open (Trackside's "Run folders" line) and to its "First rows" line. */
   openFromActivationMs: number;
   headerRowsFromActivationMs: number;
+  /** From activation to Trackside's "Activated" line, and what it says: bundle evaluated, features registered. */
+  activatedLineFromActivationMs: number;
+  bundleMs: number;
+  registerMs: number;
   /** Cold only: readdir + stat of every log, and that plus a 64 KiB head read of each, 32 at a time. */
   floorStatMs?: number;
   floorHeadsMs?: number;
+  /** The trivial extension's tree view in the same window: its activation to its constant row on screen. */
+  floorViewMs?: number;
   logLine: string;
 }
 
@@ -50,11 +60,11 @@ function stampOf(line: string): number | undefined {
   return new Date(y, mo - 1, d, h, mi, se, ms).getTime();
 }
 
-/** When the extension host last activated Trackside (its log's own timestamp), in ms. */
-async function activatedAt(vscode: VSCode): Promise<number | undefined> {
+/** When the extension host last activated this extension (its log's own timestamp), in ms. */
+async function activatedAt(vscode: VSCode, id = 'trackside.trackside'): Promise<number | undefined> {
   let last: number | undefined;
   for (const line of (await vscode.extensionHostLog()).split('\n')) {
-    if (!/_doActivateExtension trackside\.trackside/.test(line)) continue;
+    if (!line.includes(`_doActivateExtension ${id}`)) continue;
     const t = stampOf(line);
     if (t !== undefined && (last === undefined || t > last)) last = t;
   }
@@ -67,6 +77,17 @@ function lineAfter(log: string, re: RegExp, since: number | undefined): number {
   for (const line of log.split('\n')) {
     const t = stampOf(line);
     if (t !== undefined && t >= since && re.test(line)) return t - since;
+  }
+  return -1;
+}
+
+/** The number the first Trackside log line matching `re` (written at or after `since`) captures, or -1. */
+function numberIn(log: string, re: RegExp, since: number | undefined): number {
+  if (since === undefined) return -1;
+  for (const line of log.split('\n')) {
+    const t = stampOf(line);
+    const m = re.exec(line);
+    if (t !== undefined && t >= since && m !== null) return Number(m[1]);
   }
   return -1;
 }
@@ -99,6 +120,49 @@ async function floors(root: string): Promise<{ floorStatMs: number; floorHeadsMs
     return Math.round(performance.now() - t);
   };
   return { floorStatMs: await logs(false), floorHeadsMs: await logs(true) };
+}
+
+/** The trivial extension the view floor is measured with: one view in its own container, one constant row. */
+function floorExtension(): string {
+  const dir = join(WORK_DIR, 'bench.rowsfloor-0.0.1');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'rowsfloor',
+      publisher: 'bench',
+      version: '0.0.1',
+      engines: { vscode: '^1.100.0' },
+      main: './extension.js',
+      activationEvents: ['onView:rowsFloor.view'],
+      contributes: {
+        viewsContainers: { activitybar: [{ id: 'rowsFloor', title: 'Rows Floor', icon: 'icon.svg' }] },
+        views: { rowsFloor: [{ id: 'rowsFloor.view', name: 'Floor' }] },
+      },
+    }),
+  );
+  writeFileSync(join(dir, 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16"/></svg>');
+  writeFileSync(
+    join(dir, 'extension.js'),
+    "const vscode = require('vscode');\nexports.activate = (context) => {\n" +
+      "  context.subscriptions.push(vscode.window.createTreeView('rowsFloor.view', { treeDataProvider: { getChildren: () => ['row'], getTreeItem: () => new vscode.TreeItem('constant row') } }));\n};\n",
+  );
+  return dir;
+}
+
+/** The view floor: from the trivial extension's activation to its row on screen, polled as Trackside's rows are. */
+async function floorView(vscode: VSCode): Promise<number> {
+  const t0 = Date.now();
+  await vscode.page.locator('.part.activitybar').getByRole('tab', { name: /^Rows Floor/ }).click();
+  const rows = vscode.treeItems(await vscode.view('Floor'));
+  let shownMs = -1;
+  for (let i = 0; i < 1200 && shownMs < 0; i++) {
+    if ((await rows.count()) > 0) shownMs = Date.now() - t0;
+    else await delay(50);
+  }
+  const activated = await activatedAt(vscode, 'bench.rowsfloor');
+  assert.ok(shownMs >= 0 && activated !== undefined, 'the floor view showed no row or did not activate');
+  return t0 + shownMs - activated;
 }
 
 /** A reloaded window restores the side bar as it was; click the Trackside icon only if the Runs view is not shown. */
@@ -151,6 +215,9 @@ async function measure(vscode: VSCode, runs: number, start: 'cold' | 'warm'): Pr
     indexedMs,
     firstRowFromActivationMs: fromActivation(firstRowMs),
     indexedFromActivationMs: fromActivation(indexedMs),
+    activatedLineFromActivationMs: lineAfter(log, /Activated: bundle/, activated),
+    bundleMs: numberIn(log, /Activated: bundle evaluated in (\d+) ms/, activated),
+    registerMs: numberIn(log, /features registered in (\d+) ms/, activated),
     openFromActivationMs: lineAfter(log, /Run folders:/, activated),
     headerRowsFromActivationMs: lineAfter(log, /First rows:/, activated),
     logLine,
@@ -178,17 +245,18 @@ for (const runs of SIZES) {
     `Runs view rows: ${runs} runs, cold then warm`,
     async () => {
       const root = ensureWorkspace({ runs, metrics: 10, steps: STEPS_FOR(runs) }).root;
-      return { workspace: await tempWorkspace(), env: { TRACKSIDE_DIR: root } };
+      return { workspace: await tempWorkspace(), env: { TRACKSIDE_DIR: root }, extraExtensions: [floorExtension()] };
     },
     async (vscode) => {
       const floor = await floors(ensureWorkspace({ runs, metrics: 10, steps: STEPS_FOR(runs) }).root);
-      const cold = { ...(await measure(vscode, runs, 'cold')), ...floor };
+      const floorViewMs = await floorView(vscode);
+      const cold = { ...(await measure(vscode, runs, 'cold')), ...floor, floorViewMs };
       console.log(JSON.stringify(cold));
       results.push(cold);
       // The index is persisted a few seconds after a pass; the warm start needs it on disk first.
       await persistedIndex(join(vscode.server.userDataDir, 'User', 'workspaceStorage'), Date.now() - cold.indexedMs);
       await vscode.page.reload();
-      const warm = await measure(vscode, runs, 'warm');
+      const warm = { ...(await measure(vscode, runs, 'warm')), floorViewMs };
       console.log(JSON.stringify(warm));
       results.push(warm);
       assert.match(warm.logLine, /Indexed \d+ runs \(0 new points\)/, 'the warm start read the persisted index');
@@ -199,11 +267,15 @@ for (const runs of SIZES) {
 
 process.on('exit', () => {
   if (results.length === 0) return;
+  const ratio = (ms: number, floor: number | undefined): string => (floor === undefined || floor <= 0 || ms < 0 ? '' : ` = ${(ms / floor).toFixed(1)}× floor`);
   const lines = results.map(
     (r) =>
-      `${String(r.runs).padStart(6)} runs ${r.start}: first row ${r.firstRowMs} ms (${r.firstRowFromActivationMs} ms from activation), index pass done ${r.indexedMs} ms (${r.indexedFromActivationMs} ms from activation); ` +
-      `from activation, store open ${r.openFromActivationMs} ms, header rows told ${r.headerRowsFromActivationMs} ms` +
-      (r.floorStatMs === undefined ? '' : `; floor: list+stat ${r.floorStatMs} ms, +64 KiB heads ${r.floorHeadsMs} ms`) +
+      `${String(r.runs).padStart(6)} runs ${r.start}: first row ${r.firstRowFromActivationMs} ms from activation${ratio(r.firstRowFromActivationMs, r.floorViewMs)}, ` +
+      `index pass done ${r.indexedFromActivationMs} ms from activation${ratio(r.indexedFromActivationMs, r.floorViewMs)}` +
+      (r.floorViewMs === undefined ? '' : ` (view floor: a constant row ${r.floorViewMs} ms from its activation)`) +
+      `; from the click ${r.firstRowMs} / ${r.indexedMs} ms; from activation, activated line ${r.activatedLineFromActivationMs} ms (bundle ${r.bundleMs} ms, register ${r.registerMs} ms), ` +
+      `header rows told ${r.headerRowsFromActivationMs} ms, store open ${r.openFromActivationMs} ms` +
+      (r.floorStatMs === undefined ? '' : `; file floors: list+stat ${r.floorStatMs} ms, +64 KiB heads ${r.floorHeadsMs} ms`) +
       ` (${r.logLine})`,
   );
   console.log(`\nRuns view in real VS Code (code-server):\n${lines.join('\n')}`);

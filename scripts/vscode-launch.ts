@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { codeServerBin, repoRoot } from './vscode-server';
 
 export type Theme = 'light' | 'dark';
@@ -18,6 +18,8 @@ export interface ServerOptions {
   vsix?: string;
   /** Start without Trackside at all. */
   noExtension?: boolean;
+  /** Unpacked extensions to load beside Trackside: folders copied into the extensions folder as they are. */
+  extraExtensions?: string[];
   /** Extra user settings, merged over the defaults. */
   settings?: Record<string, unknown>;
   /** Extra environment for the server and so for the extension host (e.g. TRACKSIDE_DIR). */
@@ -155,6 +157,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } else if (!options.noExtension) {
     await copyExtension(extensionsDir);
   }
+  for (const dir of options.extraExtensions ?? []) await cp(dir, join(extensionsDir, basename(dir)), { recursive: true });
 
   const args = [
     ...common,

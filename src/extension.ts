@@ -1,3 +1,4 @@
+import './core/loadClock';
 import type * as vscode from 'vscode';
 import { Trackside } from './trackside';
 

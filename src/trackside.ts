@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from './core/lifecycle';
+import { bundleStartedAt } from './core/loadClock';
 import type { FeatureContext } from './core/services';
 import { RunGroupDecorators } from './core/runGroups';
 import { WorkspaceStore } from './workspace/workspaceStore';
@@ -16,6 +17,7 @@ import { registerSweeps } from './sweeps/register';
 /** The root object: owns the output channel, the store service and every feature. */
 export class Trackside extends Disposable {
   constructor(extension: vscode.ExtensionContext) {
+    const constructedAt = Date.now();
     super();
     const output = this.register(vscode.window.createOutputChannel('Trackside', { log: true }));
     const store = this.register(new WorkspaceStore(extension, output));
@@ -30,5 +32,6 @@ export class Trackside extends Disposable {
     this.register(registerModels(features));
     this.register(registerTeamRuns(features));
     this.register(registerSweeps(features));
+    output.info(`Activated: bundle evaluated in ${constructedAt - bundleStartedAt} ms, features registered in ${Date.now() - constructedAt} ms.`);
   }
 }
