@@ -25,6 +25,11 @@ export interface StoreService extends vscode.Disposable {
   /** Indexes these runs now (a pass over just them: new, changed or gone), for changes made by a command. */
   refreshRuns(runIds: string[]): Promise<void>;
   readonly onDidChange: vscode.Event<StoreChange>;
+  /**
+   * The Runs view handed its first rows to VS Code. Opening the index holds the extension host's thread for long
+   * stretches; until the view has fetched the rows it was told of (or briefly, if it does not ask), it waits.
+   */
+  rowsServed(): void;
 }
 
 /** What every feature's `register` receives. */

@@ -43,6 +43,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private shape = '';
   now = Date.now();
 
+  /** Called each time the top level is handed out with rows in it (the first time matters, see StoreService). */
+  onServedRows: () => void = () => undefined;
+
   constructor(private readonly decorators?: RunGroupDecorators) {}
 
   /**
@@ -111,6 +114,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     if (!view) return [];
     if (!node) {
       const projects = view.tree.projects;
+      if (projects.length > 0) this.onServedRows();
       // One project is the common case: skip the level that would say nothing.
       if (projects.length === 1) return this.bucketChildren(projects[0]!);
       return projects.map((bucket) => ({ kind: 'project', project: bucket.project }));

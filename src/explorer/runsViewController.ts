@@ -34,6 +34,7 @@ export class RunsViewController extends Disposable {
   constructor(private readonly features: FeatureContext) {
     super();
     this.provider = this.register(new RunsTreeProvider(features.groups));
+    this.provider.onServedRows = () => features.store.rowsServed();
     this.register(features.groups.onDidChange(() => this.provider.refreshGroups()));
     this.state = new ViewState(features.extension.workspaceState);
     this.tree = this.register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));

@@ -27,6 +27,13 @@ const PERSIST_AFTER_MS = 5_000;
 const POLL_COST_FACTOR = 20;
 /** How often the first pass tells the view that more runs are in (the first time as soon as one is). */
 const FIRST_PASS_TELL_MS = 400;
+/**
+ * How long the index's opening waits, once the first rows were told, for the view to fetch them: the view asks over
+ * IPC a moment later, and an opening that held the thread first kept told rows off the screen for seconds (issue 18).
+ */
+const ROWS_SERVED_WAIT_MS = 600;
+/** Then this long, so the reply carrying the rows leaves before the opening holds the thread. */
+const REPLY_SENT_MS = 20;
 /** After a pass failed on a passing file system error (ESTALE, EIO, a vanished file), read again this much later. */
 const RETRY_AFTER_MS = 2_000;
 
@@ -67,6 +74,9 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private readonly activatedAt = Date.now();
   /** The first pass's progress while it runs. */
   private firstPass: StoreChange['indexing'];
+  private served!: () => void;
+  /** Settles when the Runs view first fetched rows (see rowsServed). */
+  private readonly servedRows = new Promise<void>((resolve) => (this.served = resolve));
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -124,6 +134,10 @@ export class WorkspaceStore extends Disposable implements StoreService {
     return opening;
   }
 
+  rowsServed(): void {
+    this.served();
+  }
+
   opened(): Promise<RunStore> {
     // Once the index is open it answers, even if the first rows came from the headers before it.
     if (this.store) return Promise.resolve(this.store);
@@ -166,17 +180,27 @@ export class WorkspaceStore extends Disposable implements StoreService {
       this.output,
       this.activatedAt,
     );
-    void headers.told.then(() => onHeaderRows(new HeaderStore(provisional, scanOptions, real)));
+    let told = false;
+    void headers.told.then(() => {
+      told = true;
+      onHeaderRows(new HeaderStore(provisional, scanOptions, real));
+    });
     let store: RunStore;
     try {
       const dbPath = await this.indexPath(roots);
       const net = await networkRoots(scanOptions.roots);
       // The first rows go out before the index opens: compiling sql.js and reading a persisted index hold the
       // extension host's thread for long stretches, and the view's request for its rows would wait behind them.
-      // At most FIRST_ROWS_WAIT_MS (headerRows.ts) after the scan started; then one turn of the event loop, so the
-      // rows the view was told of are sent first.
+      // At most FIRST_ROWS_WAIT_MS (headerRows.ts) after the scan started; once rows were told, until the view
+      // fetched them (at most ROWS_SERVED_WAIT_MS); then a moment, so they are sent first.
       await headers.first;
-      await new Promise((resolve) => setImmediate(resolve));
+      if (told) {
+        const toldAt = Date.now();
+        const served = await waitAtMost(this.servedRows, ROWS_SERVED_WAIT_MS);
+        this.output.info(served ? `The Runs view fetched its first rows ${Date.now() - toldAt} ms after they were told.` : `The Runs view did not fetch its first rows within ${ROWS_SERVED_WAIT_MS} ms; opening the index.`);
+      }
+      // A timer, not setImmediate: the extension host writes its replies to VS Code from a timer of its own.
+      await new Promise((resolve) => setTimeout(resolve, REPLY_SENT_MS));
       // The first index of a large workspace parses on a worker thread; the CLI bundle serves those jobs.
       setParseWorkerScript(vscode.Uri.joinPath(this.extension.extensionUri, 'dist', 'cli.js').fsPath);
       store = await openStore({
@@ -465,3 +489,9 @@ export class WorkspaceStore extends Disposable implements StoreService {
   }
 }
 
+/** Whether `promise` settled within `ms` (true) or the time ran out first (false). */
+function waitAtMost(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
+}
