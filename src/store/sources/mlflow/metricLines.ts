@@ -17,10 +17,22 @@ export const metricKey = (rel: string): string => rel.slice(METRICS.length);
 
 export function metricLines(b: MetricSink, s: NumberScanner, rel: string, key: string, l: ByteLines): void {
   const { bytes } = l;
-  s.text = bytes.toString('latin1', l.start, l.end);
-  s.textBase = l.start;
   let lineNo = l.firstLine;
-  for (let i = l.start; i < l.end; lineNo++) {
+  const end = l.end;
+  for (let i = l.start; i < end; lineNo++) {
+    // The usual line, `timestamp value step\n`, is read without a search for its end first (a native call per
+    // line). No number's bytes include a \n, so each read stops where it would with the line's end as bound.
+    if (s.read(bytes, i, end) && bytes[s.pos] === 32 && Number.isFinite(s.num)) {
+      const time = s.num;
+      if (s.read(bytes, s.pos + 1, end) && bytes[s.pos] === 32) {
+        const value = s.num;
+        if (s.read(bytes, s.pos + 1, end) && s.pos < end && bytes[s.pos] === 10 && Number.isFinite(s.num)) {
+          b.point(key, s.num, time, value);
+          i = s.pos + 1;
+          continue;
+        }
+      }
+    }
     const nl = bytes.indexOf(10, i);
     let e = nl;
     if (e > i && bytes[e - 1] === 13) e--;
@@ -39,5 +51,4 @@ export function metricLines(b: MetricSink, s: NumberScanner, rel: string, key: s
     }
     i = nl + 1;
   }
-  s.text = undefined;
 }
