@@ -7,7 +7,7 @@ import threading
 import time
 import traceback
 
-from . import _dist, _exits, _process
+from . import _dist, _exits, _media, _process
 from ._artifacts import save_artifact
 from ._config import Config, Summary
 from ._confighash import deep_merge, flatten, hash_flat, to_plain
@@ -211,7 +211,7 @@ class Run(object):
             if image is not None:
                 state = self._media
                 nbytes = image._nbytes
-                if state is not None and state.admitted - state.released + nbytes <= PENDING_CAP:
+                if state is not None and state.admitted - state.released + nbytes <= _media.PENDING_CAP:
                     state.admitted += nbytes  # MediaState.admit's common case
                     self._queue_append(MediaJob(time.time(), step, key, image, state, nbytes))
                 else:
