@@ -467,6 +467,39 @@ class MoreInputsTest(RootCase):
         self.assertEqual(len([r for r in read_records(run.path) if r["t"] == "metrics"]), 5)
         self.assertEqual(run._media.pending, 0)
 
+    def test_the_one_image_call_keeps_the_pending_cap_too(self):
+        # log({"img": Image}) alone takes a shorter path in log() than an image logged with metrics.
+        from trackside import _media
+        run = self.init()
+        saved = _media.PENDING_CAP
+        _media.PENDING_CAP = 3 * 64 * 64 * 3
+        image = memoryview(bytearray(64 * 64 * 3)).cast("B", (64, 64, 3))
+        try:
+            with run._writer._lock, self.stderr() as err:
+                for step in range(5):
+                    run.log({"img": trackside.Image(image)}, step=step)
+        finally:
+            _media.PENDING_CAP = saved
+        run.log({"img": trackside.Image(image)}, step=5)  # written meanwhile: room again
+        run.finish()
+        records = media_records(run.path)
+        self.assertEqual([len(r["items"]) for r in records], [1, 1, 1, 0, 0, 1])
+        self.assertEqual([r["step"] for r in records], list(range(6)))
+        self.assertIn("dropped", records[3]["warning"])
+        self.assertIn("faster than they are written", err.getvalue())
+        self.assertEqual(run._media.pending, 0)
+
+    def test_the_one_image_call_with_a_key_that_is_not_a_string(self):
+        run = self.init()
+        image = memoryview(bytearray(range(12))).cast("B", (2, 2, 3))
+        run.log({7: trackside.Image(image)}, step=0)
+        run.log({"img": trackside.Image(image)}, commit=False)
+        run.log({"loss": 1.0})
+        run.finish()
+        self.assertEqual([(r["key"], r["step"], len(r["items"])) for r in media_records(run.path)],
+                         [("7", 0, 1), ("img", 1, 1)])
+        self.assertEqual([r["step"] for r in read_records(run.path) if r["t"] == "metrics"], [1])
+
 
 class OffThreadTest(RootCase):
     def test_encoding_happens_on_the_writer_thread_and_log_returns_at_once(self):

@@ -7,13 +7,13 @@ import threading
 import time
 import traceback
 
-from . import _dist, _exits, _process
+from . import _dist, _exits, _media, _process
 from ._artifacts import save_artifact
 from ._config import Config, Summary
 from ._confighash import deep_merge, flatten, hash_flat, to_plain
 from ._encode import MAX_EXACT_INT, decode_value, sanitize
 from ._env import capture
-from ._media import PENDING_CAP, MediaJob, MediaState, split_media
+from ._media import PENDING_CAP, Image, MediaJob, MediaState, split_media
 from ._metrics import coerce_metrics, coerce_step
 from ._resume import next_step, read_params
 from ._root import create_run_dir, resolve_root
@@ -181,13 +181,21 @@ class Run(object):
         except (TypeError, ValueError):
             warn("log() takes a dict of metric name -> number, not %s" % type(data).__name__, key="log-type")
             return
-        media = None
+        media = image = None
         for v in values.values():
             # Floats, and ints a JavaScript reader holds exactly, go straight through; anything else once
             # through coerce_metrics (media values are taken out first).
             if v.__class__ is not float and not (v.__class__ is int and -MAX_EXACT_INT <= v <= MAX_EXACT_INT):
+                if v.__class__ is Image and len(values) == 1:
+                    # log({"samples": Image(...)}), the common media call, queued below in few steps: the training
+                    # thread comes back from its step with cold caches, and each function called is more misses.
+                    for key in values:
+                        if key.__class__ is str:
+                            image, values = v, None
+                    if image is not None:
+                        break
                 media = split_media(values)
-                values = coerce_metrics(values)
+                values = coerce_metrics(values) if values else values
                 break
         if step is not None and (step.__class__ is not int or not 0 <= step <= MAX_EXACT_INT):
             step = coerce_step(step, None)
@@ -200,14 +208,23 @@ class Run(object):
             self._step = step if commit is False else step + 1
             if values:
                 self._queue_append((time.time(), step, values))
-            if media:
+            if image is not None:
+                state = self._media
+                nbytes = image._nbytes
+                if state is not None and state.admitted - state.released + nbytes <= _media.PENDING_CAP:
+                    state.admitted += nbytes  # MediaState.admit's common case
+                    self._queue_append(MediaJob(time.time(), step, key, image, state, nbytes))
+                else:
+                    self._queue_media([(key, image)], step)
+            elif media:
                 self._queue_media(media, step)
         n = len(self._queue)
-        if media:
-            self._writer.queued(1)  # several records may have been added at once: wake the writer if asleep
-        # Only the first record after a write, or a full queue, has anything to tell the writer.
-        if n == 1 or n >= self._max_queued:
+        # Only the first record after a write, or a full queue, has anything to tell the writer; split media always
+        # ask (several records may have been added at once: wake the writer if asleep). The one-image call adds one.
+        if n >= self._max_queued:
             self._writer.queued(n)
+        elif n == 1 or media:
+            self._writer.queued(1)
 
     @property
     def step(self):
