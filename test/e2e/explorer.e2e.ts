@@ -316,7 +316,9 @@ vscodeTest('Restricted Mode: runs can be browsed, code-running actions are not o
   await writeRun(ws, IDS.baseline, e2eRun(IDS.baseline, 'baseline', 10));
   await vscode.openTrackside();
   const runs = await vscode.view('Runs');
-  const row = await vscode.waitForTreeItem(runs, /^baseline/, 60_000);
+  // Expanded while still a header row, the row is redrawn collapsed when the pass reads it: expand it once read.
+  await waitForRowText(vscode, runs, /^baseline/, /^(?![\s\S]*reading…)/, 60_000);
+  const row = await vscode.waitForTreeItem(runs, /^baseline/);
   await expand(row);
   await vscode.waitForTreeItem(runs, 'Params');
   await row.click({ button: 'right' });
