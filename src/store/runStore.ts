@@ -16,6 +16,7 @@ import { loadIndexImage, saveIndexImage } from './index/indexImage';
 import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
 import { indexRun, limits, type IndexTarget } from './index/indexRun';
 import { diffParams, queryRuns } from './query/query';
+import { mayMatch, prefilters } from './query/prefilter';
 import { ParsePool } from './ingest/parsePool';
 import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/runSummary';
 import { SeriesCache } from './query/seriesCache';
@@ -437,8 +438,10 @@ export class SqlRunStore implements RunStore {
 
   listRuns(query?: RunQuery): RunSummary[] {
     const all: RunSummary[] = [];
-    for (const run of this.runs.values()) all.push(this.summaryOf(run));
-    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id)) all.push(this.summaryOf(run));
+    // Runs the filter certainly drops get no summary built (prefilter.ts); queryRuns judges the rest.
+    const q = prefilters(query) ? query : undefined;
+    for (const run of this.runs.values()) if (q === undefined || mayMatch(run, q)) all.push(this.summaryOf(run));
+    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id) && (q === undefined || mayMatch(run, q))) all.push(this.summaryOf(run));
     return queryRuns(all, query);
   }
 
