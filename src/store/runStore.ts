@@ -86,7 +86,7 @@ async function statRun(c: FoundRun, known: CachedRun | undefined): Promise<LogSt
 
 export async function openStore(options: OpenOptions): Promise<RunStore> {
   // sql.js compiles its wasm off this thread while the index file is read.
-  const [runtime, { bytes, snapshot, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
+  const [runtime, { bytes, snapshot, check, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
   const files = options.dbPath === undefined ? new MemoryPointFiles() : new DiskPointFiles(pointsDir(options.dbPath));
   let index: LazyIndex;
   let runs: Map<string, StoredRun>;
@@ -96,7 +96,7 @@ export async function openStore(options: OpenOptions): Promise<RunStore> {
     // The runs from the text beside the image; the image itself is opened when first needed (lazyIndex.ts).
     try {
       runs = parseSnapshot(snapshot, SCHEMA_VERSION);
-      index = new LazyIndex(runtime, bytes, files, (why) => onDamaged(why));
+      index = new LazyIndex(runtime, bytes, files, (why) => onDamaged(why), check);
     } catch (err) {
       runs = new Map();
       rebuilt = err instanceof Error ? err.message : String(err);
