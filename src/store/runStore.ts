@@ -86,8 +86,10 @@ async function statRun(c: FoundRun, known: CachedRun | undefined): Promise<LogSt
 
 export async function openStore(options: OpenOptions): Promise<RunStore> {
   // sql.js compiles its wasm off this thread while the index file is read.
-  const [runtime, { bytes, snapshot, check, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
   const files = options.dbPath === undefined ? new MemoryPointFiles() : new DiskPointFiles(pointsDir(options.dbPath));
+  // The point files are listed (for the prune below) while the index file is read.
+  const listed = files.listing();
+  const [runtime, { bytes, snapshot, check, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
   let index: LazyIndex;
   let runs: Map<string, StoredRun>;
   let rebuilt: string | undefined = damaged;
@@ -110,7 +112,7 @@ export async function openStore(options: OpenOptions): Promise<RunStore> {
   }
   // Files the persisted index does not name were written after it (by a process that died before persisting)
   // or belong to an index that was dropped.
-  await files.prune(pointFilesOf(runs.values()));
+  await files.prune(pointFilesOf(runs.values()), listed);
   const store = new SqlRunStore(options, index, runs, rebuilt);
   onDamaged = (why) => store.imageDamaged(why);
   return store;
