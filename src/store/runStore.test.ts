@@ -456,12 +456,9 @@ test('an index damaged in the middle fails its checksum and is rebuilt', async (
   bytes.fill(0xa5, bytes.length >> 1, (bytes.length >> 1) + 512);
   writeFileSync(dbPath, bytes);
   store = await open(root, { dbPath });
-  // The middle is the image's: its own checksum is checked when a pass first needs it (here, for an append).
-  assert.deepEqual((await store.index()).diagnostics, []);
-  appendLog(root, 'r0', logText([metrics(300, { loss: 1 }, T0 + 400)]));
   const report = await store.index();
   assert.match(report.diagnostics[0]?.reason ?? '', /rebuilt.*checksum/);
-  assert.equal(JSON.stringify(store.listRuns().filter((r) => r.id !== 'r0').map((r) => [r.id, r.metrics])), JSON.stringify(JSON.parse(expected).filter((r: unknown[]) => r[0] !== 'r0')));
+  assert.equal(JSON.stringify(store.listRuns().map((r) => [r.id, r.metrics])), expected);
   assert.deepEqual(await pointsOf(store, 'r3', 'loss'), expectedPoints);
   await store.close();
 });
