@@ -89,7 +89,7 @@ export async function openStore(options: OpenOptions): Promise<RunStore> {
   const files = options.dbPath === undefined ? new MemoryPointFiles() : new DiskPointFiles(pointsDir(options.dbPath));
   // The point files are listed (for the prune below) while the index file is read.
   const listed = files.listing();
-  const [runtime, { bytes, snapshot, check, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
+  const [runtime, { bytes, snapshot, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
   let index: LazyIndex;
   let runs: Map<string, StoredRun>;
   let rebuilt: string | undefined = damaged;
@@ -98,7 +98,7 @@ export async function openStore(options: OpenOptions): Promise<RunStore> {
     // The runs from the text beside the image; the image itself is opened when first needed (lazyIndex.ts).
     try {
       runs = parseSnapshot(snapshot, SCHEMA_VERSION);
-      index = new LazyIndex(runtime, bytes, files, (why) => onDamaged(why), check);
+      index = new LazyIndex(runtime, bytes, files, (why) => onDamaged(why));
     } catch (err) {
       runs = new Map();
       rebuilt = err instanceof Error ? err.message : String(err);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import initSqlJs from 'sql.js';
 import { openStore } from '../runStore';
-import { trailerFor, trailerV2, unseal, writeSealed } from './sealedFile';
+import { trailerFor, unseal, writeSealed } from './sealedFile';
 import { appendLog, tempRoot, writeLog } from '../../../test/fixtures/logs';
 import { encodeLine, metrics, T0 } from '../../../test/fixtures/records';
 import { simpleRun } from '../../../test/fixtures/runs';
@@ -59,7 +59,7 @@ test('a warm start reads its runs from the snapshot and leaves the image closed 
   const root = fixture(t);
   const dbPath = join(root, 'index.db');
   const expected = await persisted(root, dbPath);
-  assert.equal(readFileSync(dbPath).toString('latin1', readFileSync(dbPath).length - 32, readFileSync(dbPath).length - 24), 'TRKSIDX3');
+  assert.equal(readFileSync(dbPath).toString('latin1', readFileSync(dbPath).length - 32, readFileSync(dbPath).length - 24), 'TRKSIDX2');
   const store = await open(root, dbPath);
   const report = await store.index();
   assert.deepEqual(report.diagnostics, []);
@@ -203,54 +203,4 @@ test('an image that cannot be opened after its runs came from the snapshot: ever
   assert.deepEqual((await store.index()).diagnostics, []);
   assert.equal(JSON.stringify(JSON.parse(await view(store))), JSON.stringify(got));
   await store.close();
-});
-
-test('a file of the second format (one checksum over image and snapshot) opens without a rebuild', async (t) => {
-  const root = fixture(t);
-  const dbPath = join(root, 'index.db');
-  const expected = await persisted(root, dbPath);
-  const { image, snapshot } = parts(dbPath);
-  const text = Buffer.from(snapshot);
-  writeFileSync(dbPath, Buffer.concat([image, text, trailerV2(image, text)]));
-  const store = await open(root, dbPath);
-  assert.deepEqual((await store.index()).diagnostics, []);
-  assert.equal(isOpen(store), false);
-  assert.equal(await view(store), expected);
-  await store.close();
-  // A byte changed in its image fails the file's one checksum at once.
-  const damaged = Buffer.concat([image, text, trailerV2(image, text)]);
-  damaged[100] ^= 0xff;
-  writeFileSync(dbPath, damaged);
-  const again = await open(root, dbPath);
-  const report = await again.index();
-  assert.ok(report.diagnostics.some((d) => d.file === dbPath && /rebuilt.*fails its checksum/.test(d.reason)), JSON.stringify(report.diagnostics));
-  assert.equal(await view(again), expected);
-  await again.close();
-});
-
-test('a damaged image is found by its own checksum when first opened, and every run is read again', async (t) => {
-  const root = fixture(t);
-  const dbPath = join(root, 'index.db');
-  const expected = await persisted(root, dbPath);
-  const bytes = readFileSync(dbPath);
-  // Inside the image, past SQLite's header: a changed page SQLite itself would open without a word.
-  bytes[parts(dbPath).image.length - 10] ^= 0xff;
-  writeFileSync(dbPath, bytes);
-  const store = await open(root, dbPath);
-  // The snapshot is intact: the runs are listed, and a pass with nothing changed never opens the image.
-  assert.equal(store.listRuns().length, 5);
-  assert.deepEqual((await store.index()).diagnostics, []);
-  assert.equal(isOpen(store), false);
-  appendLog(root, 'r2', `${encodeLine(metrics(300, { loss: 1 }, T0 + 400))}\n`);
-  const report = await store.index();
-  assert.ok(report.diagnostics.some((d) => d.file === dbPath && /rebuilt.*index image fails its checksum/.test(d.reason)), JSON.stringify(report.diagnostics));
-  assert.deepEqual([...report.changedRuns].sort(), ['r0', 'r1', 'r2', 'r3', 'short']);
-  const got = JSON.parse(await view(store));
-  assert.deepEqual(got[1], JSON.parse(expected)[1]);
-  await store.persist();
-  await store.close();
-  const again = await open(root, dbPath);
-  assert.deepEqual((await again.index()).diagnostics, []);
-  assert.equal(await view(again), JSON.stringify(got));
-  await again.close();
 });

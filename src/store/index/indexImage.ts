@@ -2,7 +2,7 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errorText } from '../ingest/quietFs';
-import { unseal, writeSealed, type ImageCheck } from './sealedFile';
+import { unseal, writeSealed } from './sealedFile';
 import { SLACK_BYTES } from './sqlImage';
 
 /**
@@ -30,16 +30,16 @@ async function readWithRoom(path: string): Promise<{ room: Uint8Array; size: num
 }
 
 /**
- * The persisted index's bytes and, when the file has one beside the image, the run snapshot's text and what the
- * image must be checked against before it is opened; or why it cannot be used; neither when there is none yet.
+ * The persisted index's bytes and, when the file has one beside the image, the run snapshot's text; or why it
+ * cannot be used; neither when there is none yet.
  */
-export async function loadIndexImage(dbPath: string | undefined): Promise<{ bytes?: Uint8Array; snapshot?: string; check?: ImageCheck; damaged?: string }> {
+export async function loadIndexImage(dbPath: string | undefined): Promise<{ bytes?: Uint8Array; snapshot?: string; damaged?: string }> {
   if (dbPath === undefined) return {};
   try {
     const { room, size } = await readWithRoom(dbPath);
     const sealed = unseal(room, size);
     if ('problem' in sealed) return { damaged: sealed.problem };
-    return { bytes: room, snapshot: sealed.snapshot, check: sealed.imageCrc === undefined ? undefined : { length: sealed.length, crc: sealed.imageCrc } };
+    return { bytes: room, snapshot: sealed.snapshot };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { damaged: errorText(err) };
     return {};

@@ -6,7 +6,6 @@ import type { SqlRuntime } from './sqlite';
 import { ChunkReader, type ChunkFilter } from './chunkReader';
 import type { ChunkData } from './chunks';
 import { IndexDb } from './indexDb';
-import { checkImage, type ImageCheck } from './sealedFile';
 import type { ChunkOverview } from './overview';
 import type { PointFiles, ReadScratch } from './pointFiles';
 import type { SeriesMeta } from './seriesMeta';
@@ -21,16 +20,14 @@ export class LazyIndex {
   private readonly reader: ChunkReader;
 
   /**
-   * `image`: the persisted image, checked by its file's checksum (or, with `check`, to be checked against it when
-   * opened), or undefined for a new index. `damaged` hears why the image could not be opened after all: the store
-   * then starts from an empty index.
+   * `image`: the persisted image, checked by its file's checksum, or undefined for a new index. `damaged` hears
+   * why the image could not be opened after all: the store then starts from an empty index.
    */
   constructor(
     private readonly runtime: SqlRuntime,
     image: Uint8Array | undefined,
     readonly files: PointFiles,
     private readonly damaged: (why: string) => void,
-    private readonly check?: ImageCheck,
   ) {
     this.image = image;
     this.reader = new ChunkReader((sql) => this.db.statement(sql), files);
@@ -49,8 +46,6 @@ export class LazyIndex {
       if (image === undefined) this.opened = IndexDb.fresh(this.runtime, this.files);
       else {
         try {
-          const problem = this.check === undefined ? undefined : checkImage(image, this.check);
-          if (problem !== undefined) throw new Error(problem);
           this.opened = IndexDb.openImage(this.runtime, image, this.files);
         } catch (err) {
           this.opened = IndexDb.fresh(this.runtime, this.files);

@@ -2,15 +2,12 @@
 // the CRC-32 of everything before it and the two lengths. SQLite itself would open a file damaged in the middle
 // and serve wrong points from it (blob contents are not checked by anything); the checksum turns any damage into
 // a clean rebuild from the logs. Files of the first format (TRKSIDX1: image and a 24-byte trailer, the snapshot
-// inside the image) and of the second (TRKSIDX2: one checksum over both parts) are still read. The third keeps a
-// checksum per part: a warm start checks the snapshot it reads, and the image only when it opens it (lazyIndex.ts),
-// which a start with nothing changed never does (checking a 9 MB image was a tenth of such a start).
+// inside the image) are still read.
 import { open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 
 const MAGIC_V1 = 'TRKSIDX1';
-const MAGIC_V2 = 'TRKSIDX2';
-const MAGIC = 'TRKSIDX3';
+const MAGIC = 'TRKSIDX2';
 export const TRAILER_BYTES = 24;
 const TRAILER_V2_BYTES = 32;
 
@@ -25,53 +22,27 @@ export function trailerFor(image: Uint8Array): Buffer {
   return t;
 }
 
-/** The second format's trailer: kept for the tests that write such files. */
-export function trailerV2(image: Uint8Array, snapshot: Uint8Array): Buffer {
+function trailerV2(image: Uint8Array, snapshot: Uint8Array): Buffer {
   const t = Buffer.alloc(TRAILER_V2_BYTES);
-  t.write(MAGIC_V2, 0, 'latin1');
+  t.write(MAGIC, 0, 'latin1');
   t.writeUInt32LE(crc32(snapshot, crc32(image)) >>> 0, 8);
   t.writeDoubleLE(image.length, 16);
   t.writeDoubleLE(snapshot.length, 24);
   return t;
 }
 
-/** Magic, the image's checksum, the snapshot's, then the two lengths (each below 2^53, as doubles). */
-function trailerV3(image: Uint8Array, snapshot: Uint8Array): Buffer {
-  const t = Buffer.alloc(TRAILER_V2_BYTES);
-  t.write(MAGIC, 0, 'latin1');
-  t.writeUInt32LE(crc32(image) >>> 0, 8);
-  t.writeUInt32LE(crc32(snapshot) >>> 0, 12);
-  t.writeDoubleLE(image.length, 16);
-  t.writeDoubleLE(snapshot.length, 24);
-  return t;
-}
-
-/** An image's length and checksum, from a file of the third format: checked when the image is first opened. */
-export interface ImageCheck {
-  length: number;
-  crc: number;
-}
-
-/** Why an image read from a file of the third format cannot be trusted, or undefined when it matches its checksum. */
-export function checkImage(bytes: Uint8Array, check: ImageCheck): string | undefined {
-  return (crc32(bytes.subarray(0, check.length)) >>> 0) === check.crc ? undefined : 'the index image fails its checksum';
-}
-
 /** Writes image + snapshot + trailer to `path` (the caller renames it into place). */
 export async function writeSealed(path: string, image: Uint8Array, snapshot: Uint8Array): Promise<void> {
   const handle = await open(path, 'w');
   try {
-    await handle.writev([image, snapshot, trailerV3(image, snapshot)]);
+    await handle.writev([image, snapshot, trailerV2(image, snapshot)]);
   } finally {
     await handle.close();
   }
 }
 
-/**
- * What a sealed file holds: the image's length and, from the second format on, the snapshot's text; `imageCrc`
- * when the image is still to be checked (checkImage) before it is used.
- */
-export type Unsealed = { length: number; snapshot?: string; imageCrc?: number } | { problem: string };
+/** What a sealed file holds: the image's length and, in the second format, the snapshot's text. */
+export type Unsealed = { length: number; snapshot?: string } | { problem: string };
 
 /**
  * Checks the trailer at the end of `bytes[0, size)`, takes the snapshot's text out, and erases everything after
@@ -80,22 +51,17 @@ export type Unsealed = { length: number; snapshot?: string; imageCrc?: number } 
 export function unseal(bytes: Uint8Array, size: number): Unsealed {
   if (size < TRAILER_BYTES) return { problem: 'the index file is too short' };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, size);
-  const magic = size >= TRAILER_V2_BYTES ? buf.toString('latin1', size - TRAILER_V2_BYTES, size - TRAILER_V2_BYTES + 8) : '';
-  if (magic === MAGIC || magic === MAGIC_V2) {
+  if (size >= TRAILER_V2_BYTES && buf.toString('latin1', size - TRAILER_V2_BYTES, size - TRAILER_V2_BYTES + 8) === MAGIC) {
     const at = size - TRAILER_V2_BYTES;
     const length = buf.readDoubleLE(at + 16);
     const snapshotLength = buf.readDoubleLE(at + 24);
     if (!Number.isSafeInteger(length) || !Number.isSafeInteger(snapshotLength) || length < 0 || snapshotLength < 0 || length + snapshotLength !== at) {
       return { problem: 'the index file has the wrong length' };
     }
-    const snapshotBytes = buf.subarray(length, at);
-    if (magic === MAGIC) {
-      if ((crc32(snapshotBytes) >>> 0) !== buf.readUInt32LE(at + 12)) return { problem: 'the index snapshot fails its checksum' };
-    } else if ((crc32(buf.subarray(0, at)) >>> 0) !== buf.readUInt32LE(at + 8)) return { problem: 'the index file fails its checksum' };
-    const snapshot = snapshotBytes.toString('utf8');
-    const imageCrc = buf.readUInt32LE(at + 8);
+    if ((crc32(buf.subarray(0, at)) >>> 0) !== buf.readUInt32LE(at + 8)) return { problem: 'the index file fails its checksum' };
+    const snapshot = buf.toString('utf8', length, at);
     buf.fill(0, length, size);
-    return magic === MAGIC ? { length, snapshot, imageCrc } : { length, snapshot };
+    return { length, snapshot };
   }
   const t = size - TRAILER_BYTES;
   if (buf.toString('latin1', t, t + 8) !== MAGIC_V1) return { problem: 'the index file has no checksum trailer' };
