@@ -16,6 +16,7 @@ import { loadIndexImage, saveIndexImage } from './index/indexImage';
 import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
 import { indexRun, limits, type IndexTarget } from './index/indexRun';
 import { diffParams, queryRuns } from './query/query';
+import { mayMatch, prefilters } from './query/prefilter';
 import { ParsePool } from './ingest/parsePool';
 import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/runSummary';
 import { SeriesCache } from './query/seriesCache';
@@ -85,8 +86,10 @@ async function statRun(c: FoundRun, known: CachedRun | undefined): Promise<LogSt
 
 export async function openStore(options: OpenOptions): Promise<RunStore> {
   // sql.js compiles its wasm off this thread while the index file is read.
-  const [runtime, { bytes, snapshot, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
   const files = options.dbPath === undefined ? new MemoryPointFiles() : new DiskPointFiles(pointsDir(options.dbPath));
+  // The point files are listed (for the prune below) while the index file is read.
+  const listed = files.listing();
+  const [runtime, { bytes, snapshot, damaged }] = await Promise.all([loadSqlJs(options.wasmPath), loadIndexImage(options.dbPath)]);
   let index: LazyIndex;
   let runs: Map<string, StoredRun>;
   let rebuilt: string | undefined = damaged;
@@ -109,7 +112,7 @@ export async function openStore(options: OpenOptions): Promise<RunStore> {
   }
   // Files the persisted index does not name were written after it (by a process that died before persisting)
   // or belong to an index that was dropped.
-  await files.prune(pointFilesOf(runs.values()));
+  await files.prune(pointFilesOf(runs.values()), listed);
   const store = new SqlRunStore(options, index, runs, rebuilt);
   onDamaged = (why) => store.imageDamaged(why);
   return store;
@@ -437,8 +440,10 @@ export class SqlRunStore implements RunStore {
 
   listRuns(query?: RunQuery): RunSummary[] {
     const all: RunSummary[] = [];
-    for (const run of this.runs.values()) all.push(this.summaryOf(run));
-    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id)) all.push(this.summaryOf(run));
+    // Runs the filter certainly drops get no summary built (prefilter.ts); queryRuns judges the rest.
+    const q = prefilters(query) ? query : undefined;
+    for (const run of this.runs.values()) if (q === undefined || mayMatch(run, q)) all.push(this.summaryOf(run));
+    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id) && (q === undefined || mayMatch(run, q))) all.push(this.summaryOf(run));
     return queryRuns(all, query);
   }
 

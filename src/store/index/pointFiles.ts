@@ -27,8 +27,14 @@ export interface PointFiles {
   /**
    * Deletes every file not named in `keep`, except those of another live index (two windows on one workspace,
    * or the CLI beside the extension): what it has written but not yet persisted is named in no image on disk.
+   * `listed`: the folder's entries, when listed already (see listing).
    */
-  prune(keep: ReadonlySet<string>): Promise<void>;
+  prune(keep: ReadonlySet<string>, listed?: Promise<string[] | undefined>): Promise<void>;
+  /**
+   * The folder's entries (undefined when it cannot be listed), for a prune: listed while the index file is read,
+   * a warm start does not wait for it afterwards.
+   */
+  listing(): Promise<string[] | undefined>;
   /** The files there are, to find runs whose points were lost; undefined when that cannot be told. */
   names(): Promise<Set<string> | undefined>;
   /** Gives up this index's claim on its files (see prune): what a persisted image does not name may then go. */
@@ -220,13 +226,13 @@ export class DiskPointFiles implements PointFiles {
     }
   }
 
-  async prune(keep: ReadonlySet<string>): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return;
-    }
+  listing(): Promise<string[] | undefined> {
+    return readdir(this.dir).catch(() => undefined);
+  }
+
+  async prune(keep: ReadonlySet<string>, listed?: Promise<string[] | undefined>): Promise<void> {
+    const names = await (listed ?? this.listing());
+    if (names === undefined) return;
     // This index's own unnamed files go: it knows what it has not persisted is not needed.
     const live = new Set<string>();
     const dead: string[] = [];
@@ -296,6 +302,10 @@ export class MemoryPointFiles implements PointFiles {
   prune(keep: ReadonlySet<string>): Promise<void> {
     for (const name of [...this.files.keys()]) if (!keep.has(name)) this.files.delete(name);
     return Promise.resolve();
+  }
+
+  listing(): Promise<string[] | undefined> {
+    return Promise.resolve(undefined);
   }
 
   names(): Promise<Set<string> | undefined> {

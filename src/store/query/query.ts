@@ -10,7 +10,7 @@ function fieldValue(run: RunSummary, field: 'param' | 'metric', key: string): Co
   return run.metrics[key]?.last;
 }
 
-function holds(actual: Comparable, op: NonNullable<RunQuery['where']>[number]['op'], expected: ParamValue): boolean {
+export function holds(actual: Comparable, op: NonNullable<RunQuery['where']>[number]['op'], expected: ParamValue): boolean {
   if (actual === undefined) return false;
   if (op === '=') return Object.is(actual, expected) || actual === expected;
   if (op === '!=') return !(Object.is(actual, expected) || actual === expected);
