@@ -76,7 +76,12 @@ function longDecimal(text: Uint8Array, first: number, end: number, k: number): n
   const a = Math.abs(correction);
   const margin = ulp * 2 ** -30;
   if (Math.abs(a - ulp / 2) <= margin || a >= 1.5 * ulp - margin) return NaN;
-  return q + correction;
+  const r = q + correction;
+  // Just below a power of two the grid is twice as fine, with halfway points the margin above does not keep
+  // clear of: a result in another binade than q's is left to Number().
+  bits[0] = r;
+  if (((words[1] >>> 20) & 0x7ff) !== exponent) return NaN;
+  return r;
 }
 
 export class NumberScanner {
