@@ -41,12 +41,29 @@ export abstract class PanelHost<In extends { type: string }, Out extends { type:
     return this.isReady && !this.isDisposed;
   }
 
+  /** Calls of `beforeReady` in flight: their posts go out although the page has not said `ready` yet. */
+  private earlyPosting = 0;
+
   /**
-   * Posts a message once the webview is listening; earlier messages are dropped (ready resends everything). Posted
-   * as given: a message with metric series packs them itself (runView.ts `packSeries`), where it is built.
+   * Runs `send` with posting allowed before the page's `ready`. VS Code holds what is posted to a webview until its
+   * page has loaded, so a state built while the page loads arrives as soon as the page can take it.
+   */
+  protected async beforeReady(send: () => Promise<void>): Promise<void> {
+    this.earlyPosting++;
+    try {
+      await send();
+    } finally {
+      this.earlyPosting--;
+    }
+  }
+
+  /**
+   * Posts a message once the webview is listening; earlier messages are dropped (ready resends everything), but
+   * for those of `beforeReady`. Posted as given: a message with metric series packs them itself (runView.ts
+   * `packSeries`), where it is built.
    */
   protected async post(message: Out | ChartOutbound): Promise<boolean> {
-    if (!this.ready) return false;
+    if (this.isDisposed || (!this.isReady && this.earlyPosting === 0)) return false;
     return this.panel.webview.postMessage(message);
   }
 
