@@ -7,7 +7,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureWorkspace } from './generate';
 import { delay, resultsDir, tempWorkspace, vscodeTest } from '../test/e2e/harness';
-import { bindFloorKey, FLOOR_ENV, median, openFloor, vsFloor } from './panelFloor';
+import { floorReady, FLOOR_ENV, median, openFloor, vsFloor } from './panelFloor';
 
 const RUNS = Number(process.env.PAINT_RUNS ?? 100);
 const STEPS = Number(process.env.PAINT_STEPS ?? 100_000);
@@ -49,7 +49,7 @@ vscodeTest(
     await vscode.openTrackside();
     for (let i = 0; i < 1200 && !/Indexed \d+ runs/.test(await vscode.tracksideLog()); i++) await delay(500);
     const indexMs = Date.now() - indexStart;
-    await bindFloorKey(vscode);
+    await floorReady(vscode);
     const opens: Open[] = [];
     const floors: number[] = [];
     for (let i = 0; i < REPEATS; i++) {

@@ -8,7 +8,7 @@ import { mkdir, writeFile as writeText } from 'node:fs/promises';
 import { join } from 'node:path';
 import { E2E_START, resultsDir, tempWorkspace, vscodeTest, writeRun } from '../test/e2e/harness';
 import { stepPng, writeFile } from '../test/fixtures/media';
-import { bindFloorKey, FLOOR_ENV, median, openFloor, vsFloor } from './panelFloor';
+import { floorReady, FLOOR_ENV, median, openFloor, vsFloor } from './panelFloor';
 import { mediaImages, metrics, start, type LogRecord } from '../test/fixtures/records';
 
 const IMAGES = Number(process.env.PAINT_IMAGES ?? 10_000);
@@ -49,7 +49,7 @@ vscodeTest(
   async (vscode) => {
     await vscode.openTrackside();
     await vscode.waitForTreeItem(await vscode.view('Runs'), 'many-images', 120_000);
-    await bindFloorKey(vscode);
+    await floorReady(vscode);
     const opens: Open[] = [];
     const floors: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
