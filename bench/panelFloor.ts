@@ -20,7 +20,7 @@ export async function openFloor(vscode: VSCode): Promise<number> {
   const pressed = Date.now();
   await target.click();
   const body = vscode.webview().locator('body[data-painted]');
-  await body.waitFor({ timeout: 60_000 });
+  await body.waitFor({ state: 'attached', timeout: 60_000 });
   const ms = Math.round(Number(await body.getAttribute('data-painted-at')) - pressed);
   await vscode.runCommand('View: Close All Editors');
   await vscode.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 30_000 });
