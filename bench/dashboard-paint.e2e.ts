@@ -82,6 +82,12 @@ vscodeTest(
         const e = (performance.getEntriesByType('resource') as unknown as Array<{ name: string; startTime: number; responseEnd: number }>).find((r) => /\.png(\?|$)/.test(r.name));
         return e ? { asked: e.startTime, took: e.responseEnd - e.startTime } : { asked: NaN, took: NaN };
       });
+      // Our bundle's way into the page (page-relative): the script's bytes through VS Code's resource loading, then its run.
+      const script = await body.evaluate(() => {
+        const e = (performance.getEntriesByType('resource') as unknown as Array<{ name: string; startTime: number; responseEnd: number }>).find((r) => /\.js(\?|$)/.test(r.name));
+        return e ? { asked: Math.round(e.startTime), loaded: Math.round(e.responseEnd) } : null;
+      });
+      console.log(`open ${i + 1} script: ${JSON.stringify(script)}`);
       // NaN for a stamp this build's page does not set (an older build, measured as the base).
       const num = async (name: string): Promise<number> => Number((await body.getAttribute(`data-${name}`)) ?? NaN);
       const open: Open = {

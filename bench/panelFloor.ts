@@ -22,6 +22,8 @@ export async function openFloor(vscode: VSCode): Promise<number> {
   const body = vscode.webview().locator('body[data-painted]');
   await body.waitFor({ state: 'attached', timeout: 60_000 });
   const ms = Math.round(Number(await body.getAttribute('data-painted-at')) - pressed);
+  const created = Math.round(Number(await body.getAttribute('data-page-start')) - pressed);
+  console.log(`floor: page started ${created} ms after the click, ready ${await body.getAttribute('data-ready-ms')} ms after that, answered at ${ms} ms`);
   await vscode.runCommand('View: Close All Editors');
   await vscode.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 30_000 });
   return ms;

@@ -26,6 +26,7 @@ const api = acquireVsCodeApi();
 window.addEventListener('message', () => {
   document.body.dataset.paintedAt = (performance.timeOrigin + performance.now()).toFixed(1);
   document.body.dataset.readyMs = readyMs;
+  document.body.dataset.pageStart = performance.timeOrigin.toFixed(1);
   document.getElementById('app').textContent = 'Answered.';
   document.body.dataset.painted = '1';
 });

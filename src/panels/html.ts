@@ -2,7 +2,7 @@
 // fresh nonce, nothing remote. Log data never goes into this HTML; it arrives by message and is rendered as text.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PanelKind } from '../protocol/common';
+import { INBOX, type PanelKind } from '../protocol/common';
 
 export function bundleRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -20,6 +20,13 @@ export function panelOptions(extensionUri: vscode.Uri, extraRoots: vscode.Uri[] 
 function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/**
+ * Runs before anything else in the page: keeps the host's messages until the app's bundle listens. VS Code hands
+ * the messages it held for a loading page to it 200 ms after writing the HTML, loaded or not, so a state posted
+ * before `ready` would be lost while a slow machine still fetches the bundle (api.ts `onHostMessage` drains this).
+ */
+const EARLY_INBOX = `window.${INBOX}=[];addEventListener('message',function(e){var q=window.${INBOX};if(q)q.push(e.data)});`;
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: PanelKind, title: string): string {
   const nonce = randomBytes(18).toString('base64');
@@ -43,6 +50,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttr(style.toString())}">
 <title>${escapeAttr(title)}</title>
+<script nonce="${nonce}">${EARLY_INBOX}</script>
 </head>
 <body data-app="${app}">
 <main id="app" aria-busy="true"><p class="loading">Loading…</p></main>
