@@ -1,5 +1,5 @@
-// The HTML shell of every chart panel: one bundled script and stylesheet from dist/webview, a strict CSP with a
-// fresh nonce, nothing remote. Log data never goes into this HTML; it arrives by message and is rendered as text.
+// The HTML shell of every chart panel: one bundled script and stylesheet from dist/webview (and a few inline lines
+// that keep early messages), a strict CSP with a fresh nonce, nothing remote. Log data never goes into this HTML; it arrives by message and is rendered as text.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { INBOX, type PanelKind } from '../protocol/common';

@@ -1,6 +1,7 @@
 // What every panel shares: the ready handshake, message validation at the trust boundary, typed posting, and
 // the panel's lifetime. The webview announces `ready` (first load, reload, or re-shown after being hidden,
-// since we do not retain hidden contexts) and the host answers with the full state every time. Generic over the
+// since we do not retain hidden contexts) and the host answers with the full state, unless a chart panel already
+// posted it while the page loaded (`beforeReady`). Generic over the
 // panel's protocol, so a panel posts only its own messages and handles only what its guard lets through.
 import type * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
