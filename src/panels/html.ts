@@ -25,6 +25,7 @@ function escapeAttr(s: string): string {
  * Runs before anything else in the page: keeps the host's messages until the app's bundle listens. VS Code hands
  * the messages it held for a loading page to it 200 ms after writing the HTML, loaded or not, so a state posted
  * before `ready` would be lost while a slow machine still fetches the bundle (api.ts `onHostMessage` drains this).
+ * It goes before the stylesheet: a script after a loading stylesheet waits for it.
  */
 const EARLY_INBOX = `window.${INBOX}=[];addEventListener('message',function(e){var q=window.${INBOX};if(q)q.push(e.data)});`;
 
@@ -48,9 +49,9 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<script nonce="${nonce}">${EARLY_INBOX}</script>
 <link rel="stylesheet" href="${escapeAttr(style.toString())}">
 <title>${escapeAttr(title)}</title>
-<script nonce="${nonce}">${EARLY_INBOX}</script>
 </head>
 <body data-app="${app}">
 <main id="app" aria-busy="true"><p class="loading">Loading…</p></main>
