@@ -8,6 +8,7 @@ import { mkdir, writeFile as writeText } from 'node:fs/promises';
 import { join } from 'node:path';
 import { E2E_START, resultsDir, tempWorkspace, vscodeTest, writeRun } from '../test/e2e/harness';
 import { stepPng, writeFile } from '../test/fixtures/media';
+import { floorReady, FLOOR_ENV, median, openFloor, vsFloor } from './panelFloor';
 import { mediaImages, metrics, start, type LogRecord } from '../test/fixtures/records';
 
 const IMAGES = Number(process.env.PAINT_IMAGES ?? 10_000);
@@ -28,8 +29,6 @@ interface Open {
   imageFetchMs: number;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-
 vscodeTest(
   `dashboard first image: a run with ${IMAGES} logged images`,
   async () => {
@@ -45,17 +44,22 @@ vscodeTest(
       recs.push(mediaImages(s, 'samples', [{ path: rel, width: 32, height: 32, format: 'png', bytes: 100, caption: `step ${s}` }], t0 + s / 100));
     }
     await writeRun(ws, id, [start({ ...E2E_START, id, name: 'many-images', ts: t0 }), ...recs]);
-    return { workspace: ws };
+    return { workspace: ws, env: FLOOR_ENV };
   },
   async (vscode) => {
     await vscode.openTrackside();
     await vscode.waitForTreeItem(await vscode.view('Runs'), 'many-images', 120_000);
+    await floorReady(vscode);
     const opens: Open[] = [];
+    const floors: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
       if (i > 0) {
         await vscode.runCommand('View: Close All Editors');
         await vscode.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 30_000 });
       }
+      // The floor beside each open, so both see the same load on the machine.
+      floors.push(await openFloor(vscode));
+      console.log(`floor ${i + 1}: empty panel opened and answered in ${floors[i]} ms`);
       await vscode.runCommand('Trackside: Open Run Dashboard');
       const item = vscode.quickPickItems('many-images').first();
       await item.waitFor();
@@ -78,6 +82,12 @@ vscodeTest(
         const e = (performance.getEntriesByType('resource') as unknown as Array<{ name: string; startTime: number; responseEnd: number }>).find((r) => /\.png(\?|$)/.test(r.name));
         return e ? { asked: e.startTime, took: e.responseEnd - e.startTime } : { asked: NaN, took: NaN };
       });
+      // Our bundle's way into the page (page-relative): the script's bytes through VS Code's resource loading, then its run.
+      const script = await body.evaluate(() => {
+        const e = (performance.getEntriesByType('resource') as unknown as Array<{ name: string; startTime: number; responseEnd: number }>).find((r) => /\.js(\?|$)/.test(r.name));
+        return e ? { asked: Math.round(e.startTime), loaded: Math.round(e.responseEnd) } : null;
+      });
+      console.log(`open ${i + 1} script: ${JSON.stringify(script)}`);
       // NaN for a stamp this build's page does not set (an older build, measured as the base).
       const num = async (name: string): Promise<number> => Number((await body.getAttribute(`data-${name}`)) ?? NaN);
       const open: Open = {
@@ -103,6 +113,10 @@ vscodeTest(
       images: IMAGES,
       repeats: REPEATS,
       clickToImageMs: med('clickToImageMs'),
+      floorMs: median(floors),
+      clickToImageVsFloor: Number((med('clickToImageMs') / median(floors)).toFixed(2)),
+      clickToPaintVsFloor: Number((med('clickToPaintMs') / median(floors)).toFixed(2)),
+      floors,
       clickToPaintMs: med('clickToPaintMs'),
       createMs: med('createMs'),
       loadMs: med('loadMs'),
@@ -115,6 +129,8 @@ vscodeTest(
       targets: { clickToImageMs: 1000 },
     };
     console.log(JSON.stringify(report, null, 2));
+    // The floor: an empty webview panel of the same options and CSP, opened by a key and answering its `ready` (bench/panelFloor.ts).
+    console.log(`click → first image ${vsFloor(report.clickToImageMs, report.floorMs)}; click → first paint ${vsFloor(report.clickToPaintMs, report.floorMs)}`);
     await mkdir(resultsDir, { recursive: true });
     await writeText(join(resultsDir, 'dashboard-paint.json'), JSON.stringify(report, null, 2));
   },

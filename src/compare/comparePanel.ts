@@ -38,6 +38,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
     super(panel, ctx, parseCompareMessage, state);
     this.picking = opts.picking ?? false;
     this.register({ dispose: () => clearTimeout(this.metricsTimer) });
+    if (!this.picking) this.sendEarly();
   }
 
   get closed(): boolean {
@@ -51,7 +52,9 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
     this.shownAt = performance.now();
     this.panel.title = `Compare ${state.runIds.length} Runs`;
     this.panel.reveal(undefined, false);
+    // The page may still be loading behind the pick: the state goes now, not after its `ready`.
     if (this.ready) await this.sendFull();
+    else this.sendEarly();
   }
 
   get runIds(): readonly string[] {

@@ -26,6 +26,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
 
   constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: DashboardState, runDir?: string) {
     super(panel, ctx, parseDashboardMessage, state, runDir ? [runDir] : []);
+    this.sendEarly();
   }
 
   get runIds(): readonly string[] {

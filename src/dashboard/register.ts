@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS } from '../protocol/common';
 import type { DashboardState } from '../protocol/dashboard';
 import { parseDashboardState } from '../protocol/dashboardGuards';
 import { pickRuns } from '../panels/pickRuns';
+import { registerFloorPanel } from '../panels/floorPanel';
 import { PanelRegistry } from '../panels/registry';
 import { defaultSmoothing } from '../panels/settings';
 import { DASHBOARD_VIEW, DashboardPanel } from './dashboardPanel';
@@ -50,5 +51,7 @@ export function registerDashboards(ctx: FeatureContext): vscode.Disposable {
     for (const id of ids) await show(id);
   }
 
+  // The benches' floor panel (nothing unless a bench set TRACKSIDE_BENCH_FLOOR).
+  dashboards.register(registerFloorPanel(ctx.extension.extensionUri));
   return dashboards;
 }

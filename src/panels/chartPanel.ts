@@ -25,6 +25,9 @@ export interface Loaded {
   missing: string[];
 }
 
+/** The plot width each kind of panel last reported: a first state goes out before its page can measure, budgeted by this. */
+const lastPlotWidth = new Map<string, number>();
+
 export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: string }, Out extends { type: string }> extends PanelHost<
   ChartInbound | StateMessage<S> | Own,
   Out
@@ -43,6 +46,10 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
   /** Host clock of the last `ready`, and the host's time for the last full state: the paint log splits the wait by these. */
   protected readyAt = 0;
   protected lastHostMs = 0;
+  /** The full state posted while the page loads (`sendEarly`), until the page's `ready` has seen it. */
+  private early: Promise<void> | undefined;
+  /** False once the page that the early state went to was replaced (new roots, or hidden): `ready` then resends. */
+  private earlyHeld = false;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -60,6 +67,12 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
         const changed = change.changedRuns.filter((id) => mine.has(id));
         for (const id of changed) this.changed.add(id);
         if (changed.length > 0 || change.removedRuns.some((id) => mine.has(id))) this.live.trigger();
+      }),
+    );
+    // A hidden page is torn down, and what went to it with it.
+    this.register(
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.earlyHeld = false;
       }),
     );
     // Changing localResourceRoots after the HTML is set reloads the page, so the first roots come in here.
@@ -88,10 +101,18 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
   protected async handle(message: ChartInbound | StateMessage<S> | Own): Promise<void> {
     const m = message as ChartInbound | StateMessage<S>;
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.readyAt = performance.now();
+        if (m.plotWidth !== undefined) lastPlotWidth.set(this.panel.viewType, m.plotWidth);
+        const early = this.early;
+        this.early = undefined;
+        if (early) {
+          await early;
+          if (this.earlyHeld) return this.widthKnown(m.plotWidth);
+        }
         this.plotWidth = m.plotWidth ?? this.plotWidth;
         return this.sendFull();
+      }
       case 'state':
         return this.stateChanged(m.state);
       case 'zoom':
@@ -117,6 +138,31 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
     }
   }
 
+  /**
+   * Posts the full state now, while the page loads, instead of on its `ready`: the host's queries overlap the page
+   * load, and the page draws as soon as it has run. Call last in a panel's constructor (its own fields set).
+   */
+  protected sendEarly(): void {
+    this.plotWidth ??= lastPlotWidth.get(this.panel.viewType);
+    this.earlyHeld = true;
+    this.early = this.beforeReady(() => this.sendFull()).catch((err: unknown) => {
+      this.earlyHeld = false;
+      this.ctx.output.warn(`${this.label}: the state sent while the page loaded failed (${String(err)}); sending it on ready.`);
+    });
+  }
+
+  /**
+   * The page measured its charts after an early state was budgeted by a guess: charts much wider than that get
+   * denser points as the answer to a zoom out (id 0: the page has asked nothing yet, and drops it if it has).
+   */
+  private async widthKnown(width: number | undefined): Promise<void> {
+    this.earlyHeld = false;
+    if (width === undefined || width <= (this.plotWidth ?? 0) * 1.25) return;
+    this.plotWidth = width;
+    this.points = this.budget(this.runIds.length);
+    await this.sendRange(0, this.state.options.x, null);
+  }
+
   /** The timing a full state carries; call last, just before posting, with the host clock when building it began. */
   protected timing(started: number): SentTiming {
     this.lastHostMs = performance.now() - started;
@@ -136,6 +182,8 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
   /** Lets the webview load files from these folders too (and no others besides the bundles). */
   protected allowFolders(dirs: readonly string[], initial = false): void {
     if (!initial && dirs.length === this.roots.length && dirs.every((d, i) => d === this.roots[i])) return;
+    // The page reloads: an early state may be lost with the page it went to.
+    if (!initial) this.earlyHeld = false;
     this.roots = [...dirs];
     this.panel.webview.options = panelOptions(
       this.ctx.extension.extensionUri,

@@ -51,6 +51,12 @@ class TestHost extends PanelHost<ChartInbound | DashboardRequest | { type: 'stat
   send(): Promise<boolean> {
     return this.post({ type: 'notice', level: 'info', message: 'hi' });
   }
+  sendEarly(): Promise<boolean> {
+    let sent = false;
+    return this.beforeReady(async () => {
+      sent = await this.send();
+    }).then(() => sent);
+  }
   sendAs(message: { type: 'notice'; level: 'info'; message: string }): Promise<boolean> {
     return this.post(message);
   }
@@ -99,6 +105,19 @@ test('a hidden panel is not posted to until its webview says ready again', async
   panel.visible = true;
   on.viewState!({ webviewPanel: panel });
   assert.equal(await host.send(), false);
+  on.message!({ type: 'ready' });
+  await settle();
+  assert.equal(await host.send(), true);
+  assert.equal(posted.length, 2);
+});
+
+test('a state sent while the page loads goes out before its ready; nothing else does', async () => {
+  const { panel, on, posted } = fakePanel();
+  const host = new TestHost(panel as unknown as vscode.WebviewPanel);
+  assert.equal(await host.send(), false);
+  assert.equal(await host.sendEarly(), true);
+  assert.equal(await host.send(), false);
+  assert.equal(posted.length, 1);
   on.message!({ type: 'ready' });
   await settle();
   assert.equal(await host.send(), true);

@@ -1,6 +1,7 @@
 // What every panel shares: the ready handshake, message validation at the trust boundary, typed posting, and
 // the panel's lifetime. The webview announces `ready` (first load, reload, or re-shown after being hidden,
-// since we do not retain hidden contexts) and the host answers with the full state every time. Generic over the
+// since we do not retain hidden contexts) and the host answers with the full state, unless a chart panel already
+// posted it while the page loaded (`beforeReady`). Generic over the
 // panel's protocol, so a panel posts only its own messages and handles only what its guard lets through.
 import type * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
@@ -41,12 +42,29 @@ export abstract class PanelHost<In extends { type: string }, Out extends { type:
     return this.isReady && !this.isDisposed;
   }
 
+  /** Calls of `beforeReady` in flight: their posts go out although the page has not said `ready` yet. */
+  private earlyPosting = 0;
+
   /**
-   * Posts a message once the webview is listening; earlier messages are dropped (ready resends everything). Posted
-   * as given: a message with metric series packs them itself (runView.ts `packSeries`), where it is built.
+   * Runs `send` with posting allowed before the page's `ready`. VS Code holds what is posted to a webview until its
+   * page has loaded, so a state built while the page loads arrives as soon as the page can take it.
+   */
+  protected async beforeReady(send: () => Promise<void>): Promise<void> {
+    this.earlyPosting++;
+    try {
+      await send();
+    } finally {
+      this.earlyPosting--;
+    }
+  }
+
+  /**
+   * Posts a message once the webview is listening; earlier messages are dropped (ready resends everything), but
+   * for those of `beforeReady`. Posted as given: a message with metric series packs them itself (runView.ts
+   * `packSeries`), where it is built.
    */
   protected async post(message: Out | ChartOutbound): Promise<boolean> {
-    if (!this.ready) return false;
+    if (this.isDisposed || (!this.isReady && this.earlyPosting === 0)) return false;
     return this.panel.webview.postMessage(message);
   }
 

@@ -84,6 +84,9 @@ export interface SentTiming {
 }
 
 /** Epoch ms with sub-ms precision, comparable between the extension host and the webview on one machine. */
+/** The window property where the page's first inline script keeps the host's messages until the bundle listens. */
+export const INBOX = 'tracksideInbox';
+
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }

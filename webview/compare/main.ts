@@ -19,6 +19,8 @@ const app = document.getElementById('app')!;
 const notices = noticeArea();
 let data: CompareData | undefined;
 let state: CompareState | undefined;
+/** Full states received: the tables built after a state's first frame are for the newest only. */
+let states = 0;
 
 const title = h('h1', {}, 'Compare runs');
 const legend = h('div', { class: 'legend', role: 'group', 'aria-label': 'Runs shown in the charts' });
@@ -139,11 +141,12 @@ onHostMessage((m) => {
       media.setKeys(m.media, m.runs);
       // The tables and relation charts are below the charts: build them after the charts' first frame, one task
       // each, so a message or a click between them waits for one table, not all of them.
-      const shown = m;
-      const later = (f: () => void) => setTimeout(() => data === shown && f(), 0);
+      // A newer state builds its own; live appends that came meanwhile (data replaced) do not cancel these.
+      const shown = ++states;
+      const later = (f: () => void) => setTimeout(() => shown === states && f(), 0);
       requestAnimationFrame(() => {
         const started = performance.now();
-        later(() => renderMetrics(shown.metrics, shown.baseline));
+        later(() => data && renderMetrics(data.metrics, data.baseline));
         later(() => renderParams());
         later(() => renderRelations());
         later(() => (document.body.dataset.restMs = (performance.now() - started).toFixed(1)));

@@ -1,6 +1,6 @@
 // The webview's side of a panel's protocol: typed posting, typed receiving, and state kept by VS Code across
 // reloads. Each app opens its channel once with its own protocol, so it can post only its panel's messages.
-import type { StateMessage } from '../../src/protocol/common';
+import { INBOX, type StateMessage } from '../../src/protocol/common';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -28,11 +28,16 @@ export function panelChannel<S, In extends { type: string }, Out extends { type:
       post({ type: 'state', state });
     },
     onHostMessage: (handler) => {
-      window.addEventListener('message', (event: MessageEvent<unknown>) => {
-        const data = event.data;
-        // Only the host posts to this window; still, ignore anything without a string type.
+      // Only the host posts to this window; still, ignore anything without a string type.
+      const take = (data: unknown): void => {
         if (data && typeof data === 'object' && typeof (data as { type?: unknown }).type === 'string') handler(data as Out);
-      });
+      };
+      // What came before this bundle ran (a state posted while the page loaded), kept by the page's inline script.
+      const inbox = window as unknown as Record<string, unknown[] | undefined>;
+      const early = inbox[INBOX] ?? [];
+      inbox[INBOX] = undefined;
+      window.addEventListener('message', (event: MessageEvent<unknown>) => take(event.data));
+      for (const data of early) take(data);
     },
   };
 }
