@@ -13,6 +13,16 @@ export interface ViewHeader {
  * first view is built the message is left alone: it may say why the runs could not be read.
  */
 export function describeView(header: ViewHeader, state: { filter: string; sort: SortSpec }, view: RunsView | undefined, indexing?: { done: number; total: number }): void {
+  const next: ViewHeader = { message: header.message };
+  describeInto(next, state, view, indexing);
+  // VS Code's extension host holds a tree's refreshes until its change events (a message set counts, changed or
+  // not) have been quiet for 200 ms: set on every rebuild of a live run logging every 50 ms, the message froze
+  // the whole tree until the run stopped. Only real changes are written.
+  if (header.description !== next.description) header.description = next.description;
+  if (header.message !== next.message) header.message = next.message;
+}
+
+function describeInto(header: ViewHeader, state: { filter: string; sort: SortSpec }, view: RunsView | undefined, indexing?: { done: number; total: number }): void {
   const filter = state.filter.length > 80 ? `${state.filter.slice(0, 79)}…` : state.filter;
   const sort = state.sort;
   const customSort = sort.key.kind !== DEFAULT_SORT.key.kind || sort.descending !== DEFAULT_SORT.descending;

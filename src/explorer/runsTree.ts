@@ -23,6 +23,7 @@ import { rankRows } from './model/ranks';
 import type { ExplorerRun } from './model/run';
 import { shapeOf, type RunsView } from './model/view';
 import { Commands } from '../core/commands';
+import { SpacedEvents } from './spacedEvents';
 import type { RunGroupDecorators } from '../core/runGroups';
 
 /**
@@ -32,6 +33,7 @@ import type { RunGroupDecorators } from '../core/runGroups';
 export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
+  private readonly events = new SpacedEvents<Node>((nodes) => this.emitter.fire(nodes));
   private view: RunsView | undefined;
   private store: RunStore | undefined;
   private runNodes = new Map<string, RunNode>();
@@ -65,7 +67,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
       this.groupNodes.clear();
       this.runNodes.clear();
       this.details.clear();
-      this.emitter.fire(undefined);
+      this.events.push(undefined);
       return;
     }
     const changed = new Set(changedRuns);
@@ -77,12 +79,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
       if (changed.has(node.runId) || run.status === 'running') dirty.push(node);
     }
     for (const id of changed) this.details.delete(id);
-    if (dirty.length) this.emitter.fire(dirty);
+    if (dirty.length) this.events.push(dirty);
   }
 
   /** A group decorator changed what it says: redraw the group rows. */
   refreshGroups(): void {
-    if (this.groupNodes.size) this.emitter.fire([...this.groupNodes.values()]);
+    if (this.groupNodes.size) this.events.push([...this.groupNodes.values()]);
   }
 
   get current(): RunsView | undefined {
@@ -93,7 +95,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   tick(now: number): void {
     this.now = now;
     const live = [...this.runNodes.values()].filter((n) => n.run.status === 'running');
-    if (live.length) this.emitter.fire(live);
+    if (live.length) this.events.push(live);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -235,6 +237,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   }
 
   dispose(): void {
+    this.events.dispose();
     this.emitter.dispose();
   }
 }
