@@ -15,11 +15,13 @@ import { delay, tempWorkspace, vscodeTest } from '../test/e2e/harness';
 
 const SLOW_STEPS = Number(process.env.LIVE_SLOW_STEPS ?? 30);
 const FAST_STEPS = Number(process.env.LIVE_FAST_STEPS ?? 5000);
+const NEW_RUNS = Number(process.env.LIVE_NEW_RUNS ?? 8);
 
 const SCRIPT = `
 import json, os, re, sys, threading, time, trackside
 
 def phase(name, steps, interval):
+    started = time.time()
     run = trackside.init(project="live", name=name, system_metrics=False, capture_env=False)
     called, seen = {}, {}
     done = threading.Event()
@@ -59,15 +61,29 @@ def phase(name, steps, interval):
     t.join(30)
     time.sleep(3)  # the view catches up while the run still runs
     run.finish()
-    return {"called": called, "seen": seen}
+    return {"called": called, "seen": seen, "started": started}
 
-out = {"slow": phase("live-1hz", ${SLOW_STEPS}, 1.0), "fast": phase("live-1khz", ${FAST_STEPS}, 0.001)}
+def new_runs(n):
+    # Runs started one after another, as a user starts scripts: init() → the run's first row.
+    started = {}
+    for k in range(n):
+        name = "live-new-%d" % k
+        started[name] = time.time()
+        run = trackside.init(project="live", name=name, system_metrics=False, capture_env=False)
+        run.log({"loss": 1.0}, step=0)
+        time.sleep(1.5)
+        run.finish()
+    return started
+
+out = {"slow": phase("live-1hz", ${SLOW_STEPS}, 1.0), "fast": phase("live-1khz", ${FAST_STEPS}, 0.001), "new": new_runs(${NEW_RUNS})}
 json.dump(out, open(sys.argv[1], "w"))
 `;
 
 interface Phase {
   called: Record<string, number>;
   seen: Record<string, number>;
+  /** Wall clock (s) just before `trackside.init`. */
+  started: number;
 }
 
 /** Per step, the first moment a row showed it or a later step, minus its call (ms); missing steps as Infinity. */
@@ -94,10 +110,13 @@ vscodeTest(
     // Noted in the page itself, so the bench's own round trips do not add to the figure.
     await vscode.page.evaluate(`(() => {
       const live = (window.__live = {});
+      const first = (window.__first = {});
       const last = {};
       setInterval(() => {
         for (const row of document.querySelectorAll('.part.sidebar .monaco-list-row')) {
           const text = row.textContent ?? '';
+          const any = /live-(?:1k?hz|new-\\d+)/.exec(text)?.[0];
+          if (any !== undefined) first[any] ??= Date.now();
           const name = /live-1k?hz/.exec(text)?.[0];
           const step = /step ([\\d,]+)/.exec(text)?.[1];
           if (name === undefined || step === undefined) continue;
@@ -127,7 +146,8 @@ vscodeTest(
     assert.equal(code, 0, `the logging script failed: ${stderr}`);
     await delay(500);
     const shown = (await vscode.page.evaluate('window.__live')) as Record<string, Array<[number, number]>>;
-    const phases = JSON.parse(await readFile(out, 'utf8')) as { slow: Phase; fast: Phase };
+    const phases = JSON.parse(await readFile(out, 'utf8')) as { slow: Phase; fast: Phase; new: Record<string, number> };
+    const firstRow = (await vscode.page.evaluate('window.__first')) as Record<string, number>;
     const report = (label: string, name: string, phase: Phase) => {
       const tree = summary(latencies(phase, shown[name] ?? []));
       const file = summary(Object.entries(phase.called).map(([s, c]) => (phase.seen[s] === undefined ? Infinity : (phase.seen[s] - c) * 1000)));
@@ -144,6 +164,10 @@ vscodeTest(
       const c0 = phases.fast.called['1'] * 1000;
       console.log(JSON.stringify((shown['live-1khz'] ?? []).map(([t, s]) => [Math.round(t - c0), s])));
     }
+    // A new run's row: from init() to the row, whatever it shows (the step follows once the log is read).
+    const starts = { ...phases.new, 'live-1hz': phases.slow.started, 'live-1khz': phases.fast.started };
+    const fresh = summary(Object.entries(starts).map(([name, at]) => (firstRow[name] === undefined ? Infinity : firstRow[name] - at * 1000)));
+    console.log(`new run: init() → its first row p50 ${fresh.p50?.toFixed(0)} / max ${fresh.max?.toFixed(0)} ms (n=${fresh.n}, never shown ${fresh.missing})`);
     const slow = report('1 step/s', 'live-1hz', phases.slow);
     const fast = report(`~1,000 steps/s (${FAST_STEPS} steps)`, 'live-1khz', phases.fast);
     assert.ok(slow.n - slow.missing > 0 && fast.n - fast.missing > 0, 'the rows never showed a step');

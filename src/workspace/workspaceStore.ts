@@ -8,6 +8,7 @@ import { openStore, setParseWorkerScript, type IndexReport, type RunStore } from
 import { DiagnosticLog } from './diagnosticLog';
 import { Debouncer } from './debouncer';
 import { LiveRunWatcher } from './liveRuns';
+import { NewRunWatcher } from './newRuns';
 import { resolveRoots, type RunRoot } from './roots';
 import { IMPORT_SETTINGS, scanFolders, sourcesOff } from './importSettings';
 import { runIdIn } from './runPath';
@@ -49,6 +50,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
   private readonly indexSoon: Debouncer;
   private readonly persistSoon: Debouncer;
   private readonly liveRuns: LiveRunWatcher;
+  private readonly newRuns: NewRunWatcher;
   private opening: Promise<RunStore> | undefined;
   /** Settles when the store is open, before the first pass (see opened()); rejects if opening fails first. */
   private openedEarly: Promise<RunStore> | undefined;
@@ -90,6 +92,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
     this.tick = this.register(new LiveTick(() => this.liveTick()));
     // Other tools' runs have ids that are not their folder's name; a folder watched for one knows its run.
     this.liveRuns = this.register(new LiveRunWatcher((dir) => this.runChanged(this.liveIds.get(dir) ?? path.basename(dir))));
+    this.newRuns = this.register(new NewRunWatcher((_root, id) => (id === undefined ? this.everythingChanged() : this.runChanged(id))));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!this.opening) return;
@@ -282,6 +285,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   private watch(roots: RunRoot[], globs: vscode.RelativePattern[]): void {
     this.stopLive();
+    this.newRuns.watch(roots.map((r) => r.fsPath));
     for (const root of roots) {
       const watcher = vscode.workspace.createFileSystemWatcher(root.watch);
       const poke = (uri: vscode.Uri): void => {
@@ -473,6 +477,7 @@ export class WorkspaceStore extends Disposable implements StoreService {
 
   private stopLive(): void {
     this.liveRuns.track([]);
+    this.newRuns.dispose();
     this.tick.set(false);
     this.poller?.dispose();
     this.poller = undefined;
