@@ -67,7 +67,7 @@ def new_runs(n):
     # Runs started one after another, as a user starts scripts: init() → the run's first row.
     started = {}
     for k in range(n):
-        name = "live-new-%d" % k
+        name = "live-new-" + "abcdefghijklmnopqrstuvwxyz"[k % 26]
         started[name] = time.time()
         run = trackside.init(project="live", name=name, system_metrics=False, capture_env=False)
         run.log({"loss": 1.0}, step=0)
@@ -115,7 +115,7 @@ vscodeTest(
       setInterval(() => {
         for (const row of document.querySelectorAll('.part.sidebar .monaco-list-row')) {
           const text = row.textContent ?? '';
-          const any = /live-(?:1k?hz|new-\\d+)/.exec(text)?.[0];
+          const any = /live-(?:1k?hz|new-[a-z])/.exec(text)?.[0];
           if (any !== undefined) first[any] ??= Date.now();
           const name = /live-1k?hz/.exec(text)?.[0];
           const step = /step ([\\d,]+)/.exec(text)?.[1];
@@ -163,6 +163,10 @@ vscodeTest(
     if (process.env.LIVE_DEBUG) {
       const c0 = phases.fast.called['1'] * 1000;
       console.log(JSON.stringify((shown['live-1khz'] ?? []).map(([t, s]) => [Math.round(t - c0), s])));
+      const calls = phases.slow.called;
+      console.log('1 step/s, [step, ms from call to the row]:', JSON.stringify(latencies(phases.slow, shown['live-1hz'] ?? []).map((ms, i) => [Object.keys(calls)[i], Math.round(ms)])));
+      console.log('first rows seen:', JSON.stringify(firstRow));
+      console.log('1 step/s, step 1 called at', Math.round(calls['1'] * 1000), '; the Trackside log:\n', await vscode.tracksideLog());
     }
     // A new run's row: from init() to the row, whatever it shows (the step follows once the log is read).
     const starts = { ...phases.new, 'live-1hz': phases.slow.started, 'live-1khz': phases.fast.started };

@@ -1,8 +1,8 @@
 /**
  * VS Code's extension host holds a tree's refreshes until its change events have been quiet for 200 ms (the
  * first of a burst goes at once): a live run refreshing its row every 50 ms reached the screen only when it
- * stopped logging. Events spaced just wider than that wait each go out at once; closer ones are merged and sent
- * when the gap has passed.
+ * stopped logging. Events spaced just wider than that wait each go out at once (on the next timer turn); closer
+ * ones are merged and sent when the gap has passed.
  */
 export const TREE_EVENT_GAP_MS = 210;
 
@@ -26,9 +26,10 @@ export class SpacedEvents<T> {
       for (const item of items) this.pending.add(item);
     }
     if (this.timer !== undefined) return;
-    const wait = this.lastAt + this.gapMs - this.now();
-    if (wait <= 0) this.flush();
-    else this.timer = setTimeout(() => this.flush(), wait);
+    // Always from a timer, even when the gap has passed: a push from I/O that overran VS Code's 200 ms timer
+    // (set when our last event went out) would otherwise reach it before that timer ran, restart its wait, and
+    // under load freeze the row again. Node runs due timers in the order they fell due, so that one goes first.
+    this.timer = setTimeout(() => this.flush(), Math.max(0, this.lastAt + this.gapMs - this.now()));
   }
 
   private flush(): void {
