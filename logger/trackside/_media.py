@@ -8,6 +8,7 @@ Nothing here raises into the training script: a bad input becomes a warning in t
 """
 
 import hashlib
+import mmap
 import os
 import re
 import threading
@@ -46,6 +47,8 @@ def _note(obj, message):
 # -- images -------------------------------------------------------------------------------------------
 
 _LOCKS = threading.Lock()  # makes each Image's own lock, on a writer thread
+_MMAP = mmap.mmap
+_NDARRAY = None  # numpy.ndarray, once one was logged (numpy is not imported here)
 
 
 class Image(Media):
@@ -58,12 +61,37 @@ class Image(Media):
     kind = "image"
 
     def __init__(self, data_or_path, caption=None):
+        global _NDARRAY
         # The common case first, in as few steps as possible: after a training step each new step is a cache and
         # TLB miss, and those are most of what this costs the training thread. An H x W x C array of bytes of a
         # shape logged before is copied into a buffer the writer has finished with (_pixels.pool): one memcpy,
         # no fresh pages. The Snapshot is made on the writer thread, and so is the lock (see _encode).
         self.warning = self._file = self._error = self._encoded = self._lock = None
         self.caption = None if caption is None else _text_of(caption, CAPTION_CAP, "caption")
+        if data_or_path.__class__ is _NDARRAY:
+            # numpy's array, of a uint8 shape logged before: copied by slice assignment into a pooled mmap, for which
+            # numpy exports its buffer plainly (C-contiguous only; no format string or memoryview made). Anything
+            # else, a strided array say, falls through.
+            buf = None
+            try:
+                if data_or_path.dtype.char == "B":
+                    shape = data_or_path.shape
+                    free = _POOL.get(shape)
+                    if free:
+                        buf = free.pop()
+            except IndexError:  # another thread took the last one
+                pass
+            if buf is not None:
+                if buf.__class__ is _MMAP:  # (small images are pooled in bytearrays: the next path takes them)
+                    try:
+                        buf[:] = data_or_path
+                    except Exception:  # not C-contiguous: the next paths copy it
+                        pass
+                    else:
+                        self._snap = (buf, shape)
+                        self._nbytes = len(buf)
+                        return
+                free.append(buf)
         try:
             mv = memoryview(data_or_path)
             shape = mv.shape
@@ -94,6 +122,9 @@ class Image(Media):
                 self._file = _read_image_file(os.fspath(data_or_path))
             else:
                 self._snap = _pixels.snapshot(data_or_path)
+                cls = type(data_or_path)
+                if cls.__name__ == "ndarray" and cls.__module__ == "numpy":
+                    _NDARRAY = cls  # numpy's array: the next ones take the first fast path
                 if self._snap.warning:
                     _note(self, self._snap.warning)
             self._nbytes = len(self._file) if self._file is not None else self._snap.nbytes

@@ -214,7 +214,7 @@ class Run(object):
             self._step = step if commit is False else step + 1
             if values:
                 self._queue_append((time.time(), step, values))
-            elif image is not None:
+            if image is not None:
                 state = self._media
                 nbytes = image._nbytes
                 if state is not None and state.admitted - state.released + nbytes <= _media.PENDING_CAP:
