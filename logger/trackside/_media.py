@@ -8,7 +8,6 @@ Nothing here raises into the training script: a bad input becomes a warning in t
 """
 
 import hashlib
-import mmap
 import os
 import re
 import threading
@@ -47,8 +46,8 @@ def _note(obj, message):
 # -- images -------------------------------------------------------------------------------------------
 
 _LOCKS = threading.Lock()  # makes each Image's own lock, on a writer thread
-_MMAP = mmap.mmap
 _NDARRAY = None  # numpy.ndarray, once one was logged (numpy is not imported here)
+_U8_SHAPES = {}  # H x W x C shapes of numpy uint8 images snapshotted whole -> their byte count
 
 
 class Image(Media):
@@ -68,30 +67,15 @@ class Image(Media):
         # no fresh pages. The Snapshot is made on the writer thread, and so is the lock (see _encode).
         self.warning = self._file = self._error = self._encoded = self._lock = None
         self.caption = None if caption is None else _text_of(caption, CAPTION_CAP, "caption")
-        if data_or_path.__class__ is _NDARRAY:
-            # numpy's array, of a uint8 shape logged before: copied by slice assignment into a pooled mmap, for which
-            # numpy exports its buffer plainly (C-contiguous only; no format string or memoryview made). Anything
-            # else, a strided array say, falls through.
-            buf = None
-            try:
-                if data_or_path.dtype.char == "B":
-                    shape = data_or_path.shape
-                    free = _POOL.get(shape)
-                    if free:
-                        buf = free.pop()
-            except IndexError:  # another thread took the last one
-                pass
-            if buf is not None:
-                if buf.__class__ is _MMAP:  # (small images are pooled in bytearrays: the next path takes them)
-                    try:
-                        buf[:] = data_or_path
-                    except Exception:  # not C-contiguous: the next paths copy it
-                        pass
-                    else:
-                        self._snap = (buf, shape)
-                        self._nbytes = len(buf)
-                        return
-                free.append(buf)
+        if data_or_path.__class__ is _NDARRAY and data_or_path.dtype.char == "B":
+            # numpy's uint8 array, of an H x W x C shape taken before: one tobytes(), a single copy in C order with no
+            # buffer exported (numpy builds a format string and the memoryview objects for that: 8-13 us cold).
+            shape = data_or_path.shape
+            nbytes = _U8_SHAPES.get(shape)
+            if nbytes is not None:
+                self._snap = (data_or_path.tobytes(), shape)
+                self._nbytes = nbytes
+                return
         try:
             mv = memoryview(data_or_path)
             shape = mv.shape
@@ -121,10 +105,13 @@ class Image(Media):
             elif isinstance(data_or_path, (str, os.PathLike)):
                 self._file = _read_image_file(os.fspath(data_or_path))
             else:
-                self._snap = _pixels.snapshot(data_or_path)
+                self._snap = snap = _pixels.snapshot(data_or_path)
                 cls = type(data_or_path)
-                if cls.__name__ == "ndarray" and cls.__module__ == "numpy":
-                    _NDARRAY = cls  # numpy's array: the next ones take the first fast path
+                if cls.__name__ == "ndarray" and cls.__module__ == "numpy" and snap.fmt == "B" and not snap.chw \
+                        and len(snap.shape) == 3 and snap.shape == data_or_path.shape and len(_U8_SHAPES) < 16:
+                    # numpy's uint8 H x W x C array, not downscaled: the next ones of its shape take the first path.
+                    _NDARRAY = cls
+                    _U8_SHAPES[snap.shape] = snap.nbytes
                 if self._snap.warning:
                     _note(self, self._snap.warning)
             self._nbytes = len(self._file) if self._file is not None else self._snap.nbytes

@@ -7,13 +7,10 @@ Two halves. ``snapshot`` runs on the training thread and only copies (one C-leve
 
 A C-contiguous array is copied into a buffer from a small pool, handed back by ``release`` once the writer has
 encoded it: a fresh 196 KB allocation every step (the heap trimmed by the writer in between) costs the training
-thread page faults, and with them a cleared TLB, on every call. From 64 KB the buffers are anonymous mmaps: a numpy
-array is copied into one by slice assignment, for which numpy exports its buffer without the format string and
-the memoryview objects a copy into a memoryview costs (8-13 us on a cold training thread).
+thread page faults, and with them a cleared TLB, on every call.
 """
 
 import math
-import mmap
 
 MAX_SIDE = 4096
 MAX_SAMPLES = 16 << 20  # H * W * channels kept: 16 MB of 8-bit pixels
@@ -25,13 +22,11 @@ _FLOAT_FORMATS = set("efd")
 
 
 _POOL_MAX_BUFFER = 16 << 20  # bigger snapshots are allocated each time
-_MMAP_FROM = 64 << 10  # snapshots of this many bytes or more are kept in anonymous mmaps
-_PRIVATE = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}  # Windows' have no flags
 _POOL_SIZE_BYTES = 16 << 20  # idle buffers kept per shape: this many bytes of them, at most _POOL_PER_SIZE
 _POOL_PER_SIZE = 8
 _POOL_SIZES = 4  # distinct shapes pooled; idle memory stays under _POOL_SIZES * _POOL_SIZE_BYTES
-# Idle buffers (anonymous mmaps, or 1-D writable "B" memoryviews of bytearrays for small ones), keyed by the
-# H x W x C shape of 8-bit images, or by the byte count of anything else. dict.get, list.pop and list.append are atomic under the GIL: no lock.
+# Idle buffers (1-D writable "B" memoryviews of bytearrays), keyed by the H x W x C shape of 8-bit images, or by
+# the byte count of anything else. dict.get, list.pop and list.append are atomic under the GIL: no lock.
 pool = {}
 
 
@@ -56,25 +51,15 @@ def _copy_to_buffer(mv):
         if buf is not None:
             buf[:] = mv.cast("B")
             return buf
-    if _MMAP_FROM <= mv.nbytes <= _POOL_MAX_BUFFER:
-        # An anonymous mapping, which the pool keeps: a numpy array is copied into it by slice assignment, for which
-        # numpy exports its buffer plainly (no format string, no memoryview objects: see _media.Image). Not for
-        # small images: thousands of them may wait for the writer, and a process has a limit on its mappings.
-        try:
-            # Private: a process forked later (a data loader's workers) does not share it.
-            buf = mmap.mmap(-1, mv.nbytes, **_PRIVATE)
-        except (OSError, ValueError):
-            buf = None
-        if buf is not None:
-            buf[:] = mv.cast("B")
-            return buf
     return memoryview(bytearray(mv))
 
 
 def pooled(buf, shape):
-    """The snapshot of an H x W x C image of bytes copied into ``buf``, a buffer taken from ``pool[shape]`` (the
-    training thread does that itself: see ``_media.Image``)."""
-    return Snapshot("raw", buf, shape, False, "B", None, len(buf), buf)
+    """The snapshot of an H x W x C image of bytes copied into ``buf``, a buffer taken from ``pool[shape]``, or a
+    bytes object of its own (the training thread copies them itself: see ``_media.Image``)."""
+    if buf.__class__ is bytes:
+        return Snapshot("raw", buf, shape, False, "B", None, len(buf))
+    return Snapshot("raw", buf, shape, False, "B", None, buf.nbytes, buf)
 
 
 def release(snap):
@@ -82,15 +67,15 @@ def release(snap):
     encoding): the next snapshot of that shape overwrites it."""
     buf = snap.buffer
     snap.buffer = snap.data = None
-    if buf is None or len(buf) > _POOL_MAX_BUFFER:
+    if buf is None or buf.nbytes > _POOL_MAX_BUFFER:
         return
-    key = snap.shape if snap.fmt == "B" and not snap.chw and len(snap.shape) == 3 else len(buf)
+    key = snap.shape if snap.fmt == "B" and not snap.chw and len(snap.shape) == 3 else buf.nbytes
     free = pool.get(key)
     if free is None:
         if len(pool) >= _POOL_SIZES:
             return
         free = pool.setdefault(key, [])
-    if len(free) < min(_POOL_PER_SIZE, max(1, _POOL_SIZE_BYTES // len(buf))):
+    if len(free) < min(_POOL_PER_SIZE, max(1, _POOL_SIZE_BYTES // buf.nbytes)):
         free.append(buf)
 
 
