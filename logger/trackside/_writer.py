@@ -87,12 +87,22 @@ class Writer:
     def _loop(self):
         last_records = 0.0
         while not self._closed:
-            # While records keep coming (any in the last flush_interval) the writer comes back every quick_gap;
-            # idle, it sleeps flush_interval and the next record wakes it (see queued()).
+            # While records keep coming (any written in the last flush_interval) the writer comes back every
+            # quick_gap; idle, it sleeps flush_interval and the next record wakes it (see queued()).
             now = _monotonic()
-            timeout = self.quick_gap if now - last_records < self.flush_interval else self.flush_interval
-            self._back_by = now + timeout
-            self._wake.wait(timeout)
+            if now - last_records < self.flush_interval:
+                self._back_by = now + self.quick_gap
+                # A wake-up asked for while this thread was flushing (by a record that saw the back_by of the sleep
+                # it had just left) was served by that flush, or will be within quick_gap: left set, it would cut
+                # this wait short and put two writes closer together than quick_gap.
+                self._wake.clear()
+                self._wake.wait(self.quick_gap)
+            else:
+                self._back_by = now + self.flush_interval
+                # A record queued while this thread flushed may have seen a back_by that did not call for a wake-up:
+                # it is written within quick_gap, not flush_interval. (Records queued from here on see the far
+                # back_by, and wake this thread.)
+                self._wake.wait(self.quick_gap if self.queue else self.flush_interval)
             self._wake.clear()
             if self._closed:
                 break
@@ -103,12 +113,15 @@ class Writer:
                 if self._beat is not None:
                     record.update(self._beat())
                 self.queue.append(record)
-            if self.queue:
-                last_records = _monotonic()
+            had, writes = bool(self.queue), self.writes
             try:
                 self.flush()
             except Exception as e:  # the writer thread must survive anything
                 warn("writer error: %s: %s" % (type(e).__name__, e), key="writer-loop")
+            # Records written count even when they were queued after the check above (the flush took them): the
+            # next record then waits for quick_gap instead of waking this thread right away for a write of its own.
+            if had or self.writes != writes:
+                last_records = _monotonic()
 
     def flush(self, timeout=-1):
         """Encode and write everything queued so far. Safe from any thread and from signal handlers
