@@ -9,8 +9,9 @@ comes back every ``quick_gap``, so under load it still batches (at most one writ
 waits much longer than that. 20 ms: a live view refreshes its rows every ~210 ms (VS Code holds a tree's refreshes
 until its events have been quiet 200 ms), so each ms a record waits here adds to how stale the row it shows can
 be, while writes spaced wider than the extension's 15 ms quiet window still each get read at once (closer ones
-would make it wait for a quiet spell, up to 100 ms); 50 write() calls a second at most, whatever the rate. No open/close or fsync per record: the file stays open, and the kernel keeps
-what was written when the process is killed. Media (``_media.MediaJob``) are encoded here too, on this thread: each
+would make it wait for a quiet spell, up to 100 ms); 50 write() calls a second at most, whatever the rate. No
+open/close or fsync per record: the file stays open, and the kernel keeps what was written when the process is
+killed. Media (``_media.MediaJob``) are encoded here too, on this thread: each
 job writes its files under ``media/`` and only then becomes its line.
 """
 
