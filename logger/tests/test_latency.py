@@ -72,5 +72,32 @@ class QuickWriteTest(RootCase):
         self.assertLessEqual(writes, allowed, "%d writes for 20000 steps in %.2f s" % (writes, elapsed))
 
 
+    def test_under_load_writes_are_spaced_wider_than_the_editor_s_quiet_window(self):
+        # The extension reads a live run's log once its folder has been quiet 15 ms (and at the latest 100 ms after
+        # the first change): writes spaced closer than that would delay what it shows, not speed it up.
+        run = self.start()
+        writer = run._writer
+        self.assertGreater(writer.quick_gap, 0.015)
+        self.assertLessEqual(writer.quick_gap, 0.025, "each ms here is a ms a live row can be staler")
+        run._writer.max_queued = run._max_queued = 10 ** 9
+        times, real = [], writer._write
+
+        def noting(parts):  # the real write, noting when each batch went out
+            times.append(time.monotonic())
+            return real(parts)
+
+        writer._write = noting
+        t0 = time.monotonic()
+        step = 0
+        while time.monotonic() - t0 < 1.0:
+            run.log({"loss": 0.5}, step=step)
+            step += 1
+            time.sleep(0.001)
+        self.assertTrue(wait_for(lambda: len(metrics_in(run.path)) == step, 5.0))
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        self.assertGreater(len(gaps), 5)
+        self.assertGreaterEqual(min(gaps), writer.quick_gap - 0.002, gaps)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -67,6 +67,38 @@ print(json.dumps({
 """
 
 
+CHILD_BIG = r"""
+import hashlib, json
+import numpy as np
+import trackside
+
+rng = np.random.default_rng(2)
+shape = (128, 192, 3)
+frames = [(rng.random(shape) * 255).astype(np.uint8) for _ in range(12)]
+sha = lambda a: hashlib.sha1(np.ascontiguousarray(a).tobytes()).hexdigest()
+run = trackside.init(project="big")
+reused = np.empty(shape, np.uint8)
+for step in range(4):  # the first takes the checked path; the later ones numpy's own copy
+    reused[:] = frames[step]
+    run.log({"reused": trackside.Image(reused)}, step=step)
+    reused[:] = 255  # the loop refills its array right after log()
+    run.flush()
+fast = shape in trackside._media._U8_SHAPES
+flipped = frames[4][:, ::-1]  # the pooled shape, not C-contiguous
+signed = frames[5].view(np.int8)  # the pooled shape, another dtype
+run.log({"flipped": trackside.Image(flipped)}, step=10)
+run.log({"signed": trackside.Image(signed)}, step=11)
+with run._writer._lock:  # the writer busy: more snapshots wait than the pool holds
+    for step in range(20, 32):
+        reused[:] = frames[step % 12]
+        run.log({"busy": trackside.Image(reused)}, step=step)
+        reused[:] = 0
+run.finish()
+print(json.dumps({"fast": fast, "frames": [sha(f) for f in frames], "flipped": sha(flipped),
+                  "signed": sha(np.where(signed < 0, 0, signed).astype(np.uint8))}))
+"""
+
+
 class ArrayMediaTest(RootCase):
     def test_numpy_and_torch_images_histograms_and_tables(self):
         out, _ = run_system_python(self, CHILD, self.root)
@@ -131,6 +163,27 @@ class ArrayMediaTest(RootCase):
         self.assertEqual(table["rows"][1], [7, None])
         self.assertEqual(decode_png(read_media(rd, table["rows"][0][1]["$image"]))[:3], (2, 2, 3))
 
+
+    def test_numpy_frames_of_a_pooled_size_are_each_the_one_at_log_time(self):
+        import hashlib
+
+        out, _ = run_system_python(self, CHILD_BIG, self.root)
+        expect = json.loads(out.strip().splitlines()[-1])
+        rd = run_dir(self.root)
+        media = by_key(media_records(rd + "/events.jsonl"))
+
+        def sha(record):
+            (item,) = record["items"]
+            w, h, c, px = decode_png(read_media(rd, item["path"]))
+            self.assertEqual((w, h, c), (192, 128, 3))
+            return hashlib.sha1(px).hexdigest()
+
+        self.assertTrue(expect["fast"], "numpy's uint8 frames of that shape take the fast path")
+        self.assertEqual([sha(r) for r in media["reused"]], expect["frames"][:4])
+        self.assertEqual(sha(media["flipped"][0]), expect["flipped"], "a strided array of the pooled shape")
+        self.assertEqual(sha(media["signed"][0]), expect["signed"], "int8 of the pooled shape, clipped at 0")
+        self.assertEqual([r["step"] for r in media["busy"]], list(range(20, 32)))
+        self.assertEqual([sha(r) for r in media["busy"]], [expect["frames"][s % 12] for s in range(20, 32)])
 
 if __name__ == "__main__":
     unittest.main()

@@ -90,6 +90,52 @@ class PoolTest(RootCase):
         self.assertEqual(self.pixels(second, 1), frame(5))
         self.assertEqual(len(_pixels.pool[SHAPE]), 1, "one buffer, handed back once")
 
+    def test_a_captioned_image_of_a_pooled_shape_keeps_its_caption_and_its_pixels(self):
+        run = self.init()
+        source = bytearray(SIZE)
+        self.log_frames(run, source, [0])
+        run.flush()
+        source[:] = frame(1)
+        run.log({"img": trackside.Image(memoryview(source).cast("B", SHAPE), caption="step one")}, step=1)
+        self.assertEqual(_pixels.pool[SHAPE], [], "taken from the pool")
+        source[:] = b"\xff" * SIZE
+        run.finish()
+        (record,) = [r for r in media_records(run.path) if r["step"] == 1]
+        self.assertEqual(record["items"][0]["caption"], "step one")
+        self.assertEqual(self.pixels(run, 1), frame(1))
+
+    def test_one_image_encoded_by_two_writers_at_once_is_encoded_once(self):
+        import threading
+        from trackside import _media
+
+        image = trackside.Image(memoryview(bytearray(frame(3))).cast("B", SHAPE))
+        calls, real = [], _media.encode_png
+        start = threading.Barrier(4)
+
+        def counting(*args):  # the real encoder, slowed so that the other threads arrive meanwhile
+            calls.append(1)
+            threading.Event().wait(0.05)
+            return real(*args)
+
+        def encode():
+            start.wait()
+            results.append(image._encode())
+
+        results = []
+        _media.encode_png = counting
+        try:
+            threads = [threading.Thread(target=encode) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            _media.encode_png = real
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(len(results), 4)
+        self.assertTrue(all(r is results[0] for r in results))
+        self.assertEqual(decode_png(results[0][3])[3], frame(3))
+
     def test_another_format_of_a_pooled_shape_is_read_as_its_own_format(self):
         run = self.init()
         source = bytearray(SIZE)

@@ -55,8 +55,10 @@ def _copy_to_buffer(mv):
 
 
 def pooled(buf, shape):
-    """The snapshot of an H x W x C image of bytes copied into ``buf``, a buffer taken from ``pool[shape]`` (the
-    training thread does that itself: see ``_media.Image``)."""
+    """The snapshot of an H x W x C image of bytes copied into ``buf``, a buffer taken from ``pool[shape]``, or a
+    bytes object of its own (the training thread copies them itself: see ``_media.Image``)."""
+    if buf.__class__ is bytes:
+        return Snapshot("raw", buf, shape, False, "B", None, len(buf))
     return Snapshot("raw", buf, shape, False, "B", None, buf.nbytes, buf)
 
 

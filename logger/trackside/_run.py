@@ -176,27 +176,33 @@ class Run(object):
         """
         if self._quiet:
             return self._count_step(step, commit)
-        try:
-            values = dict(data)
-        except (TypeError, ValueError):
-            warn("log() takes a dict of metric name -> number, not %s" % type(data).__name__, key="log-type")
-            return
-        media = image = None
-        for v in values.values():
-            # Floats, and ints a JavaScript reader holds exactly, go straight through; anything else once
-            # through coerce_metrics (media values are taken out first).
-            if v.__class__ is not float and not (v.__class__ is int and -MAX_EXACT_INT <= v <= MAX_EXACT_INT):
-                if v.__class__ is Image and len(values) == 1:
-                    # log({"samples": Image(...)}), the common media call, queued below in few steps: the training
-                    # thread comes back from its step with cold caches, and each function called is more misses.
-                    for key in values:
-                        if key.__class__ is str:
-                            image, values = v, None
-                    if image is not None:
-                        break
-                media = split_media(values)
-                values = coerce_metrics(values) if values else values
-                break
+        image = None
+        if data.__class__ is dict and len(data) == 1:
+            # log({"samples": Image(...)}), the common media call, queued below in few steps and with one tuple: the
+            # training thread comes back from its step with cold caches, and each object or call is more misses.
+            try:
+                for key in data:
+                    image = data[key]
+            except Exception:  # changed meanwhile by another thread: the general path copies it
+                image = None
+            if image.__class__ is not Image or key.__class__ is not str:
+                image = None
+        media = None
+        if image is None:
+            try:
+                values = dict(data)
+            except (TypeError, ValueError):
+                warn("log() takes a dict of metric name -> number, not %s" % type(data).__name__, key="log-type")
+                return
+            for v in values.values():
+                # Floats, and ints a JavaScript reader holds exactly, go straight through; anything else once
+                # through coerce_metrics (media values are taken out first).
+                if v.__class__ is not float and not (v.__class__ is int and -MAX_EXACT_INT <= v <= MAX_EXACT_INT):
+                    media = split_media(values)
+                    values = coerce_metrics(values) if values else values
+                    break
+        else:
+            values = None
         if step is not None and (step.__class__ is not int or not 0 <= step <= MAX_EXACT_INT):
             step = coerce_step(step, None)
         with self._lock:
@@ -213,7 +219,8 @@ class Run(object):
                 nbytes = image._nbytes
                 if state is not None and state.admitted - state.released + nbytes <= _media.PENDING_CAP:
                     state.admitted += nbytes  # MediaState.admit's common case
-                    self._queue_append(MediaJob(time.time(), step, key, image, state, nbytes))
+                    # The writer makes the MediaJob of these (_writer._encode_record).
+                    self._queue_append((time.time(), step, key, image, state, nbytes))
                 else:
                     self._queue_media([(key, image)], step)
             elif media:

@@ -6,8 +6,12 @@ sooner once ``max_queued`` records wait, encodes everything queued and appends i
 per batch of whole lines. The first record after a quiet spell wakes it at once, so a step logged once a second
 reaches the file (and the editor) in milliseconds, not up to ``flush_interval`` later; while records keep coming it
 comes back every ``quick_gap``, so under load it still batches (at most one write per ``quick_gap``) and no record
-waits much longer than that. No open/close or fsync per record: the file stays open, and the kernel keeps
-what was written when the process is killed. Media (``_media.MediaJob``) are encoded here too, on this thread: each
+waits much longer than that. 20 ms: a live view refreshes its rows every ~210 ms (VS Code holds a tree's refreshes
+until its events have been quiet 200 ms), so each ms a record waits here adds to how stale the row it shows can
+be, while writes spaced wider than the extension's 15 ms quiet window still each get read at once (closer ones
+would make it wait for a quiet spell, up to 100 ms); 50 write() calls a second at most, whatever the rate. No
+open/close or fsync per record: the file stays open, and the kernel keeps what was written when the process is
+killed. Media (``_media.MediaJob``) are encoded here too, on this thread: each
 job writes its files under ``media/`` and only then becomes its line.
 """
 
@@ -17,6 +21,7 @@ import threading
 import time
 
 from ._encode import encode
+from ._media import MediaJob
 from ._warn import warn
 
 _monotonic = time.monotonic
@@ -26,7 +31,7 @@ RETRY_CAP = 64 << 20  # bytes kept for retry while the disk refuses writes
 
 
 class Writer:
-    def __init__(self, path, flush_interval=0.5, max_queued=2000, heartbeat_interval=15.0, quick_gap=0.05, beat=None):
+    def __init__(self, path, flush_interval=0.5, max_queued=2000, heartbeat_interval=15.0, quick_gap=0.02, beat=None):
         self.path = path
         # Fields a heartbeat carries besides ts (a rank that logs no metrics reports its step there).
         self._beat = beat
@@ -62,7 +67,7 @@ class Writer:
     # -- training-thread side -------------------------------------------------------------------
 
     def put(self, record):
-        """Queue a record (a dict, or a ``(ts, step, values)`` metrics tuple)."""
+        """Queue a record (a dict, a ``(ts, step, values)`` metrics tuple, a media job or the tuple of one)."""
         q = self.queue
         q.append(record)
         self.queued(len(q))
@@ -83,12 +88,22 @@ class Writer:
     def _loop(self):
         last_records = 0.0
         while not self._closed:
-            # While records keep coming (any in the last flush_interval) the writer comes back every quick_gap;
-            # idle, it sleeps flush_interval and the next record wakes it (see queued()).
+            # While records keep coming (any written in the last flush_interval) the writer comes back every
+            # quick_gap; idle, it sleeps flush_interval and the next record wakes it (see queued()).
             now = _monotonic()
-            timeout = self.quick_gap if now - last_records < self.flush_interval else self.flush_interval
-            self._back_by = now + timeout
-            self._wake.wait(timeout)
+            if now - last_records < self.flush_interval:
+                self._back_by = now + self.quick_gap
+                # A wake-up asked for while this thread was flushing (by a record that saw the back_by of the sleep
+                # it had just left) was served by that flush, or will be within quick_gap: left set, it would cut
+                # this wait short and put two writes closer together than quick_gap.
+                self._wake.clear()
+                self._wake.wait(self.quick_gap)
+            else:
+                self._back_by = now + self.flush_interval
+                # A record queued while this thread flushed may have seen a back_by that did not call for a wake-up:
+                # it is written within quick_gap, not flush_interval. (Records queued from here on see the far
+                # back_by, and wake this thread.)
+                self._wake.wait(self.quick_gap if self.queue else self.flush_interval)
             self._wake.clear()
             if self._closed:
                 break
@@ -99,12 +114,15 @@ class Writer:
                 if self._beat is not None:
                     record.update(self._beat())
                 self.queue.append(record)
-            if self.queue:
-                last_records = _monotonic()
+            had, writes = bool(self.queue), self.writes
             try:
                 self.flush()
             except Exception as e:  # the writer thread must survive anything
                 warn("writer error: %s: %s" % (type(e).__name__, e), key="writer-loop")
+            # Records written count even when they were queued after the check above (the flush took them): the
+            # next record then waits for quick_gap instead of waking this thread right away for a write of its own.
+            if had or self.writes != writes:
+                last_records = _monotonic()
 
     def flush(self, timeout=-1):
         """Encode and write everything queued so far. Safe from any thread and from signal handlers
@@ -190,6 +208,8 @@ class Writer:
 
 def _encode_record(rec):
     if type(rec) is tuple:
+        if len(rec) != 3:  # one image, as Run.log queues it: (ts, step, key, image, state, nbytes)
+            return encode(MediaJob(*rec).render())
         ts, step, values = rec
         body = encode(values, exact_ints=False)  # log() made integers beyond 2**53 floats already
         if body is None:

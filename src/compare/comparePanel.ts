@@ -13,6 +13,7 @@ import { MediaServer } from '../panels/mediaServer';
 import { packSeries } from '../panels/runView';
 import { saveText, stamp } from '../panels/exports';
 import { pickRuns } from '../panels/pickRuns';
+import { previewRoots } from '../panels/preview';
 import { comparisonCsv, comparisonMarkdown, type Comparison } from './report';
 
 export const COMPARE_VIEW = 'trackside.compare';
@@ -34,9 +35,13 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
   /** The media keys and counts last sent (see DashboardPanel.appended). */
   private mediaSent = '';
 
-  constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: CompareState, opts: { picking?: boolean } = {}) {
+  /** May become the preview: its folders only grow (previewRoots), so showing another comparison rarely reloads the page. */
+  private readonly wide: boolean;
+
+  constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: CompareState, opts: { picking?: boolean; preview?: boolean } = {}) {
     super(panel, ctx, parseCompareMessage, state);
     this.picking = opts.picking ?? false;
+    this.wide = opts.preview ?? false;
     this.register({ dispose: () => clearTimeout(this.metricsTimer) });
     if (!this.picking) this.sendEarly();
   }
@@ -45,16 +50,22 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
     return this.isDisposed;
   }
 
-  /** The user picked the runs of a panel opened while picking: draw them (now, if the webview is already up). */
+  /**
+   * The user picked the runs of a panel opened while picking, or opened another comparison while this one is the
+   * preview: draw them (now, if the webview is already up).
+   */
   async picked(state: CompareState): Promise<void> {
     this.state = state;
     this.picking = false;
+    this.forgetRuns();
+    this.mediaSent = '';
     this.shownAt = performance.now();
     this.panel.title = `Compare ${state.runIds.length} Runs`;
     this.panel.reveal(undefined, false);
-    // The page may still be loading behind the pick: the state goes now, not after its `ready`.
+    // The page may still be loading behind the pick: the state goes now, not after its `ready`. A hidden page
+    // (a preview in a background tab) reloads as it is shown and asks for it.
     if (this.ready) await this.sendFull();
-    else this.sendEarly();
+    else if (this.panel.visible) this.sendEarly();
   }
 
   get runIds(): readonly string[] {
@@ -140,14 +151,18 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
   protected async sendFull(): Promise<void> {
     if (this.picking) return;
     const started = performance.now();
+    const asked = this.key;
     const { store, runs, missing } = await this.load();
+    // Another comparison was opened in this panel meanwhile: its own full state follows.
+    if (this.key !== asked) return;
     this.panel.title = `Compare ${this.state.runIds.length} Runs`;
     const ids = runs.map((r) => r.id);
     const media = this.media.keys(store, ids);
     this.mediaSent = MediaServer.signature(store, ids);
     // Media images load from the run folders; only runs with media widen the roots (a change reloads the page once).
     const withMedia = new Set(media.map((m) => m.runId));
-    this.allowFolders(runs.filter((r) => withMedia.has(r.id)).map((r) => r.dir));
+    const dirs = runs.filter((r) => withMedia.has(r.id)).map((r) => r.dir);
+    this.allowFolders(this.wide ? [...new Set([...this.folders, ...dirs.flatMap(previewRoots)])] : dirs);
     const series = await this.fullSeries(
       store,
       runs.map((r) => r.id),
@@ -167,6 +182,7 @@ export class ComparePanel extends ChartPanel<CompareState, CompareRequest, Compa
       timing: { hostMs: 0, sentAt: 0 },
     };
     if (baseline !== undefined) data.baseline = baseline;
+    if (this.key !== asked) return;
     data.timing = this.timing(started);
     await this.post(data);
     await this.sendRest(rest, data.runs);

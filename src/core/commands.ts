@@ -27,6 +27,9 @@ export const Commands = {
   showOutput: 'trackside.showOutput',
   // Panels.
   openRun: 'trackside.openRun',
+  openRunToSide: 'trackside.openRunToSide',
+  keepDashboardOpen: 'trackside.keepDashboardOpen',
+  keepCompareOpen: 'trackside.keepCompareOpen',
   compareRuns: 'trackside.compareRuns',
   // Rerun.
   rerun: 'trackside.rerun',

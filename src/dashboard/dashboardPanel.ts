@@ -1,5 +1,6 @@
 // One run's dashboard: header, metric charts grouped by prefix, params, artifacts, notes; live while the run
 // writes. The panel's only persistent state is the run id and chart options, so a reload rebuilds it from the store.
+// A preview dashboard (not kept) is reused for the next run opened: `showRun` posts that run to the loaded page.
 import * as vscode from 'vscode';
 import { Commands } from '../core/commands';
 import type { FeatureContext } from '../core/services';
@@ -12,6 +13,7 @@ import { compareParamKeys } from '../shared/params';
 import type { RunDetail } from '../store/types';
 import { ChartPanel, type Loaded } from '../panels/chartPanel';
 import { MediaServer } from '../panels/mediaServer';
+import { previewRoots } from '../panels/preview';
 import { packSeries } from '../panels/runView';
 
 export const DASHBOARD_VIEW = 'trackside.dashboard';
@@ -23,10 +25,33 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
   private readonly media = new MediaServer(this.panel.webview);
   /** The media keys and counts last sent: a live pass that changed them sends the keys again. */
   private mediaSent = '';
+  /** Created as the preview: may load files from beside its run's folder too (previewRoots), as the runs it may show next. */
+  private readonly wide: boolean;
+  /** When the run shown was asked for: the paint log measures from here. */
+  private shownAt = this.createdAt;
+  private reused = false;
 
-  constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: DashboardState, runDir?: string) {
-    super(panel, ctx, parseDashboardMessage, state, runDir ? [runDir] : []);
+  constructor(panel: vscode.WebviewPanel, ctx: FeatureContext, state: DashboardState, runDir?: string, preview = false) {
+    super(panel, ctx, parseDashboardMessage, state, runDir ? (preview ? previewRoots(runDir) : [runDir]) : []);
+    this.wide = preview;
     this.sendEarly();
+  }
+
+  /**
+   * Shows another run in this panel's loaded page (the preview reused), with the chart options the user set here:
+   * the page resets for it, with no new webview to wait for.
+   */
+  async showRun(runId: string, title: string): Promise<void> {
+    this.state = { ...this.state, runId };
+    this.shownAt = performance.now();
+    this.reused = true;
+    this.forgetRuns();
+    this.mediaSent = '';
+    this.panel.title = title;
+    this.panel.reveal();
+    if (this.ready) await this.sendFull();
+    // Still loading its first run: the new state goes after that one. A hidden page reloads when shown and asks.
+    else if (this.panel.visible) this.sendEarly();
   }
 
   get runIds(): readonly string[] {
@@ -67,19 +92,22 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
   }
 
   protected paintedLine(m: Extract<ChartInbound, { type: 'painted' }>): string {
-    return `Dashboard of ${this.state.runId}: painted ${this.timeline(m, this.createdAt)} after the panel was created.`;
+    const since = this.reused ? 'the run was opened in this panel' : 'the panel was created';
+    return `Dashboard of ${this.state.runId}: painted ${this.timeline(m, this.shownAt)} after ${since}.`;
   }
 
   protected async sendFull(): Promise<void> {
     const started = performance.now();
     const { store, runs } = await this.load();
     const run = runs[0];
+    // Another run was opened in this panel meanwhile: its own full state follows.
+    if (run && run.id !== this.state.runId) return;
     if (!run) {
       await this.post({ type: 'notice', level: 'error', message: `Run ${this.state.runId} is not in the index (deleted, or not indexed yet).` });
       return;
     }
-    // Lets the webview load images from this run's folder, and only this panel's run.
-    this.allowFolders([run.dir]);
+    // Lets the webview load images from this run's folder, and only this panel's run (a preview: previewRoots).
+    this.allowFolders(this.wide ? previewRoots(run.dir) : [run.dir]);
     this.panel.title = `Run: ${run.name || run.id}`;
     const series = await this.fullSeries(store, [run.id]);
     this.mediaSent = MediaServer.signature(store, [run.id]);
@@ -100,6 +128,7 @@ export class DashboardPanel extends ChartPanel<DashboardState, DashboardRequest,
     };
     if (run.exactInts?.params !== undefined) data.exactParams = run.exactInts.params;
     if (run.exactInts?.summary !== undefined) data.exactSummary = run.exactInts.summary;
+    if (run.id !== this.state.runId) return;
     data.timing = this.timing(started);
     await this.post(data);
     await this.sendRest(rest, [data.run]);

@@ -179,6 +179,11 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
     );
   }
 
+  /** The folders besides the bundles the webview may load files from now. */
+  protected get folders(): readonly string[] {
+    return this.roots;
+  }
+
   /** Lets the webview load files from these folders too (and no others besides the bundles). */
   protected allowFolders(dirs: readonly string[], initial = false): void {
     if (!initial && dirs.length === this.roots.length && dirs.every((d, i) => d === this.roots[i])) return;
@@ -238,6 +243,15 @@ export abstract class ChartPanel<S extends PanelStateBase, Own extends { type: s
   /** Points per series for `runs` overlaid lines, from the last plot width the webview reported. */
   private budget(runs: number): number {
     return pointsPerSeries({ plotWidth: this.plotWidth, runs, charts: this.keys.length, max: maxPoints() });
+  }
+
+  /**
+   * The panel now shows other runs in its loaded page (a preview panel reused): what was kept about the old ones
+   * goes, so the new ones get the first colours and no live pass queries the old.
+   */
+  protected forgetRuns(): void {
+    this.slots = new Map();
+    this.changed.clear();
   }
 
   /** Starts a live update now (coalesced with any in flight). */

@@ -1,5 +1,6 @@
 // The compare view: runs legend, metric summary (best marked, deltas against a baseline), params diff,
-// overlaid charts, parallel coordinates and scatter. Every run keeps one colour everywhere in the view.
+// overlaid charts, parallel coordinates and scatter. Every run keeps one colour everywhere in the view. A new set of
+// runs (runs added or removed, or the preview panel shown another comparison) starts the media and zoom afresh.
 import '../shared/elements';
 import '../shared/style.css';
 import type { CompareData, CompareState } from '../../src/protocol/compare';
@@ -121,6 +122,8 @@ function renderParams(): void {
   paramsBox.replaceChildren(paramsTable(data, state.onlyDifferences));
 }
 
+const runSet = (runs: ReadonlyArray<{ id: string }>): string => runs.map((r) => r.id).sort().join('\n');
+
 function renderRelations(): void {
   relations.render();
 }
@@ -128,6 +131,12 @@ function renderRelations(): void {
 onHostMessage((m) => {
   switch (m.type) {
     case 'compare/state': {
+      if (data && runSet(data.runs) !== runSet(m.runs)) {
+        // Cached media steps and pending answers are for the old set: a step cached for it lacks the new runs.
+        media.reset();
+        notices.el.replaceChildren();
+        session.newRuns();
+      }
       data = m;
       state = m.state;
       onlyDiff.checked = state.onlyDifferences;
@@ -163,10 +172,18 @@ onHostMessage((m) => {
     case 'media/items':
     case 'media/histograms':
     case 'media/tablePage':
-    case 'media/keys':
-      if (m.type === 'media/keys') mediaSection.hidden = m.keys.length === 0;
+    case 'media/keys': {
+      if (m.type === 'media/keys') {
+        // A live pass for the runs shown before can still be on its way.
+        const shown = data ? new Set(data.runs.map((r) => r.id)) : undefined;
+        const keys = shown ? m.keys.filter((k) => shown.has(k.runId)) : m.keys;
+        mediaSection.hidden = keys.length === 0;
+        media.received({ ...m, keys });
+        return;
+      }
       media.received(m);
       return;
+    }
     case 'series/append':
       if (data) {
         const byId = new Map(m.runs.map((r) => [r.id, r]));

@@ -1,4 +1,6 @@
-// The run dashboard: header, metric charts by group, params, summary, artifacts, notes. Live while running.
+// The run dashboard: header, metric charts by group, params, summary, artifacts, notes. Live while running. A
+// preview dashboard is sent another run's state in the same page: everything of the old run goes (charts, media
+// sections and their pending requests, notices, zoom), and late messages about the old run are dropped.
 import '../shared/elements';
 import '../shared/style.css';
 import type { RunView } from '../../src/protocol/common';
@@ -92,6 +94,18 @@ function kvTable(caption: string, rows: Array<[string, Param]>, digits?: Record<
   );
 }
 
+/** Another run in this page: nothing of the old one may stay or come back. The state that follows redraws the rest. */
+function forgetRun(next: RunView): void {
+  media.reset();
+  notices.el.replaceChildren();
+  session.newRuns();
+  document.title = `Run: ${next.name}`;
+  window.scrollTo(0, 0);
+}
+
+/** Only this run's: a live pass or answer for the run shown before can still be on its way. */
+const mine = (runId: string): boolean => run === undefined || runId === run.id;
+
 function renderDetails(d: DashboardData): void {
   const artifacts = d.artifacts.length
     ? h(
@@ -121,6 +135,7 @@ function renderDetails(d: DashboardData): void {
 onHostMessage((m) => {
   switch (m.type) {
     case 'dashboard/state': {
+      if (run !== undefined && run.id !== m.run.id) forgetRun(m.run);
       state = m.state;
       run = m.run;
       session.stateReceived(m.timing, m.state.options);
@@ -139,10 +154,16 @@ onHostMessage((m) => {
     case 'media/items':
     case 'media/histograms':
     case 'media/tablePage':
-    case 'media/keys':
-      if (m.type === 'media/keys') mediaSection.hidden = m.keys.length === 0;
+    case 'media/keys': {
+      if (m.type === 'media/keys') {
+        const keys = m.keys.filter((k) => mine(k.runId));
+        mediaSection.hidden = keys.length === 0;
+        media.received({ ...m, keys });
+        return;
+      }
       media.received(m);
       return;
+    }
     case 'series/append': {
       const updated = m.runs.find((r) => r.id === run?.id);
       if (updated) {
@@ -150,7 +171,7 @@ onHostMessage((m) => {
         renderHeader(updated);
         renderRanks(updated);
       }
-      session.received(m, notices, app);
+      session.received({ ...m, series: m.series.filter((s) => mine(s.runId)) }, notices, app);
       return;
     }
     default:

@@ -81,6 +81,11 @@ export class ChartsSession {
     this.post({ type: 'ready', plotWidth: this.reportedWidth });
   }
 
+  /** The panel shows other runs now (a preview panel reused): an answer to a zoom asked for the old ones is dropped. */
+  newRuns(): void {
+    if (this.requestId > 0) this.requestId++;
+  }
+
   /** Call when a full state arrives, before building charts. */
   stateReceived(timing: SentTiming, options: ChartOptions): void {
     this.receivedAt = performance.now();

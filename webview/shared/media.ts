@@ -406,6 +406,16 @@ export class MediaView {
     this.el.replaceChildren(...(ordered.length ? ordered.map((k) => this.sections.get(k)!.el) : [h('p', { class: 'empty' }, 'No media.')]));
   }
 
+  /**
+   * Forgets every section, with its cached steps and the requests it is waiting for (the panel shows another
+   * run now): answers about the old run find no section asking, and the next `setKeys` starts afresh.
+   */
+  reset(): void {
+    this.sections.clear();
+    this.runs = [];
+    this.el.replaceChildren();
+  }
+
   received(m: MediaOutbound): void {
     if (m.type === 'media/keys') {
       this.setKeys(m.keys, this.runs);

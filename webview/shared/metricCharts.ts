@@ -59,6 +59,8 @@ export class MetricCharts {
   private readonly points = new PointsCache();
   /** One observer for every plot, instead of chart.js's one per chart. */
   private readonly resizer: ResizeObserver;
+  /** Counts setAll calls: a paint report belongs to the latest. */
+  private generation = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -139,7 +141,9 @@ export class MetricCharts {
     // How long building the charts took, apart from waiting for the frame: for the paint benchmark.
     document.body.dataset.buildMs = (performance.now() - buildStart).toFixed(1);
     // A task queued from the frame's callback runs once that frame is drawn: the charts are on screen then.
-    requestAnimationFrame(() => setTimeout(() => this.host.painted(points, built), 0));
+    // Not when a newer setAll replaced these charts before their frame (a preview panel shown another run at once).
+    const generation = ++this.generation;
+    requestAnimationFrame(() => setTimeout(() => generation === this.generation && this.host.painted(points, built), 0));
   }
 
   setRuns(runs: ChartRun[]): void {
