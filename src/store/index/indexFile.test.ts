@@ -134,6 +134,8 @@ test('an index file of the first format (snapshot row inside the image, or none)
 
 for (const [label, damage, reason] of [
   ['a byte of its snapshot changed', (b: Buffer) => { b[b.length - 40] ^= 0x20; return b; }, /checksum/],
+  ['a byte of its image changed', (b: Buffer) => { b[100] ^= 0x01; return b; }, /checksum/],
+  ['its trailer naming lengths that do not add up', (b: Buffer) => { b.writeDoubleLE(b.readDoubleLE(b.length - 16) + 8, b.length - 16); return b; }, /length/],
   ['cut before its trailer', (b: Buffer) => b.subarray(0, b.length - 10), /trailer|short|length/],
   ['cut in its snapshot', (b: Buffer) => b.subarray(0, b.length - 200), /trailer|short|length/],
 ] as const) {

@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib';
 const MAGIC_V1 = 'TRKSIDX1';
 const MAGIC = 'TRKSIDX2';
 export const TRAILER_BYTES = 24;
-const TRAILER_V2_BYTES = 32;
+export const TRAILER_V2_BYTES = 32;
 
 const crc32 = (zlib as unknown as { crc32(data: Uint8Array, value?: number): number }).crc32;
 
@@ -39,6 +39,39 @@ export async function writeSealed(path: string, image: Uint8Array, snapshot: Uin
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Where a sealed file's parts lie, read from its trailer alone (`tail`: the file's last 32 bytes, or all of a
+ * shorter one): the image's length, the snapshot's (none in the first format), how many bytes from the start the
+ * checksum covers and its value; or why the file cannot be trusted.
+ */
+export type Layout = { length: number; snapshotLength: number; checked: number; crc: number; hasSnapshot: boolean } | { problem: string };
+
+export function layoutOf(tail: Buffer, size: number): Layout {
+  if (size < TRAILER_BYTES || tail.length < TRAILER_BYTES) return { problem: 'the index file is too short' };
+  if (tail.length >= TRAILER_V2_BYTES) {
+    const t = tail.subarray(tail.length - TRAILER_V2_BYTES);
+    if (t.toString('latin1', 0, 8) === MAGIC) {
+      const at = size - TRAILER_V2_BYTES;
+      const length = t.readDoubleLE(16);
+      const snapshotLength = t.readDoubleLE(24);
+      if (!Number.isSafeInteger(length) || !Number.isSafeInteger(snapshotLength) || length < 0 || snapshotLength < 0 || length + snapshotLength !== at) {
+        return { problem: 'the index file has the wrong length' };
+      }
+      return { length, snapshotLength, checked: at, crc: t.readUInt32LE(8), hasSnapshot: true };
+    }
+  }
+  const t = tail.subarray(tail.length - TRAILER_BYTES);
+  if (t.toString('latin1', 0, 8) !== MAGIC_V1) return { problem: 'the index file has no checksum trailer' };
+  const length = t.readDoubleLE(16);
+  if (length !== size - TRAILER_BYTES) return { problem: 'the index file has the wrong length' };
+  return { length, snapshotLength: 0, checked: length, crc: t.readUInt32LE(8), hasSnapshot: false };
+}
+
+/** The CRC-32 of `bytes` continued from `crc` (0 to start), as the trailer keeps it. */
+export function crcOf(bytes: Uint8Array, crc = 0): number {
+  return crc32(bytes, crc) >>> 0;
 }
 
 /** What a sealed file holds: the image's length and, in the second format, the snapshot's text. */
