@@ -7,7 +7,7 @@ import { parseRun, type ParseJob, type ParsedPart } from './runParser';
 import { fingerprintOf, type ReadableFile, type ReadScratch } from './tailer';
 import type { SealScratch } from '../index/seriesPlan';
 import { WorkerSealer } from './workerSeal';
-import { runForeignJob, type ForeignJob, type ForeignPart } from '../sources/foreign/workerJobs';
+import { foreignJobBytes, runForeignJob, type ForeignJob, type ForeignPart, type JobIo } from '../sources/foreign/workerJobs';
 
 export interface JobMessage {
   type: 'job';
@@ -67,15 +67,41 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
       return;
     }
     if (msg.type === 'foreign') {
-      const { id } = msg;
+      const { id, job } = msg;
+      const fail = (err: unknown) => port.postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
       const sealScratch = takeScratch();
-      const io = {
+      // Made as the job arrives, as for a Trackside log: the point file is created while earlier jobs are parsed.
+      const sealer = new WorkerSealer(job.seal, sealScratch, foreignJobBytes(job));
+      let last: Promise<void> | undefined;
+      const io: JobIo = {
         send: (part: ForeignPart, transfer: ArrayBuffer[]) => port.postMessage({ type: 'foreignPart', id, part } satisfies FromWorker, transfer),
+        sendLast: (sent) => (last = sent),
         resume: () => new Promise<boolean>((resolve) => waiting.set(id, resolve)),
         scratch,
-        sealScratch,
+        sealer,
       };
-      queue = queue.then(() => runForeignJob(msg.job, io).catch((err: unknown) => port.postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker)).finally(() => giveBack(sealScratch)));
+      queue = queue.then(async () => {
+        try {
+          await runForeignJob(job, io);
+        } catch (err) {
+          fail(err);
+        } finally {
+          // The last part goes once written, while the next job is parsed.
+          const done = (last ?? Promise.resolve())
+            .then(
+              () => sealer.close(),
+              (err: unknown) => {
+                fail(err);
+                return sealer.close();
+              },
+            )
+            .finally(() => {
+              giveBack(sealScratch);
+              sending.delete(done);
+            });
+          sending.add(done);
+        }
+      });
       return;
     }
     // Made as the job arrives, so a long log's point file is being created while earlier jobs are parsed.

@@ -15,7 +15,8 @@ export const METRICS = 'metrics/';
 /** The metric key of a file under metrics/ (keys with `/` are folders). */
 export const metricKey = (rel: string): string => rel.slice(METRICS.length);
 
-export function metricLines(b: MetricSink, s: NumberScanner, rel: string, key: string, l: ByteLines): void {
+/** Reads the complete lines `l` holds; returns how many there were. */
+export function metricLines(b: MetricSink, s: NumberScanner, rel: string, key: string, l: ByteLines): number {
   const { bytes } = l;
   let lineNo = l.firstLine;
   const end = l.end;
@@ -51,4 +52,5 @@ export function metricLines(b: MetricSink, s: NumberScanner, rel: string, key: s
     }
     i = nl + 1;
   }
+  return lineNo - l.firstLine;
 }

@@ -203,7 +203,7 @@ function numberOf(v: unknown): number | undefined {
 function insideRun(dir: string, uri: string): boolean {
   let path: string;
   try {
-    path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    path = uri.startsWith('file:') ? filePath(uri) : uri;
   } catch {
     return false;
   }
@@ -212,4 +212,23 @@ function insideRun(dir: string, uri: string): boolean {
   if (rel === 'artifacts' || (rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..')) return true;
   const own = dir.split(/[\\/]/).slice(-2).join('/');
   return path.replace(/\\/g, '/').replace(/\/+$/, '').endsWith(`/${own}/artifacts`);
+}
+
+/**
+ * fileURLToPath, without parsing a URL (about 0.3 ms a run on the indexer's thread) when the URI is a plain
+ * `file:///` path on POSIX that parsing would give back as it is: no escapes, query, fragment, backslash, space
+ * or control character (which parsing drops or trims), no `.` segment or empty one (which it resolves).
+ */
+export function filePath(uri: string): string {
+  if (sep === '/' && uri.startsWith('file:///') && !uri.includes('/.', 7) && !uri.includes('//', 7) && plainPath(uri, 8)) return uri.slice(7);
+  return fileURLToPath(uri);
+}
+
+function plainPath(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Control characters and space; `#`, `%`, `?`, `\`; DEL.
+    if (c <= 0x20 || c === 0x23 || c === 0x25 || c === 0x3f || c === 0x5c || c === 0x7f) return false;
+  }
+  return true;
 }
