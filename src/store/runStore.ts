@@ -15,7 +15,8 @@ import { SCHEMA_VERSION } from './index/schema';
 import { loadIndexImage, saveIndexImage } from './index/indexImage';
 import { DiskPointFiles, MemoryPointFiles, ReadScratch } from './index/pointFiles';
 import { indexRun, limits, type IndexTarget } from './index/indexRun';
-import { diffParams, queryRuns } from './query/query';
+import { diffParams } from './query/query';
+import { listCached } from './query/listing';
 import { mayMatch, prefilters } from './query/prefilter';
 import { ParsePool } from './ingest/parsePool';
 import { detailOf, runDiagnostics, summaryOf, type CachedRun } from './query/runSummary';
@@ -447,12 +448,12 @@ export class SqlRunStore implements RunStore {
   }
 
   listRuns(query?: RunQuery): RunSummary[] {
-    const all: RunSummary[] = [];
-    // Runs the filter certainly drops get no summary built (prefilter.ts); queryRuns judges the rest.
+    const all: CachedRun[] = [];
+    // Runs the filter certainly drops get no summary built (prefilter.ts); listCached judges the rest.
     const q = prefilters(query) ? query : undefined;
-    for (const run of this.runs.values()) if (q === undefined || mayMatch(run, q)) all.push(this.summaryOf(run));
-    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id) && (q === undefined || mayMatch(run, q))) all.push(this.summaryOf(run));
-    return queryRuns(all, query);
+    for (const run of this.runs.values()) if (q === undefined || mayMatch(run, q)) all.push(run);
+    for (const run of this.provisional.values()) if (!this.runs.has(run.state.id) && (q === undefined || mayMatch(run, q))) all.push(run);
+    return listCached(all, (run) => this.summaryOf(run), query, q !== undefined);
   }
 
   getRun(id: string): RunDetail | undefined {

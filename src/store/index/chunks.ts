@@ -128,12 +128,15 @@ export interface ChunkData {
   values: Float64Array;
 }
 
+/** Little-endian like writeHeader's DataView, read byte-wise: no view object per chunk on the read path. */
+function word(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
 function checkHeader(bytes: Uint8Array, n: number, length: number): void {
   if (bytes.length !== length || bytes.byteOffset % 8 !== 0) throw new Error('a sealed chunk has the wrong length');
-  // Little-endian like writeHeader's DataView, read byte-wise: no view object per chunk on the read path.
-  const word = (at: number) => (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
-  if (word(0) !== SEAL_TAG || word(N_OFFSET) !== n) throw new Error('a sealed chunk has a damaged header');
-  if (word(8) !== crc32(bytes.subarray(HEADER))) throw new Error('a sealed chunk fails its checksum (its bytes changed after they were written)');
+  if (word(bytes, 0) !== SEAL_TAG || word(bytes, N_OFFSET) !== n) throw new Error('a sealed chunk has a damaged header');
+  if (word(bytes, 8) !== crc32(bytes.subarray(HEADER))) throw new Error('a sealed chunk fails its checksum (its bytes changed after they were written)');
 }
 
 /** Views a sealed chunk read back from a point file; throws when the bytes are not the chunk the index expects. */

@@ -49,3 +49,79 @@ test('overview downsampling steps aside when buckets would be smaller than four 
   assert.equal(overviewApplies(100_000, 10_000), false, 'buckets of 20 points: exact downsampling instead');
   assert.equal(downsampleOverviews(chunked(Array.from({ length: 5000 }, Math.random), [4096, 904]), 1000), undefined);
 });
+
+/** downsampleOverviews as it was with closures per call (before issue 18's first-call work): the oracle below. */
+function closureVersion(chunks: ChunkOverview[], target: number): { steps: Float64Array; times: Float64Array; values: Float64Array; total: number } | undefined {
+  let n = 0;
+  for (const c of chunks) n += c.n;
+  if (!overviewApplies(n, target)) return undefined;
+  const limit = Math.max(Math.floor(target) || 0, 4);
+  const buckets = Math.floor((limit - 2) / 2);
+  const loC = new Int32Array(buckets).fill(-1);
+  const loAt = new Int32Array(buckets).fill(-1);
+  const loV = new Float64Array(buckets);
+  const hiC = new Int32Array(buckets).fill(-1);
+  const hiAt = new Int32Array(buckets).fill(-1);
+  const hiV = new Float64Array(buckets);
+  const nanC = new Int32Array(buckets).fill(-1);
+  const nanAt = new Int32Array(buckets).fill(-1);
+  const interior = n - 2;
+  let bucket = 0;
+  let edge = 1 + Math.floor(interior / buckets);
+  let start = 0;
+  chunks.forEach((chunk, c) => {
+    const end = start + chunk.n;
+    for (let at = 6; start < end; at += 8, start += BLOCK) {
+      while (start >= edge && bucket < buckets - 1) edge = 1 + Math.floor((++bucket + 1) * interior / buckets);
+      const lv = chunk.overview[at + 1];
+      if (Number.isNaN(lv)) {
+        if (nanC[bucket] < 0) [nanC[bucket], nanAt[bucket]] = [c, at];
+        continue;
+      }
+      if (loC[bucket] < 0 || lv < loV[bucket]) [loC[bucket], loAt[bucket], loV[bucket]] = [c, at, lv];
+      const hv = chunk.overview[at + 5];
+      if (hiC[bucket] < 0 || hv > hiV[bucket]) [hiC[bucket], hiAt[bucket], hiV[bucket]] = [c, at + 4, hv];
+    }
+    start = end;
+  });
+  const chunkStart = chunks.map((_, c) => chunks.slice(0, c).reduce((a, x) => a + x.n, 0));
+  const pts: number[][] = [];
+  const put = (ov: Float64Array, at: number) => pts.push([ov[at + 2], ov[at + 1], ov[at]]);
+  put(chunks[0].overview, 0);
+  let lastIndex = 0;
+  const emit = (c: number, at: number) => {
+    const index = chunkStart[c] + chunks[c].overview[at];
+    if (index <= lastIndex || index >= n - 1) return;
+    put(chunks[c].overview, at + 1);
+    lastIndex = index;
+  };
+  for (let b = 0; b < buckets; b++) {
+    if (loC[b] < 0) {
+      if (nanC[b] >= 0) emit(nanC[b], nanAt[b]);
+      continue;
+    }
+    const lo = chunkStart[loC[b]] + chunks[loC[b]].overview[loAt[b]];
+    const hi = chunkStart[hiC[b]] + chunks[hiC[b]].overview[hiAt[b]];
+    if (lo <= hi) emit(loC[b], loAt[b]);
+    if (lo !== hi) emit(hiC[b], hiAt[b]);
+    if (lo > hi) emit(loC[b], loAt[b]);
+  }
+  put(chunks[chunks.length - 1].overview, 3);
+  return { steps: Float64Array.from(pts, (p) => p[0]), times: Float64Array.from(pts, (p) => p[1]), values: Float64Array.from(pts, (p) => p[2]), total: n };
+}
+
+test('overview downsampling equals the closure version it replaced: hostile values, odd chunk sizes, many targets', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const hostile = [NaN, Infinity, -Infinity, 0, -0, 5e-324, 1e308, -1e308];
+  for (let round = 0; round < 40; round++) {
+    const sizes = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => (rand() < 0.3 ? 1 + Math.floor(rand() * 300) : 4096));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const values = Array.from({ length: total }, (_, i) => (rand() < 0.02 ? hostile[Math.floor(rand() * hostile.length)] : Math.round(Math.sin(i / (5 + round)) * 8) / 8));
+    if (round % 5 === 0) values.fill(NaN, 0, Math.floor(total / 2));
+    for (const target of [4, 10, 33, 100, 1000]) {
+      const chunks = chunked(values, sizes, round % 2 === 0);
+      assert.deepEqual(downsampleOverviews(chunks, target), closureVersion(chunks, target), `round ${round}, target ${target}`);
+    }
+  }
+});

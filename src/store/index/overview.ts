@@ -118,46 +118,62 @@ function pick(chunks: ChunkOverview[], n: number, buckets: number, p: BucketPick
 /** Chunks' overviews downsampled to `target` points, or undefined when overviewApplies says no. */
 export function downsampleOverviews(chunks: ChunkOverview[], target: number): { steps: Float64Array; times: Float64Array; values: Float64Array; total: number } | undefined {
   let n = 0;
-  for (const c of chunks) n += c.n;
+  for (let c = 0; c < chunks.length; c++) n += chunks[c].n;
   if (!overviewApplies(n, target)) return undefined;
   const limit = Math.max(Math.floor(target) || 0, MIN_POINTS);
   const buckets = Math.floor((limit - 2) / 2);
-  const none = () => new Int32Array(buckets).fill(-1);
-  const p: BucketPicks = { loC: none(), loAt: none(), loV: new Float64Array(buckets), hiC: none(), hiAt: none(), hiV: new Float64Array(buckets), nanC: none(), nanAt: none() };
+  const p: BucketPicks = { loC: none(buckets), loAt: none(buckets), loV: new Float64Array(buckets), hiC: none(buckets), hiAt: none(buckets), hiV: new Float64Array(buckets), nanC: none(buckets), nanAt: none(buckets) };
   pick(chunks, n, buckets, p);
   // Global index of a block entry's point: its chunk's first index plus the index stored in the entry.
   const chunkStart = new Float64Array(chunks.length);
   for (let c = 1; c < chunks.length; c++) chunkStart[c] = chunkStart[c - 1] + chunks[c - 1].n;
-  const steps = new Float64Array(limit);
-  const times = new Float64Array(limit);
-  const values = new Float64Array(limit);
-  const put = (ov: Float64Array, at: number, k: number) => {
-    values[k] = ov[at];
-    times[k] = ov[at + 1];
-    steps[k] = ov[at + 2];
-  };
-  put(chunks[0].overview, 0, 0);
-  let k = 1;
-  let lastIndex = 0;
-  // An entry is [index, value, time, step]; the first block's extreme may be the first point and the last
-  // block's the last one: each point once.
-  const emit = (c: number, at: number) => {
-    const index = chunkStart[c] + chunks[c].overview[at];
-    if (index <= lastIndex || index >= n - 1) return;
-    put(chunks[c].overview, at + 1, k++);
-    lastIndex = index;
-  };
+  const out: Emitted = { steps: new Float64Array(limit), times: new Float64Array(limit), values: new Float64Array(limit), k: 0, lastIndex: 0 };
+  put(out, chunks[0].overview, 0);
   for (let b = 0; b < buckets; b++) {
     if (p.loC[b] < 0) {
-      if (p.nanC[b] >= 0) emit(p.nanC[b], p.nanAt[b]);
+      if (p.nanC[b] >= 0) emit(out, chunks, chunkStart, n, p.nanC[b], p.nanAt[b]);
       continue;
     }
     const lo = chunkStart[p.loC[b]] + chunks[p.loC[b]].overview[p.loAt[b]];
     const hi = chunkStart[p.hiC[b]] + chunks[p.hiC[b]].overview[p.hiAt[b]];
-    if (lo <= hi) emit(p.loC[b], p.loAt[b]);
-    if (lo !== hi) emit(p.hiC[b], p.hiAt[b]);
-    if (lo > hi) emit(p.loC[b], p.loAt[b]);
+    if (lo <= hi) emit(out, chunks, chunkStart, n, p.loC[b], p.loAt[b]);
+    if (lo !== hi) emit(out, chunks, chunkStart, n, p.hiC[b], p.hiAt[b]);
+    if (lo > hi) emit(out, chunks, chunkStart, n, p.loC[b], p.loAt[b]);
   }
-  put(chunks[chunks.length - 1].overview, 3, k++);
-  return { steps: steps.slice(0, k), times: times.slice(0, k), values: values.slice(0, k), total: n };
+  put(out, chunks[chunks.length - 1].overview, 3);
+  const k = out.k;
+  return { steps: out.steps.slice(0, k), times: out.times.slice(0, k), values: out.values.slice(0, k), total: n };
+}
+
+// The points picked so far. Plain functions over it rather than closures made per call: a first full view
+// downsamples a hundred series while V8 is still compiling, and one function compiled serves every call.
+interface Emitted {
+  steps: Float64Array;
+  times: Float64Array;
+  values: Float64Array;
+  k: number;
+  lastIndex: number;
+}
+
+function none(length: number): Int32Array {
+  return new Int32Array(length).fill(-1);
+}
+
+/** Appends the point at slot `at` of an overview: value, time, step. */
+function put(out: Emitted, ov: Float64Array, at: number): void {
+  const k = out.k++;
+  out.values[k] = ov[at];
+  out.times[k] = ov[at + 1];
+  out.steps[k] = ov[at + 2];
+}
+
+/**
+ * Appends a block entry's point ([index, value, time, step]); the first block's extreme may be the first point
+ * and the last block's the last one: each point once.
+ */
+function emit(out: Emitted, chunks: ChunkOverview[], chunkStart: Float64Array, n: number, c: number, at: number): void {
+  const index = chunkStart[c] + chunks[c].overview[at];
+  if (index <= out.lastIndex || index >= n - 1) return;
+  put(out, chunks[c].overview, at + 1);
+  out.lastIndex = index;
 }

@@ -2,8 +2,9 @@
 // so listing never touches sqlite.
 import { paramRows, type ParamSource } from '../../shared/params';
 import type { ParamValue, ParamsDiffRow, RunQuery, RunSummary, SortKey } from '../types';
+import { numericOrder } from './order';
 
-type Comparable = number | string | boolean | null | undefined;
+export type Comparable = number | string | boolean | null | undefined;
 
 function fieldValue(run: RunSummary, field: 'param' | 'metric', key: string): Comparable {
   if (field === 'param') return key in run.params ? run.params[key] : undefined;
@@ -86,19 +87,40 @@ export function compareValues(a: Comparable, b: Comparable, descending: boolean)
 export function queryRuns(runs: Iterable<RunSummary>, q: RunQuery = {}): RunSummary[] {
   const out: RunSummary[] = [];
   for (const r of runs) if (matches(r, q)) out.push(r);
+  return sortRuns(out, q);
+}
+
+/** Matched runs in the query's order, then its limit; `given`: their sort values, when known already. */
+export function sortRuns(out: RunSummary[], q: RunQuery, given?: Comparable[]): RunSummary[] {
   const key = q.sort?.key ?? { kind: 'start' };
   const descending = q.sort?.descending ?? (q.sort === undefined ? true : false);
+  const n = out.length;
   // Each run's sort value computed once, beside it: a Map looked up twice per comparison was most of a sort.
-  const keyed = out.map((r) => ({ r, v: sortValue(r, key) }));
-  const byId = (a: RunSummary, b: RunSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  if (keyed.every((k) => typeof k.v === 'number' && !Number.isNaN(k.v))) {
-    // All numbers (the common case, a metric or a time): compared directly, as compareValues would.
-    const sign = descending ? -1 : 1;
-    keyed.sort((a, b) => ((a.v as number) < (b.v as number) ? -sign : (a.v as number) > (b.v as number) ? sign : 0) || byId(a.r, b.r));
-  } else {
-    keyed.sort((a, b) => compareValues(a.v, b.v, descending) || byId(a.r, b.r));
+  const values: Comparable[] = given ?? [];
+  let numeric = true;
+  for (let i = 0; i < n; i++) {
+    const v = given === undefined ? sortValue(out[i], key) : given[i];
+    if (given === undefined) values.push(v);
+    if (typeof v !== 'number' || Number.isNaN(v)) numeric = false;
   }
-  const sorted = keyed.map((k) => k.r);
+  const byId = (a: RunSummary, b: RunSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  let sorted: RunSummary[];
+  if (numeric) {
+    // All numbers (the common case, a metric or a time): ordered as compareValues would, without a comparator.
+    const keys = new Float64Array(n);
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      keys[i] = descending ? -(values[i] as number) : (values[i] as number);
+      ids.push(out[i].id);
+    }
+    const order = numericOrder(keys, ids);
+    sorted = [];
+    for (let k = 0; k < n; k++) sorted.push(out[order[k]]);
+  } else {
+    const keyed = out.map((r, i) => ({ r, v: values[i] }));
+    keyed.sort((a, b) => compareValues(a.v, b.v, descending) || byId(a.r, b.r));
+    sorted = keyed.map((k) => k.r);
+  }
   return q.limit !== undefined && q.limit >= 0 ? sorted.slice(0, q.limit) : sorted;
 }
 
