@@ -1,21 +1,20 @@
 /**
  * VS Code's extension host holds a tree's refreshes until its change events have been quiet for 200 ms (the
  * first of a burst goes at once): a live run refreshing its row every 50 ms reached the screen only when it
- * stopped logging. Events spaced just wider than that wait each go out at once (on the next timer turn); closer
- * ones are merged and sent when the gap has passed.
+ * stopped logging. Events spaced just wider than that wait each go out at once; closer ones are merged and sent
+ * when the gap has passed.
  */
 export const TREE_EVENT_GAP_MS = 210;
 
 export class SpacedEvents<T> {
-  private lastAt = -Infinity;
   /** Merged items waiting for the gap; `all` once a whole-tree refresh is among them. */
   private pending: Set<T> | 'all' | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the gap after the last event runs. */
+  private gap: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly send: (items: T[] | undefined) => void,
     private readonly gapMs = TREE_EVENT_GAP_MS,
-    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Items to refresh; `undefined` refreshes everything. */
@@ -25,25 +24,27 @@ export class SpacedEvents<T> {
       this.pending ??= new Set();
       for (const item of items) this.pending.add(item);
     }
-    if (this.timer !== undefined) return;
-    // Always from a timer, even when the gap has passed: a push from I/O that overran VS Code's 200 ms timer
-    // (set when our last event went out) would otherwise reach it before that timer ran, restart its wait, and
-    // under load freeze the row again. Node runs due timers in the order they fell due, so that one goes first.
-    this.timer = setTimeout(() => this.flush(), Math.max(0, this.lastAt + this.gapMs - this.now()));
+    if (this.gap === undefined) this.flush();
   }
 
   private flush(): void {
-    this.timer = undefined;
     const pending = this.pending;
     this.pending = undefined;
     if (pending === undefined) return;
-    this.lastAt = this.now();
     this.send(pending === 'all' ? undefined : [...pending]);
+    // The gap's timer starts in the same tick as VS Code's own 200 ms one (started by the event just sent), on the
+    // same loop clock, so Node always runs theirs first, however late both are. Timed from anything else (a later
+    // push, performance.now()), ours could fall due first under load: the next event then restarted their wait,
+    // and the row froze again.
+    this.gap = setTimeout(() => {
+      this.gap = undefined;
+      this.flush();
+    }, this.gapMs);
   }
 
   dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.gap !== undefined) clearTimeout(this.gap);
+    this.gap = undefined;
     this.pending = undefined;
   }
 }

@@ -238,9 +238,11 @@ export class WorkspaceStore extends Disposable implements StoreService {
       await store.close().catch(() => undefined);
       throw err;
     });
+    // Watches first: starting them stops the live ones, which afterIndex then sets for the runs running now
+    // (the other way round, a run already running waited for the next poll before its lines were seen).
+    this.watch(roots, globs);
     this.afterIndex(report);
     this.output.info(`Indexed ${report.runs} runs (${report.points} new points) in ${report.ms} ms; ready after ${Date.now() - started} ms.`);
-    this.watch(roots, globs);
     return store;
   }
 
