@@ -7,13 +7,21 @@ import { NewRunWatcher } from './newRuns';
 
 type Seen = Array<[string, string | undefined]>;
 
-/** Waits (at most 5 s, then fails saying what was seen) until `seen` holds an entry matching `want`. */
-async function until(seen: Seen, want: (e: [string, string | undefined]) => boolean, what: string): Promise<void> {
+/**
+ * Waits (at most 5 s, then fails saying what was seen) until the reports from index `from` on hold one matching
+ * `want`. It reads `seen` afresh each time: reports keep arriving while it waits.
+ */
+async function until(
+  seen: Seen,
+  want: (e: [string, string | undefined]) => boolean,
+  what: string,
+  from = 0,
+): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    if (seen.some(want)) return;
+    if (seen.slice(from).some(want)) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  assert.fail(`never saw ${what}; saw ${JSON.stringify(seen)}`);
+  assert.fail(`never saw ${what}; saw ${JSON.stringify(seen.slice(from))}`);
 }
 
 test('a new run folder, and the log created inside it just after, are each reported with the run id', async (t) => {
@@ -33,7 +41,7 @@ test('a new run folder, and the log created inside it just after, are each repor
   await new Promise((r) => setTimeout(r, 50));
   const before = seen.length;
   await writeFile(path.join(root, 'runs', 'run-a', 'events.jsonl'), '{"type":"start"}\n');
-  await until(seen.slice(before), ([, id]) => id === 'run-a', 'the log created in run-a');
+  await until(seen, ([, id]) => id === 'run-a', 'the log created in run-a', before);
   assert.ok(seen.every(([r, id]) => r === root && (id === 'run-a' || id === undefined)), JSON.stringify(seen));
 });
 
@@ -53,7 +61,7 @@ test('a root without runs/ yet is watched for it, then its runs are reported; a 
   await until(seen, ([, id]) => id === 'first', 'the first run of a new workspace');
   const before = seen.length;
   await rm(path.join(root, 'runs', 'first'), { recursive: true });
-  await until(seen.slice(before), ([, id]) => id === undefined, 'the whole root after a removal');
+  await until(seen, ([, id]) => id === undefined, 'the whole root after a removal', before);
 });
 
 test('missing roots are skipped without throwing, and dispose stops every report', async () => {
