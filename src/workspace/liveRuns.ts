@@ -1,4 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { tryWatch } from './tryWatch';
 import type * as vscode from 'vscode';
 
 /** Enough for any sweep on one machine; beyond this the workspace watcher and polling still apply. */
@@ -25,17 +26,16 @@ export class LiveRunWatcher implements vscode.Disposable {
     }
     for (const dir of want) {
       if (this.watchers.has(dir)) continue;
-      try {
-        const watcher = watch(dir, { persistent: false }, () => this.onChange(dir));
-        // A deleted run folder, or a file system without watch support: the other mechanisms take over.
-        watcher.on('error', () => {
-          watcher.close();
+      // A deleted run folder, or a file system without watch support: the other mechanisms take over.
+      const watcher = tryWatch(
+        dir,
+        () => this.onChange(dir),
+        () => {
+          watcher?.close();
           this.watchers.delete(dir);
-        });
-        this.watchers.set(dir, watcher);
-      } catch {
-        // Not watchable here; polling covers it.
-      }
+        },
+      );
+      if (watcher) this.watchers.set(dir, watcher);
     }
   }
 

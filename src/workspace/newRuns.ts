@@ -1,7 +1,8 @@
-import { watch, type FSWatcher } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { tryWatch } from './tryWatch';
 
 /** A new folder is watched itself this long: its log is created just after it, then the run is followed live. */
 const FRESH_MS = 10_000;
@@ -100,16 +101,5 @@ export class NewRunWatcher implements vscode.Disposable {
     for (const w of this.roots.values()) w.close();
     this.roots.clear();
     for (const dir of [...this.fresh.keys()]) this.unwatchFresh(dir);
-  }
-}
-
-/** A watch, or undefined where the folder is missing or the file system cannot watch (polling covers those). */
-function tryWatch(dir: string, onEvent: (name: string | undefined) => void, onError: () => void): FSWatcher | undefined {
-  try {
-    const watcher = watch(dir, { persistent: false }, (_event, name) => onEvent(name ?? undefined));
-    watcher.on('error', onError);
-    return watcher;
-  } catch {
-    return undefined;
   }
 }
