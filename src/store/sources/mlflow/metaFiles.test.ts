@@ -16,6 +16,9 @@ const VALUES = [
   "'a'b'", '"dq"', 'null', 'Null', 'NULL', '~', '', 'true', 'True', 'TRUE', 'false', 'FALSE', 'yes', 'no', 'on', '0', '-0', '7', '-5', '+5', '007',
   '0x1F', '0o17', '1e3', '1.5', '.inf', '-.inf', '.nan', '.NaN', '1700000000000', '12345678901234567890', 'abc:', 'a:b', 'a: b', 'a #b', 'a#b',
   '[]', '[a]', '{}', '- a', '&x a', '*x', '!!str 5', '|', '>', '%x', '@x', '`x', 'é', '/abs/path', 'C:/x', 'a\tb', 'x ',
+  // Run ids are 32 hex digits, most starting with a digit; some such words are numbers to the parser.
+  '00000000aaaaaaaaaaaaaaaaaaaaaaaa', '3f2b9c0d1e4a4b5c8d7e6f5a4b3c2d1e', '0a', '123abc', '1e5', '1E5', '12e34', '00e00', '1e5a', '9e', '1e',
+  '0x1f', '0X1F', '0o17', '0O17', '0b101', '1_000', '0xg', '1.5e3', '1e+5', 'e5',
 ];
 
 test('a flat meta.yaml reads as the YAML parser reads it, value by value; anything else is left to the parser', () => {
@@ -31,8 +34,9 @@ test('a flat meta.yaml reads as the YAML parser reads it, value by value; anythi
       assert.deepEqual(metaOf(text), { value: parsed.value });
     }
   }
-  // The usual values are read without the parser.
+  // The usual values are read without the parser, run ids that start with a digit included.
   assert.ok(flat >= 30, `${flat}`);
+  assert.deepEqual(flatMeta('run_id: 3f2b9c0d1e4a4b5c8d7e6f5a4b3c2d1e\n'), { run_id: '3f2b9c0d1e4a4b5c8d7e6f5a4b3c2d1e' });
   for (const text of ['', 'a: 1\n\nb: 2\n', 'a: 1\na: 2\n', '# c\na: 1\n', 'a: 1 # c\n', 'A: 1\n', 'a:\n  b: 1\n', ' a: 1\n', 'a: 1\n---\n']) {
     assert.equal(flatMeta(text), undefined, JSON.stringify(text));
   }

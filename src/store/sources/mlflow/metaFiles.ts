@@ -23,11 +23,17 @@ const SMALL_INT = /^-?(?:0|[1-9]\d{0,14})$/;
 /** A plain scalar YAML's core schema reads as a string: starts with a letter or `/`, no space, `#` or trailing `:`. */
 const PLAIN_TEXT = /^[A-Za-z/][A-Za-z0-9_./:@+-]*$/;
 const NOT_TEXT = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$|:$/;
+/**
+ * A word that starts with a digit and holds a letter: most of MLflow's run ids (32 hex digits). The core schema
+ * reads it as a string unless it is a float written without a point (`12e3`) or a hex or octal integer.
+ */
+const DIGIT_WORD = /^[0-9][0-9A-Za-z]*[A-Za-z][0-9A-Za-z]*$/;
+const NUMBER_WORD = /^(?:[0-9]+[eE][0-9]+|0[xXoObB].*)$/;
 const NO = Symbol('not flat');
 
 /**
- * The mapping of a meta.yaml as MLflow writes it (one `key: scalar` per line: plain words and paths, '' quoted
- * text, integers, null, []), read without the YAML parser, which cost about 1.5 ms a run on the indexer's thread.
+ * The mapping of a meta.yaml as MLflow writes it (one `key: scalar` per line: plain words, run ids and paths, ''
+ * quoted text, integers, null, []), read without the YAML parser, which cost about 1.5 ms a run on the indexer's thread.
  * Undefined for anything else (comments, other quoting, floats, duplicate keys, blank lines, CRLF): the parser
  * reads that. What it returns is what the parser returns (metaFiles.test.ts).
  */
@@ -53,6 +59,7 @@ function flatScalar(raw: string): unknown {
   if (raw.length >= 2 && raw.startsWith("'") && raw.indexOf("'", 1) === raw.length - 1) return raw.slice(1, -1);
   if (SMALL_INT.test(raw)) return Number(raw);
   if (PLAIN_TEXT.test(raw) && !NOT_TEXT.test(raw)) return raw;
+  if (DIGIT_WORD.test(raw) && !NUMBER_WORD.test(raw)) return raw;
   return NO;
 }
 
