@@ -1,7 +1,7 @@
 // The persisted index. Bump SCHEMA_VERSION whenever a table or an encoding changes: an index of another
 // version is dropped and rebuilt from the logs, which are the source of truth.
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 export const SCHEMA = `
 PRAGMA journal_mode = MEMORY;

@@ -87,14 +87,15 @@ test('a 10 MB line is read in bounded chunks (16 MB cap) and kept', async (t) =>
   assert.equal(batches.at(-1)?.endLines, 3);
 });
 
-test('fingerprint is the hex of the first bytes', async (t) => {
+test('fingerprint is the count and CRC-32 of the first bytes', async (t) => {
   const { root, cleanup } = tempRoot();
   t.after(cleanup);
   const path = join(root, 'log');
   writeFileSync(path, 'abc');
   const h = await open(path, 'r');
   t.after(() => h.close());
-  assert.equal(await fingerprintOf(h), '616263');
+  // zlib.crc32('abc') is 0x352441c2.
+  assert.equal(await fingerprintOf(h), '3:352441c2');
 });
 
 test('a read buffer passed from log to log: a short log after a long one reads only its own lines', async (t) => {

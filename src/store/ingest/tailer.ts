@@ -1,10 +1,12 @@
 // Reads the new complete lines of a log, from a byte offset, in bounded chunks. An incomplete last line is left
 // for the next pass; a line longer than the cap is not buffered whole: it is listed in `tooLong` once complete,
 // for the reader to report and skip.
+import { FINGERPRINT_BYTES, printOf } from './fingerprint';
+
+export { FINGERPRINT_BYTES };
 
 export const READ_CHUNK = 4 << 20;
 export const MAX_LINE_BYTES = 16 << 20;
-export const FINGERPRINT_BYTES = 256;
 
 export interface LineBatch {
   /**
@@ -37,11 +39,17 @@ export interface ReadableFile {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
 }
 
-/** The hex fingerprint of a file's first bytes (up to FINGERPRINT_BYTES). */
-export async function fingerprintOf(handle: ReadableFile, length = FINGERPRINT_BYTES): Promise<string> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await handle.read(buf, 0, length, 0);
-  return buf.toString('hex', 0, bytesRead);
+/** A file's first bytes (up to FINGERPRINT_BYTES): what its print is taken of, and compared with. */
+export async function headOf(handle: ReadableFile): Promise<{ head: Buffer; got: number }> {
+  const head = Buffer.alloc(FINGERPRINT_BYTES);
+  const { bytesRead } = await handle.read(head, 0, FINGERPRINT_BYTES, 0);
+  return { head, got: bytesRead };
+}
+
+/** The print of a file's first bytes (fingerprint.ts). */
+export async function fingerprintOf(handle: ReadableFile): Promise<string> {
+  const { head, got } = await headOf(handle);
+  return printOf(head, got);
 }
 
 /**

@@ -4,7 +4,7 @@
 // a record cut by the file's end is left for the next pass.
 import { open, type FileHandle } from 'node:fs/promises';
 import type { PartCursor } from '../../ingest/runState';
-import { FINGERPRINT_BYTES } from '../../ingest/tailer';
+import { FINGERPRINT_BYTES, printComplete, printOf } from '../../ingest/fingerprint';
 
 export interface ScanResult {
   /** File offset where the next scan starts: just past the last record taken or skipped. */
@@ -52,10 +52,10 @@ export async function tailBinary(path: string, cursor: PartCursor, end: number, 
   const handle = await open(path, 'r');
   let ahead: Ahead | undefined;
   try {
-    if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) {
+    if (!printComplete(cursor.fingerprint)) {
       const head = Buffer.alloc(FINGERPRINT_BYTES);
       const { bytesRead } = await handle.read(head, 0, FINGERPRINT_BYTES, 0);
-      cursor.fingerprint = head.toString('hex', 0, bytesRead);
+      cursor.fingerprint = printOf(head, bytesRead);
     }
     let pos = cursor.offset;
     let want = 0;

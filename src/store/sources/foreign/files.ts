@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { errorText } from '../../ingest/quietFs';
 import type { PartCursor } from '../../ingest/runState';
-import { FINGERPRINT_BYTES, MAX_LINE_BYTES, READ_CHUNK, readLines } from '../../ingest/tailer';
+import { FINGERPRINT_BYTES, printComplete, printOf, stillPrinted } from '../../ingest/fingerprint';
+import { headOf, MAX_LINE_BYTES, READ_CHUNK, readLines } from '../../ingest/tailer';
 import type { RunScan, ScannedFile } from '../runSource';
 import { inSlot } from './ioSlots';
 
@@ -128,7 +129,7 @@ export function tooLargeToRead(size: number, cap: number): string {
 
 /**
  * Up to `want` bytes of `path` from `offset`, in one slot (open, read until done or the end, close); with
- * `head`, also the hex of the file's first bytes (a fingerprint). On a plain descriptor: a FileHandle's
+ * `head`, also the print of the file's first bytes (fingerprint.ts). On a plain descriptor: a FileHandle's
  * bookkeeping cost more than the read itself over thousands of small files.
  */
 async function readRange(path: string, offset: number, want: number, head = false): Promise<{ buf: Buffer; got: number; head?: string }> {
@@ -144,7 +145,7 @@ async function readRange(path: string, offset: number, want: number, head = fals
       }
       if (!head) return { buf, got };
       const first = Buffer.alloc(FINGERPRINT_BYTES);
-      return { buf, got, head: first.toString('hex', 0, await fdRead(fd, first, 0, FINGERPRINT_BYTES, 0)) };
+      return { buf, got, head: printOf(first, await fdRead(fd, first, 0, FINGERPRINT_BYTES, 0)) };
     } finally {
       await fdClose(fd);
     }
@@ -168,11 +169,7 @@ export function newPartCursor(): PartCursor {
 export async function tailLines(path: string, cursor: PartCursor, end: number, line: (text: string, lineNo: number, offset: number) => void, tooLong: (lineNo: number) => void): Promise<void> {
   const handle = await open(path, 'r');
   try {
-    if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) {
-      const buf = Buffer.alloc(FINGERPRINT_BYTES);
-      const { bytesRead } = await handle.read(buf, 0, FINGERPRINT_BYTES, 0);
-      cursor.fingerprint = buf.toString('hex', 0, bytesRead);
-    }
+    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintHandle(handle);
     for await (const batch of readLines(handle, cursor.offset, cursor.lines, end, MAX_LINE_BYTES)) {
       const { bytes } = batch;
       const skip = new Set(batch.tooLong);
@@ -218,7 +215,7 @@ export async function tailBytes(path: string, cursor: PartCursor, end: number, b
   if (want <= ONE_READ) return tailSmall(path, cursor, end, batch);
   const handle = await open(path, 'r');
   try {
-    if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = await fingerprintHandle(handle);
+    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintHandle(handle);
     for await (const b of readLines(handle, cursor.offset, cursor.lines, end, MAX_LINE_BYTES)) {
       batch({ bytes: b.bytes, start: b.start, end: b.end, firstLine: b.firstLine, offset: b.endOffset - (b.end - b.start) });
       cursor.offset = b.endOffset;
@@ -242,7 +239,7 @@ export const MAX_RECORD_BYTES = 64 << 20;
 export async function tailRaw(path: string, cursor: PartCursor, end: number, consume: (bytes: Buffer, offset: number) => number, after: () => Promise<boolean>): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
-    if (cursor.fingerprint.length < FINGERPRINT_BYTES * 2) cursor.fingerprint = await fingerprintHandle(handle);
+    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintHandle(handle);
     let buf = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK, end - cursor.offset)));
     let fill = 0;
     while (cursor.offset + fill < end) {
@@ -282,26 +279,23 @@ function handOverLines(buf: Buffer, got: number, cursor: PartCursor, batch: (lin
 
 /** New bytes of up to ONE_READ, read in one slot (open, read, close), with the fingerprint from the same bytes. */
 async function tailSmall(path: string, cursor: PartCursor, end: number, batch: (lines: ByteLines) => void): Promise<void> {
-  const needHead = cursor.fingerprint.length < FINGERPRINT_BYTES * 2;
+  const needHead = !printComplete(cursor.fingerprint);
   const { buf, got, head } = await readRange(path, cursor.offset, end - cursor.offset, needHead && cursor.offset > 0);
   if (head !== undefined) cursor.fingerprint = head;
-  else if (needHead) cursor.fingerprint = buf.toString('hex', 0, Math.min(got, FINGERPRINT_BYTES));
+  else if (needHead) cursor.fingerprint = printOf(buf, got);
   handOverLines(buf, got, cursor, batch);
 }
 
 async function fingerprintHandle(handle: FileHandle): Promise<string> {
-  const buf = Buffer.alloc(FINGERPRINT_BYTES);
-  const { bytesRead } = await handle.read(buf, 0, FINGERPRINT_BYTES, 0);
-  return buf.toString('hex', 0, bytesRead);
+  const { head, got } = await headOf(handle);
+  return printOf(head, got);
 }
 
-/** The hex of a file's first bytes (for a file read whole: whether a rewrite kept what was read). */
-export async function fingerprintFile(path: string): Promise<string> {
+/** A file's first bytes now (whether a rewrite kept what was read). */
+async function headOfFile(path: string): Promise<{ head: Buffer; got: number }> {
   const handle = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(FINGERPRINT_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, FINGERPRINT_BYTES, 0);
-    return buf.toString('hex', 0, bytesRead);
+    return await headOf(handle);
   } finally {
     await handle.close();
   }
@@ -321,8 +315,8 @@ export async function partsResume(dir: string, parts: Record<string, PartCursor>
     if (f === undefined || f.size < cursor.offset) return false;
     if (f.size === cursor.size && f.mtimeMs === cursor.mtimeMs) continue;
     try {
-      const now = await fingerprintFile(join(dir, rel));
-      if (!now.startsWith(cursor.fingerprint)) return false;
+      const { head, got } = await headOfFile(join(dir, rel));
+      if (!stillPrinted(cursor.fingerprint, head, got)) return false;
     } catch {
       return false;
     }

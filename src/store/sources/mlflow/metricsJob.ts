@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { REPORT_DETAILS } from '../../ingest/runParser';
 import { MAX_PROBLEM_DETAILS, type PartCursor } from '../../ingest/runState';
 import { PendingPoints, type ColumnBuffer } from '../../ingest/seriesBuffer';
-import { FINGERPRINT_BYTES, MAX_LINE_BYTES, READ_CHUNK, readLines, type ReadableFile, type ReadScratch } from '../../ingest/tailer';
+import { FINGERPRINT_BYTES, printOf } from '../../ingest/fingerprint';
+import { MAX_LINE_BYTES, READ_CHUNK, readLines, type ReadableFile, type ReadScratch } from '../../ingest/tailer';
 import type { SealedPart, SealTarget, WorkerSealer } from '../../ingest/workerSeal';
 import { errorText } from '../../ingest/quietFs';
 import { newPartCursor, tooLargeToRead } from '../foreign/files';
@@ -158,7 +159,7 @@ export async function runMetricsJob(job: MetricsJob, io: JobIo): Promise<void> {
       const whole = readSmall(fd, f.size, io.scratch);
       if (whole !== undefined) {
         // The file in one read, its fingerprint from the same bytes, lines counted by the parse itself.
-        cursor.fingerprint = whole.buf.toString('hex', 0, Math.min(whole.got, FINGERPRINT_BYTES));
+        cursor.fingerprint = printOf(whole.buf, whole.got);
         const upTo = Math.min(whole.got, f.size);
         const end = upTo > 0 ? whole.buf.lastIndexOf(10, upTo - 1) + 1 : 0;
         if (end > 0) {
@@ -175,7 +176,7 @@ export async function runMetricsJob(job: MetricsJob, io: JobIo): Promise<void> {
         const file = fd;
         const handle: ReadableFile = { read: (buf, offset, length, position) => Promise.resolve({ bytesRead: readSync(file, buf, offset, length, position) }) };
         const head = Buffer.alloc(FINGERPRINT_BYTES);
-        cursor.fingerprint = head.toString('hex', 0, readSync(fd, head, 0, FINGERPRINT_BYTES, 0));
+        cursor.fingerprint = printOf(head, readSync(fd, head, 0, FINGERPRINT_BYTES, 0));
         for await (const b of readLines(handle, 0, 0, f.size, MAX_LINE_BYTES, io.scratch)) {
           metricLines(sink, scanner, f.rel, key, { bytes: b.bytes, start: b.start, end: b.end, firstLine: b.firstLine, offset: b.endOffset - (b.end - b.start) });
           cursor.offset = b.endOffset;

@@ -5,7 +5,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { errorText } from '../../ingest/quietFs';
 import { parseRun, type ParseJob, type ParsedPart } from '../../ingest/runParser';
 import type { FileState } from '../../ingest/runState';
-import { fingerprintOf } from '../../ingest/tailer';
+import { printOf, stillPrinted } from '../../ingest/fingerprint';
+import { headOf } from '../../ingest/tailer';
 import type { Diagnostic } from '../../types';
 import type { FoundRun, ReadFrom, ReadPass, RunReader } from '../runSource';
 import { LOG_FILE } from './discovery';
@@ -35,7 +36,7 @@ export async function openLog(run: FoundRun, pass: ReadPass, general: Diagnostic
 }
 
 class LogReader implements RunReader {
-  private print: Promise<string> | undefined;
+  private head: Promise<{ head: Buffer; got: number }> | undefined;
 
   constructor(
     private readonly path: string,
@@ -44,17 +45,18 @@ class LogReader implements RunReader {
     private readonly seal: { path: string; name: string } | undefined,
   ) {}
 
-  private fingerprint(): Promise<string> {
-    return (this.print ??= this.handle === undefined ? Promise.resolve('') : fingerprintOf(this.handle));
+  private headNow(): Promise<{ head: Buffer; got: number }> {
+    return (this.head ??= this.handle === undefined ? Promise.resolve({ head: Buffer.alloc(0), got: 0 }) : headOf(this.handle));
   }
 
   async resumes(cursor: FileState): Promise<boolean> {
-    const fingerprint = await this.fingerprint();
-    return this.pass.stat.size >= cursor.offset && fingerprint.startsWith(cursor.fingerprint);
+    const { head, got } = await this.headNow();
+    return this.pass.stat.size >= cursor.offset && stillPrinted(cursor.fingerprint, head, got);
   }
 
   async stamp(cursor: FileState): Promise<void> {
-    cursor.fingerprint = await this.fingerprint();
+    const { head, got } = await this.headNow();
+    cursor.fingerprint = printOf(head, got);
     cursor.path = this.path;
   }
 

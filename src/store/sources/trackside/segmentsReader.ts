@@ -7,7 +7,8 @@ import { errorText } from '../../ingest/quietFs';
 import { parseRun, type Columns, type ParsedPart } from '../../ingest/runParser';
 import { MAX_PROBLEM_DETAILS, newFileState, newRunState, type FileState, type RunState } from '../../ingest/runState';
 import type { ParsePool } from '../../ingest/parsePool';
-import { fingerprintOf } from '../../ingest/tailer';
+import { stillPrinted } from '../../ingest/fingerprint';
+import { fingerprintOf, headOf } from '../../ingest/tailer';
 import type { FoundRun, ReadFrom, RunReader, ScannedFile } from '../runSource';
 import { LOG_FILE } from './discovery';
 import { segmentRank } from './segments';
@@ -48,21 +49,23 @@ export class SegmentsReader implements RunReader {
       if (at === undefined || at.offset === 0) continue;
       if (f.size < at.offset) return false;
       if (f.size === at.size) continue;
-      if (!(await this.fingerprintOf(f.rel)).startsWith(at.fingerprint)) return false;
+      const { head, got } = await this.headOf(f.rel);
+      if (!stillPrinted(at.fingerprint, head, got)) return false;
     }
     return true;
   }
 
-  private async fingerprintOf(rel: string): Promise<string> {
+  /** A segment's first bytes now; none when it cannot be read (so no cursor but an empty one fits). */
+  private async headOf(rel: string): Promise<{ head: Buffer; got: number }> {
     try {
       const h = await open(join(this.run.dir, rel), 'r');
       try {
-        return await fingerprintOf(h);
+        return await headOf(h);
       } finally {
         await h.close();
       }
     } catch {
-      return '';
+      return { head: Buffer.alloc(0), got: 0 };
     }
   }
 
