@@ -77,8 +77,8 @@ export interface OpenOptions extends StoreOptions {
 }
 
 /** A pass's stat of a run: its log's, or (RunSource.scan) every file's. Undefined when gone, text when unreadable. */
-async function statRun(c: FoundRun, known: CachedRun | undefined): Promise<LogStat | RunScan | string | undefined> {
-  if (c.source.scan !== undefined) return c.source.scan(c);
+async function statRun(c: FoundRun, known: CachedRun | undefined, pool: ParsePool | undefined): Promise<LogStat | RunScan | string | undefined> {
+  if (c.source.scan !== undefined) return c.source.scan(c, pool);
   // Trackside's runs may be a distributed job's segments (sources/trackside/segments.ts).
   if (c.source.open === openLog && mayHaveSegments(known?.state)) return statSegments(c);
   const s = statOrError(c.log);
@@ -340,7 +340,7 @@ export class SqlRunStore implements RunStore {
       Promise.all(
         candidates.slice(from, from + STAT_BATCH).map(async (c) => {
           const editsDir = c.editsDir ?? (c.source.capabilities.readOnly ? undefined : c.dir);
-          return [await statRun(c, this.runs.get(c.id)), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
+          return [await statRun(c, this.runs.get(c.id), pool), editsDir === undefined ? undefined : statQuiet(join(editsDir, USER_FILE))] as const;
         }),
       );
     let listing: ReturnType<typeof statBatch> | undefined;

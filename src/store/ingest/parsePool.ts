@@ -7,11 +7,12 @@ import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './parseWorker';
 import type { ParseJob, ParsedPart } from './runParser';
 import type { ForeignJob, ForeignPart } from '../sources/foreign/workerJobs';
+import type { Listing } from '../sources/foreign/listJob';
 
 let bundledScript: string | undefined;
 
 /** Counts for tests and diagnostics. */
-export const poolStats = { workersStarted: 0, partsReceived: 0, workersEnded: 0, workersTerminated: 0 };
+export const poolStats = { workersStarted: 0, partsReceived: 0, workersEnded: 0, workersTerminated: 0, runsListed: 0 };
 
 /**
  * Bundles name the script that serves parse jobs (the CLI passes its own file and calls serveParseJobs when it
@@ -58,6 +59,8 @@ export class ParsePool {
   private nextId = 1;
   private broken = false;
   private readonly waiting: Array<() => void> = [];
+  /** Runs to list on the workers, sent together once this tick's calls are in (see list). */
+  private toList: Array<{ kind: string; dir: string; resolve: (l: Listing) => void; reject: (err: Error) => void }> = [];
 
   private constructor(start: { source: string; eval: boolean }, size: number) {
     for (let i = 0; i < size; i++) {
@@ -112,6 +115,46 @@ export class ParsePool {
     return this.runOn(await this.takeSlot(), (id) => ({ type: 'foreign', id, job }), onPart);
   }
 
+  /**
+   * Lists a run of another tool's format on a worker (sources/foreign/listJob.ts), as RunSource.scan would here.
+   * The calls of one tick (a pass lists a batch of runs at once) go as one message per worker: a round trip per
+   * worker, not per run. Rejects when the workers failed; the caller then lists on its own thread.
+   */
+  list(kind: string, dir: string): Promise<Listing> {
+    if (this.broken) return Promise.reject(new Error('parse workers failed'));
+    return new Promise<Listing>((resolve, reject) => {
+      if (this.toList.length === 0) queueMicrotask(() => this.sendLists());
+      this.toList.push({ kind, dir, resolve, reject });
+    });
+  }
+
+  private sendLists(): void {
+    const all = this.toList;
+    this.toList = [];
+    const kinds = new Map<string, typeof all>();
+    for (const r of all) kinds.set(r.kind, [...(kinds.get(r.kind) ?? []), r]);
+    for (const [kind, runs] of kinds) {
+      // An equal share each: they arrive while the workers parse, and each answers between two of its parts.
+      const share = Math.ceil(runs.length / this.slots.length);
+      for (let at = 0, w = 0; at < runs.length; at += share, w++) {
+        const group = runs.slice(at, at + share);
+        const id = this.nextId++;
+        this.handlers.set(id, (msg) => {
+          this.handlers.delete(id);
+          if (msg.type === 'listed') {
+            poolStats.runsListed += group.length;
+            group.forEach((r, i) => r.resolve(msg.listings[i]));
+          }
+          else {
+            const err = new Error(msg.type === 'error' ? msg.message : `unexpected ${msg.type} for a listing`);
+            for (const r of group) r.reject(err);
+          }
+        });
+        this.slots[w].worker.postMessage({ type: 'list', id, kind, dirs: group.map((r) => r.dir) } satisfies ToWorker);
+      }
+    }
+  }
+
   private async takeSlot(): Promise<Slot> {
     let slot = this.freeSlot();
     while (slot === undefined && !this.broken) {
@@ -156,6 +199,7 @@ export class ParsePool {
       };
       this.handlers.set(id, (msg) => {
         if (msg.type === 'error') return finish(new Error(msg.message));
+        if (msg.type === 'listed') return finish(new Error('a listing came for a parse job'));
         poolStats.partsReceived++;
         // Replies to this id are parts of the job posted below: P is the kind it sends.
         const part = msg.part as P;

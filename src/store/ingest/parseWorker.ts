@@ -7,6 +7,7 @@ import { parseRun, type ParseJob, type ParsedPart } from './runParser';
 import { fingerprintOf, type ReadableFile, type ReadScratch } from './tailer';
 import type { SealScratch } from '../index/seriesPlan';
 import { WorkerSealer } from './workerSeal';
+import { listOnWorker, type Listing } from '../sources/foreign/listJob';
 import { foreignJobBytes, runForeignJob, type ForeignJob, type ForeignPart, type JobIo } from '../sources/foreign/workerJobs';
 
 export interface JobMessage {
@@ -30,8 +31,19 @@ export interface ForeignMessage {
   id: number;
   job: ForeignJob;
 }
-export type ToWorker = JobMessage | ResumeMessage | CloseMessage | ForeignMessage;
-export type FromWorker = { type: 'part'; id: number; part: ParsedPart } | { type: 'foreignPart'; id: number; part: ForeignPart } | { type: 'error'; id: number; message: string };
+/** Runs of another tool's format to list (sources/foreign/listJob.ts), answered at once, between parts. */
+export interface ListMessage {
+  type: 'list';
+  id: number;
+  kind: string;
+  dirs: string[];
+}
+export type ToWorker = JobMessage | ResumeMessage | CloseMessage | ForeignMessage | ListMessage;
+export type FromWorker =
+  | { type: 'part'; id: number; part: ParsedPart }
+  | { type: 'foreignPart'; id: number; part: ForeignPart }
+  | { type: 'listed'; id: number; listings: Listing[] }
+  | { type: 'error'; id: number; message: string };
 
 /** Seal scratches kept for the next jobs (one per job whose bytes are still being written, at most). */
 const SPARE_SCRATCHES = 4;
@@ -64,6 +76,14 @@ export function serveParseJobs(port: NonNullable<typeof parentPort>): void {
     if (msg.type === 'resume') {
       waiting.get(msg.id)?.(msg.stop);
       waiting.delete(msg.id);
+      return;
+    }
+    if (msg.type === 'list') {
+      const { id } = msg;
+      listOnWorker(msg.kind, msg.dirs).then(
+        (listings) => port.postMessage({ type: 'listed', id, listings } satisfies FromWorker),
+        (err: unknown) => port.postMessage({ type: 'error', id, message: err instanceof Error ? err.message : String(err) } satisfies FromWorker),
+      );
       return;
     }
     if (msg.type === 'foreign') {

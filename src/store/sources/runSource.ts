@@ -2,6 +2,7 @@
 // each one onward from a cursor the index persists; the store does the rest (indexing, user edits, queries) the
 // same way for every source. Trackside's own logs are one source (trackside/); sources.ts lists them all.
 import type { ParsePool } from '../ingest/parsePool';
+import type { ListIo, RunListing } from './foreign/files';
 import type { ParsedPart } from '../ingest/runParser';
 import type { FileState, RunState } from '../ingest/runState';
 import type { Diagnostic } from '../types';
@@ -139,7 +140,12 @@ export interface RunSource {
    * foreign/ioSlots.ts). Undefined when the run is gone, text when it cannot be read. Without it the pass stats
    * `log` alone.
    */
-  scan?(run: FoundRun): Promise<RunScan | string | undefined>;
+  scan?(run: FoundRun, pool?: ParsePool): Promise<RunScan | string | undefined>;
+  /**
+   * What `scan` lists, with the calls given: a parse worker lists with synchronous ones (foreign/listJob.ts), and
+   * `scan` asks the pool for that when the pass has one.
+   */
+  list?(dir: string, io: ListIo): Promise<RunListing | string | undefined>;
   /** Opens a run for reading, or says in `general` why it cannot. */
   open(run: FoundRun, pass: ReadPass, general: Diagnostic[]): Promise<RunReader | undefined>;
 }

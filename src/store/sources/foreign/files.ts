@@ -30,13 +30,27 @@ export interface RunListing extends RunScan {
   truncated: boolean;
 }
 
+/** The calls listRun makes: asynchronous here, synchronous on a parse worker (listJob.ts). */
+export interface ListIo {
+  readdir(path: string): Promise<Dirent[]>;
+  stat(path: string): Promise<{ size: number; mtimeMs: number }>;
+  lstat(path: string): Promise<{ size: number; mtimeMs: number; isFile(): boolean }>;
+}
+
+/** Many at once, but no more than ioSlots.ts lets in flight. */
+const slotIo: ListIo = {
+  readdir: (path) => inSlot(() => readdir(path, { withFileTypes: true })),
+  stat: (path) => inSlot(() => stat(path)),
+  lstat: (path) => inSlot(() => lstat(path)),
+};
+
 /**
  * Lists the files under `dir` that `wanted(rel, isFolder)` accepts (relative paths with `/`, in listing order),
  * stats them, and sums their sizes and takes the newest mtime: the pass's cheap "did anything change". Folders
  * are listed and files stat'ed many at once (ioSlots.ts). Undefined when `dir` is gone; text when it cannot be
  * listed.
  */
-export async function listRun(dir: string, wanted: (rel: string, isFolder: boolean) => boolean, extra: readonly string[] = []): Promise<RunListing | string | undefined> {
+export async function listRun(dir: string, wanted: (rel: string, isFolder: boolean) => boolean, extra: readonly string[] = [], io: ListIo = slotIo): Promise<RunListing | string | undefined> {
   const out: RunListing = { size: 0, mtimeMs: 0, files: [], links: [], truncated: false };
   let counted = 0;
   // A folder's files and subfolders' listings, in its listing order (a format's reader may go by file order).
@@ -44,7 +58,7 @@ export async function listRun(dir: string, wanted: (rel: string, isFolder: boole
   const walk = async (abs: string, rel: string, depth: number): Promise<Listed | string> => {
     let entries: Dirent[];
     try {
-      entries = await inSlot(() => readdir(abs, { withFileTypes: true }));
+      entries = await io.readdir(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return depth === 0 ? 'gone' : [];
@@ -64,7 +78,7 @@ export async function listRun(dir: string, wanted: (rel: string, isFolder: boole
         }
         counted++;
         items.push(
-          inSlot(() => stat(join(abs, e.name))).then(
+          io.stat(join(abs, e.name)).then(
             (s) => ({ rel: r, size: s.size, mtimeMs: s.mtimeMs }),
             // Deleted between the listing and the stat: as if never listed.
             () => undefined,
@@ -94,7 +108,7 @@ export async function listRun(dir: string, wanted: (rel: string, isFolder: boole
   // Fixed files beside the run folder that the format defines (MLflow's experiment meta.yaml): regular files only.
   for (const rel of extra) {
     try {
-      const s = await inSlot(() => lstat(join(dir, rel)));
+      const s = await io.lstat(join(dir, rel));
       if (s.isFile()) add(rel, s.size, s.mtimeMs);
     } catch {
       // Not there: nothing to read.

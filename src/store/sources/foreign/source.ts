@@ -35,11 +35,12 @@ export function foreignSource(format: ForeignFormat): RunSource {
     },
     // New foreign runs are found by a full pass (their ids are not folder names under a root).
     find: () => undefined,
-    async scan(run) {
-      const listing = await listRun(run.dir, format.wanted, format.extra);
+    async scan(run, pool) {
+      const listing = pool?.usable === true ? await pool.list(format.kind, run.dir).catch(() => listRun(run.dir, format.wanted, format.extra)) : await listRun(run.dir, format.wanted, format.extra);
       if (listing === undefined || typeof listing === 'string') return listing;
       return (await format.hidden?.(run.dir, listing.files)) === true ? undefined : listing;
     },
+    list: (dir, io) => listRun(dir, format.wanted, format.extra, io),
     open: async (run, pass) => foreignReader(run, pass, format.read, format.restartOn),
   };
   return source;

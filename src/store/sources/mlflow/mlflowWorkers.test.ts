@@ -81,11 +81,14 @@ for (const flushPoints of [1 << 20, 500]) {
     const here = await open(a.root);
     const hereReport = await here.index();
     const parts = poolStats.partsReceived;
+    const listed = poolStats.runsListed;
     limits.workerRuns = 1;
     const pooled = await open(b.root);
     const pooledReport = await pooled.index();
     // Every run's metric files went through a worker, in more than one part when the parts are small.
     assert.ok(poolStats.partsReceived - parts >= (flushPoints < 1000 ? RUNS.length * 2 : RUNS.length));
+    // And every run was listed there.
+    assert.equal(poolStats.runsListed - listed, RUNS.length);
     assert.deepEqual(await everything(pooled), await everything(here));
     // Params and tags read on the worker too.
     const r0 = pooled.getRun('r0')!;
