@@ -131,8 +131,17 @@ export class ParsePool {
   private sendLists(): void {
     const all = this.toList;
     this.toList = [];
+    if (this.slots.length === 0 || this.broken) {
+      const err = new Error('parse workers are closed');
+      for (const r of all) r.reject(err);
+      return;
+    }
     const kinds = new Map<string, typeof all>();
-    for (const r of all) kinds.set(r.kind, [...(kinds.get(r.kind) ?? []), r]);
+    for (const r of all) {
+      const same = kinds.get(r.kind);
+      if (same === undefined) kinds.set(r.kind, [r]);
+      else same.push(r);
+    }
     for (const [kind, runs] of kinds) {
       // An equal share each: they arrive while the workers parse, and each answers between two of its parts.
       const share = Math.ceil(runs.length / this.slots.length);
@@ -144,8 +153,7 @@ export class ParsePool {
           if (msg.type === 'listed') {
             poolStats.runsListed += group.length;
             group.forEach((r, i) => r.resolve(msg.listings[i]));
-          }
-          else {
+          } else {
             const err = new Error(msg.type === 'error' ? msg.message : `unexpected ${msg.type} for a listing`);
             for (const r of group) r.reject(err);
           }
