@@ -88,11 +88,17 @@ export class VSCode {
     await item.waitFor({ state: 'visible', timeout: 60_000 });
     const sidebar = this.page.locator('.part.sidebar');
     const title = sidebar.locator('.composite.title .title-label');
+    const ours = title.filter({ hasText: /trackside/i });
     // A window restored after a reload may keep Trackside as the side bar's container with the side bar itself
-    // collapsed: its title then reads Trackside but is hidden, and the click shows it.
-    const shown = (await title.isVisible().catch(() => false)) && /trackside/i.test((await title.textContent().catch(() => '')) ?? '');
-    if (!shown) await item.click();
-    await title.filter({ hasText: /trackside/i }).waitFor({ timeout: 30_000 });
+    // collapsed: its title then reads Trackside but is hidden, and the click shows it. While the workbench is
+    // still restoring, a click can go unheeded (seen in CI: the side bar stayed closed), or land after the side
+    // bar opened by itself and close it: each is seen and clicked again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await ours.isVisible().catch(() => false)) return sidebar;
+      await item.click();
+      if (await ours.waitFor({ timeout: 10_000 }).then(() => true, () => false)) return sidebar;
+    }
+    await ours.waitFor({ timeout: 10_000 });
     return sidebar;
   }
 
