@@ -3,8 +3,6 @@
 // for the reader to report and skip.
 import { FINGERPRINT_BYTES, printOf } from './fingerprint';
 
-export { FINGERPRINT_BYTES };
-
 export const READ_CHUNK = 4 << 20;
 export const MAX_LINE_BYTES = 16 << 20;
 

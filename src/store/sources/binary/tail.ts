@@ -4,7 +4,8 @@
 // a record cut by the file's end is left for the next pass.
 import { open, type FileHandle } from 'node:fs/promises';
 import type { PartCursor } from '../../ingest/runState';
-import { FINGERPRINT_BYTES, printComplete, printOf } from '../../ingest/fingerprint';
+import { printComplete } from '../../ingest/fingerprint';
+import { fingerprintOf } from '../../ingest/tailer';
 
 export interface ScanResult {
   /** File offset where the next scan starts: just past the last record taken or skipped. */
@@ -52,11 +53,7 @@ export async function tailBinary(path: string, cursor: PartCursor, end: number, 
   const handle = await open(path, 'r');
   let ahead: Ahead | undefined;
   try {
-    if (!printComplete(cursor.fingerprint)) {
-      const head = Buffer.alloc(FINGERPRINT_BYTES);
-      const { bytesRead } = await handle.read(head, 0, FINGERPRINT_BYTES, 0);
-      cursor.fingerprint = printOf(head, bytesRead);
-    }
+    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintOf(handle);
     let pos = cursor.offset;
     let want = 0;
     // Two buffers per tail (several runs are read at once), sized to what is new: a live file's pass reads

@@ -4,13 +4,13 @@
 // folder is read whatever the folder holds.
 import * as fs from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { lstat, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { errorText } from '../../ingest/quietFs';
 import type { PartCursor } from '../../ingest/runState';
 import { FINGERPRINT_BYTES, printComplete, printOf, stillPrinted } from '../../ingest/fingerprint';
-import { headOf, MAX_LINE_BYTES, READ_CHUNK, readLines } from '../../ingest/tailer';
+import { fingerprintOf, headOf, MAX_LINE_BYTES, READ_CHUNK, readLines } from '../../ingest/tailer';
 import type { RunScan, ScannedFile } from '../runSource';
 import { inSlot } from './ioSlots';
 
@@ -183,7 +183,7 @@ export function newPartCursor(): PartCursor {
 export async function tailLines(path: string, cursor: PartCursor, end: number, line: (text: string, lineNo: number, offset: number) => void, tooLong: (lineNo: number) => void): Promise<void> {
   const handle = await open(path, 'r');
   try {
-    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintHandle(handle);
+    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintOf(handle);
     for await (const batch of readLines(handle, cursor.offset, cursor.lines, end, MAX_LINE_BYTES)) {
       const { bytes } = batch;
       const skip = new Set(batch.tooLong);
@@ -229,7 +229,7 @@ export async function tailBytes(path: string, cursor: PartCursor, end: number, b
   if (want <= ONE_READ) return tailSmall(path, cursor, end, batch);
   const handle = await open(path, 'r');
   try {
-    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintHandle(handle);
+    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintOf(handle);
     for await (const b of readLines(handle, cursor.offset, cursor.lines, end, MAX_LINE_BYTES)) {
       batch({ bytes: b.bytes, start: b.start, end: b.end, firstLine: b.firstLine, offset: b.endOffset - (b.end - b.start) });
       cursor.offset = b.endOffset;
@@ -253,7 +253,7 @@ export const MAX_RECORD_BYTES = 64 << 20;
 export async function tailRaw(path: string, cursor: PartCursor, end: number, consume: (bytes: Buffer, offset: number) => number, after: () => Promise<boolean>): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
-    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintHandle(handle);
+    if (!printComplete(cursor.fingerprint)) cursor.fingerprint = await fingerprintOf(handle);
     let buf = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK, end - cursor.offset)));
     let fill = 0;
     while (cursor.offset + fill < end) {
@@ -298,11 +298,6 @@ async function tailSmall(path: string, cursor: PartCursor, end: number, batch: (
   if (head !== undefined) cursor.fingerprint = head;
   else if (needHead) cursor.fingerprint = printOf(buf, got);
   handOverLines(buf, got, cursor, batch);
-}
-
-async function fingerprintHandle(handle: FileHandle): Promise<string> {
-  const { head, got } = await headOf(handle);
-  return printOf(head, got);
 }
 
 /** A file's first bytes now (whether a rewrite kept what was read). */
